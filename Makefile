@@ -1,0 +1,62 @@
+# Two commands for a newcomer: `make run` and `make test` (CONTRACT.md).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+CHROMIUM ?= /usr/lib/chromium/chromium
+export FLASK_APP := app
+
+.PHONY: run test test-only setup dev-setup translations db chromium lint clean
+
+$(VENV)/.runtime: requirements.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
+	$(BIN)/python -m pip install -q -r requirements-dev.txt
+	@touch $@
+
+setup: $(VENV)/.runtime translations
+
+dev-setup: $(VENV)/.dev translations
+
+translations: $(VENV)/.runtime
+	@$(BIN)/pybabel compile -q -d handbook/translations
+
+db: setup
+	$(BIN)/flask db upgrade
+
+run: db
+	$(BIN)/flask seed-demo --if-empty
+	@echo ""
+	@echo "  Sổ tay đảng viên điện tử: http://$(HOST):$(PORT)"
+	@echo "  Tài khoản demo (mật khẩu Demo@2026): admin@demo.vn · bithu@demo.vn · dangvien@demo.vn · canbo@demo.vn"
+	@echo ""
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+chromium:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    echo "Cài Chromium cho kiểm thử trình duyệt (apt-get)…"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-noto-core >/dev/null; \
+	  else \
+	    echo "Browser tests need Chromium at $(CHROMIUM)."; \
+	    echo "Install it as root: apt-get install -y --no-install-recommends chromium fonts-noto-core"; \
+	    echo "(or set CHROMIUM=/path/to/chromium), then run 'make test' again."; \
+	    exit 1; \
+	  fi; \
+	fi
+
+test: dev-setup chromium test-only
+
+test-only:
+	CHROMIUM_PATH=$(CHROMIUM) $(BIN)/pytest -n 2 --dist loadfile -q
+
+lint: dev-setup
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,120 @@
+"""Sổ tay đảng viên điện tử — the application factory."""
+from __future__ import annotations
+
+import os
+
+from flask import Flask, g, redirect, request, url_for
+from werkzeug.exceptions import HTTPException
+
+from handbook.config import build_config
+from handbook.extensions import babel, csrf, db, login_manager, migrate
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app; `config` overrides what the environment says (tests pass a database URL here)."""
+    config = dict(config or {})
+    instance_path = (
+        config.pop("INSTANCE_PATH", None) or os.environ.get("INSTANCE_PATH") or os.path.join(ROOT, "instance")
+    )
+    app = Flask(
+        __name__,
+        instance_path=instance_path,
+        template_folder=os.path.join(ROOT, "templates"),
+        static_folder=os.path.join(ROOT, "static"),
+    )
+    app.config.update(build_config(app.instance_path, config))
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_errors(app)
+    _register_cli(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from handbook.core.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None  # the login page itself says what to do
+
+    from handbook import models  # noqa: F401 - every model registered on the metadata
+    from handbook.auth.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.is_active_account else None
+
+    @login_manager.request_loader
+    def load_user_from_bearer(req):
+        if not req.path.startswith("/api/"):
+            return None
+        from handbook.api import bearer_token
+        from handbook.auth.service import user_for_token
+
+        token = bearer_token()
+        if token is None:
+            return None
+        user = user_for_token(token)
+        if user is not None:
+            g.api_bearer = True
+        return user
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        from handbook.core.web import json_error
+
+        if request.path.startswith("/api/"):
+            return json_error(401)
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+    from handbook.core.web import register_template_helpers
+
+    register_template_helpers(app)
+
+    @app.context_processor
+    def layout_context():
+        from handbook.auth.forms import EmptyForm
+        from handbook.core.i18n import select_locale
+
+        return {"logout_form": EmptyForm(), "current_locale": select_locale()}
+
+
+def _register_blueprints(app: Flask) -> None:
+    from handbook.api import init_api
+    from handbook.auth.views import bp as auth_bp
+    from handbook.home.views import bp as home_bp
+    from handbook.members.views import bp as members_bp
+    from handbook.org.views import bp as org_bp
+
+    for blueprint in (auth_bp, home_bp, org_bp, members_bp):
+        app.register_blueprint(blueprint)
+    init_api(app)
+
+
+def _register_errors(app: Flask) -> None:
+    from flask_wtf.csrf import CSRFError
+
+    from handbook.core.i18n import gettext as _
+    from handbook.core.web import error_response, handle_http_exception, handle_unexpected
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc):
+        message = _("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang.")
+        return error_response(400, message, code="csrf_failed")
+
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(Exception, handle_unexpected)
+
+
+def _register_cli(app: Flask) -> None:
+    from handbook.cli import register
+
+    register(app)

@@ -1,0 +1,59 @@
+"""JSON API under /api/v1, documented by the OpenAPI document flask-smorest builds from this code."""
+from __future__ import annotations
+
+import json
+
+from flask import g, request
+from flask_login import current_user
+from flask_smorest import Api
+
+from handbook.core.i18n import gettext as _
+from handbook.core.web import json_error
+from handbook.extensions import csrf
+
+
+class HandbookApi(Api):
+    """flask-smorest's Api without its own error handler: errors go through core.web for the whole app."""
+
+    def _register_error_handlers(self):  # noqa: D401 - replaced on purpose
+        return None
+
+
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def check_request():
+    """Before every API request: the body must be JSON, well-formed; session callers need the CSRF header."""
+    if not request.path.startswith("/api/"):
+        return None
+    if request.method in UNSAFE:
+        if request.content_length or request.get_data(cache=True):
+            if not request.is_json:
+                return json_error(415, _("Nội dung gửi lên phải là JSON (Content-Type: application/json)."))
+            try:
+                json.loads(request.get_data(cache=True))
+            except ValueError:
+                return json_error(400, _("Dữ liệu JSON không hợp lệ."), code="invalid_json")
+        if current_user.is_authenticated and not g.get("api_bearer"):
+            csrf.protect()
+    return None
+
+
+def init_api(app) -> None:
+    from handbook.api import auth_api, org_api
+
+    api = HandbookApi(app, spec_kwargs={"info": {"description": "API của Sổ tay đảng viên điện tử."}})
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+    api.spec.components.security_scheme(
+        "sessionCookie", {"type": "apiKey", "in": "cookie", "name": app.config.get("SESSION_COOKIE_NAME", "session")}
+    )
+    app.before_request(check_request)
+    for blueprint in (auth_api.blp, org_api.blp):
+        csrf.exempt(blueprint)
+        api.register_blueprint(blueprint)

@@ -1,0 +1,1 @@
+"""Accounts, login, activation codes, API tokens."""

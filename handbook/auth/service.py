@@ -1,0 +1,157 @@
+"""Passwords, login, activation codes and API tokens — plain functions, no request."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from sqlalchemy import select, update
+
+from handbook.auth.identifiers import parse_login
+from handbook.auth.models import ActivationCode, ApiToken, User
+from handbook.core.i18n import gettext as _
+from handbook.core.timeutil import as_utc, utcnow
+from handbook.extensions import db
+
+_hasher = PasswordHasher()
+_DUMMY_HASH = _hasher.hash("không-dùng-để-đăng-nhập")
+# Unambiguous characters for codes people read aloud or type on a phone.
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+MIN_PASSWORD = 8
+MAX_PASSWORD = 128
+
+
+class AuthError(ValueError):
+    """A login, activation or password change that cannot go through; the message is for the user."""
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(user: User, password: str) -> bool:
+    if not user.password_hash:
+        _hasher_verify(_DUMMY_HASH, password)
+        return False
+    if not _hasher_verify(user.password_hash, password):
+        return False
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    return True
+
+
+def _hasher_verify(hashed: str, password: str) -> bool:
+    try:
+        return _hasher.verify(hashed, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def check_new_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise AuthError(_("Mật khẩu phải có ít nhất %(n)d ký tự.", n=MIN_PASSWORD))
+    if len(password) > MAX_PASSWORD:
+        raise AuthError(_("Mật khẩu dài quá %(n)d ký tự.", n=MAX_PASSWORD))
+
+
+def find_user(login: str) -> User | None:
+    """The account for an e-mail or phone number as typed; IdentifierError if it is neither."""
+    kind, value = parse_login(login)
+    column = User.email if kind == "email" else User.phone
+    return db.session.scalar(select(User).where(column == value))
+
+
+def authenticate(login: str, password: str) -> User:
+    """Return the user or raise AuthError with a message the member can act on."""
+    user = find_user(login)
+    if user is None:
+        _hasher_verify(_DUMMY_HASH, password)  # same cost as a real check
+        raise AuthError(_("Không tìm thấy tài khoản với e-mail hoặc số điện thoại này."))
+    if not user.is_active_account:
+        raise AuthError(_("Tài khoản đã bị khóa. Vui lòng liên hệ bí thư chi bộ."))
+    if not user.password_hash:
+        raise AuthError(_("Tài khoản chưa được kích hoạt. Hãy nhập mã kích hoạt do bí thư chi bộ cấp."))
+    if not verify_password(user, password):
+        raise AuthError(_("Mật khẩu không đúng."))
+    user.last_login_at = utcnow()
+    db.session.commit()
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not verify_password(user, current):
+        raise AuthError(_("Mật khẩu hiện tại không đúng."))
+    check_new_password(new)
+    user.password_hash = hash_password(new)
+    db.session.commit()
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def normalise_code(raw: str) -> str:
+    return "".join(ch for ch in (raw or "").upper() if ch.isalnum())
+
+
+def issue_activation_code(user: User, issued_by: User | None) -> str:
+    """A new one-time code for `user` (earlier unused codes stop working). Returns the code, shown once."""
+    now = utcnow()
+    db.session.execute(
+        update(ActivationCode)
+        .where(ActivationCode.user_id == user.id, ActivationCode.used_at.is_(None))
+        .values(expires_at=now)
+    )
+    code = "".join(secrets.choice(CODE_ALPHABET) for _i in range(10))
+    hours = current_app.config["ACTIVATION_CODE_HOURS"]
+    db.session.add(
+        ActivationCode(
+            user_id=user.id,
+            code_hash=_digest(code),
+            issued_by_id=issued_by.id if issued_by else None,
+            expires_at=now + timedelta(hours=hours),
+        )
+    )
+    db.session.commit()
+    return code
+
+
+def format_code(code: str) -> str:
+    return f"{code[:5]}-{code[5:]}"
+
+
+def activate(raw_code: str, password: str) -> User:
+    """Set the password of the code's owner and spend the code."""
+    code = normalise_code(raw_code)
+    record = db.session.scalar(select(ActivationCode).where(ActivationCode.code_hash == _digest(code)))
+    if record is None or not code:
+        raise AuthError(_("Mã kích hoạt không đúng. Hãy kiểm tra lại hoặc xin bí thư chi bộ mã mới."))
+    if record.used_at is not None:
+        raise AuthError(_("Mã kích hoạt này đã được sử dụng. Hãy đăng nhập, hoặc xin mã mới nếu quên mật khẩu."))
+    if as_utc(record.expires_at) <= utcnow():
+        raise AuthError(_("Mã kích hoạt đã hết hạn. Vui lòng xin bí thư chi bộ cấp mã mới."))
+    check_new_password(password)
+    user = db.session.get(User, record.user_id)
+    user.password_hash = hash_password(password)
+    record.used_at = utcnow()
+    db.session.commit()
+    return user
+
+
+def create_api_token(user: User) -> str:
+    token = secrets.token_urlsafe(32)
+    days = current_app.config["API_TOKEN_DAYS"]
+    db.session.add(ApiToken(user_id=user.id, token_hash=_digest(token), expires_at=utcnow() + timedelta(days=days)))
+    db.session.commit()
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    record = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    if record is None or record.revoked_at is not None or as_utc(record.expires_at) <= utcnow():
+        return None
+    user = db.session.get(User, record.user_id)
+    return user if user is not None and user.is_active_account else None

@@ -1,0 +1,24 @@
+"""`flask` commands (CONTRACT.md: Command line)."""
+from __future__ import annotations
+
+import click
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    @app.cli.command("seed-demo")
+    @click.option("--members", "members", type=click.IntRange(min=30), default=None,
+                  help="Số đảng viên cần tạo (mặc định: một tổ chức nhỏ cho thử nghiệm).")
+    @click.option("--if-empty", is_flag=True, help="Chỉ tạo khi cơ sở dữ liệu chưa có tổ chức nào.")
+    def seed_demo_command(members: int | None, if_empty: bool) -> None:
+        """Tạo dữ liệu mẫu: tổ chức, đảng viên và các tài khoản demo."""
+        from handbook.demo.seed import seed_demo
+
+        report = seed_demo(members=members, if_empty=if_empty, echo=click.echo)
+        if report is None:
+            click.echo("Cơ sở dữ liệu đã có dữ liệu; bỏ qua dữ liệu mẫu.")
+            return
+        click.echo(
+            f"Đã tạo {report.organisations} tổ chức ({report.cells} chi bộ), {report.members} đảng viên "
+            f"trong {report.seconds:.1f} giây."
+        )

@@ -1,0 +1,104 @@
+"""Configuration from the environment (CONTRACT.md), with secrets generated once into instance/."""
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+
+DEFAULT_PUSH_HOSTS = (
+    "fcm.googleapis.com,android.googleapis.com,updates.push.services.mozilla.com,"
+    "web.push.apple.com,api.push.apple.com,wns2-par02p.notify.windows.com,notify.windows.com"
+)
+
+
+def _write_once(path: Path, content: bytes) -> bytes:
+    """Create `path` with `content` unless another process got there first; return what is on disk."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_bytes()
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(content)
+    return content
+
+
+def _secret_key(instance: Path) -> str:
+    return _write_once(instance / "secret_key", secrets.token_hex(32).encode()).decode().strip()
+
+
+def _vapid_keys(instance: Path) -> tuple[str, str]:
+    """Return (private PEM, public key as URL-safe base64 of the uncompressed point)."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    pem = _write_once(instance / "vapid_private.pem", pem)
+    loaded = serialization.load_pem_private_key(pem, password=None)
+    raw = loaded.public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    return pem.decode(), base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def build_config(instance_path: str, overrides: dict | None = None) -> dict:
+    """Everything the app reads from the environment, in one dict."""
+    env = os.environ
+    overrides = overrides or {}
+    instance = Path(instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    database_url = overrides.get("SQLALCHEMY_DATABASE_URI") or env.get(
+        "DATABASE_URL", f"sqlite:///{instance / 'handbook.db'}"
+    )
+    if database_url.startswith("postgres://"):  # Heroku-style URLs
+        database_url = "postgresql+psycopg://" + database_url[len("postgres://"):]
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+
+    config = {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": env.get("SECRET_KEY") or overrides.get("SECRET_KEY") or _secret_key(instance),
+        "APP_TIMEZONE": env.get("APP_TIMEZONE", "Asia/Ho_Chi_Minh"),
+        "QUIET_HOURS": env.get("QUIET_HOURS", "21:30-06:30"),
+        "PUSH_ALLOWED_HOSTS": [
+            h.strip().lower() for h in env.get("PUSH_ALLOWED_HOSTS", DEFAULT_PUSH_HOSTS).split(",") if h.strip()
+        ],
+        "PUSH_ALLOW_HTTP": _flag(env.get("PUSH_ALLOW_HTTP")),
+        "VAPID_SUBJECT": env.get("VAPID_SUBJECT", "mailto:admin@demo.vn"),
+        "BABEL_DEFAULT_LOCALE": "vi",
+        "BABEL_DEFAULT_TIMEZONE": env.get("APP_TIMEZONE", "Asia/Ho_Chi_Minh"),
+        "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
+        "LANGUAGES": ["vi", "en"],
+        "ACTIVATION_CODE_HOURS": int(env.get("ACTIVATION_CODE_HOURS", "72")),
+        "API_TOKEN_DAYS": int(env.get("API_TOKEN_DAYS", "30")),
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,  # token lives as long as the session
+        # flask-smorest: the OpenAPI document is generated from the API's code.
+        "API_TITLE": "Sổ tay đảng viên điện tử API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+    }
+    if env.get("VAPID_PRIVATE_KEY") and env.get("VAPID_PUBLIC_KEY"):
+        config["VAPID_PRIVATE_KEY"] = env["VAPID_PRIVATE_KEY"]
+        config["VAPID_PUBLIC_KEY"] = env["VAPID_PUBLIC_KEY"]
+    else:
+        config["VAPID_PRIVATE_KEY"], config["VAPID_PUBLIC_KEY"] = _vapid_keys(instance)
+    if database_url.startswith("sqlite"):
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
+    else:
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
+    config.update(overrides)
+    return config

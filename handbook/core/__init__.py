@@ -1,0 +1,1 @@
+"""Pieces every feature uses: time, errors, base layout, home page."""

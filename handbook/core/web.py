@@ -1,0 +1,100 @@
+"""Helpers for views: the current user's access, errors, template filters."""
+from __future__ import annotations
+
+from flask import abort, current_app, jsonify, render_template, request
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+
+from handbook.core import timeutil
+from handbook.core.i18n import lazy_gettext as _l
+from handbook.org.access import Access, access_for
+
+ERROR_MESSAGES = {
+    400: _l("Yêu cầu không hợp lệ. Vui lòng kiểm tra lại thông tin đã nhập."),
+    401: _l("Vui lòng đăng nhập để tiếp tục."),
+    403: _l("Đồng chí không có quyền thực hiện thao tác này."),
+    404: _l("Không tìm thấy trang hoặc nội dung này."),
+    405: _l("Thao tác này không được hỗ trợ tại địa chỉ này."),
+    413: _l("Tệp hoặc dữ liệu gửi lên quá lớn."),
+    415: _l("Định dạng dữ liệu không được hỗ trợ."),
+    422: _l("Dữ liệu không hợp lệ."),
+    429: _l("Quá nhiều yêu cầu. Vui lòng thử lại sau ít phút."),
+    500: _l("Đã có lỗi phía máy chủ. Vui lòng thử lại sau."),
+    503: _l("Hệ thống tạm thời không sẵn sàng. Vui lòng thử lại sau ít phút."),
+}
+
+ERROR_CODES = {
+    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+    413: "payload_too_large", 415: "unsupported_media_type", 422: "validation_error",
+    429: "too_many_requests", 500: "server_error", 503: "unavailable",
+}
+
+
+def current_access() -> Access:
+    return access_for(current_user if current_user.is_authenticated else None)
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def json_error(status: int, message: str | None = None, code: str | None = None, **extra):
+    body = {"code": code or ERROR_CODES.get(status, "error"), "message": message or str(ERROR_MESSAGES.get(status, ""))}
+    body.update(extra)
+    response = jsonify({"error": body})
+    response.status_code = status
+    return response
+
+
+def error_response(status: int, message: str | None = None, **extra):
+    """The one way errors leave the app: JSON under /api/, a Vietnamese page elsewhere."""
+    if wants_json():
+        return json_error(status, message, **extra)
+    text = message or str(ERROR_MESSAGES.get(status, ERROR_MESSAGES[400]))
+    return render_template("errors/error.html", status=status, message=text), status
+
+
+def handle_http_exception(exc: HTTPException):
+    status = exc.code or 500
+    message = None
+    description = getattr(exc, "description", None)
+    # Our own abort(…, description) texts are meant for users; Werkzeug's English defaults are not.
+    if description and description != type(exc).description:
+        message = str(description)
+    extra = {}
+    messages = (getattr(exc, "data", None) or {}).get("messages")  # webargs validation errors
+    if messages:
+        extra["fields"] = {name: errs for location in messages.values() for name, errs in _flatten(location).items()}
+        message = str(_l("Dữ liệu không hợp lệ: %(names)s.", names=", ".join(sorted(extra["fields"]))))
+    response = error_response(status, message, **extra)
+    if status == 405 and hasattr(exc, "valid_methods") and exc.valid_methods:
+        if isinstance(response, tuple):
+            return response[0], status, {"Allow": ", ".join(exc.valid_methods)}
+        response.headers["Allow"] = ", ".join(exc.valid_methods)
+    return response
+
+
+def _flatten(errors) -> dict:
+    """marshmallow errors are {field: [msg]} or, for a non-object body, {"_schema": [msg]}."""
+    if isinstance(errors, dict):
+        return {str(k): [str(m) for m in v] if isinstance(v, list) else v for k, v in errors.items()}
+    return {"_schema": [str(m) for m in errors]}
+
+
+def handle_unexpected(exc: Exception):
+    current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+    return error_response(500)
+
+
+def require(condition: bool, status: int = 404) -> None:
+    """Stop with 404 (outside the caller's scope, so existence does not leak) or 403."""
+    if not condition:
+        abort(status)
+
+
+def register_template_helpers(app) -> None:
+    app.jinja_env.filters["date"] = timeutil.format_date
+    app.jinja_env.filters["datetime"] = timeutil.format_datetime
+    from handbook.auth.identifiers import display_phone
+
+    app.jinja_env.filters["phone"] = display_phone

@@ -1,0 +1,1 @@
+"""Demo data: a realistic Vietnamese organisation and the demo accounts of CONTRACT.md."""

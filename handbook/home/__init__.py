@@ -1,0 +1,1 @@
+"""The signed-in member's start page and own profile."""

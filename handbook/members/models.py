@@ -1,0 +1,71 @@
+"""A party member's record (domain.md: Member record)."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from handbook.core.timeutil import utcnow
+from handbook.extensions import db, enum_type
+from handbook.org.models import Organisation
+
+
+class MemberStatus(enum.StrEnum):
+    DU_BI = "du_bi"                    # probationary
+    CHINH_THUC = "chinh_thuc"          # official
+    MIEN_SINH_HOAT = "mien_sinh_hoat"  # miễn công tác và sinh hoạt đảng (old age, illness)
+    TAM_MIEN = "tam_mien"              # tạm miễn sinh hoạt (e.g. working far away)
+    CHUYEN_DI = "chuyen_di"            # transferred out
+    DA_MAT = "da_mat"
+    RA_KHOI_DANG = "ra_khoi_dang"      # xóa tên, khai trừ, xin ra
+
+
+ACTIVE_STATUSES = (MemberStatus.DU_BI, MemberStatus.CHINH_THUC, MemberStatus.MIEN_SINH_HOAT, MemberStatus.TAM_MIEN)
+
+
+class Gender(enum.StrEnum):
+    NAM = "nam"
+    NU = "nu"
+
+
+class Member(db.Model):
+    __tablename__ = "members"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), unique=True)
+    cell_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)  # the chi bộ where they meet
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)  # optional tổ đảng
+    full_name: Mapped[str] = mapped_column(String(120))
+    birth_name: Mapped[str | None] = mapped_column(String(120))  # họ tên khai sinh, when different
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    gender: Mapped[Gender | None] = mapped_column(enum_type(Gender, 5))
+    ethnicity: Mapped[str | None] = mapped_column(String(40))
+    religion: Mapped[str | None] = mapped_column(String(40))
+    hometown: Mapped[str | None] = mapped_column(String(200))
+    residence: Mapped[str | None] = mapped_column(String(200))
+    cccd: Mapped[str | None] = mapped_column(String(12), unique=True)  # citizen ID, 12 digits
+    phone: Mapped[str | None] = mapped_column(String(16))  # E.164
+    email: Mapped[str | None] = mapped_column(String(254))
+    education: Mapped[str | None] = mapped_column(String(40))          # giáo dục phổ thông, e.g. "12/12"
+    qualification: Mapped[str | None] = mapped_column(String(120))     # chuyên môn
+    political_theory: Mapped[str | None] = mapped_column(String(40))   # lý luận chính trị
+    foreign_language: Mapped[str | None] = mapped_column(String(60))
+    occupation: Mapped[str | None] = mapped_column(String(120))
+    admission_date: Mapped[date | None] = mapped_column(Date)  # ngày vào Đảng (the ceremony)
+    official_date: Mapped[date | None] = mapped_column(Date)   # ngày chính thức
+    card_number: Mapped[str | None] = mapped_column(String(20), unique=True)  # số thẻ đảng viên
+    dossier_number: Mapped[str | None] = mapped_column(String(20))  # số lý lịch
+    status: Mapped[MemberStatus] = mapped_column(
+        enum_type(MemberStatus, 20), default=MemberStatus.CHINH_THUC, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    cell: Mapped[Organisation] = relationship(foreign_keys=[cell_id])
+    group: Mapped[Organisation | None] = relationship(foreign_keys=[group_id])
+
+    @property
+    def given_name(self) -> str:
+        return self.full_name.split()[-1] if self.full_name else ""

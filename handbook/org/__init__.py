@@ -1,0 +1,1 @@
+"""The organisation tree and the one place that decides who may see or manage what."""

@@ -1,0 +1,153 @@
+"""Who may see or manage which organisations and records — decided here and nowhere else.
+
+`access_for(user)` loads what a user holds in at most two queries; every other function answers from
+that object, either in Python (for one object) or as an SQL clause (for lists), so no check walks the
+tree node by node.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import g
+from sqlalchemy import and_, false, or_, select, true
+from sqlalchemy.sql.elements import ColumnElement
+
+from handbook.extensions import db
+from handbook.org.models import Organisation, Position, Role, Scope
+
+
+@dataclass(frozen=True)
+class Grant:
+    organisation_id: int
+    path: str
+    role: Role
+    scope: Scope
+
+    def covers(self, org_id: int, org_path: str) -> bool:
+        if self.scope is Scope.UNIT:
+            return org_id == self.organisation_id
+        return org_path.startswith(self.path)
+
+
+@dataclass
+class Access:
+    """What one user holds: admin flag, positions, and the cell they belong to."""
+
+    user_id: int | None = None
+    is_admin: bool = False
+    member_id: int | None = None
+    cell_id: int | None = None
+    cell_path: str | None = None
+    grants: list[Grant] = field(default_factory=list)
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user_id is not None
+
+    @property
+    def is_leader(self) -> bool:
+        """Holds any position (cell leader or committee staff) or is admin."""
+        return self.is_admin or bool(self.grants)
+
+
+ANONYMOUS = Access()
+
+
+def load_access(user) -> Access:
+    """Build the Access of `user` (two queries: positions, own member record)."""
+    from handbook.members.models import Member  # members depends on org, not the reverse at import time
+
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ANONYMOUS
+    rows = db.session.execute(
+        select(Position.organisation_id, Organisation.path, Position.role, Position.scope)
+        .join(Organisation, Organisation.id == Position.organisation_id)
+        .where(Position.user_id == user.id)
+    ).all()
+    own = db.session.execute(
+        select(Member.id, Member.cell_id, Organisation.path)
+        .join(Organisation, Organisation.id == Member.cell_id)
+        .where(Member.user_id == user.id)
+    ).first()
+    return Access(
+        user_id=user.id,
+        is_admin=bool(user.is_admin),
+        member_id=own[0] if own else None,
+        cell_id=own[1] if own else None,
+        cell_path=own[2] if own else None,
+        grants=[Grant(*row) for row in rows],
+    )
+
+
+def access_for(user) -> Access:
+    """The Access of `user`, cached for the current request."""
+    key = getattr(user, "id", None)
+    cache = g.setdefault("_access_cache", {})
+    if key not in cache:
+        cache[key] = load_access(user)
+    return cache[key]
+
+
+def _subtree(path_column, prefix: str) -> ColumnElement[bool]:
+    # Paths under "/1/7/" sort between "/1/7/" and "/1/70" ("/" < "0"): a plain index range.
+    return and_(path_column >= prefix, path_column < prefix[:-1] + "0")
+
+
+def _grant_clause(grant: Grant) -> ColumnElement[bool]:
+    if grant.scope is Scope.UNIT:
+        return Organisation.id == grant.organisation_id
+    return _subtree(Organisation.path, grant.path)
+
+
+# --- single objects ---------------------------------------------------------------------------
+
+def can_manage_org(access: Access, org: Organisation) -> bool:
+    return access.is_admin or any(g_.covers(org.id, org.path) for g_ in access.grants)
+
+
+def can_see_org(access: Access, org: Organisation) -> bool:
+    """Managers see their scope; a member sees their own cell and the groups inside it."""
+    if can_manage_org(access, org):
+        return True
+    return access.cell_path is not None and org.path.startswith(access.cell_path)
+
+
+def can_view_member(access: Access, member) -> bool:
+    """The full record: the member themself or whoever manages their cell."""
+    return access.member_id == member.id or can_manage_org(access, member.cell)
+
+
+def can_view_member_card(access: Access, member) -> bool:
+    """Name, position and phone: everyone in the same cell, plus those who see the full record."""
+    return access.cell_id == member.cell_id or can_view_member(access, member)
+
+
+def can_manage_member(access: Access, member) -> bool:
+    return can_manage_org(access, member.cell)
+
+
+# --- lists, as SQL ----------------------------------------------------------------------------
+
+def managed_orgs_clause(access: Access) -> ColumnElement[bool]:
+    """A WHERE clause on Organisation for the organisations `access` may manage."""
+    if access.is_admin:
+        return true()
+    if not access.grants:
+        return false()
+    return or_(*[_grant_clause(grant) for grant in access.grants])
+
+
+def visible_orgs_clause(access: Access) -> ColumnElement[bool]:
+    clauses = [managed_orgs_clause(access)]
+    if access.cell_path:
+        clauses.append(_subtree(Organisation.path, access.cell_path))
+    return or_(*clauses)
+
+
+def visible_org_ids(access: Access):
+    """A SELECT of the ids of organisations `access` may see — use it inside other queries."""
+    return select(Organisation.id).where(visible_orgs_clause(access))
+
+
+def managed_org_ids(access: Access):
+    return select(Organisation.id).where(managed_orgs_clause(access))

@@ -1,0 +1,53 @@
+"""Browsing the organisation tree within one's scope."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_login import login_required
+from sqlalchemy import select
+
+from handbook.core.web import current_access, require
+from handbook.extensions import db
+from handbook.members.labels import STATUS_LABELS
+from handbook.members.service import cell_members
+from handbook.org import access as acl
+from handbook.org.models import Organisation
+from handbook.org.service import KIND_LABELS, ancestors, children, count_members_by_org
+
+bp = Blueprint("org", __name__, url_prefix="/org")
+
+
+@bp.get("/")
+@login_required
+def index():
+    """The top organisations the user may see: their positions' units, or their own cell."""
+    access = current_access()
+    ids = {g.organisation_id for g in access.grants} or ({access.cell_id} if access.cell_id else set())
+    if access.is_admin:
+        roots = db.session.scalars(select(Organisation).where(Organisation.parent_id.is_(None))).all()
+    else:
+        roots = db.session.scalars(select(Organisation).where(Organisation.id.in_(ids))).all() if ids else []
+    roots = sorted(roots, key=lambda o: (o.depth, o.name))
+    counts = count_members_by_org([o.id for o in roots])
+    return render_template("org/index.html", roots=roots, counts=counts, kind_labels=KIND_LABELS)
+
+
+@bp.get("/<int:org_id>")
+@login_required
+def show(org_id: int):
+    org = db.get_or_404(Organisation, org_id)
+    access = current_access()
+    require(acl.can_see_org(access, org))
+    subs = children(org)
+    counts = count_members_by_org([o.id for o in subs])
+    manages = acl.can_manage_org(access, org)
+    return render_template(
+        "org/show.html",
+        org=org,
+        path=[a for a in ancestors(org) if acl.can_see_org(access, a)],
+        children=subs,
+        counts=counts,
+        members=cell_members(org) if org.is_cell else [],
+        manages=manages,
+        kind_labels=KIND_LABELS,
+        status_labels=STATUS_LABELS,
+    )

@@ -1,0 +1,65 @@
+"""Factory helpers that build organisations, accounts and members for tests."""
+from __future__ import annotations
+
+import itertools
+from datetime import date
+from functools import lru_cache
+
+from handbook.auth.models import User
+from handbook.auth.service import hash_password
+from handbook.extensions import db
+from handbook.members.models import Gender, Member, MemberStatus
+from handbook.org.models import Organisation, OrgKind, Role, Scope
+from handbook.org.service import create_organisation, grant_position
+
+_seq = itertools.count(1)
+
+
+@lru_cache(maxsize=1)
+def _password_hash() -> str:
+    return hash_password(Factory.PASSWORD)
+
+
+class Factory:
+    """Each method flushes; call `db.session.commit()` (or `commit()`) when the scene is built."""
+
+    PASSWORD = "Matkhau@2026"
+
+    def org(self, name: str | None = None, kind: OrgKind = OrgKind.CHI_BO, parent: Organisation | None = None):
+        return create_organisation(name or f"Tổ chức {next(_seq)}", kind, parent)
+
+    def user(self, email: str | None = None, phone: str | None = None, *, admin: bool = False,
+             password: bool = True, name: str = "Người dùng") -> User:
+        n = next(_seq)
+        if email is None and phone is None:
+            email = f"user{n}@test.vn"
+        user = User(email=email, phone=phone, display_name=name, is_admin=admin,
+                    password_hash=_password_hash() if password else None)
+        db.session.add(user)
+        db.session.flush()
+        return user
+
+    def member(self, cell: Organisation, user: User | None = None, *, name: str | None = None, **fields) -> Member:
+        n = next(_seq)
+        values = {
+            "full_name": name or f"Nguyễn Văn Thử {n}",
+            "birth_date": date(1980, 1, 1),
+            "gender": Gender.NAM,
+            "status": MemberStatus.CHINH_THUC,
+            "admission_date": date(2005, 5, 19),
+            "official_date": date(2006, 5, 19),
+        }
+        values.update(fields)
+        member = Member(cell_id=cell.id, user_id=user.id if user else None, **values)
+        db.session.add(member)
+        db.session.flush()
+        return member
+
+    def grant(self, user: User, org: Organisation, role: Role = Role.BI_THU, scope: Scope = Scope.SUBTREE):
+        position = grant_position(user.id, org, role, scope)
+        db.session.flush()
+        return position
+
+    @staticmethod
+    def commit() -> None:
+        db.session.commit()

@@ -1,0 +1,111 @@
+"""The access model: scopes over the tree, answered with a bounded number of queries."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import event, select
+
+from handbook.extensions import db
+from handbook.org import access as acl
+from handbook.org.models import Organisation, OrgKind, Role, Scope
+from handbook.org.service import ancestors, count_members_by_org
+
+
+@pytest.fixture
+def tree(factory):
+    city = factory.org("Thành ủy", OrgKind.DANG_BO_TINH)
+    wards = [factory.org(f"Phường {i}", OrgKind.DANG_BO_XA, city) for i in range(1, 12)]
+    base = factory.org("Đảng bộ cơ sở", OrgKind.DANG_BO_CO_SO, wards[0])
+    cells = [factory.org(f"Chi bộ {i}", OrgKind.CHI_BO, base) for i in range(1, 4)]
+    group = factory.org("Tổ 1", OrgKind.TO_DANG, cells[0])
+    far = factory.org("Chi bộ xa", OrgKind.CHI_BO, wards[10])  # id path "/1/12/…": must not match "/1/2/"
+    factory.commit()
+    return {"city": city, "wards": wards, "base": base, "cells": cells, "group": group, "far": far}
+
+
+def _visible(access) -> set[str]:
+    return set(db.session.scalars(select(Organisation.name).where(acl.visible_orgs_clause(access))))
+
+
+def test_subtree_scope_covers_descendants_only(app, factory, tree):
+    user = factory.user()
+    factory.grant(user, tree["wards"][0], Role.CAN_BO, Scope.SUBTREE)
+    factory.commit()
+    access = acl.load_access(user)
+    assert _visible(access) == {"Phường 1", "Đảng bộ cơ sở", "Chi bộ 1", "Chi bộ 2", "Chi bộ 3", "Tổ 1"}
+    assert acl.can_manage_org(access, tree["group"])
+    assert not acl.can_manage_org(access, tree["far"])
+    assert not acl.can_see_org(access, tree["city"])
+
+
+def test_unit_scope_is_one_organisation(app, factory, tree):
+    user = factory.user()
+    factory.grant(user, tree["base"], Role.CAN_BO, Scope.UNIT)
+    factory.commit()
+    access = acl.load_access(user)
+    assert _visible(access) == {"Đảng bộ cơ sở"}
+    assert not acl.can_manage_org(access, tree["cells"][0])
+
+
+def test_member_sees_own_cell_and_its_groups(app, factory, tree):
+    user = factory.user()
+    member = factory.member(tree["cells"][0], user)
+    factory.commit()
+    access = acl.load_access(user)
+    assert _visible(access) == {"Chi bộ 1", "Tổ 1"}
+    assert not acl.can_manage_org(access, tree["cells"][0])
+    assert acl.can_view_member(access, member)
+    other = factory.member(tree["cells"][1], None)
+    same_cell = factory.member(tree["cells"][0], None)
+    assert not acl.can_view_member(access, other)
+    assert not acl.can_view_member(access, same_cell)  # full record: no
+    assert acl.can_view_member_card(access, same_cell)  # directory card: yes
+
+
+def test_admin_sees_everything_and_anonymous_nothing(app, factory, tree):
+    admin = factory.user(admin=True)
+    factory.commit()
+    assert len(_visible(acl.load_access(admin))) == 1 + 11 + 1 + 3 + 1 + 1
+    assert _visible(acl.ANONYMOUS) == set()
+
+
+def _count_queries(fn):
+    statements = []
+
+    def listener(*_args):
+        statements.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        result = fn()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    return result, len(statements)
+
+
+def test_access_loads_in_two_queries_whatever_the_depth(app, factory, tree):
+    user = factory.user()
+    for ward in tree["wards"]:
+        factory.grant(user, ward, Role.CAN_BO)
+    factory.member(tree["far"], user)
+    factory.commit()
+    plain_user = SimpleNamespace(id=user.id, is_admin=False, is_authenticated=True)
+    access, queries = _count_queries(lambda: acl.load_access(plain_user))
+    assert queries == 2
+    visible, queries = _count_queries(lambda: _visible(access))
+    assert queries == 1 and len(visible) == 11 + 1 + 3 + 1 + 1
+
+
+def test_tree_helpers_use_one_query(app, factory, tree):
+    for cell in tree["cells"]:
+        factory.member(cell, None)
+    factory.member(tree["far"], None)
+    factory.commit()
+    group = db.session.get(Organisation, tree["group"].id)  # loaded before counting
+    path, queries = _count_queries(lambda: ancestors(group))
+    assert [o.name for o in path] == ["Thành ủy", "Phường 1", "Đảng bộ cơ sở", "Chi bộ 1"] and queries == 1
+    ids = [tree["city"].id, tree["wards"][0].id, tree["wards"][1].id, tree["wards"][10].id]
+    counts, queries = _count_queries(lambda: count_members_by_org(ids))
+    assert queries == 1
+    assert counts == {tree["city"].id: 4, tree["wards"][0].id: 3, tree["wards"][10].id: 1}

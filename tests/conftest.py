@@ -25,7 +25,8 @@ def database_url(tmp_dir, name: str) -> str:
     base = os.environ.get("TEST_DATABASE_URL")
     if not base:
         return f"sqlite:///{tmp_dir / (name + '.db')}"
-    dbname = f"hb_{name}_{_worker()}".lower()
+    # TEST_DB_PREFIX keeps concurrent runs (e.g. two checkouts) off each other's databases.
+    dbname = f"hb_{os.environ.get('TEST_DB_PREFIX', '')}{name}_{_worker()}".lower()
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)'))

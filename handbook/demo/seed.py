@@ -111,7 +111,12 @@ def seed_demo(members: int | None = None, if_empty: bool = False,
     total = max(members or DEFAULT_MEMBERS, MIN_MEMBERS)
     say = echo if echo is not None and total > LARGE_RUN else None
     try:
-        report = Seeder(total, say).run()
+        seeder = Seeder(total, say)
+        report = seeder.run()
+        if seeder.demo:
+            from handbook.demo.meetings import seed_demo_meetings
+
+            seed_demo_meetings(SECRETARY["email"])
     except BaseException:
         db.session.rollback()
         raise

@@ -88,6 +88,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    import handbook.meetings.reminders  # noqa: F401 - the meetings feature's reminder rules and change receiver
     from handbook.api import init_api
     from handbook.auth.views import bp as auth_bp
     from handbook.home.views import bp as home_bp
@@ -95,9 +96,12 @@ def _register_blueprints(app: Flask) -> None:
     from handbook.meetings.records_views import bp as meetings_records_bp
     from handbook.meetings.views import bp as meetings_bp
     from handbook.members.views import bp as members_bp
+    from handbook.notify.views import admin_bp as notify_admin_bp
+    from handbook.notify.views import bp as notify_bp
     from handbook.org.views import bp as org_bp
 
-    for blueprint in (auth_bp, home_bp, org_bp, members_bp, meetings_bp, meetings_manage_bp, meetings_records_bp):
+    for blueprint in (auth_bp, home_bp, org_bp, members_bp, meetings_bp, meetings_manage_bp, meetings_records_bp,
+                      notify_bp, notify_admin_bp):
         app.register_blueprint(blueprint)
     init_api(app)
 

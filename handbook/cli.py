@@ -22,3 +22,7 @@ def register(app: Flask) -> None:
             f"Đã tạo {report.organisations} tổ chức ({report.cells} chi bộ), {report.members} đảng viên "
             f"trong {report.seconds:.1f} giây."
         )
+
+    from handbook.notify.cli import register as register_notify
+
+    register_notify(app)

@@ -12,4 +12,11 @@ from handbook.meetings.models import (  # noqa: F401
     Vote,
 )
 from handbook.members.models import Member  # noqa: F401
+from handbook.notify.models import (  # noqa: F401
+    Delivery,
+    Notification,
+    NotificationPreference,
+    PushSubscription,
+    WorkerHeartbeat,
+)
 from handbook.org.models import Organisation, Position  # noqa: F401

@@ -49,9 +49,3 @@ def profile():
 @login_required
 def regulations():
     return render_template("home/upcoming.html", section="regulations")
-
-
-@bp.get("/notifications")
-@login_required
-def notifications():
-    return render_template("home/upcoming.html", section="notifications")

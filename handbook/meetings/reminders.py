@@ -1,0 +1,181 @@
+"""What the meetings feature tells people: reminder rules and the change receiver (plugged into handbook.notify)."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+from sqlalchemy import exists, select
+
+from handbook.core.i18n import gettext as _
+from handbook.core.i18n import lazy_gettext as _l
+from handbook.core.timeutil import _weekday, as_utc, to_local, utcnow
+from handbook.extensions import db
+from handbook.meetings.attendance import EXPECTED, invitees
+from handbook.meetings.events import meeting_changed
+from handbook.meetings.models import Meeting, MeetingDocument, MeetingFormat, MeetingKind, MeetingStatus
+from handbook.meetings.queries import missing_records, month_bounds
+from handbook.notify.kinds import register_kind
+from handbook.notify.models import Urgency
+from handbook.notify.outbox import NotificationSpec, enqueue, topic_for
+from handbook.notify.rules import reminder_rule
+from handbook.org.models import CELL_KINDS, Organisation, Position, Role
+
+REMINDER = register_kind("meeting_reminder", _l("Nhắc lịch sinh hoạt"))
+CHANGE = register_kind("meeting_change", _l("Lịch họp mới, đổi hoặc hủy"))
+LEADER = register_kind("leader_task", _l("Việc cần làm của cấp ủy"))
+LEADER_ROLES = (Role.BI_THU, Role.PHO_BI_THU, Role.CAP_UY_VIEN)
+DAY = 86400
+
+
+def when_where(meeting: Meeting) -> str:
+    """'19:30 Thứ Năm, 03/12/2026 tại Nhà văn hóa khu dân cư số 3'."""
+    local = to_local(meeting.starts_at)
+    text = f"{local.strftime('%H:%M')} {_weekday(local)}, {local.strftime('%d/%m/%Y')}"
+    if meeting.place:
+        text += " " + _("tại %(place)s", place=meeting.place)
+    if meeting.format is MeetingFormat.TRUC_TUYEN:
+        text += " " + _("(trực tuyến)")
+    elif meeting.format is MeetingFormat.KET_HOP:
+        text += " " + _("(có thể tham gia trực tuyến)")
+    return text
+
+
+def _seconds_until(meeting: Meeting, now: datetime, cap: int) -> int:
+    return max(60, min(cap, int((as_utc(meeting.starts_at) - now).total_seconds())))
+
+
+def _member_users(meeting: Meeting, expected_only: bool) -> list[int]:
+    return sorted({m.user_id for m in invitees(meeting)
+                   if m.user_id and (m.status in EXPECTED or not expected_only)})
+
+
+def leader_users(org_id: int) -> list[int]:
+    return sorted(set(db.session.scalars(select(Position.user_id).where(
+        Position.organisation_id == org_id, Position.role.in_(LEADER_ROLES)))))
+
+
+def _specs(meeting: Meeting, users: list[int], kind: str, event: str, title: str, body: str, *,
+           urgency: Urgency = Urgency.NORMAL, ttl: int = DAY, family: str = "meeting") -> Iterator[NotificationSpec]:
+    for user_id in users:
+        yield NotificationSpec(
+            user_id=user_id, kind=kind, title=title, body=body, url=f"/meetings/{meeting.id}",
+            dedupe_key=f"meeting:{meeting.id}:{event}:u{user_id}", tag=f"{family}-{meeting.id}",
+            urgency=urgency, ttl_seconds=ttl, topic=topic_for(family, meeting.id),
+        )
+
+
+def _upcoming(now: datetime, start: timedelta, end: timedelta):
+    return db.session.scalars(select(Meeting).where(
+        Meeting.status == MeetingStatus.SCHEDULED,
+        Meeting.starts_at > now + start, Meeting.starts_at <= now + end,
+    ).order_by(Meeting.starts_at))
+
+
+@reminder_rule("meeting_day_before")
+def day_before(now: datetime) -> Iterator[NotificationSpec]:
+    """A meeting starting within the next 24 hours (but not within 2): the day-before reminder is due."""
+    for meeting in _upcoming(now, timedelta(hours=2), timedelta(hours=24)):
+        stamp = as_utc(meeting.starts_at).isoformat()
+        yield from _specs(
+            meeting, _member_users(meeting, True), REMINDER, f"day_before:{stamp}",
+            _("Nhắc lịch: %(title)s", title=meeting.title),
+            _("%(when)s. Nếu vắng mặt, đồng chí vui lòng báo vắng trong ứng dụng.", when=when_where(meeting)),
+            ttl=_seconds_until(meeting, now, DAY),
+        )
+
+
+@reminder_rule("meeting_two_hours")
+def two_hours(now: datetime) -> Iterator[NotificationSpec]:
+    """Two hours before: urgent (not held by quiet hours), useless once the meeting has started."""
+    for meeting in _upcoming(now, timedelta(0), timedelta(hours=2)):
+        stamp = as_utc(meeting.starts_at).isoformat()
+        yield from _specs(
+            meeting, _member_users(meeting, True), REMINDER, f"two_hours:{stamp}",
+            _("Sắp đến giờ sinh hoạt: %(title)s", title=meeting.title),
+            _("Bắt đầu lúc %(when)s.", when=when_where(meeting)),
+            urgency=Urgency.HIGH, ttl=_seconds_until(meeting, now, 2 * 3600),
+        )
+
+
+@reminder_rule("meeting_documents_missing")
+def documents_missing(now: datetime) -> Iterator[NotificationSpec]:
+    """To the cell's leaders: a meeting within 24 hours has no documents yet."""
+    has_docs = exists().where(MeetingDocument.meeting_id == Meeting.id)
+    for meeting in db.session.scalars(select(Meeting).where(
+        Meeting.status == MeetingStatus.SCHEDULED, Meeting.kind != MeetingKind.CHI_UY,
+        Meeting.starts_at > now, Meeting.starts_at <= now + timedelta(hours=24), ~has_docs,
+    )):
+        stamp = as_utc(meeting.starts_at).isoformat()
+        yield from _specs(
+            meeting, leader_users(meeting.organisation_id), LEADER, f"documents_missing:{stamp}",
+            _("Chưa có tài liệu: %(title)s", title=meeting.title),
+            _("Buổi họp %(when)s chưa có tài liệu nào. Đồng chí hãy tải lên để đảng viên đọc trước.",
+              when=when_where(meeting)),
+            ttl=_seconds_until(meeting, now, DAY), family="leader",
+        )
+
+
+@reminder_rule("meeting_records_missing")
+def records_missing(now: datetime) -> Iterator[NotificationSpec]:
+    """To the cell's leaders: 2 days after a meeting, the minutes or the attendance are still missing."""
+    for meeting in missing_records(now):
+        local = to_local(meeting.starts_at)
+        yield from _specs(
+            meeting, leader_users(meeting.organisation_id), LEADER, "records_missing",
+            _("Chưa ghi biên bản hoặc điểm danh: %(title)s", title=meeting.title),
+            _("Buổi họp ngày %(date)s còn thiếu biên bản hoặc danh sách dự họp. Đồng chí vui lòng cập nhật.",
+              date=local.strftime("%d/%m/%Y")),
+            ttl=3 * DAY, family="leader",
+        )
+
+
+@reminder_rule("meeting_unscheduled")
+def next_month_unscheduled(now: datetime) -> Iterator[NotificationSpec]:
+    """From the 25th: to leaders of cells whose regular meeting for next month is not on the calendar."""
+    local = to_local(now)
+    if local.day < 25:
+        return
+    year, month = (local.year + 1, 1) if local.month == 12 else (local.year, local.month + 1)
+    start, end = month_bounds(year, month)
+    planned = exists().where(
+        Meeting.organisation_id == Organisation.id, Meeting.kind == MeetingKind.THUONG_KY,
+        Meeting.status != MeetingStatus.CANCELLED, Meeting.starts_at >= start, Meeting.starts_at < end,
+    )
+    rows = db.session.execute(
+        select(Position.user_id, Organisation.id).join(Organisation, Organisation.id == Position.organisation_id)
+        .where(Organisation.kind.in_(CELL_KINDS), Position.role.in_(LEADER_ROLES), ~planned).distinct()
+    )
+    label = f"{month:02d}/{year}"
+    for user_id, org_id in rows:
+        yield NotificationSpec(
+            user_id=user_id, kind=LEADER, url="/meetings/new", tag=f"unscheduled-{org_id}",
+            dedupe_key=f"org:{org_id}:unscheduled:{year}-{month:02d}:u{user_id}",
+            title=_("Chưa lên lịch sinh hoạt tháng %(month)s", month=label),
+            body=_("Chi bộ chưa có lịch sinh hoạt thường kỳ tháng %(month)s. Đồng chí hãy lên lịch để đảng viên "
+                   "được nhắc kịp thời.", month=label),
+            ttl=3 * DAY, topic=topic_for("unscheduled", org_id),
+        )
+
+
+def on_meeting_changed(sender, meeting: Meeting, change: str, **_kw) -> None:
+    """Created, moved or cancelled: tell the invitees at once, in the same transaction as the change."""
+    stamp = as_utc(meeting.starts_at).isoformat()
+    until_start = max(3600, _seconds_until(meeting, utcnow(), 3 * DAY))
+    if change == "created":
+        title, body = _("Lịch sinh hoạt mới: %(title)s", title=meeting.title), when_where(meeting) + "."
+        event = "created"
+    elif change == "moved":
+        title = _("Đổi lịch: %(title)s", title=meeting.title)
+        body, event = _("Chuyển sang %(when)s.", when=when_where(meeting)), f"moved:{stamp}"
+    elif change == "cancelled":
+        title = _("Hủy buổi sinh hoạt: %(title)s", title=meeting.title)
+        body = _("Buổi họp %(when)s đã hủy.", when=when_where(meeting))
+        if meeting.cancel_reason:
+            body += " " + _("Lý do: %(reason)s", reason=meeting.cancel_reason)
+        event = "cancelled"
+    else:
+        return
+    enqueue(list(_specs(meeting, _member_users(meeting, False), CHANGE, event, title, body, ttl=until_start)))
+
+
+meeting_changed.connect(on_meeting_changed)

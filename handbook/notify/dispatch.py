@@ -1,0 +1,301 @@
+"""The dispatcher: claim due deliveries (safe with any number of processes), send them concurrently over
+reused connections, record every result promptly.
+
+Claiming commits `status = sending` with a lease (claimed_by, claimed_at) before anything is sent; results
+are committed in small groups while the batch is still sending. A process killed mid-batch leaves its
+unanswered rows `sending`; once the lease expires another run sends them again. Web Push has no idempotency
+key, so a row whose request was in flight at the kill may reach the push service twice — the notification
+keeps its `tag`, so the phone replaces it rather than showing two."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import random
+import socket
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.utils import parsedate_to_datetime
+
+import aiohttp
+from flask import current_app
+from pywebpush import WebPusher
+from sqlalchemy import and_, bindparam, or_, select, text, update
+
+from handbook.core.timeutil import as_utc, utcnow
+from handbook.extensions import db
+from handbook.notify.models import Delivery, DeliveryStatus, Notification, PushSubscription
+from handbook.notify.outbox import payload
+from handbook.notify.subscriptions import SubscriptionError, check_endpoint, forget
+from handbook.notify.vapid import VapidSigner
+
+log = logging.getLogger(__name__)
+
+BATCH = 1000            # rows claimed per transaction
+CONCURRENCY = 128       # requests in flight per process
+FLUSH_EVERY = 64        # results committed per group …
+FLUSH_SECONDS = 0.05    # … or after this long, whichever comes first
+LEASE = timedelta(minutes=5)
+MAX_ATTEMPTS = 6
+TIMEOUT = 15            # seconds per request
+BACKOFF_BASE = 30       # seconds; doubled per attempt, full jitter
+BACKOFF_CAP = 3600
+
+
+@dataclass(slots=True)
+class Job:
+    delivery_id: int
+    subscription_id: int
+    attempts: int
+    endpoint: str
+    p256dh: str
+    auth: str
+    data: bytes
+    ttl: int
+    urgency: str
+    topic: str | None
+
+
+@dataclass(slots=True)
+class Outcome:
+    job: Job
+    status: DeliveryStatus
+    error: str | None = None
+    retry_at: datetime | None = None
+    gone: bool = False
+
+
+@dataclass
+class Stats:
+    claimed: int = 0
+    sent: int = 0
+    failed: int = 0
+    retried: int = 0
+    gone: int = 0
+
+    def add(self, outcome: Outcome) -> None:
+        if outcome.status is DeliveryStatus.SENT:
+            self.sent += 1
+        elif outcome.status is DeliveryStatus.FAILED:
+            self.failed += 1
+            self.gone += outcome.gone
+        else:
+            self.retried += 1
+
+
+def _due(now: datetime, lease: timedelta):
+    return or_(
+        and_(Delivery.status == DeliveryStatus.PENDING, Delivery.next_attempt_at <= now),
+        and_(Delivery.status == DeliveryStatus.SENDING, Delivery.claimed_at < now - lease),  # a dead claimer's rows
+    )
+
+
+def claim(limit: int = BATCH, lease: timedelta = LEASE, now: datetime | None = None) -> list[Job]:
+    """Mark up to `limit` due rows as ours and commit; return what to send."""
+    now = now or utcnow()
+    token = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+    db.session.commit()
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    if not postgres:
+        db.session.execute(text("BEGIN IMMEDIATE"))  # SQLite: one claimer at a time
+    query = select(Delivery.id).where(_due(now, lease)).order_by(Delivery.id).limit(limit)
+    if postgres:
+        query = query.with_for_update(skip_locked=True)  # concurrent claimers take different rows
+    ids = list(db.session.scalars(query))
+    if not ids:
+        db.session.commit()
+        return []
+    db.session.execute(
+        update(Delivery).where(Delivery.id.in_(ids), _due(now, lease))
+        .values(status=DeliveryStatus.SENDING, claimed_by=token, claimed_at=now, attempts=Delivery.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    rows = db.session.execute(
+        select(Delivery.id, Delivery.attempts, Delivery.subscription_id, Notification.title, Notification.body,
+               Notification.url, Notification.tag, Notification.ttl_seconds, Notification.urgency,
+               Notification.topic, Notification.created_at, Notification.not_before,
+               PushSubscription.endpoint, PushSubscription.p256dh, PushSubscription.auth)
+        .join(Notification, Notification.id == Delivery.notification_id)
+        .outerjoin(PushSubscription, PushSubscription.id == Delivery.subscription_id)
+        .where(Delivery.claimed_by == token)
+    ).all()
+    jobs, dead = [], []
+    for row in rows:
+        born = max(as_utc(row.created_at), as_utc(row.not_before) if row.not_before else as_utc(row.created_at))
+        ttl = row.ttl_seconds - int((now - born).total_seconds())
+        if row.endpoint is None or ttl <= 0:
+            dead.append((row.id, "unsubscribed" if row.endpoint is None else "expired"))
+            continue
+        jobs.append(Job(row.id, row.subscription_id, row.attempts, row.endpoint, row.p256dh, row.auth,
+                        payload(row.title, row.body, row.url, row.tag), ttl, str(row.urgency), row.topic))
+    if dead:
+        _write([{"b_id": i, "b_status": DeliveryStatus.FAILED.value, "b_error": why, "b_next": now, "b_sent": None}
+                for i, why in dead])
+        db.session.commit()
+    return jobs
+
+
+def _retry_after(value: str | None, now: datetime) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return now + timedelta(seconds=max(0, int(value.strip())))
+    except ValueError:
+        pass
+    try:
+        return as_utc(parsedate_to_datetime(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def _backoff(attempts: int, now: datetime) -> datetime:
+    return now + timedelta(seconds=random.uniform(1, min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (attempts - 1))))
+
+
+def classify(job: Job, status: int | None, error: str | None, retry_after: str | None,
+             now: datetime, max_attempts: int = MAX_ATTEMPTS) -> Outcome:
+    """A push service's answer (or a network error) → what happens to the delivery."""
+    if status is not None and 200 <= status < 300:
+        return Outcome(job, DeliveryStatus.SENT)
+    if status in (404, 410):
+        return Outcome(job, DeliveryStatus.FAILED, "gone", gone=True)
+    if status is not None and 400 <= status < 500 and status != 429:
+        return Outcome(job, DeliveryStatus.FAILED, f"HTTP {status}: {(error or '')[:200]}")
+    reason = f"HTTP {status}" if status is not None else (error or "error")[:200]
+    if job.attempts >= max_attempts:
+        return Outcome(job, DeliveryStatus.FAILED, f"{reason} (sau {job.attempts} lần)")
+    when = (_retry_after(retry_after, now) if status in (429, 503) else None) or _backoff(job.attempts, now)
+    return Outcome(job, DeliveryStatus.PENDING, reason, retry_at=when)
+
+
+def _write(params: list[dict]) -> None:
+    table = Delivery.__table__
+    db.session.execute(
+        update(table).where(table.c.id == bindparam("b_id"))
+        .values(status=bindparam("b_status"), last_error=bindparam("b_error"), next_attempt_at=bindparam("b_next"),
+                sent_at=bindparam("b_sent"), claimed_by=None, claimed_at=None),
+        params,
+    )
+
+
+def record(outcomes: list[Outcome], now: datetime | None = None) -> None:
+    """Write a group of results and commit."""
+    if not outcomes:
+        return
+    now = now or utcnow()
+    _write([{"b_id": o.job.delivery_id, "b_status": o.status.value, "b_error": o.error,
+             "b_next": o.retry_at or now, "b_sent": now if o.status is DeliveryStatus.SENT else None}
+            for o in outcomes])
+    ok = sorted({o.job.subscription_id for o in outcomes if o.status is DeliveryStatus.SENT})
+    if ok:
+        db.session.execute(update(PushSubscription).where(PushSubscription.id.in_(ok))
+                           .values(last_success_at=now, failure_count=0).execution_options(synchronize_session=False))
+    bad = sorted({o.job.subscription_id for o in outcomes if o.status is not DeliveryStatus.SENT and not o.gone})
+    if bad:
+        db.session.execute(update(PushSubscription).where(PushSubscription.id.in_(bad))
+                           .values(failure_count=PushSubscription.failure_count + 1)
+                           .execution_options(synchronize_session=False))
+    gone = sorted({o.job.subscription_id for o in outcomes if o.gone})
+    if gone:
+        forget(gone)
+    db.session.commit()
+
+
+class Sender:
+    """Sends jobs with one aiohttp session (keep-alive connections, reused across batches)."""
+
+    def __init__(self, signer: VapidSigner, concurrency: int = CONCURRENCY, timeout: float = TIMEOUT):
+        self.signer = signer
+        self.concurrency = concurrency
+        self.timeout = aiohttp.ClientTimeout(total=timeout)
+        self.session: aiohttp.ClientSession | None = None
+
+    async def __aenter__(self):
+        connector = aiohttp.TCPConnector(limit=self.concurrency, limit_per_host=self.concurrency, ttl_dns_cache=300)
+        self.session = aiohttp.ClientSession(connector=connector, trust_env=False)
+        return self
+
+    async def __aexit__(self, *exc):
+        await self.session.close()
+
+    async def send(self, job: Job) -> tuple[int | None, str | None, str | None]:
+        """(HTTP status, error text, Retry-After) — never raises for network trouble."""
+        try:
+            check_endpoint(job.endpoint)  # the allow-list again: config may have changed since subscribing
+            headers = {"Authorization": self.signer.header(job.endpoint), "Urgency": job.urgency}
+            if job.topic:
+                headers["Topic"] = job.topic
+            pusher = WebPusher({"endpoint": job.endpoint, "keys": {"p256dh": job.p256dh, "auth": job.auth}},
+                               aiohttp_session=self.session)
+            resp = await pusher.send_async(job.data, headers=headers, ttl=job.ttl, timeout=self.timeout,
+                                           content_encoding="aes128gcm")
+            body = None if resp.status < 300 else (await resp.text())[:200]
+            return resp.status, body, resp.headers.get("Retry-After")
+        except SubscriptionError as exc:
+            return 400, str(exc), None
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+            return None, f"{exc.__class__.__name__}: {exc}"[:200], None
+
+    async def run(self, jobs: list[Job], on_results) -> None:
+        """Send all jobs, `concurrency` at a time; hand results to `on_results` in small groups."""
+        queue: list[Outcome] = []
+        last_flush = time.monotonic()
+        sem = asyncio.Semaphore(self.concurrency)
+
+        async def one(job: Job) -> Outcome:
+            async with sem:
+                status, error, retry_after = await self.send(job)
+            return classify(job, status, error, retry_after, utcnow())
+
+        for done in asyncio.as_completed([one(job) for job in jobs]):
+            queue.append(await done)
+            if len(queue) >= FLUSH_EVERY or time.monotonic() - last_flush > FLUSH_SECONDS:
+                on_results(queue)
+                queue, last_flush = [], time.monotonic()
+        on_results(queue)
+
+
+def signer_from_config() -> VapidSigner:
+    cfg = current_app.config
+    return VapidSigner(cfg["VAPID_PRIVATE_KEY"], cfg["VAPID_SUBJECT"])
+
+
+async def _dispatch(once: bool, batch: int, concurrency: int, lease: timedelta, idle: float, stop) -> Stats:
+    stats = Stats()
+
+    def on_results(outcomes: list[Outcome]) -> None:
+        record(outcomes)
+        for outcome in outcomes:
+            stats.add(outcome)
+
+    async with Sender(signer_from_config(), concurrency) as sender:
+        while not stop():
+            jobs = claim(batch, lease)
+            stats.claimed += len(jobs)
+            if jobs:
+                await sender.run(jobs, on_results)
+                continue
+            if once:
+                break
+            from handbook.notify.rules import beat
+            beat("dispatch")
+            await asyncio.sleep(idle)
+    return stats
+
+
+def dispatch(once: bool = True, batch: int = BATCH, concurrency: int = CONCURRENCY, lease: timedelta = LEASE,
+             idle: float = 2.0, stop=lambda: False) -> Stats:
+    """Deliver what is due (`once`), or keep delivering until `stop()` says so. Records a heartbeat."""
+    from handbook.notify.rules import beat
+
+    try:
+        stats = asyncio.run(_dispatch(once, batch, concurrency, lease, idle, stop))
+    except Exception as exc:
+        db.session.rollback()
+        beat("dispatch", ok=False, note=f"{exc.__class__.__name__}: {exc}"[:300])
+        raise
+    beat("dispatch", note=f"sent {stats.sent}, failed {stats.failed}, retried {stats.retried}")
+    return stats

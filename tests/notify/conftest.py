@@ -1,0 +1,35 @@
+"""Fixtures: a fake push service the app may talk to, and a cell with a leader and members."""
+from __future__ import annotations
+
+import pytest
+
+from handbook.members.models import MemberStatus
+from handbook.org.models import OrgKind, Role
+from tests.notify.fake_push import FakePushService
+
+
+@pytest.fixture
+def push(app, monkeypatch):
+    with FakePushService() as service:
+        monkeypatch.setitem(app.config, "PUSH_ALLOWED_HOSTS", [service.host])
+        monkeypatch.setitem(app.config, "PUSH_ALLOW_HTTP", True)
+        monkeypatch.setitem(app.config, "QUIET_HOURS", "")
+        yield service
+        assert not service.errors, service.errors
+
+
+@pytest.fixture
+def cell_scene(factory):
+    ward = factory.org("Đảng bộ phường Hải Châu", OrgKind.DANG_BO_XA)
+    cell = factory.org("Chi bộ khu dân cư số 3", OrgKind.CHI_BO, ward)
+    leader = factory.user("bithu@test.vn", name="Bí thư")
+    factory.member(cell, leader)
+    factory.grant(leader, cell, Role.BI_THU)
+    members = [factory.user(f"dv{i}@test.vn", name=f"Đảng viên {i}") for i in range(2)]
+    for user in members:
+        factory.member(cell, user)
+    exempt = factory.user("mien@test.vn")
+    factory.member(cell, exempt, status=MemberStatus.MIEN_SINH_HOAT)
+    factory.member(cell)  # no account: cannot be notified
+    factory.commit()
+    return {"cell": cell, "leader": leader, "members": members, "exempt": exempt}

@@ -1,0 +1,35 @@
+"""The encryption we rely on (http_ece through pywebpush), checked against RFC 8291 Appendix A."""
+from __future__ import annotations
+
+import http_ece
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+from tests.notify.fake_push import b64, unb64
+
+PLAINTEXT = b"When I grow up, I want to be a watermelon"
+AS_PRIVATE = "yfWPiYE-n46HLnH0KqZOF1fJJU3MYrct3AELtAQ-oRw"
+AS_PUBLIC = "BP4z9KsN6nGRTbVYI_c7VJSPQTBtkgcy27mlmlMoZIIgDll6e3vCYLocInmYWAmS6TlzAC8wEqKK6PBru3jl7A8"
+UA_PRIVATE = "q1dXpw3UpT5VOmu_cf_v6ih07Aems3njxI-JWgLcM94"
+UA_PUBLIC = "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4"
+AUTH = "BTBZMqHH6r4Tts7J_aSIgg"
+SALT = "DGv6ra1nlYgDCS1FRnbzlw"
+BODY = ("DGv6ra1nlYgDCS1FRnbzlwAAEABBBP4z9KsN6nGRTbVYI_c7VJSPQTBtkgcy27mlmlMoZIIgDll6e3vCYLocInmYWAmS6TlzAC8wEqKK6P"
+        "Bru3jl7A_yl95bQpu6cVPTpK4Mqgkf1CXztLVBSt2Ks3oZwbuwXPXLWyouBWLVWGNWQexSgSxsj_Qulcy4a-fN")
+
+
+def _private(raw: str) -> ec.EllipticCurvePrivateKey:
+    return ec.derive_private_key(int.from_bytes(unb64(raw), "big"), ec.SECP256R1())
+
+
+def test_rfc8291_appendix_a_encrypts_to_the_published_body():
+    body = http_ece.encrypt(PLAINTEXT, salt=unb64(SALT), private_key=_private(AS_PRIVATE), dh=unb64(UA_PUBLIC),
+                            auth_secret=unb64(AUTH), version="aes128gcm", rs=4096)
+    assert b64(body) == BODY
+
+
+def test_rfc8291_appendix_a_decrypts_with_the_user_agent_key():
+    assert http_ece.decrypt(unb64(BODY), private_key=_private(UA_PRIVATE), auth_secret=unb64(AUTH),
+                            version="aes128gcm") == PLAINTEXT
+    public = _private(AS_PRIVATE).public_key().public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
+    assert b64(public) == AS_PUBLIC

@@ -8,6 +8,8 @@ import re
 
 import pytest
 
+from handbook.extensions import db
+from handbook.notify.models import Notification, PushSubscription
 from handbook.org.models import OrgKind, Role
 from tests.conftest import get_csrf, login
 
@@ -38,6 +40,18 @@ ENDPOINTS = [
     ("GET", "/api/v1/me", (401, 200, 200, 200, 200, 200, 200)),
     ("GET", "/api/v1/organisations/{cell}", (401, 200, 404, 200, 200, 404, 200)),
     ("GET", "/api/v1/organisations/{ward}", (401, 404, 404, 404, 200, 404, 200)),
+    ("GET", "/notifications/{notification}", (302, 302, 404, 404, 404, 404, 404)),  # opens its link
+    ("POST", "/notifications/read-all", (302, 302, 302, 302, 302, 302, 302)),
+    ("GET", "/notifications/settings", (302, 200, 200, 200, 200, 200, 200)),
+    ("POST", "/notifications/settings/preferences", (302, 302, 302, 302, 302, 302, 302)),
+    ("POST", "/notifications/settings/test", (302, 302, 302, 302, 302, 302, 302)),
+    ("POST", "/notifications/settings/devices/{device}/delete", (302, 302, 404, 404, 404, 404, 404)),
+    ("GET", "/admin/notify", (302, 403, 403, 403, 403, 403, 200)),
+    ("GET", "/api/v1/push/vapid-public-key", (200, 200, 200, 200, 200, 200, 200)),
+    ("POST", "/api/v1/push/subscriptions", (401, 422, 422, 422, 422, 422, 422)),  # an empty body
+    ("DELETE", "/api/v1/push/subscriptions", (401, 422, 422, 422, 422, 422, 422)),  # an empty body
+    ("GET", "/api/v1/notifications", (401, 200, 200, 200, 200, 200, 200)),
+    ("POST", "/api/v1/notifications/read", (401, 200, 200, 200, 200, 200, 200)),
     ("POST", "/logout", (302, 302, 302, 302, 302, 302, 302)),
 ]
 
@@ -59,8 +73,14 @@ def scene(factory):
     factory.grant(users["leader"], cell_a, Role.BI_THU)
     factory.grant(users["staff_above"], ward_a, Role.CAN_BO)
     factory.grant(users["staff_unrelated"], ward_b, Role.CAN_BO)
+    notification = Notification(user_id=users["member"].id, kind="test", title="Thông báo", body="…", url="/",
+                                tag="t", dedupe_key="scene")
+    device = PushSubscription(user_id=users["member"].id, endpoint="https://fcm.googleapis.com/fcm/send/scene",
+                              p256dh="x", auth="y")
+    db.session.add_all([notification, device])
     factory.commit()
-    ids = {"lang": "en", "cell": cell_a.id, "ward": ward_a.id, "member": member.id, "other_member": other.id}
+    ids = {"lang": "en", "cell": cell_a.id, "ward": ward_a.id, "member": member.id, "other_member": other.id,
+           "notification": notification.id, "device": device.id}
     return users, ids
 
 
@@ -70,6 +90,8 @@ def _call(client, method: str, path: str, token: str):
         return client.get(path)
     if path == "/api/v1/auth/token":
         return client.post(path, json={"login": "khongco@test.vn", "password": "sai-mat-khau"}, headers=headers)
+    if method == "DELETE":
+        return client.delete(path, json={}, headers=headers)
     if path.startswith("/api/"):
         return client.post(path, json={}, headers=headers)
     return client.post(path, data={"csrf_token": token}, headers=headers)

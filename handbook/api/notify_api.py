@@ -82,12 +82,12 @@ def vapid_public_key():
 
 
 @blp.route("/push/subscriptions", methods=["POST"])
+@login_required  # before the body is read: 401, not 422, for the anonymous
 @blp.arguments(SubscriptionIn)
 @blp.response(201, SubscriptionOut)
 @blp.alt_response(200, description="Thiết bị đã đăng ký trước đó: cập nhật")
 @blp.alt_response(400, description="Dịch vụ push không được phép, hoặc khóa không hợp lệ")
 @blp.doc(security=SECURITY)
-@login_required
 def subscribe(payload):
     """Đăng ký nhận thông báo cho thiết bị này (thân là `PushSubscription.toJSON()`)."""
     try:
@@ -99,11 +99,11 @@ def subscribe(payload):
 
 
 @blp.route("/push/subscriptions", methods=["DELETE"])
+@login_required  # before the body is read: 401, not 422, for the anonymous
 @blp.arguments(EndpointIn)
 @blp.response(204)
 @blp.alt_response(404, description="Không có đăng ký này")
 @blp.doc(security=SECURITY)
-@login_required
 def unsubscribe(payload):
     """Hủy đăng ký của một thiết bị."""
     if not subscriptions.remove(current_user.id, endpoint=payload["endpoint"]):
@@ -112,10 +112,10 @@ def unsubscribe(payload):
 
 
 @blp.route("/notifications")
+@login_required  # before the body is read: 401, not 422, for the anonymous
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, NotificationPageOut)
 @blp.doc(security=SECURITY)
-@login_required
 def list_notifications(args):
     """Hộp thư thông báo của tôi, mới nhất trước."""
     items, total = inbox.page_of(current_user.id, args["page"])
@@ -124,10 +124,10 @@ def list_notifications(args):
 
 
 @blp.route("/notifications/read", methods=["POST"])
+@login_required  # before the body is read: 401, not 422, for the anonymous
 @blp.arguments(ReadIn)
 @blp.response(200, ReadOut)
 @blp.doc(security=SECURITY)
-@login_required
 def mark_read(payload):
     """Đánh dấu đã đọc một thông báo (`id`) hoặc tất cả."""
     marked = inbox.mark_read(current_user.id, payload.get("id"))

@@ -153,7 +153,7 @@ def next_month_unscheduled(now: datetime) -> Iterator[NotificationSpec]:
             title=_("Chưa lên lịch sinh hoạt tháng %(month)s", month=label),
             body=_("Chi bộ chưa có lịch sinh hoạt thường kỳ tháng %(month)s. Đồng chí hãy lên lịch để đảng viên "
                    "được nhắc kịp thời.", month=label),
-            ttl=3 * DAY, topic=topic_for("unscheduled", org_id),
+            ttl_seconds=3 * DAY, topic=topic_for("unscheduled", org_id),
         )
 
 

@@ -57,7 +57,8 @@ class FakePushService:
         self.keys[path] = (private, auth)
         public = private.public_key().public_bytes(serialization.Encoding.X962,
                                                    serialization.PublicFormat.UncompressedPoint)
-        return {"endpoint": self.origin + path, "expirationTime": None, "keys": {"p256dh": b64(public), "auth": b64(auth)}}
+        return {"endpoint": self.origin + path, "expirationTime": None,
+                "keys": {"p256dh": b64(public), "auth": b64(auth)}}
 
     def answer(self, endpoint: str, *answers: tuple[int, dict]) -> None:
         self.plan.setdefault(endpoint.replace(self.origin, ""), []).extend(answers)

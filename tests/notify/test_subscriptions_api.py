@@ -74,7 +74,8 @@ def test_http_needs_push_allow_http(app, client, push, signed_in, monkeypatch):
 
 
 @pytest.mark.parametrize("p256dh,auth,word", [
-    ("BCVxsr7M_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4", None, "p256dh"),  # off curve
+    # off the curve
+    ("BCVxsr7M_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4", None, "p256dh"),
     ("AAAA", None, "p256dh"),
     ("not base64 !!", None, "p256dh"),
     ("A" * 87, None, "p256dh"),

@@ -13,11 +13,14 @@ import logging
 import os
 import random
 import socket
+import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
+from functools import partial
 
 import aiohttp
 from flask import current_app
@@ -29,13 +32,13 @@ from handbook.extensions import db
 from handbook.notify.models import Delivery, DeliveryStatus, Notification, PushSubscription
 from handbook.notify.outbox import payload
 from handbook.notify.subscriptions import SubscriptionError, check_endpoint, forget
-from handbook.notify.vapid import VapidSigner
+from handbook.notify.vapid import VapidSigner, origin_of
 
 log = logging.getLogger(__name__)
 
 BATCH = 1000            # rows claimed per transaction
 CONCURRENCY = 128       # requests in flight per process
-FLUSH_EVERY = 64        # results committed per group …
+FLUSH_EVERY = 100       # results committed per group …
 FLUSH_SECONDS = 0.05    # … or after this long, whichever comes first
 LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 6
@@ -212,6 +215,7 @@ class Sender:
         self.concurrency = concurrency
         self.timeout = aiohttp.ClientTimeout(total=timeout)
         self.session: aiohttp.ClientSession | None = None
+        self._allowed: dict[str, bool] = {}  # per origin, for this run
 
     async def __aenter__(self):
         connector = aiohttp.TCPConnector(limit=self.concurrency, limit_per_host=self.concurrency, ttl_dns_cache=300)
@@ -224,7 +228,15 @@ class Sender:
     async def send(self, job: Job) -> tuple[int | None, str | None, str | None]:
         """(HTTP status, error text, Retry-After) — never raises for network trouble."""
         try:
-            check_endpoint(job.endpoint)  # the allow-list again: config may have changed since subscribing
+            origin = origin_of(job.endpoint)
+            if origin not in self._allowed:  # the allow-list again: config may have changed since subscribing
+                try:
+                    check_endpoint(job.endpoint)
+                    self._allowed[origin] = True
+                except SubscriptionError:
+                    self._allowed[origin] = False
+            if not self._allowed[origin]:
+                raise SubscriptionError("push service not allowed")
             headers = {"Authorization": self.signer.header(job.endpoint), "Urgency": job.urgency}
             if job.topic:
                 headers["Topic"] = job.topic
@@ -263,27 +275,78 @@ def signer_from_config() -> VapidSigner:
     return VapidSigner(cfg["VAPID_PRIVATE_KEY"], cfg["VAPID_SUBJECT"])
 
 
-async def _dispatch(once: bool, batch: int, concurrency: int, lease: timedelta, idle: float, stop) -> Stats:
+class DbThread:
+    """The dispatcher's database work (claims, results) on one thread with its own app context and session,
+    so commits never stall the sending loop and the next batch is claimed while this one is on the wire."""
+
+    def __init__(self, app):
+        self._local = threading.local()
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="notify-db", initializer=self._enter, initargs=(app,))
+
+    def _enter(self, app) -> None:
+        self._local.ctx = app.app_context()
+        self._local.ctx.push()
+
+    def _leave(self) -> None:
+        db.session.remove()
+        self._local.ctx.pop()
+
+    def call(self, fn, *args) -> asyncio.Future:
+        return asyncio.get_running_loop().run_in_executor(self._pool, partial(fn, *args))
+
+    def close(self) -> None:
+        self._pool.submit(self._leave).result()
+        self._pool.shutdown()
+
+
+async def _dispatch(app, once: bool, batch: int, concurrency: int, lease: timedelta, idle: float, stop) -> Stats:
     stats = Stats()
+    writes: list[asyncio.Future] = []
+    dbt = DbThread(app)
 
     def on_results(outcomes: list[Outcome]) -> None:
-        record(outcomes)
-        for outcome in outcomes:
-            stats.add(outcome)
+        if outcomes:
+            writes.append(dbt.call(record, list(outcomes)))
+            for outcome in outcomes:
+                stats.add(outcome)
 
-    async with Sender(signer_from_config(), concurrency) as sender:
-        while not stop():
-            jobs = claim(batch, lease)
-            stats.claimed += len(jobs)
-            if jobs:
+    try:
+        async with Sender(signer_from_config(), concurrency) as sender:
+            upcoming = dbt.call(claim, batch, lease)
+            while True:
+                jobs = await upcoming
+                stats.claimed += len(jobs)
+                if not jobs:
+                    if once or stop():
+                        break
+                    await asyncio.gather(*writes)
+                    writes.clear()
+                    await dbt.call(beat_ok)
+                    await asyncio.sleep(idle)
+                    upcoming = dbt.call(claim, batch, lease)
+                    continue
+                # claim the next batch while this one is sent (rows claimed are always sent, even when stopping)
+                upcoming = dbt.call(claim, batch, lease) if not stop() else _nothing()
                 await sender.run(jobs, on_results)
-                continue
-            if once:
-                break
-            from handbook.notify.rules import beat
-            beat("dispatch")
-            await asyncio.sleep(idle)
+                done = [w for w in writes if w.done()]
+                for w in done:
+                    w.result()  # surface a failed write
+                    writes.remove(w)
+            await asyncio.gather(*writes)
+    finally:
+        await asyncio.gather(*writes, return_exceptions=True)
+        dbt.close()
     return stats
+
+
+async def _nothing() -> list[Job]:
+    return []
+
+
+def beat_ok() -> None:
+    from handbook.notify.rules import beat
+
+    beat("dispatch")
 
 
 def dispatch(once: bool = True, batch: int = BATCH, concurrency: int = CONCURRENCY, lease: timedelta = LEASE,
@@ -291,8 +354,10 @@ def dispatch(once: bool = True, batch: int = BATCH, concurrency: int = CONCURREN
     """Deliver what is due (`once`), or keep delivering until `stop()` says so. Records a heartbeat."""
     from handbook.notify.rules import beat
 
+    db.session.commit()  # whatever the caller wrote is visible to the dispatcher's own session
+    app = current_app._get_current_object()
     try:
-        stats = asyncio.run(_dispatch(once, batch, concurrency, lease, idle, stop))
+        stats = asyncio.run(_dispatch(app, once, batch, concurrency, lease, idle, stop))
     except Exception as exc:
         db.session.rollback()
         beat("dispatch", ok=False, note=f"{exc.__class__.__name__}: {exc}"[:300])

@@ -26,6 +26,13 @@ def unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        pass  # a client killed mid-request (the crash test) is not news
+
+
 class FakePushService:
     def __init__(self, delay: float = 0.0):
         self.keys: dict[str, tuple[ec.EllipticCurvePrivateKey, bytes]] = {}
@@ -34,7 +41,7 @@ class FakePushService:
         self.plan: dict[str, list[tuple[int, dict]]] = {}  # path → answers to give next (status, headers)
         self.delay = delay
         self.lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server = _Server(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
         self.origin = f"http://127.0.0.1:{self.port}"

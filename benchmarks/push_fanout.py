@@ -1,0 +1,255 @@
+"""Push fan-out: our dispatcher vs a plain `pywebpush.webpush()` loop, against a fake push service in another
+process that answers 201 at once or after 50 ms.
+
+    python benchmarks/push_fanout.py                    # 20,000 subscriptions, SQLite in a temp dir
+    python benchmarks/push_fanout.py -n 5000 --database-url postgresql+psycopg://postgres@127.0.0.1:5433/bench
+
+The fake service (asyncio, raw HTTP/1.1 with keep-alive) only counts requests, so it stays cheap; the app's
+tests use the checking fake service (tests/notify/fake_push.py). Our dispatcher runs from the outbox in the
+database (claim → encrypt → send → record), in 1 process and in 2 processes; the baseline is what the
+pywebpush README suggests, one `webpush()` call per subscription with a fresh claims dict.
+Targets (issue 6): ≥ 3,000 pushes/s with no latency, ≥ 2,000/s with 50 ms latency, on 2 cores.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import multiprocessing as mp
+import os
+import resource
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from cryptography.hazmat.primitives import serialization  # noqa: E402
+from cryptography.hazmat.primitives.asymmetric import ec  # noqa: E402
+
+
+# ---------------------------------------------------------------- the fake push service (its own process)
+class _Push(asyncio.Protocol):
+    state = {"count": 0, "delay": 0.0}
+
+    def connection_made(self, transport):
+        self.transport, self.buf = transport, b""
+
+    def data_received(self, data):
+        self.buf += data
+        while True:
+            head_end = self.buf.find(b"\r\n\r\n")
+            if head_end < 0:
+                return
+            head = self.buf[:head_end].decode("latin-1")
+            length = 0
+            for line in head.split("\r\n")[1:]:
+                name, _sep, value = line.partition(":")
+                if name.strip().lower() == "content-length":
+                    length = int(value)
+            if len(self.buf) < head_end + 4 + length:
+                return
+            self.buf = self.buf[head_end + 4 + length:]
+            self._answer(head.split(" ", 2)[1])
+
+    def _answer(self, path: str):
+        if path.startswith("/count"):
+            body = str(self.state["count"]).encode()
+            self.transport.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+            return
+        if path.startswith("/delay/"):
+            self.state["delay"] = int(path.rsplit("/", 1)[1]) / 1000
+            self.state["count"] = 0
+            self.transport.write(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+            return
+        self.state["count"] += 1
+        reply = b"HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n"
+        if self.state["delay"]:
+            asyncio.get_running_loop().call_later(self.state["delay"], self._write, reply)
+        else:
+            self.transport.write(reply)
+
+    def _write(self, reply):
+        if not self.transport.is_closing():
+            self.transport.write(reply)
+
+
+def serve(port_queue) -> None:
+    async def main():
+        server = await asyncio.get_running_loop().create_server(_Push, "127.0.0.1", 0, backlog=2048)
+        port_queue.put(server.sockets[0].getsockname()[1])
+        await server.serve_forever()
+    asyncio.run(main())
+
+
+def control(origin: str, path: str, method: str = "POST") -> str:
+    req = urllib.request.Request(origin + path, data=b"" if method == "POST" else None, method=method)
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    return opener.open(req, timeout=10).read().decode()
+
+
+# ---------------------------------------------------------------- set-up
+def b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def key_pool(n: int = 64) -> list[tuple[str, str]]:
+    pool = []
+    for _ in range(n):
+        public = ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(
+            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+        pool.append((b64(public), b64(os.urandom(16))))
+    return pool
+
+
+def build(args, origin: str):
+    from flask_migrate import upgrade
+    from sqlalchemy import insert
+
+    from handbook import create_app
+    from handbook.auth.models import User
+    from handbook.extensions import db
+    from handbook.notify.models import PushSubscription
+    from handbook.notify.outbox import NotificationSpec, enqueue
+
+    tmp = Path(tempfile.mkdtemp(prefix="push-bench-"))
+    url = args.database_url or f"sqlite:///{tmp / 'bench.db'}"
+    host = origin.split("//", 1)[1]
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": str(tmp / "instance"),
+                      "PUSH_ALLOWED_HOSTS": [host], "PUSH_ALLOW_HTTP": True, "QUIET_HOURS": ""})
+    with app.app_context():
+        upgrade()
+        user = User(email=f"bench{time.time_ns()}@bench.vn", display_name="Bench")
+        db.session.add(user)
+        db.session.flush()
+        pool = key_pool()
+        rows = [{"user_id": user.id, "endpoint": f"{origin}/push/{time.time_ns()}-{i}", "p256dh": pool[i % 64][0],
+                 "auth": pool[i % 64][1], "failure_count": 0} for i in range(args.n)]
+        for i in range(0, len(rows), 2000):
+            db.session.execute(insert(PushSubscription), rows[i:i + 2000])
+        enqueue([NotificationSpec(user.id, "test", "Nhắc lịch: Sinh hoạt chi bộ thường kỳ tháng 12/2026",
+                                  "19:30 Thứ Năm, 03/12/2026 tại Nhà văn hóa khu dân cư số 3.", "/meetings/1",
+                                  f"bench:{time.time_ns()}", ttl_seconds=86400)])
+        user_id = user.id
+        db.session.commit()
+    return app, user_id
+
+
+def reset(app) -> None:
+    from sqlalchemy import update
+
+    from handbook.core.timeutil import utcnow
+    from handbook.extensions import db
+    from handbook.notify.models import Delivery
+
+    with app.app_context():
+        db.session.execute(update(Delivery).values(status="pending", attempts=0, next_attempt_at=utcnow(),
+                                                   claimed_by=None, claimed_at=None, sent_at=None))
+        db.session.commit()
+
+
+def _child(app, concurrency: int) -> None:
+    from handbook.extensions import db
+    from handbook.notify.dispatch import dispatch
+
+    with app.app_context():
+        db.engine.dispose(close=False)  # connections are not shared across fork
+        dispatch(once=True, concurrency=concurrency)
+
+
+def cpu(who) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_ours(app, processes: int, concurrency: int) -> tuple[float, float]:
+    reset(app)
+    ctx = mp.get_context("fork")
+    cpu0 = cpu(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    procs = [ctx.Process(target=_child, args=(app, concurrency)) for _ in range(processes)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join()
+    return time.perf_counter() - start, cpu(resource.RUSAGE_CHILDREN) - cpu0
+
+
+def run_baseline(app, n: int) -> tuple[float, float]:
+    from py_vapid import Vapid02
+    from pywebpush import webpush
+    from sqlalchemy import select
+
+    from handbook.extensions import db
+    from handbook.notify.models import PushSubscription
+
+    with app.app_context():
+        subs = db.session.execute(select(PushSubscription.endpoint, PushSubscription.p256dh, PushSubscription.auth)
+                                  .limit(n)).all()
+        vapid = Vapid02.from_pem(app.config["VAPID_PRIVATE_KEY"].encode())
+        data = '{"title":"Nhắc lịch","body":"19:30 Thứ Năm, 03/12/2026","url":"/meetings/1","tag":"m1"}'
+    cpu0 = cpu(resource.RUSAGE_SELF)
+    start = time.perf_counter()
+    for endpoint, p256dh, auth in subs:
+        webpush({"endpoint": endpoint, "keys": {"p256dh": p256dh, "auth": auth}}, data, vapid_private_key=vapid,
+                vapid_claims={"sub": "mailto:admin@demo.vn"}, ttl=86400, timeout=10)
+    return time.perf_counter() - start, cpu(resource.RUSAGE_SELF) - cpu0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("-n", type=int, default=20000, help="subscriptions (one notification to each)")
+    parser.add_argument("--baseline-n", type=int, default=2000, help="webpush() loop size, no latency")
+    parser.add_argument("--baseline-n-slow", type=int, default=200, help="webpush() loop size, 50 ms latency")
+    parser.add_argument("--concurrency", type=int, default=256, help="requests in flight per dispatcher process")
+    parser.add_argument("--database-url", default=None)
+    args = parser.parse_args()
+    os.environ.pop("http_proxy", None)
+    os.environ.pop("HTTP_PROXY", None)
+
+    ports = mp.get_context("spawn").Queue()
+    server = mp.get_context("spawn").Process(target=serve, args=(ports,), daemon=True)
+    server.start()
+    origin = f"http://127.0.0.1:{ports.get(timeout=30)}"
+    t0 = time.perf_counter()
+    app, _user = build(args, origin)
+    print(f"set-up: {args.n:,} subscriptions and their outbox rows in {time.perf_counter() - t0:.1f} s "
+          f"({app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]})")
+
+    rows = []
+    for delay_ms, base_n in ((0, args.baseline_n), (50, args.baseline_n_slow)):
+        control(origin, f"/delay/{delay_ms}")
+        base_s, base_cpu = run_baseline(app, base_n)
+        got = int(control(origin, "/count", "GET"))
+        assert got == base_n, (got, base_n)
+        base_rate = base_n / base_s
+        for processes in (1, 2):
+            control(origin, f"/delay/{delay_ms}")
+            secs, used = run_ours(app, processes, args.concurrency)
+            got = int(control(origin, "/count", "GET"))
+            assert got == args.n, f"the push service got {got} of {args.n}"
+            rate = args.n / secs
+            rows.append((delay_ms, f"dispatcher ×{processes} proc", args.n, secs, rate, base_rate, used))
+        rows.insert(len(rows) - 2, (delay_ms, "webpush() loop (baseline)", base_n, base_s, base_rate, base_rate,
+                                    base_cpu))
+    server.terminate()
+
+    print()
+    print(f"{'latency':>8} | {'sender':<26} | {'pushes':>7} | {'seconds':>8} | {'pushes/s':>9} | {'× baseline':>10} | "
+          f"{'CPU ms/push':>11}")
+    print("-" * 98)
+    for delay_ms, name, n, secs, rate, base_rate, used in rows:
+        print(f"{delay_ms:>6}ms | {name:<26} | {n:>7,} | {secs:>8.2f} | {rate:>9,.0f} | {rate / base_rate:>9.1f}× | "
+              f"{1000 * used / n:>11.2f}")
+    print(f"\nload average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
+          "(pushes/s scale with the CPU the dispatcher gets; CPU ms/push does not)")
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"\npeak RSS: this process {own:.0f} MB, largest child (dispatcher or push service) {kids:.0f} MB")
+    print("targets: ≥ 3,000/s at 0 ms, ≥ 2,000/s at 50 ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -34,8 +34,9 @@ run: db
 	@echo ""
 	@echo "  Sổ tay đảng viên điện tử: http://$(HOST):$(PORT)"
 	@echo "  Tài khoản demo (mật khẩu Demo@2026): admin@demo.vn · bithu@demo.vn · dangvien@demo.vn · canbo@demo.vn"
+	@echo "  Tiến trình nền (nhắc lịch, gửi thông báo) chạy cùng máy chủ; dừng cả hai bằng Ctrl+C."
 	@echo ""
-	$(BIN)/flask run --host $(HOST) --port $(PORT)
+	@HOST=$(HOST) PORT=$(PORT) BIN=$(BIN) sh scripts/run.sh
 
 chromium:
 	@if [ ! -x "$(CHROMIUM)" ]; then \

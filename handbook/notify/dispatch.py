@@ -356,8 +356,21 @@ def dispatch(once: bool = True, batch: int = BATCH, concurrency: int = CONCURREN
 
     db.session.commit()  # whatever the caller wrote is visible to the dispatcher's own session
     app = current_app._get_current_object()
+    def run() -> Stats:
+        return asyncio.run(_dispatch(app, once, batch, concurrency, lease, idle, stop))
+
+    def run_in_thread() -> Stats:  # the caller already runs an event loop (e.g. Playwright's)
+        with app.app_context():
+            return run()
+
     try:
-        stats = asyncio.run(_dispatch(app, once, batch, concurrency, lease, idle, stop))
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            stats = run()
+        else:
+            with ThreadPoolExecutor(1) as pool:
+                stats = pool.submit(run_in_thread).result()
     except Exception as exc:
         db.session.rollback()
         beat("dispatch", ok=False, note=f"{exc.__class__.__name__}: {exc}"[:300])

@@ -71,16 +71,16 @@ ENDPOINTS = [
     ("GET", "/meetings/committee", (302, 403, 403, 200, 200, 200, 200)),
     ("GET", "/meetings/{meeting}/edit", (302, 403, 404, 200, 200, 404, 200)),
     ("POST", "/meetings/{meeting}/edit", (302, 403, 404, 400, 400, 404, 400)),  # an empty form
-    ("POST", "/meetings/{meeting}/documents", (302, 403, 404, 303, 303, 404, 303)),  # neither file nor link
+    ("POST", "/meetings/{meeting}/documents", (302, 403, 404, 400, 400, 404, 400)),  # neither file nor link
     ("GET", "/meetings/{meeting}/checkin-code", (302, 403, 404, 200, 200, 404, 200)),
     ("GET", "/meetings/{meeting}/attendance", (302, 403, 404, 200, 200, 404, 200)),
     ("POST", "/meetings/{meeting}/attendance", (302, 403, 404, 302, 302, 404, 302)),  # an empty sheet
     ("GET", "/meetings/{meeting}/minutes", (302, 403, 404, 200, 200, 404, 200)),
     ("POST", "/meetings/{meeting}/minutes", (302, 403, 404, 400, 400, 404, 400)),  # no text
     ("GET", "/meetings/{meeting}/minutes/print", (302, 403, 404, 200, 200, 404, 200)),
-    ("POST", "/meetings/{meeting}/resolutions", (302, 403, 404, 303, 303, 404, 303)),  # an empty form
-    ("POST", "/meetings/{meeting}/votes", (302, 403, 404, 303, 303, 404, 303)),  # an empty form
-    ("POST", "/meetings/{meeting}/cancel", (302, 403, 404, 303, 303, 404, 303)),  # no reason
+    ("POST", "/meetings/{meeting}/resolutions", (302, 403, 404, 400, 400, 404, 400)),  # an empty form
+    ("POST", "/meetings/{meeting}/votes", (302, 403, 404, 400, 400, 404, 400)),  # an empty form
+    ("POST", "/meetings/{meeting}/cancel", (302, 403, 404, 400, 400, 404, 400)),  # no reason
     ("GET", "/api/v1/meetings", (401, 200, 200, 200, 200, 200, 200)),
     ("POST", "/api/v1/meetings", (401, 403, 404, 201, 201, 404, 201), _new_meeting),
     ("GET", "/api/v1/meetings/{meeting}", (401, 200, 404, 200, 200, 404, 200)),

@@ -222,6 +222,10 @@ def create_series(
         raise MeetingError(_("Lịch sinh hoạt thường kỳ chỉ lập cho chi bộ."))
     at = parse_local_time(local_time)
     planned = plan_series(year, day_of_month, today)
+    if not planned:
+        raise MeetingError(_("Năm %(year)d không còn ngày họp nào để lập lịch.", year=year))
+    if not (place or "").strip():
+        raise MeetingError(_("Vui lòng nhập địa điểm họp thường lệ của chi bộ."))
     if db.session.scalar(select(MeetingSeries.id).where(MeetingSeries.organisation_id == org.id,
                                                         MeetingSeries.year == year)):
         raise MeetingError(_("Chi bộ đã có lịch sinh hoạt thường kỳ năm %(year)d.", year=year))

@@ -104,7 +104,8 @@ def check_in(meeting_id: int):
     member = _member_or_403()
     form = CheckinForm()
     if not form.validate_on_submit():
-        abort(400)
+        flash(_("Mã điểm danh không hợp lệ. Vui lòng nhập lại."), "error")
+        return render_again(meeting_id, 400)
     try:
         attendance.check_in(meeting, member, form.code.data or None, form.client_id.data or None)
     except MeetingError as exc:

@@ -209,7 +209,7 @@ def test_create_series_makes_the_year_at_19_30_local(cell, changes):
 def test_create_series_with_own_time_and_a_shift_for_tết(cell):
     _series, meetings = scheduling.create_series(
         cell.org, 2027, cell.leader_user.id, day_of_month=5, local_time="08:00",
-        shifts={2: date(2027, 2, 18)}, today=TODAY)
+        shifts={2: date(2027, 2, 18)}, place="Nhà văn hóa", today=TODAY)
     starts = {as_utc(m.starts_at).date(): as_utc(m.starts_at) for m in meetings}
     assert date(2027, 2, 5) not in starts                      # giao thừa Tết
     assert starts[date(2027, 2, 18)] == datetime(2027, 2, 18, 1, 0, tzinfo=UTC)  # 08:00 local
@@ -217,14 +217,14 @@ def test_create_series_with_own_time_and_a_shift_for_tết(cell):
 
 
 def test_a_second_series_for_the_same_year_is_refused(cell, changes):
-    scheduling.create_series(cell.org, 2027, cell.leader_user.id, today=TODAY)
+    scheduling.create_series(cell.org, 2027, cell.leader_user.id, place="Nhà văn hóa", today=TODAY)
     changes.clear()
     with pytest.raises(MeetingError, match="đã có lịch sinh hoạt thường kỳ năm 2027"):
-        scheduling.create_series(cell.org, 2027, cell.leader_user.id, today=TODAY)
+        scheduling.create_series(cell.org, 2027, cell.leader_user.id, place="Nhà văn hóa", today=TODAY)
     assert _count(MeetingSeries) == 1 and _count(Meeting) == 12
     assert changes == []
     # another cell is not affected
-    _series, meetings = scheduling.create_series(cell.other_cell, 2027, None, today=TODAY)
+    _series, meetings = scheduling.create_series(cell.other_cell, 2027, None, place="Nhà văn hóa", today=TODAY)
     assert len(meetings) == 12
 
 
@@ -233,7 +233,7 @@ def test_months_with_a_regular_meeting_are_skipped(cell):
     make_meeting(cell.org, datetime(2027, 4, 3, 12, 30, tzinfo=UTC), kind=MeetingKind.CHUYEN_DE)  # not regular
     cancelled = make_meeting(cell.org, datetime(2027, 5, 4, 12, 30, tzinfo=UTC))
     scheduling.cancel_meeting(cancelled, "Dời sang ngày khác")
-    _series, meetings = scheduling.create_series(cell.org, 2027, None, today=TODAY)
+    _series, meetings = scheduling.create_series(cell.org, 2027, None, place="Nhà văn hóa", today=TODAY)
     months = sorted(m.starts_at.month for m in meetings)
     assert months == [1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12]
 
@@ -241,7 +241,7 @@ def test_months_with_a_regular_meeting_are_skipped(cell):
 @pytest.mark.parametrize("shift", [date(2027, 3, 1), date(2026, 2, 10)])
 def test_a_shift_outside_its_month_is_refused_and_nothing_is_kept(cell, changes, shift):
     with pytest.raises(MeetingError, match="Ngày dời của tháng 2 phải nằm trong tháng đó."):
-        scheduling.create_series(cell.org, 2027, None, shifts={2: shift}, today=TODAY)
+        scheduling.create_series(cell.org, 2027, None, shifts={2: shift}, place="Nhà văn hóa", today=TODAY)
     # the failed call leaves nothing behind, even for a caller that commits something else afterwards
     db.session.commit()
     assert _count(MeetingSeries) == 0 and _count(Meeting) == 0
@@ -251,12 +251,12 @@ def test_a_shift_outside_its_month_is_refused_and_nothing_is_kept(cell, changes,
 @pytest.mark.parametrize("text", ["7h30", "25:00", "", "19"])
 def test_create_series_refuses_a_bad_time(cell, text):
     with pytest.raises(MeetingError, match="Giờ họp phải có dạng HH:MM"):
-        scheduling.create_series(cell.org, 2027, None, local_time=text, today=TODAY)
+        scheduling.create_series(cell.org, 2027, None, local_time=text, place="Nhà văn hóa", today=TODAY)
 
 
 def test_the_series_is_for_cells_only(cell):
     with pytest.raises(MeetingError, match="chỉ lập cho chi bộ"):
-        scheduling.create_series(cell.group, 2027, None, today=TODAY)
+        scheduling.create_series(cell.group, 2027, None, place="Nhà văn hóa", today=TODAY)
 
 
 def test_a_time_with_the_local_offset_is_stored_as_the_same_instant(cell):

@@ -84,3 +84,20 @@ def test_kill_9_mid_batch_loses_nothing(app, push, factory):
     resent = db.session.scalar(select(func.count(Delivery.id)).where(Delivery.attempts > 1))
     assert len(twice) <= resent
     print(f"\nkilled after {at_kill} of {total}; re-sent {resent}; arrived twice {len(twice)}")
+
+
+def test_three_dispatchers_at_once_send_each_notification_once(app, push, factory):
+    user = factory.user()
+    factory.commit()
+    for _ in range(DEVICES):
+        sub = push.subscription()
+        subscriptions.save(user.id, sub["endpoint"], sub["keys"]["p256dh"], sub["keys"]["auth"], None)
+    enqueue([NotificationSpec(user.id, "test", f"Thông báo {i}", "…", "/", f"many:{i}", tag=f"m{i}",
+                              ttl_seconds=3600) for i in range(300)])
+    db.session.commit()
+    procs = [_dispatcher(app, push, "--once") for _ in range(3)]
+    outputs = [p.communicate(timeout=120)[0] for p in procs]
+    assert all(p.returncode == 0 for p in procs), outputs
+    counts = push.counts()
+    assert len(counts) == 300 * DEVICES and set(counts.values()) == {1}
+    assert _left() == 0

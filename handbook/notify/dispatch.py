@@ -119,7 +119,7 @@ def claim(limit: int = BATCH, lease: timedelta = LEASE, now: datetime | None = N
     rows = db.session.execute(
         select(Delivery.id, Delivery.attempts, Delivery.subscription_id, Notification.title, Notification.body,
                Notification.url, Notification.tag, Notification.ttl_seconds, Notification.urgency,
-               Notification.topic, Notification.created_at, Notification.not_before,
+               Notification.topic, Notification.created_at,
                PushSubscription.endpoint, PushSubscription.p256dh, PushSubscription.auth)
         .join(Notification, Notification.id == Delivery.notification_id)
         .outerjoin(PushSubscription, PushSubscription.id == Delivery.subscription_id)
@@ -127,8 +127,8 @@ def claim(limit: int = BATCH, lease: timedelta = LEASE, now: datetime | None = N
     ).all()
     jobs, dead = [], []
     for row in rows:
-        born = max(as_utc(row.created_at), as_utc(row.not_before) if row.not_before else as_utc(row.created_at))
-        ttl = row.ttl_seconds - int((now - born).total_seconds())
+        # TTL counts from the event (a reminder held by quiet hours still expires when the meeting starts)
+        ttl = row.ttl_seconds - int((now - as_utc(row.created_at)).total_seconds())
         if row.endpoint is None or ttl <= 0:
             dead.append((row.id, "unsubscribed" if row.endpoint is None else "expired"))
             continue

@@ -5,8 +5,10 @@ Later issues add their endpoints to ENDPOINTS; `test_every_endpoint_is_in_the_ta
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from handbook.org.models import OrgKind, Role
 from tests.conftest import get_csrf, login
@@ -33,6 +35,13 @@ ENDPOINTS = [
     ("GET", "/members/{member}", (302, 200, 404, 200, 200, 404, 200)),
     ("GET", "/members/{other_member}", (302, 404, 200, 404, 404, 200, 200)),
     ("POST", "/members/{member}/activation-code", (302, 403, 404, 200, 200, 404, 200)),
+    ("GET", "/members/{member}/edit", (302, 403, 404, 200, 200, 404, 200)),
+    ("POST", "/members/{member}/edit", (302, 403, 404, 400, 400, 404, 400)),  # an empty form
+    ("GET", "/members/{member}/contact", (302, 200, 404, 200, 200, 404, 200)),
+    ("POST", "/members/{member}/status", (302, 403, 404, 400, 400, 404, 400)),  # an empty form
+    ("POST", "/members/{member}/photo", (302, 400, 404, 400, 400, 404, 400)),  # no file
+    ("GET", "/members/{member}/photo", (302, 200, 404, 200, 200, 404, 200)),
+    ("POST", "/members/{member}/contact", (302, 302, 404, 302, 302, 404, 302)),  # clears the contact fields
     ("GET", "/api/v1/openapi.json", (200, 200, 200, 200, 200, 200, 200)),
     ("POST", "/api/v1/auth/token", (401, 401, 401, 401, 401, 401, 401)),
     ("GET", "/api/v1/me", (401, 200, 200, 200, 200, 200, 200)),
@@ -43,7 +52,7 @@ ENDPOINTS = [
 
 
 @pytest.fixture
-def scene(factory):
+def scene(app, factory):
     """City → ward A → cell A (+ a tổ đảng), ward B → cell B; one account per role."""
     city = factory.org("Đảng bộ Thành phố", OrgKind.DANG_BO_TINH)
     ward_a = factory.org("Đảng bộ phường A", OrgKind.DANG_BO_XA, city)
@@ -59,6 +68,10 @@ def scene(factory):
     factory.grant(users["leader"], cell_a, Role.BI_THU)
     factory.grant(users["staff_above"], ward_a, Role.CAN_BO)
     factory.grant(users["staff_unrelated"], ward_b, Role.CAN_BO)
+    member.photo_file = "scene.jpg"
+    photos = Path(app.instance_path) / "member_photos"
+    photos.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (4, 4)).save(photos / "scene.jpg", "JPEG")
     factory.commit()
     ids = {"lang": "en", "cell": cell_a.id, "ward": ward_a.id, "member": member.id, "other_member": other.id}
     return users, ids

@@ -42,6 +42,15 @@ ENDPOINTS = [
     ("POST", "/members/{member}/photo", (302, 400, 404, 400, 400, 404, 400)),  # no file
     ("GET", "/members/{member}/photo", (302, 200, 404, 200, 200, 404, 200)),
     ("POST", "/members/{member}/contact", (302, 302, 404, 302, 302, 404, 302)),  # clears the contact fields
+    ("GET", "/members/import", (302, 403, 403, 200, 200, 200, 200)),
+    ("GET", "/members/import/template.xlsx", (302, 403, 403, 200, 200, 200, 200)),
+    ("POST", "/members/import", (302, 403, 403, 400, 400, 400, 400)),  # no organisation, no file
+    ("POST", "/members/import/{token}", (302, 404, 404, 404, 404, 404, 404)),  # nobody's upload
+    ("GET", "/members/import/{token}/rejected.xlsx", (302, 404, 404, 404, 404, 404, 404)),
+    ("POST", "/members/import/{token}/cancel", (302, 404, 404, 404, 404, 404, 404)),
+    ("GET", "/org/{cell}/members.xlsx", (302, 403, 404, 200, 200, 404, 200)),
+    ("GET", "/org/{cell}/members/print", (302, 403, 404, 200, 200, 404, 200)),
+    ("GET", "/admin/audit/", (302, 403, 403, 403, 403, 403, 200)),
     ("GET", "/api/v1/openapi.json", (200, 200, 200, 200, 200, 200, 200)),
     ("POST", "/api/v1/auth/token", (401, 401, 401, 401, 401, 401, 401)),
     ("GET", "/api/v1/me", (401, 200, 200, 200, 200, 200, 200)),
@@ -73,7 +82,7 @@ def scene(app, factory):
     photos.mkdir(parents=True, exist_ok=True)
     Image.new("RGB", (4, 4)).save(photos / "scene.jpg", "JPEG")
     factory.commit()
-    ids = {"lang": "en", "cell": cell_a.id, "ward": ward_a.id, "member": member.id, "other_member": other.id}
+    ids = {"token": "0" * 32, "lang": "en", "cell": cell_a.id, "ward": ward_a.id, "member": member.id, "other_member": other.id}
     return users, ids
 
 

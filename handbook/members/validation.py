@@ -282,10 +282,13 @@ def find_conflicts(rows: list[dict[str, Any]], exclude_id: int | None = None) ->
     return found
 
 
-def find_duplicates_within(rows: list[dict[str, Any]]) -> dict[int, list[Problem]]:
-    """Inside one file: a later row repeating an earlier one's CCCD, card number or name + birth date."""
+def find_duplicates_within(rows: list[dict[str, Any]], seen: dict[tuple, int] | None = None
+                           ) -> dict[int, list[Problem]]:
+    """Inside one file: a later row repeating an earlier one's CCCD, card number or name + birth date.
+
+    Pass the same `seen` dict for successive chunks of one file."""
     found: dict[int, list[Problem]] = {}
-    seen: dict[tuple, int] = {}
+    seen = {} if seen is None else seen
     for index, row in enumerate(rows):
         keys = []
         if row.get("cccd"):

@@ -84,7 +84,8 @@ def _init_extensions(app: Flask) -> None:
         from handbook.auth.forms import EmptyForm
         from handbook.core.i18n import select_locale
 
-        return {"logout_form": EmptyForm(), "current_locale": select_locale()}
+        # formdata=None: the layout never reads the request body (a refused upload must still render).
+        return {"logout_form": EmptyForm(formdata=None), "current_locale": select_locale()}
 
 
 def _register_blueprints(app: Flask) -> None:

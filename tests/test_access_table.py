@@ -82,7 +82,8 @@ def scene(app, factory):
     photos.mkdir(parents=True, exist_ok=True)
     Image.new("RGB", (4, 4)).save(photos / "scene.jpg", "JPEG")
     factory.commit()
-    ids = {"token": "0" * 32, "lang": "en", "cell": cell_a.id, "ward": ward_a.id, "member": member.id, "other_member": other.id}
+    ids = {"token": "0" * 32, "lang": "en", "cell": cell_a.id, "ward": ward_a.id, "member": member.id,
+           "other_member": other.id}
     return users, ids
 
 

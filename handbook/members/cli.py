@@ -39,6 +39,6 @@ def import_command(path: str, org_id: int, valid_only: bool, rejected_path: str 
             f"{report.bad_rows} dòng lỗi hoặc trùng trên {report.total} dòng: chưa nhập gì "
             "(sửa tệp, hoặc dùng --valid-only)."
         )
-    with click.progressbar(length=max(len(report.valid), 1), label="Nhập") as bar:
+    with click.progressbar(length=max(report.valid_count, 1), label="Nhập") as bar:
         inserted = importer.import_valid(report, cell, CLI, origin="cli", progress=bar.update)
     click.echo(f"Đã nhập {inserted} đảng viên vào {cell.name}; {report.bad_rows} dòng bị từ chối.")

@@ -90,6 +90,18 @@ def import_template():
                      download_name="mau-nhap-dang-vien.xlsx")
 
 
+@bp.record_once
+def _refuse_big_uploads_first(state) -> None:
+    """Before anything reads the body (the CSRF check parses forms), refuse an import upload that is too big."""
+    def check():
+        if (request.endpoint == "members_io.import_preview" and request.content_length is not None
+                and request.content_length > IMPORT_MAX_BYTES + 64 * 1024):
+            return _too_big()
+        return None
+
+    state.app.before_request_funcs.setdefault(None, []).insert(0, check)
+
+
 def _too_big():
     return error_response(413, _("Tệp quá lớn: tối đa %(n)d MB. Hãy chia tệp thành nhiều phần.",
                                  n=IMPORT_MAX_BYTES // (1024 * 1024)))

@@ -56,6 +56,11 @@ ENDPOINTS = [
     ("GET", "/api/v1/me", (401, 200, 200, 200, 200, 200, 200)),
     ("GET", "/api/v1/organisations/{cell}", (401, 200, 404, 200, 200, 404, 200)),
     ("GET", "/api/v1/organisations/{ward}", (401, 404, 404, 404, 200, 404, 200)),
+    ("GET", "/api/v1/members/{member}", (401, 200, 404, 200, 200, 404, 200)),
+    ("GET", "/api/v1/members/{cellmate}", (401, 200, 404, 200, 200, 404, 200)),  # a member gets the card only
+    ("GET", "/api/v1/members/{other_member}", (401, 404, 200, 404, 404, 200, 200)),
+    ("GET", "/api/v1/organisations/{cell}/members", (401, 200, 404, 200, 200, 404, 200)),
+    ("GET", "/api/v1/organisations/{ward}/members", (401, 404, 404, 404, 200, 404, 200)),
     ("POST", "/logout", (302, 302, 302, 302, 302, 302, 302)),
 ]
 
@@ -73,7 +78,7 @@ def scene(app, factory):
     users["admin"].is_admin = True
     member = factory.member(cell_a, users["member"])
     other = factory.member(cell_b, users["other_member"], phone="+84912000111")
-    factory.member(cell_a, users["leader"])
+    cellmate = factory.member(cell_a, users["leader"])
     factory.grant(users["leader"], cell_a, Role.BI_THU)
     factory.grant(users["staff_above"], ward_a, Role.CAN_BO)
     factory.grant(users["staff_unrelated"], ward_b, Role.CAN_BO)
@@ -83,7 +88,7 @@ def scene(app, factory):
     Image.new("RGB", (4, 4)).save(photos / "scene.jpg", "JPEG")
     factory.commit()
     ids = {"token": "0" * 32, "lang": "en", "cell": cell_a.id, "ward": ward_a.id, "member": member.id,
-           "other_member": other.id}
+           "other_member": other.id, "cellmate": cellmate.id}
     return users, ids
 
 

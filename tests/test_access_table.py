@@ -50,6 +50,9 @@ ENDPOINTS = [
     ("POST", "/members/import/{token}/cancel", (302, 404, 404, 404, 404, 404, 404)),
     ("GET", "/org/{cell}/members.xlsx", (302, 403, 404, 200, 200, 404, 200)),
     ("GET", "/org/{cell}/members/print", (302, 403, 404, 200, 200, 404, 200)),
+    ("GET", "/members/duplicates/", (302, 403, 403, 200, 200, 200, 200)),
+    ("POST", "/members/duplicates/merge", (302, 403, 403, 400, 400, 400, 400)),  # no records named
+    ("POST", "/members/duplicates/dismiss", (302, 403, 403, 400, 400, 400, 400)),
     ("GET", "/admin/audit/", (302, 403, 403, 403, 403, 403, 200)),
     ("GET", "/api/v1/openapi.json", (200, 200, 200, 200, 200, 200, 200)),
     ("POST", "/api/v1/auth/token", (401, 401, 401, 401, 401, 401, 401)),

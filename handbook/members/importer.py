@@ -40,7 +40,7 @@ from handbook.members.validation import (
 from handbook.org.models import Organisation
 
 BATCH = 1000
-MAX_ROWS = 50_000
+MAX_ROWS = 200_000  # the web upload is bounded by its size limit first
 # Other headings people use for the same columns (compared case- and accent-insensitively after NFC).
 ALIASES = {
     "họ tên": "full_name", "tên": "full_name", "ngày tháng năm sinh": "birth_date", "cccd": "cccd",
@@ -163,7 +163,7 @@ def validate_file(source: IO[bytes] | str, *, today: date | None = None,
     rows, ignored, _estimate = read_rows(_rewind(source))
     report = ImportReport(ignored_columns=ignored, today=today or date.today(), spill=tempfile.TemporaryFile())  # noqa: SIM115 - closed by report.close()
     headings = headings_vi()
-    seen: dict[tuple, int] = {}
+    seen: dict[int, int] = {}
     chunk: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
 
     def check(chunk) -> None:

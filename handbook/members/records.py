@@ -74,6 +74,11 @@ def update_record(member: Member, raw: dict[str, Any], actor: Actor, *, allowed:
                                     new_value=_as_text(value), changed_by_id=actor.user_id))
         setattr(member, name, value)
         changed.append(name)
+    reason = cleaned.values.get("official_reason")
+    if reason and "official_date" in changed:
+        # The reason a probation was not exactly 12 months is kept beside the date's change.
+        db.session.add(MemberChange(member_id=member.id, field="official_reason", old_value=None, new_value=reason,
+                                    changed_by_id=actor.user_id))
     if changed:
         audit.record("member.update", actor, target_type="member", target_id=member.id, fields=changed)
     db.session.commit()

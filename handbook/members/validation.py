@@ -282,7 +282,7 @@ def find_conflicts(rows: list[dict[str, Any]], exclude_id: int | None = None) ->
     return found
 
 
-def find_duplicates_within(rows: list[dict[str, Any]], seen: dict[tuple, int] | None = None
+def find_duplicates_within(rows: list[dict[str, Any]], seen: dict[int, int] | None = None
                            ) -> dict[int, list[Problem]]:
     """Inside one file: a later row repeating an earlier one's CCCD, card number or name + birth date.
 
@@ -298,11 +298,13 @@ def find_duplicates_within(rows: list[dict[str, Any]], seen: dict[tuple, int] | 
         if row.get("full_name") and row.get("birth_date"):
             keys.append(("full_name", name_key(row["full_name"]), row["birth_date"]))
         for key in keys:
-            if key in seen:
+            # Keys are kept as 64-bit hashes: a 100,000-row file then costs tens of MB, not hundreds.
+            digest = hash(key)
+            if digest in seen:
                 found.setdefault(index, []).append(
-                    Problem(key[0], shown(row.get(key[0])), _within_message(key[0], seen[key])))
+                    Problem(key[0], shown(row.get(key[0])), _within_message(key[0], seen[digest])))
             else:
-                seen[key] = row.get("_row", index)
+                seen[digest] = row.get("_row", index)
     return found
 
 

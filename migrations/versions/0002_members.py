@@ -1,7 +1,7 @@
 """members: status history, change history, duplicate dismissals, audit log, member photos
 
 Revision ID: 0002_members
-Revises: 0001_foundation
+Revises: 0002_meetings
 Create Date: 2026-11-22 22:49:51.481866
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0002_members"
-down_revision = "0001_foundation"
+down_revision = "0002_meetings"
 branch_labels = None
 depends_on = None
 

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from handbook.audit.models import AuditEvent
+from handbook.core.timeutil import local_zone
 from handbook.extensions import db
 from handbook.org.models import OrgKind, Role
 from tests.conftest import login
@@ -76,8 +77,12 @@ def test_audit_log_browsing_and_filters(app, client, scene):
     assert "member.view" in page and "members.export" in page
     filtered = client.get("/admin/audit/?action=members.export").get_data(as_text=True)
     assert "members.export" in filtered and "<td>member.view</td>" not in filtered
-    by_date = client.get(f"/admin/audit/?from={date.today():%d/%m/%Y}&to={date.today():%d/%m/%Y}")
+    today = datetime.now(local_zone()).date()  # the filter's days are the users' (Asia/Ho_Chi_Minh) days
+    by_date = client.get(f"/admin/audit/?from={today:%d/%m/%Y}&to={today:%d/%m/%Y}")
     assert "2 sự kiện" in by_date.get_data(as_text=True)
+    yesterday = today - timedelta(days=1)
+    assert "0 sự kiện" in client.get(f"/admin/audit/?from={yesterday:%d/%m/%Y}&to={yesterday:%d/%m/%Y}"
+                                     ).get_data(as_text=True)
     assert "0 sự kiện" in client.get("/admin/audit/?from=01/01/2001&to=02/01/2001").get_data(as_text=True)
     assert client.get("/admin/audit/?from=rác&actor=x&page=-1").status_code == 200
     details = json.dumps([e.details for e in db.session.scalars(select(AuditEvent))], ensure_ascii=False)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
@@ -55,7 +55,8 @@ class AuditFilter:
 
 
 def _local_midnight_utc(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=local_zone())
+    """Midnight of `day` where the users are, in UTC (SQLite compares stored UTC text, so convert first)."""
+    return datetime.combine(day, time.min, tzinfo=local_zone()).astimezone(UTC)
 
 
 def search(flt: AuditFilter, page: int = 1, per_page: int = 50) -> tuple[list[AuditEvent], int]:

@@ -170,3 +170,13 @@ def test_profile_shows_record_groups_and_edit_link(app, client, cell):
         assert heading in page
     assert f"/members/{member.id}/contact" in page
     assert date.today().year > 2000
+
+
+def test_backfill_gives_bulk_written_members_a_history(app, cell):
+    from handbook.members.records import backfill_status_history
+
+    _cell, member = cell
+    backfill_status_history()
+    backfill_status_history()  # twice: still one row per member
+    rows = db.session.scalars(select(MemberStatusHistory).where(MemberStatusHistory.member_id == member.id)).all()
+    assert [(r.status, r.from_date) for r in rows] == [(MemberStatus.CHINH_THUC, date(2006, 5, 19))]

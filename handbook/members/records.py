@@ -8,12 +8,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Date, DateTime, cast, func, insert, literal, select
 from sqlalchemy.orm import joinedload
 
 from handbook.audit import service as audit
 from handbook.audit.service import Actor
 from handbook.core.i18n import lazy_gettext as _l
+from handbook.core.timeutil import utcnow
 from handbook.extensions import db
 from handbook.members.models import Member, MemberChange, MemberStatus, MemberStatusHistory
 from handbook.members.validation import Cleaned, Problem, clean_record, find_conflicts, shown
@@ -126,6 +127,21 @@ def initial_statuses(values: dict[str, Any], recorded_by_id: int | None) -> list
         rows.append({"status": MemberStatus.CHINH_THUC, "from_date": values["official_date"],
                      "reason": values.get("official_reason"), "recorded_by_id": recorded_by_id})
     return rows
+
+
+def backfill_status_history() -> None:
+    """Give every member without a status history one row: their current status, from their official (or
+    admission) date. For records written in bulk (the demo seed); one INSERT … SELECT, then commit."""
+    history = MemberStatusHistory.__table__
+    has_history = select(history.c.id).where(history.c.member_id == Member.id).exists()
+    db.session.execute(insert(history).from_select(
+        ["member_id", "status", "from_date", "reason", "recorded_at"],
+        select(Member.id, Member.status, func.coalesce(Member.official_date, Member.admission_date,
+                                                       cast(Member.created_at, Date)),
+               literal("Dữ liệu ban đầu"), literal(utcnow(), DateTime(timezone=True)))
+        .where(~has_history),
+    ))
+    db.session.commit()
 
 
 def status_history(member_id: int) -> list[MemberStatusHistory]:

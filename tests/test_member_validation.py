@@ -128,3 +128,9 @@ def test_conflicts_against_database_and_within_file(app, factory):
     ])
     assert inside[1][0].message == "Trùng họ tên và ngày sinh với dòng 2 trong tệp."
     assert inside[2][0].message == "Trùng số CCCD với dòng 2 trong tệp."
+
+
+def test_cccd_typed_as_a_number_keeps_its_leading_zeros(app):
+    assert clean_record({**GOOD, "cccd": 1080012345}, today=TODAY).values["cccd"] == "001080012345"
+    assert clean_record({**GOOD, "cccd": 1080012345.0}, today=TODAY).values["cccd"] == "001080012345"
+    assert not clean_record({**GOOD, "cccd": "1080012345"}, today=TODAY).ok  # text: taken as typed

@@ -181,6 +181,8 @@ def clean_record(raw: dict[str, Any], *, today: date | None = None, partial: boo
             continue
         if name == "cccd":
             digits = re.sub(r"[\s.]", "", text)
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and len(digits) < 12:
+                digits = digits.zfill(12)  # a number cell drops the leading zeros of "001…"
             if not re.fullmatch(r"\d{12}", digits):
                 result.add(name, value, _l("Số CCCD phải gồm đúng 12 chữ số."))
                 continue

@@ -1,6 +1,6 @@
 """members: status history, change history, duplicate dismissals, audit log, member photos
 
-Revision ID: 0002_members
+Revision ID: 0003_members
 Revises: 0002_meetings
 Create Date: 2026-11-22 22:49:51.481866
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0002_members"
+revision = "0003_members"
 down_revision = "0002_meetings"
 branch_labels = None
 depends_on = None

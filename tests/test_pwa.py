@@ -103,3 +103,11 @@ def test_text_size_bad_input(client):
     r = client.post("/settings/text-size", data={"csrf_token": token, "size": "large", "next": "//evil.example/"})
     assert r.status_code == 302 and r.headers["Location"] == "/profile"
     assert client.post("/settings/text-size", data={"size": "large"}).status_code == 400  # no CSRF token
+
+
+def test_form_fields_carry_valid_aria_only_on_error(client):
+    html = client.get("/login").get_data(as_text=True)
+    assert 'aria-invalid="None"' not in html and 'aria-describedby="None"' not in html
+    token = get_csrf(client)
+    bad = client.post("/login", data={"csrf_token": token}).get_data(as_text=True)
+    assert 'aria-invalid="true"' in bad and 'aria-describedby="login-err"' in bad

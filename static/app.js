@@ -11,7 +11,11 @@
   if (sw) {
     var reloading = false;
     sw.addEventListener('controllerchange', function () { if (reloading) location.reload(); });
-    sw.register('/sw.js').then(function (reg) {
+    // Registered after the page has loaded, so installing the worker never competes with the first paint.
+    var register = function () { return sw.register('/sw.js'); };
+    (document.readyState === 'complete' ? register() : new Promise(function (ok) {
+      addEventListener('load', function () { ok(register()); });
+    })).then(function (reg) {
       var offer = function (worker) {
         if (!sw.controller) return;  // the first install needs no prompt
         $('update').hidden = false;
@@ -29,8 +33,9 @@
     document.querySelectorAll('form.logout').forEach(function (f) {
       f.addEventListener('submit', function () { post({type: 'LOGOUT'}); });
     });
-    if (userKey) { sw.ready.then(function () { post({type: 'FLUSH'}); }); }
-    addEventListener('online', function () { post({type: 'FLUSH'}); });
+    var flush = function () { if (userKey) post({type: 'FLUSH', user: userKey, csrf: meta('csrf-token')}); };
+    sw.ready.then(flush);
+    addEventListener('online', flush);
   }
 
   /* Offline actions: kept in IndexedDB, sent by the worker when the phone is online again. */

@@ -27,7 +27,7 @@ self.addEventListener('message', (event) => {
   const data = event.data || {};
   if (data.type === 'SKIP_WAITING') self.skipWaiting();
   else if (data.type === 'LOGOUT') event.waitUntil(forgetUser());
-  else if (data.type === 'FLUSH') event.waitUntil(flush());
+  else if (data.type === 'FLUSH') event.waitUntil(flush(data.user, data.csrf));
 });
 
 function userKeyOf(html) {
@@ -119,25 +119,35 @@ function tx(db, mode, fn) {
 }
 
 let flushing = null;
-function flush() {
-  flushing = flushing || sendAll().finally(() => { flushing = null; });
+function flush(user, csrf) {
+  flushing = flushing || sendAll(user, csrf).finally(() => { flushing = null; });
   return flushing;
 }
 
-async function sendAll() {
+// Only the signed-in account's actions go out (never one member's absence under another's session);
+// a page's fresh CSRF token is preferred to the one stored with the action.
+async function sendAll(user, csrf) {
+  user = user || (await currentUser());
+  if (!user) return;
   const db = await openDb();
-  const items = await tx(db, 'readonly', (s) => s.getAll());
+  const items = (await tx(db, 'readonly', (s) => s.getAll())).filter((i) => i.user === user);
   let failed = false;
   for (const item of items) {
     let res;
     try {
       res = await fetch(item.api, {method: 'POST', credentials: 'same-origin',
-        headers: {'Content-Type': 'application/json', 'X-CSRFToken': item.csrf}, body: JSON.stringify(item.body)});
+        headers: {'Content-Type': 'application/json', 'X-CSRFToken': csrf || item.csrf}, body: JSON.stringify(item.body)});
     } catch (err) { failed = true; continue; }
     if (res.status >= 500 || res.status === 401 || res.status === 429) { failed = true; continue; }
-    // 2xx: delivered (200 = it had arrived before; the client_id keeps it to one record). Other 4xx: refused.
+    // 2xx: delivered (200 = it had arrived before; the client_id keeps it to one record). Other 4xx: refused,
+    // except an expired CSRF token, which a page's fresh token fixes on the next try.
     let message = '';
-    if (!res.ok) { try { message = (await res.json()).error.message; } catch (e) { message = String(res.status); } }
+    if (!res.ok) {
+      let error = {};
+      try { error = (await res.json()).error || {}; } catch (e) { /* not JSON */ }
+      if (error.code === 'csrf_failed') { failed = true; continue; }
+      message = error.message || String(res.status);
+    }
     await tx(db, 'readwrite', (s) => s.delete(item.client_id));
     await tell({type: 'SENT', client_id: item.client_id, ok: res.ok, message, page: item.page});
   }

@@ -63,3 +63,39 @@ def test_offline_absence_reaches_server_exactly_once(page: Page, context: Browse
     page.wait_for_timeout(500)
     assert _count(demo_app, meeting_id) == before + 1
     expect(page.locator("main")).to_contain_text("Vắng có lý do")
+
+
+PUT_ITEM = """(item) => new Promise((resolve, reject) => {
+  const r = indexedDB.open('handbook', 1);
+  r.onupgradeneeded = () => r.result.createObjectStore('outbox', {keyPath: 'client_id'});
+  r.onsuccess = () => { const t = r.result.transaction('outbox', 'readwrite');
+    t.objectStore('outbox').put(item); t.oncomplete = resolve; t.onerror = () => reject(t.error); };
+})"""
+OUTBOX_IDS = """() => new Promise((resolve) => {
+  const r = indexedDB.open('handbook', 1);
+  r.onsuccess = () => { const q = r.result.transaction('outbox').objectStore('outbox').getAllKeys();
+    q.onsuccess = () => resolve(q.result); };
+})"""
+
+
+def test_outbox_sends_only_the_signed_in_accounts_actions_and_drops_refused(page: Page, live_server, demo_app):
+    meeting_id = future_meeting_id(demo_app, "bithu@demo.vn")
+    login(page, live_server, "bithu@demo.vn")
+    wait_controlled(page)
+    key = page.get_attribute('meta[name="user-key"]', "content")
+    base = {"csrf": "", "page": "/", "label": "Báo vắng", "at": 0}
+    other = {**base, "client_id": "other-account-0001", "user": "0" * 16, "form": f"/meetings/{meeting_id}/absence",
+             "api": f"/api/v1/meetings/{meeting_id}/absence",
+             "body": {"reason": "x", "client_id": "other-account-0001"}}
+    refused = {**base, "client_id": "refused-0000001", "user": key, "form": "/meetings/999999/absence",
+               "api": "/api/v1/meetings/999999/absence", "body": {"reason": "x", "client_id": "refused-0000001"}}
+    page.evaluate(PUT_ITEM, other)
+    page.evaluate(PUT_ITEM, refused)
+    page.reload()  # the next load flushes the outbox
+    for _ in range(50):
+        ids = page.evaluate(OUTBOX_IDS)
+        if "refused-0000001" not in ids:
+            break
+        page.wait_for_timeout(200)
+    assert ids == ["other-account-0001"]  # the 404 was dropped; another account's action waits for its owner
+    assert _rows(demo_app, "other-account-0001") == [] and _rows(demo_app, "refused-0000001") == []

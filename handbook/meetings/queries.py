@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import case, exists, func, select
 from sqlalchemy.orm import selectinload
 
 from handbook.core.timeutil import local_zone, utcnow
@@ -70,8 +70,16 @@ def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
     return local_datetime(first, time(0)), local_datetime(following, time(0))
 
 
+SORTS = ("path", "name", "status", "date")
+
+
+def _flag(condition):
+    """1/0 for a condition, so it can be aggregated with MAX on SQLite and PostgreSQL alike."""
+    return case((condition, 1), else_=0)
+
+
 def committee_month(access: acl.Access, year: int, month: int, *, page: int = 1, per_page: int = 100,
-                    only: str | None = None) -> tuple[list[CellMonth], int]:
+                    only: str | None = None, sort: str = "path") -> tuple[list[CellMonth], int]:
     """Every cell in scope with this month's regular meeting: missing / scheduled / held (with records)."""
     start, end = month_bounds(year, month)
     has_minutes = exists().where(MinutesRevision.meeting_id == Meeting.id)
@@ -79,8 +87,8 @@ def committee_month(access: acl.Access, year: int, month: int, *, page: int = 1,
     regular = (
         select(Meeting.organisation_id.label("org_id"), func.min(Meeting.id).label("meeting_id"),
                func.min(Meeting.starts_at).label("starts_at"),
-               func.max(Meeting.status == MeetingStatus.HELD).label("held"),
-               func.max(has_minutes).label("minutes"), func.max(has_attendance).label("attendance"))
+               func.max(_flag(Meeting.status == MeetingStatus.HELD)).label("held"),
+               func.max(_flag(has_minutes)).label("minutes"), func.max(_flag(has_attendance)).label("attendance"))
         .where(Meeting.kind == MeetingKind.THUONG_KY, Meeting.status != MeetingStatus.CANCELLED,
                Meeting.starts_at >= start, Meeting.starts_at < end)
         .group_by(Meeting.organisation_id).subquery()
@@ -90,7 +98,14 @@ def committee_month(access: acl.Access, year: int, month: int, *, page: int = 1,
     if only == "missing":
         query = query.where(regular.c.meeting_id.is_(None))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = db.session.execute(query.order_by(Organisation.path).limit(per_page).offset((page - 1) * per_page)).all()
+    order = {
+        "path": (Organisation.path,),
+        "name": (Organisation.name, Organisation.id),
+        # missing first, then scheduled, then held
+        "status": (regular.c.meeting_id.is_not(None), regular.c.held, regular.c.minutes, Organisation.path),
+        "date": (regular.c.starts_at.is_(None), regular.c.starts_at, Organisation.path),
+    }[sort if sort in SORTS else "path"]
+    rows = db.session.execute(query.order_by(*order).limit(per_page).offset((page - 1) * per_page)).all()
     result = []
     for row in rows:
         org = row[0]
@@ -102,6 +117,19 @@ def committee_month(access: acl.Access, year: int, month: int, *, page: int = 1,
             status = "scheduled"
         result.append(CellMonth(org, row.meeting_id, row.starts_at, status))
     return result, total
+
+
+def missing_records(now: datetime | None = None, after: timedelta = timedelta(days=2)) -> list[Meeting]:
+    """Meetings that ended more than `after` ago (within the last month) still without minutes or attendance —
+    what the reminder rule for leaders asks about."""
+    now = now or utcnow()
+    has_minutes = exists().where(MinutesRevision.meeting_id == Meeting.id)
+    has_attendance = exists().where(Attendance.meeting_id == Meeting.id)
+    candidates = db.session.scalars(select(Meeting).where(
+        Meeting.status != MeetingStatus.CANCELLED, Meeting.starts_at < now - after,
+        Meeting.starts_at >= now - after - timedelta(days=31), ~(has_minutes & has_attendance),
+    ).order_by(Meeting.starts_at))
+    return [m for m in candidates if meeting_end(m) <= now - after]
 
 
 def this_month(now: datetime | None = None) -> tuple[int, int]:

@@ -126,7 +126,7 @@ def record_vote(meeting: Meeting, question: str, counts: tuple[int, int, int], r
     vote = Vote(
         meeting_id=meeting.id, agenda_item_id=agenda_item_id, question=question, rule=rule,
         for_count=counts[0], against_count=counts[1], abstain_count=counts[2],
-        entitled_count=t.entitled, present_count=t.present, entitled_member_ids=t.present_ids,
+        entitled_count=t.entitled, present_count=t.present, entitled_member_ids=t.entitled_ids,
         quorum_met=quorum_met, passed=quorum_met and counts[0] >= t.needed(rule), recorded_by_id=by_user_id,
     )
     db.session.add(vote)
@@ -152,8 +152,14 @@ def unexcused_months(member_ids: list[int], year: int) -> dict[int, list[int]]:
     return {member_id: sorted(found) for member_id, found in months.items()}
 
 
-def needs_review(cell_id: int, year: int) -> list[tuple[Member, list[int]]]:
-    """Members of the cell with unexcused absences in 3 or more months of the year ("cần xem xét")."""
+def absence_overview(cell_id: int, year: int) -> list[tuple[Member, list[int]]]:
+    """Members of the cell with at least one month of unexcused absence this year, most months first."""
     members = list(db.session.scalars(select(Member).where(Member.cell_id == cell_id)))
     months = unexcused_months([m.id for m in members], year)
-    return [(m, months[m.id]) for m in members if len(months.get(m.id, [])) >= REVIEW_MONTHS]
+    rows = [(m, months[m.id]) for m in members if m.id in months]
+    return sorted(rows, key=lambda row: (-len(row[1]), row[0].full_name))
+
+
+def needs_review(cell_id: int, year: int) -> list[tuple[Member, list[int]]]:
+    """Members of the cell with unexcused absences in 3 or more months of the year ("cần xem xét")."""
+    return [row for row in absence_overview(cell_id, year) if len(row[1]) >= REVIEW_MONTHS]

@@ -142,7 +142,8 @@ def add_vote(meeting_id: int):
 def review():
     org = managed_org(request.args.get("org", type=int))
     year = queries.this_month()[0]
-    return render_template("meetings/review.html", org=org, year=year, flagged=records.needs_review(org.id, year))
+    return render_template("meetings/review.html", org=org, year=year, rows=records.absence_overview(org.id, year),
+                           threshold=records.REVIEW_MONTHS)
 
 
 @bp.get("/committee")
@@ -160,9 +161,10 @@ def committee():
     if request.args.get("format") == "xlsx":
         return _export(access, year, month, only)
     page = max(request.args.get("page", 1, type=int), 1)
-    rows, total = queries.committee_month(access, year, month, page=page, only=only)
+    sort = request.args.get("sort") if request.args.get("sort") in queries.SORTS else "path"
+    rows, total = queries.committee_month(access, year, month, page=page, only=only, sort=sort)
     return render_template("meetings/committee.html", rows=rows, total=total, page=page, year=year, month=month,
-                           only=only, labels=COMMITTEE_LABELS, per_page=100)
+                           only=only, sort=sort, labels=COMMITTEE_LABELS, per_page=100)
 
 
 def _export(access, year: int, month: int, only: str | None):

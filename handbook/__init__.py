@@ -7,7 +7,7 @@ from flask import Flask, g, redirect, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from handbook.config import build_config
-from handbook.extensions import babel, csrf, db, login_manager, migrate
+from handbook.extensions import babel, compress, csrf, db, login_manager, migrate
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -76,8 +76,11 @@ def _init_extensions(app: Flask) -> None:
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
     from handbook.core.web import register_template_helpers
+    from handbook.pwa.assets import init_assets
 
     register_template_helpers(app)
+    init_assets(app)
+    compress.init_app(app)
 
     @app.context_processor
     def layout_context():
@@ -100,9 +103,10 @@ def _register_blueprints(app: Flask) -> None:
     from handbook.members.io_views import bp as members_io_bp
     from handbook.members.views import bp as members_bp
     from handbook.org.views import bp as org_bp
+    from handbook.pwa.views import bp as pwa_bp
 
     for blueprint in (auth_bp, home_bp, org_bp, members_bp, members_io_bp, members_dup_bp, audit_bp, meetings_bp,
-                      meetings_manage_bp, meetings_records_bp):
+                      meetings_manage_bp, meetings_records_bp, pwa_bp):
         app.register_blueprint(blueprint)
     init_api(app)
 

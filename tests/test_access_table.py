@@ -115,6 +115,10 @@ ENDPOINTS = [
      lambda ids: {"reason": "Đi công tác", "client_id": f"absence-{ids['role']}"}),
     ("POST", "/api/v1/meetings/{meeting}/check-in", (401, 400, 404, 400, 403, 404, 403),  # not open yet
      lambda ids: {"client_id": f"check-in-{ids['role']}"}),
+    ("GET", "/manifest.webmanifest", (200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/sw.js", (200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/offline", (200, 200, 200, 200, 200, 200, 200)),
+    ("POST", "/settings/text-size", (400, 400, 400, 400, 400, 400, 400)),  # no size chosen
     ("POST", "/logout", (302, 302, 302, 302, 302, 302, 302)),
 ]
 

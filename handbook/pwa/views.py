@@ -40,7 +40,7 @@ def text_size() -> str:
 @bp.app_context_processor
 def pwa_context():
     key = user_key(current_user.id) if current_user.is_authenticated else ""
-    return {"user_key": key, "text_size": text_size(), "text_form": EmptyForm()}
+    return {"user_key": key, "text_size": text_size(), "text_form": EmptyForm(formdata=None)}
 
 
 def manifest_dict() -> dict:

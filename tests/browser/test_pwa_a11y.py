@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -82,8 +83,10 @@ def test_large_text_setting_is_remembered(page: Page, live_server):
 
 def test_focus_order_starts_with_skip_link(page: Page, live_server):
     login(page, live_server, "dangvien@demo.vn")
+    page.wait_for_load_state("load")
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.className") == "skip"
+    expect(page.locator("a.skip")).to_be_focused()
     page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"#main$"))
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.closest('main') !== null")
+    page.wait_for_function("document.activeElement && document.activeElement.closest('main') !== null")

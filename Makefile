@@ -5,11 +5,14 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 CHROMIUM ?= /usr/lib/chromium/chromium
+AXE_CORE := axe-core@4.14.1
+LIGHTHOUSE := lighthouse@12.8.2
 export FLASK_APP := app
 
-.PHONY: run test test-only setup dev-setup translations db chromium lint clean
+.PHONY: run test test-only setup dev-setup translations db chromium icu lint clean axe lighthouse
 
 $(VENV)/.runtime: requirements.txt
+	@$(MAKE) --no-print-directory icu
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -r requirements.txt
@@ -21,7 +24,18 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 
 setup: $(VENV)/.runtime translations
 
-dev-setup: $(VENV)/.dev translations
+dev-setup: $(VENV)/.dev translations axe
+
+# axe-core for the accessibility browser tests, into a git-ignored node_modules (no package.json needed).
+axe:
+	@test -f node_modules/axe-core/axe.min.js || { command -v npm >/dev/null || { \
+	  echo "The accessibility tests need npm (apt-get install -y npm) to fetch $(AXE_CORE)."; exit 1; }; \
+	  npm install --no-save --no-audit --no-fund $(AXE_CORE); }
+
+# Lighthouse for benchmarks/lighthouse.py (optional; installed together with axe-core so neither prunes the other).
+lighthouse:
+	@test -f node_modules/lighthouse/cli/index.js -a -f node_modules/axe-core/axe.min.js || \
+	  npm install --no-save --no-audit --no-fund $(AXE_CORE) $(LIGHTHOUSE)
 
 translations: $(VENV)/.runtime
 	@$(BIN)/pybabel compile -d handbook/translations 2>/dev/null || $(BIN)/pybabel compile -d handbook/translations
@@ -37,6 +51,20 @@ run: db
 	@echo "  Tiến trình nền (nhắc lịch, gửi thông báo) chạy cùng máy chủ; dừng cả hai bằng Ctrl+C."
 	@echo ""
 	@HOST=$(HOST) PORT=$(PORT) BIN=$(BIN) sh scripts/run.sh
+
+# PyICU (Vietnamese name collation) builds against the system's ICU with a C++ compiler.
+icu:
+	@if ! pkg-config --exists icu-i18n 2>/dev/null || ! command -v g++ >/dev/null; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    echo "Cài ICU cho PyICU (apt-get)…"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libicu-dev pkg-config g++ >/dev/null; \
+	  else \
+	    echo "PyICU needs the ICU development files, pkg-config and a C++ compiler."; \
+	    echo "Install them as root: apt-get install -y --no-install-recommends libicu-dev pkg-config g++"; \
+	    echo "then run 'make' again."; \
+	    exit 1; \
+	  fi; \
+	fi
 
 chromium:
 	@if [ ! -x "$(CHROMIUM)" ]; then \
@@ -60,4 +88,4 @@ lint: dev-setup
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache node_modules

@@ -7,7 +7,7 @@ from flask import Flask, g, redirect, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from handbook.config import build_config
-from handbook.extensions import babel, csrf, db, login_manager, migrate
+from handbook.extensions import babel, compress, csrf, db, login_manager, migrate
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -76,32 +76,40 @@ def _init_extensions(app: Flask) -> None:
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
     from handbook.core.web import register_template_helpers
+    from handbook.pwa.assets import init_assets
 
     register_template_helpers(app)
+    init_assets(app)
+    compress.init_app(app)
 
     @app.context_processor
     def layout_context():
         from handbook.auth.forms import EmptyForm
         from handbook.core.i18n import select_locale
 
-        return {"logout_form": EmptyForm(), "current_locale": select_locale()}
+        # formdata=None: the layout never reads the request body (a refused upload must still render).
+        return {"logout_form": EmptyForm(formdata=None), "current_locale": select_locale()}
 
 
 def _register_blueprints(app: Flask) -> None:
     import handbook.meetings.reminders  # noqa: F401 - the meetings feature's reminder rules and change receiver
     from handbook.api import init_api
+    from handbook.audit.views import bp as audit_bp
     from handbook.auth.views import bp as auth_bp
     from handbook.home.views import bp as home_bp
     from handbook.meetings.manage_views import bp as meetings_manage_bp
     from handbook.meetings.records_views import bp as meetings_records_bp
     from handbook.meetings.views import bp as meetings_bp
+    from handbook.members.duplicate_views import bp as members_dup_bp
+    from handbook.members.io_views import bp as members_io_bp
     from handbook.members.views import bp as members_bp
     from handbook.notify.views import admin_bp as notify_admin_bp
     from handbook.notify.views import bp as notify_bp
     from handbook.org.views import bp as org_bp
+    from handbook.pwa.views import bp as pwa_bp
 
-    for blueprint in (auth_bp, home_bp, org_bp, members_bp, meetings_bp, meetings_manage_bp, meetings_records_bp,
-                      notify_bp, notify_admin_bp):
+    for blueprint in (auth_bp, home_bp, org_bp, members_bp, members_io_bp, members_dup_bp, audit_bp, meetings_bp,
+                      meetings_manage_bp, meetings_records_bp, pwa_bp, notify_bp, notify_admin_bp):
         app.register_blueprint(blueprint)
     init_api(app)
 

@@ -90,6 +90,12 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "OPENAPI_VERSION": "3.0.3",
         "OPENAPI_URL_PREFIX": "/api/v1",
         "OPENAPI_JSON_PATH": "openapi.json",
+        # PWA: bump PWA_VERSION to make every phone fetch a new service worker (it also follows the shell files).
+        "PWA_VERSION": env.get("PWA_VERSION", "1"),
+        "COMPRESS_MIMETYPES": ["text/html", "text/css", "text/javascript", "application/javascript",
+                               "application/json", "application/manifest+json", "image/svg+xml", "text/calendar"],
+        "COMPRESS_ALGORITHM": ["br", "gzip"],
+        "COMPRESS_ALGORITHM_STREAMING": ["br", "deflate"],
     }
     if env.get("VAPID_PRIVATE_KEY") and env.get("VAPID_PUBLIC_KEY"):
         config["VAPID_PRIVATE_KEY"] = env["VAPID_PRIVATE_KEY"]

@@ -1,5 +1,6 @@
 """Flask extensions, created unbound and initialised in create_app."""
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -26,6 +27,7 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+compress = Compress()  # br/gzip for HTML, CSS, JS, JSON (COMPRESS_* settings in config.py)
 
 
 def enum_type(enum_cls, length: int = 20):

@@ -7,8 +7,10 @@ from __future__ import annotations
 import io
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from PIL import Image
 from werkzeug.datastructures import FileStorage
 
 from handbook.core.timeutil import utcnow
@@ -51,11 +53,35 @@ ENDPOINTS = [
     ("GET", "/members/{member}", (302, 200, 404, 200, 200, 404, 200)),
     ("GET", "/members/{other_member}", (302, 404, 200, 404, 404, 200, 200)),
     ("POST", "/members/{member}/activation-code", (302, 403, 404, 200, 200, 404, 200)),
+    ("GET", "/members/{member}/edit", (302, 403, 404, 200, 200, 404, 200)),
+    ("POST", "/members/{member}/edit", (302, 403, 404, 400, 400, 404, 400)),  # an empty form
+    ("GET", "/members/{member}/contact", (302, 200, 404, 200, 200, 404, 200)),
+    ("POST", "/members/{member}/status", (302, 403, 404, 400, 400, 404, 400)),  # an empty form
+    ("POST", "/members/{member}/photo", (302, 400, 404, 400, 400, 404, 400)),  # no file
+    ("GET", "/members/{member}/photo", (302, 200, 404, 200, 200, 404, 200)),
+    ("POST", "/members/{member}/contact", (302, 302, 404, 302, 302, 404, 302)),  # clears the contact fields
+    ("GET", "/members/import", (302, 403, 403, 200, 200, 200, 200)),
+    ("GET", "/members/import/template.xlsx", (302, 403, 403, 200, 200, 200, 200)),
+    ("POST", "/members/import", (302, 403, 403, 400, 400, 400, 400)),  # no organisation, no file
+    ("POST", "/members/import/{token}", (302, 404, 404, 404, 404, 404, 404)),  # nobody's upload
+    ("GET", "/members/import/{token}/rejected.xlsx", (302, 404, 404, 404, 404, 404, 404)),
+    ("POST", "/members/import/{token}/cancel", (302, 404, 404, 404, 404, 404, 404)),
+    ("GET", "/org/{cell}/members.xlsx", (302, 403, 404, 200, 200, 404, 200)),
+    ("GET", "/org/{cell}/members/print", (302, 403, 404, 200, 200, 404, 200)),
+    ("GET", "/members/duplicates/", (302, 403, 403, 200, 200, 200, 200)),
+    ("POST", "/members/duplicates/merge", (302, 403, 403, 400, 400, 400, 400)),  # no records named
+    ("POST", "/members/duplicates/dismiss", (302, 403, 403, 400, 400, 400, 400)),
+    ("GET", "/admin/audit/", (302, 403, 403, 403, 403, 403, 200)),
     ("GET", "/api/v1/openapi.json", (200, 200, 200, 200, 200, 200, 200)),
     ("POST", "/api/v1/auth/token", (401, 401, 401, 401, 401, 401, 401)),
     ("GET", "/api/v1/me", (401, 200, 200, 200, 200, 200, 200)),
     ("GET", "/api/v1/organisations/{cell}", (401, 200, 404, 200, 200, 404, 200)),
     ("GET", "/api/v1/organisations/{ward}", (401, 404, 404, 404, 200, 404, 200)),
+    ("GET", "/api/v1/members/{member}", (401, 200, 404, 200, 200, 404, 200)),
+    ("GET", "/api/v1/members/{cellmate}", (401, 200, 404, 200, 200, 404, 200)),  # a member gets the card only
+    ("GET", "/api/v1/members/{other_member}", (401, 404, 200, 404, 404, 200, 200)),
+    ("GET", "/api/v1/organisations/{cell}/members", (401, 200, 404, 200, 200, 404, 200)),
+    ("GET", "/api/v1/organisations/{ward}/members", (401, 404, 404, 404, 200, 404, 200)),
     # meetings: a scheduled in-person meeting of cell A three days ahead, a PDF of it, the member's feed
     ("GET", "/meetings/{meeting}", (302, 200, 404, 200, 200, 404, 200)),
     ("GET", "/meetings/{meeting}.ics", (302, 200, 404, 200, 200, 404, 200)),
@@ -91,6 +117,10 @@ ENDPOINTS = [
      lambda ids: {"reason": "Đi công tác", "client_id": f"absence-{ids['role']}"}),
     ("POST", "/api/v1/meetings/{meeting}/check-in", (401, 400, 404, 400, 403, 404, 403),  # not open yet
      lambda ids: {"client_id": f"check-in-{ids['role']}"}),
+    ("GET", "/manifest.webmanifest", (200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/sw.js", (200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/offline", (200, 200, 200, 200, 200, 200, 200)),
+    ("POST", "/settings/text-size", (400, 400, 400, 400, 400, 400, 400)),  # no size chosen
     # notifications: one of the member's notifications and one of the member's devices
     ("GET", "/notifications/{notification}", (302, 302, 404, 404, 404, 404, 404)),  # opens its link
     ("POST", "/notifications/read-all", (302, 302, 302, 302, 302, 302, 302)),
@@ -109,7 +139,7 @@ ENDPOINTS = [
 
 
 @pytest.fixture
-def scene(factory):
+def scene(app, factory):
     """City → ward A → cell A (+ a tổ đảng), ward B → cell B; one account per role."""
     city = factory.org("Đảng bộ Thành phố", OrgKind.DANG_BO_TINH)
     ward_a = factory.org("Đảng bộ phường A", OrgKind.DANG_BO_XA, city)
@@ -121,10 +151,14 @@ def scene(factory):
     users["admin"].is_admin = True
     member = factory.member(cell_a, users["member"])
     other = factory.member(cell_b, users["other_member"], phone="+84912000111")
-    factory.member(cell_a, users["leader"])
+    cellmate = factory.member(cell_a, users["leader"])
     factory.grant(users["leader"], cell_a, Role.BI_THU)
     factory.grant(users["staff_above"], ward_a, Role.CAN_BO)
     factory.grant(users["staff_unrelated"], ward_b, Role.CAN_BO)
+    member.photo_file = "scene.jpg"
+    photos = Path(app.instance_path) / "member_photos"
+    photos.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (4, 4)).save(photos / "scene.jpg", "JPEG")
     notification = Notification(user_id=users["member"].id, kind="test", title="Thông báo", body="…", url="/",
                                 tag="t", dedupe_key="scene")
     device = PushSubscription(user_id=users["member"].id, endpoint="https://fcm.googleapis.com/fcm/send/scene",
@@ -138,7 +172,8 @@ def scene(factory):
     upload = FileStorage(io.BytesIO(b"%PDF-1.4\n%%EOF\n"), filename="du-thao.pdf")
     document = documents.add_upload(meeting, upload, "Dự thảo nghị quyết", users["leader"].id)
     feed_token = calendar.issue_token(member)
-    ids = {"lang": "en", "cell": cell_a.id, "ward": ward_a.id, "member": member.id, "other_member": other.id,
+    ids = {"token": "0" * 32, "cellmate": cellmate.id,
+           "lang": "en", "cell": cell_a.id, "ward": ward_a.id, "member": member.id, "other_member": other.id,
            "meeting": meeting.id, "document": document.id, "feed_token": feed_token,
            "feed": calendar.tokens_of(member)[0].id, "notification": notification.id, "device": device.id}
     return users, ids

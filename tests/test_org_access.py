@@ -109,3 +109,20 @@ def test_tree_helpers_use_one_query(app, factory, tree):
     counts, queries = _count_queries(lambda: count_members_by_org(ids))
     assert queries == 1
     assert counts == {tree["city"].id: 4, tree["wards"][0].id: 3, tree["wards"][10].id: 1}
+
+
+def test_contact_edit_and_audit_browsing_rules(app, factory, tree):
+    own_user, leader, staff, admin = factory.user(), factory.user(), factory.user(), factory.user(admin=True)
+    member = factory.member(tree["cells"][0], own_user)
+    cellmate = factory.member(tree["cells"][0], None)
+    far = factory.member(tree["far"], None)
+    factory.grant(leader, tree["cells"][0], Role.BI_THU)
+    factory.grant(staff, tree["wards"][0], Role.CAN_BO)
+    factory.commit()
+    own, lead, ward, root = (acl.load_access(u) for u in (own_user, leader, staff, admin))
+    assert acl.can_edit_member_contact(own, member)
+    assert not acl.can_edit_member_contact(own, cellmate)
+    assert acl.can_edit_member_contact(lead, cellmate) and acl.can_edit_member_contact(ward, cellmate)
+    assert not acl.can_edit_member_contact(lead, far) and acl.can_edit_member_contact(root, far)
+    assert acl.can_browse_audit(root)
+    assert not any(acl.can_browse_audit(a) for a in (own, lead, ward, acl.ANONYMOUS))

@@ -1,0 +1,82 @@
+"""The service worker in real Chromium: it controls the page, visited pages reopen offline, logout forgets them."""
+from __future__ import annotations
+
+from playwright.sync_api import BrowserContext, Page, expect
+
+from tests.browser.pwa_helpers import MAIN_PAGES, future_meeting_id, in_cache, login, visit, wait_controlled
+
+
+def _visit_all(page: Page, base: str, meeting: str) -> list[str]:
+    paths = [*MAIN_PAGES, meeting]
+    for path in paths:
+        visit(page, base, path)
+    return paths
+
+
+def test_service_worker_controls_the_page(page: Page, live_server):
+    login(page, live_server, "dangvien@demo.vn")
+    wait_controlled(page)
+    assert page.evaluate("navigator.serviceWorker.controller.scriptURL") == live_server + "/sw.js"
+    scope = page.evaluate("navigator.serviceWorker.ready.then(r => r.scope)")
+    assert scope == live_server + "/"
+
+
+def test_visited_pages_reload_offline(page: Page, context: BrowserContext, live_server, demo_app):
+    login(page, live_server, "dangvien@demo.vn")
+    wait_controlled(page)
+    meeting = f"/meetings/{future_meeting_id(demo_app, 'dangvien@demo.vn')}"
+    paths = _visit_all(page, live_server, meeting)
+    headings = {}
+    for path in paths:
+        page.goto(live_server + path)
+        headings[path] = page.locator("h1").inner_text()
+    context.set_offline(True)
+    try:
+        for path in paths:
+            page.goto(live_server + path)
+            response = page.reload()
+            assert response is not None and response.from_service_worker, path
+            expect(page.locator("h1")).to_have_text(headings[path])
+        # A page never visited: the offline page, listing what can be opened.
+        page.goto(live_server + "/meetings/999999")
+        expect(page.locator("h1")).to_have_text("Đồng chí đang ngoại tuyến")
+        listed = page.locator("#offline-list a")
+        expect(listed.first).to_be_visible()
+        hrefs = set(listed.evaluate_all("els => els.map(a => a.getAttribute('href'))"))
+        assert set(paths) <= hrefs
+    finally:
+        context.set_offline(False)
+
+
+def test_logout_removes_personal_pages_next_account_sees_none(page: Page, context: BrowserContext, live_server,
+                                                               demo_app):
+    login(page, live_server, "dangvien@demo.vn")
+    wait_controlled(page)
+    meeting = f"/meetings/{future_meeting_id(demo_app, 'dangvien@demo.vn')}"
+    paths = _visit_all(page, live_server, meeting)
+    page.goto(live_server + "/")
+    first_home = page.locator("h1").inner_text()
+    page.get_by_role("button", name="Đăng xuất").click()
+    expect(page).to_have_url(live_server + "/login")
+    page.wait_for_function("""async () => !(await caches.keys()).some(k => k.startsWith('pages-'))""")
+    for path in paths:
+        if not path.startswith("/regulations"):  # regulations are the same for every member
+            assert not in_cache(page, path), path
+
+    # The next account on this phone: it sees none of the first member's pages offline.
+    login(page, live_server, "bithu@demo.vn")
+    expect(page.locator("h1")).to_contain_text("Xin chào")
+    page.goto(live_server + "/meetings")
+    context.set_offline(True)
+    try:
+        page.goto(live_server + "/profile")
+        expect(page.locator("h1")).to_have_text("Đồng chí đang ngoại tuyến")
+        assert "dangvien" not in page.content()
+        hrefs = page.locator("#offline-list a").evaluate_all("els => els.map(a => a.getAttribute('href'))")
+        assert "/profile" not in hrefs and meeting not in hrefs
+        assert {"/", "/meetings"} <= set(hrefs)  # the second account's own visits
+        page.goto(live_server + "/")
+        expect(page.locator("h1")).to_contain_text("Xin chào")
+        assert page.locator("h1").inner_text() != first_home  # its own home page, not the first member's
+    finally:
+        context.set_offline(False)

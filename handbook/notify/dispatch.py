@@ -40,7 +40,7 @@ BATCH = 1000            # rows claimed per transaction
 CONCURRENCY = 128       # requests in flight per process
 FLUSH_EVERY = 100       # results committed per group …
 FLUSH_SECONDS = 0.05    # … or after this long, whichever comes first
-LEASE = timedelta(minutes=5)
+LEASE = timedelta(minutes=10)  # > 2 batches at the worst (all timeouts): the next batch is claimed early
 MAX_ATTEMPTS = 6
 TIMEOUT = 15            # seconds per request
 BACKOFF_BASE = 30       # seconds; doubled per attempt, full jitter

@@ -40,6 +40,7 @@ BATCH = 1000            # rows claimed per transaction
 CONCURRENCY = 128       # requests in flight per process
 FLUSH_EVERY = 100       # results committed per group …
 FLUSH_SECONDS = 0.05    # … or after this long, whichever comes first
+MAX_UNRECORDED_GROUPS = 2  # result groups handed to the database thread and not yet committed
 LEASE = timedelta(minutes=10)  # > 2 batches at the worst (all timeouts): the next batch is claimed early
 MAX_ATTEMPTS = 6
 TIMEOUT = 15            # seconds per request
@@ -252,7 +253,7 @@ class Sender:
             return None, f"{exc.__class__.__name__}: {exc}"[:200], None
 
     async def run(self, jobs: list[Job], on_results) -> None:
-        """Send all jobs, `concurrency` at a time; hand results to `on_results` in small groups."""
+        """Send all jobs, `concurrency` at a time; hand results to `await on_results(...)` in small groups."""
         queue: list[Outcome] = []
         last_flush = time.monotonic()
         sem = asyncio.Semaphore(self.concurrency)
@@ -265,9 +266,9 @@ class Sender:
         for done in asyncio.as_completed([one(job) for job in jobs]):
             queue.append(await done)
             if len(queue) >= FLUSH_EVERY or time.monotonic() - last_flush > FLUSH_SECONDS:
-                on_results(queue)
+                await on_results(queue)
                 queue, last_flush = [], time.monotonic()
-        on_results(queue)
+        await on_results(queue)
 
 
 def signer_from_config() -> VapidSigner:
@@ -304,11 +305,15 @@ async def _dispatch(app, once: bool, batch: int, concurrency: int, lease: timede
     writes: list[asyncio.Future] = []
     dbt = DbThread(app)
 
-    def on_results(outcomes: list[Outcome]) -> None:
+    async def on_results(outcomes: list[Outcome]) -> None:
         if outcomes:
             writes.append(dbt.call(record, list(outcomes)))
             for outcome in outcomes:
                 stats.add(outcome)
+        # back-pressure: while the database lags, stop sending — results not yet committed are what a crash
+        # could send twice, so their number stays bounded
+        while len(writes) > MAX_UNRECORDED_GROUPS:
+            await writes.pop(0)
 
     try:
         async with Sender(signer_from_config(), concurrency) as sender:
@@ -328,10 +333,8 @@ async def _dispatch(app, once: bool, batch: int, concurrency: int, lease: timede
                 # claim the next batch while this one is sent (rows claimed are always sent, even when stopping)
                 upcoming = dbt.call(claim, batch, lease) if not stop() else _nothing()
                 await sender.run(jobs, on_results)
-                done = [w for w in writes if w.done()]
-                for w in done:
-                    w.result()  # surface a failed write
-                    writes.remove(w)
+                while writes and writes[0].done():
+                    writes.pop(0).result()  # surface a failed write
             await asyncio.gather(*writes)
     finally:
         await asyncio.gather(*writes, return_exceptions=True)

@@ -37,7 +37,11 @@ def _init_extensions(app: Flask) -> None:
     from handbook.core.i18n import select_locale
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True)
+    from handbook.regulations.search_index import include_object
+
+    migrate.init_app(
+        app, db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True, include_object=include_object
+    )
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)

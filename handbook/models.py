@@ -2,3 +2,11 @@
 from handbook.auth.models import ActivationCode, ApiToken, User  # noqa: F401
 from handbook.members.models import Member  # noqa: F401
 from handbook.org.models import Organisation, Position  # noqa: F401
+from handbook.regulations.models import (  # noqa: F401
+    Article,
+    Attachment,
+    Bookmark,
+    Document,
+    DocumentPart,
+    ReadMark,
+)

@@ -1,0 +1,1 @@
+"""Regulations library: documents, articles, search, bookmarks (issue #4)."""

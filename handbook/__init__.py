@@ -97,8 +97,9 @@ def _register_blueprints(app: Flask) -> None:
     from handbook.home.views import bp as home_bp
     from handbook.members.views import bp as members_bp
     from handbook.org.views import bp as org_bp
+    from handbook.regulations.views import bp as regulations_bp
 
-    for blueprint in (auth_bp, home_bp, org_bp, members_bp):
+    for blueprint in (auth_bp, home_bp, org_bp, members_bp, regulations_bp):
         app.register_blueprint(blueprint)
     init_api(app)
 

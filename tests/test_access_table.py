@@ -9,6 +9,7 @@ import re
 import pytest
 
 from handbook.org.models import OrgKind, Role
+from handbook.regulations.files import Upload, add_attachment
 from tests.conftest import get_csrf, login
 
 ROLES = ("anonymous", "member", "other_member", "leader", "staff_above", "staff_unrelated", "admin")
@@ -26,6 +27,18 @@ ENDPOINTS = [
     ("GET", "/profile", (302, 200, 200, 200, 200, 200, 200)),
     ("GET", "/meetings", (302, 200, 200, 200, 200, 200, 200)),
     ("GET", "/regulations", (302, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/regulations/{doc_a}", (302, 200, 404, 200, 200, 404, 200)),
+    ("GET", "/regulations/{draft_a}", (302, 404, 404, 404, 200, 404, 200)),
+    ("GET", "/regulations/articles/{article_a}", (302, 200, 404, 200, 200, 404, 200)),
+    ("POST", "/regulations/articles/{article_a}/bookmark", (302, 302, 404, 302, 302, 404, 302)),
+    ("GET", "/regulations/saved", (302, 200, 200, 200, 200, 200, 200)),
+    ("POST", "/regulations/text-size", (302, 302, 302, 302, 302, 302, 302)),
+    ("GET", "/regulations/attachments/{attachment_a}", (302, 200, 404, 200, 200, 404, 200)),
+    ("GET", "/regulations/new", (302, 403, 403, 200, 200, 200, 200)),
+    ("POST", "/regulations/new", (302, 403, 403, 400, 400, 400, 400)),  # an empty form
+    ("POST", "/regulations/{draft_a}/publish", (302, 404, 404, 404, 302, 404, 302)),
+    ("POST", "/regulations/{doc_a}/status", (302, 403, 404, 403, 302, 404, 302)),
+    ("POST", "/regulations/{draft_a}/discard", (302, 404, 404, 404, 302, 404, 302)),
     ("GET", "/notifications", (302, 200, 200, 200, 200, 200, 200)),
     ("GET", "/org/", (302, 200, 200, 200, 200, 200, 200)),
     ("GET", "/org/{cell}", (302, 200, 404, 200, 200, 404, 200)),
@@ -38,6 +51,9 @@ ENDPOINTS = [
     ("GET", "/api/v1/me", (401, 200, 200, 200, 200, 200, 200)),
     ("GET", "/api/v1/organisations/{cell}", (401, 200, 404, 200, 200, 404, 200)),
     ("GET", "/api/v1/organisations/{ward}", (401, 404, 404, 404, 200, 404, 200)),
+    ("GET", "/api/v1/regulations", (401, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/regulations/{doc_a}", (401, 200, 404, 200, 200, 404, 200)),
+    ("GET", "/api/v1/regulations/{draft_a}", (401, 404, 404, 404, 404, 404, 404)),  # drafts are not in the API
     ("POST", "/logout", (302, 302, 302, 302, 302, 302, 302)),
 ]
 
@@ -59,8 +75,13 @@ def scene(factory):
     factory.grant(users["leader"], cell_a, Role.BI_THU)
     factory.grant(users["staff_above"], ward_a, Role.CAN_BO)
     factory.grant(users["staff_unrelated"], ward_b, Role.CAN_BO)
+    doc_a = factory.document(ward_a)  # for ward A and everything below it
+    draft_a = factory.document(ward_a, published=False)
+    attachment = add_attachment(doc_a, Upload("quy-dinh.pdf", b"%PDF-1.4 test"))
     factory.commit()
-    ids = {"lang": "en", "cell": cell_a.id, "ward": ward_a.id, "member": member.id, "other_member": other.id}
+    ids = {"lang": "en", "cell": cell_a.id, "ward": ward_a.id, "member": member.id, "other_member": other.id,
+           "doc_a": doc_a.id, "draft_a": draft_a.id, "article_a": doc_a.articles[0].id,
+           "attachment_a": attachment.id}
     return users, ids
 
 

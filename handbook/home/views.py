@@ -41,12 +41,6 @@ def meetings():
     return render_template("home/upcoming.html", section="meetings")
 
 
-@bp.get("/regulations")
-@login_required
-def regulations():
-    return render_template("home/upcoming.html", section="regulations")
-
-
 @bp.get("/notifications")
 @login_required
 def notifications():

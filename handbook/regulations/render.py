@@ -13,7 +13,8 @@ _md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": F
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "em", "b", "i", "u", "s", "a", "ul", "ol", "li", "blockquote", "code", "pre",
-    "h2", "h3", "h4", "h5", "h6", "hr", "table", "thead", "tbody", "tr", "th", "td", "div", "span", "mark", "sub", "sup",
+    "h2", "h3", "h4", "h5", "h6", "hr", "table", "thead", "tbody", "tr", "th", "td", "div", "span", "mark",
+    "sub", "sup",
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
@@ -51,10 +52,7 @@ def render_article(body: str) -> str:
     """An article's text with each Khoản and Điểm in its own block, anchored (#k2, #k2-b) for links."""
     out = []
     for clause in split_clauses(body):
-        if clause.number is None:
-            inner = _md.render(clause.text)
-        else:
-            inner = _paragraphs(f"{clause.number}. {clause.text}")
+        inner = _md.render(clause.text) if clause.number is None else _paragraphs(f"{clause.number}. {clause.text}")
         for point in clause.points:
             anchor = f' id="k{clause.number}-{escape(point.letter)}"' if clause.number else ""
             inner += f'<div class="diem"{anchor}>{_md.render(f"{point.letter}) {point.text}")}</div>'

@@ -11,7 +11,7 @@ from handbook.org import access as acl
 from handbook.regulations import files, service
 from handbook.regulations.forms import DocumentForm, PublishForm, StatusForm
 from handbook.regulations.models import Document, DocumentKind, DocumentStatus
-from handbook.regulations.views import bp
+from handbook.regulations.views import bp, replacement_choices
 
 
 def _audience_choices(access):
@@ -74,8 +74,7 @@ def _other(document_id: int) -> Document | None:
 def publish(document_id: int):
     doc = _draft_or_404(document_id)
     form = PublishForm()
-    form.replaces.choices = [(0, "")] + [(d.id, d.number) for d in service.replaceable_documents(current_access(),
-                                                                                                  exclude_id=doc.id)]
+    form.replaces.choices = replacement_choices(doc)
     if not form.validate_on_submit():
         flash(_("Không ban hành được: lựa chọn văn bản bị thay thế không hợp lệ."), "error")
         return redirect(url_for(".document", document_id=doc.id))
@@ -93,8 +92,7 @@ def publish(document_id: int):
 def change_status(document_id: int):
     doc = _draft_or_404(document_id)
     form = StatusForm()
-    form.replaced_by.choices = [(0, "")] + [(d.id, d.number) for d in service.replaceable_documents(
-        current_access(), exclude_id=doc.id)] + ([(doc.replaced_by_id, "")] if doc.replaced_by_id else [])
+    form.replaced_by.choices = replacement_choices(doc)
     if not form.validate_on_submit():
         flash(_("Tình trạng hoặc văn bản thay thế không hợp lệ."), "error")
         return redirect(url_for(".document", document_id=doc.id))

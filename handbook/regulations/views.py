@@ -9,7 +9,7 @@ from handbook.core.web import current_access, require
 from handbook.extensions import db
 from handbook.org import access as acl
 from handbook.regulations import files, reading, service
-from handbook.regulations.forms import BookmarkForm, PublishForm, StatusForm, TextSizeForm
+from handbook.regulations.forms import BookmarkForm, PublishForm, StatusForm, TextSizeForm, choices
 from handbook.regulations.models import Attachment, DocumentKind, DocumentStatus
 from handbook.regulations.search import EmptyQuery, Filters, search, years
 
@@ -38,6 +38,14 @@ def _filters() -> Filters:
         status=_enum(DocumentStatus, request.args.get("status")),
         year=int(year) if year.isdigit() and 1900 < int(year) < 2200 else None,
     )
+
+
+def replacement_choices(doc):
+    """Documents the caller may declare replaced by `doc`, or as replacing it (0: none)."""
+    others = service.replaceable_documents(current_access(), exclude_id=doc.id)
+    if doc.replaced_by is not None and doc.replaced_by not in others:
+        others.append(doc.replaced_by)
+    return choices([(0, _("— Không —"))] + [(d.id, f"{d.number} · {d.title}") for d in others])
 
 
 def _cacheable(html: str):
@@ -78,12 +86,10 @@ def document(document_id: int):
     publisher = acl.can_publish_for(access, doc.audience)
     publish_form = status_form = None
     if publisher:
-        others = [(0, _("— Không —"))] + [(d.id, f"{d.number} · {d.title}")
-                                           for d in service.replaceable_documents(access, exclude_id=doc.id)]
         publish_form = PublishForm()
-        publish_form.replaces.choices = others
+        publish_form.replaces.choices = replacement_choices(doc)
         status_form = StatusForm(status=doc.status.value, replaced_by=doc.replaced_by_id or 0)
-        status_form.replaced_by.choices = others
+        status_form.replaced_by.choices = replacement_choices(doc)
     html = render_template(
         "regulations/document.html", doc=doc, contents=reading.table_of_contents(doc), publisher=publisher,
         publish_form=publish_form, status_form=status_form, kind_labels=service.KIND_LABELS,

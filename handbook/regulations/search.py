@@ -19,12 +19,12 @@ from handbook.extensions import db
 from handbook.org import access as acl
 from handbook.org.access import Access
 from handbook.regulations.models import Article, Document, DocumentKind, DocumentStatus
-from handbook.regulations.search_index import FTS_TABLE, PG_VECTOR, dialect
+from handbook.regulations.search_index import FTS_TABLE, PG_COLUMN, dialect
 from handbook.regulations.service import RegulationError
 from handbook.regulations.textfold import highlight, query_terms
 
 _MARKUP_NOISE = re.compile(r"<[^>]*>|[*_#>`|]+")
-_fts = table(FTS_TABLE, column("rowid"))
+_fts = table(FTS_TABLE, column("rowid"), column("document_id"))
 # bm25 weights per FTS5 column: title, heading, body.
 BM25 = (10.0, 4.0, 1.0)
 
@@ -71,20 +71,21 @@ def _filter_clauses(access: Access, filters: Filters) -> list[ColumnElement[bool
 
 
 def _scored_articles(terms: list[str]):
-    """(article id, document id, score — lower is better) for articles matching every term."""
+    """(article id, document id, order, score — lower is better) of the articles matching every term.
+
+    Query words are [a-z0-9]+ only (textfold), so they can be quoted into FTS5 / tsquery syntax safely;
+    the last word also matches as a prefix (typing "dang ph" already finds "đảng phí").
+    """
     if dialect() == "postgresql":
         tsquery = func.to_tsquery("simple", " & ".join(terms[:-1] + [terms[-1] + ":*"]))
-        vector = literal_column(PG_VECTOR)
-        score = -func.ts_rank(vector, tsquery)
-        return select(Article.id.label("article_id"), Article.document_id, Article.position,
-                      score.label("score")).where(vector.op("@@")(tsquery))
+        vector = literal_column(f"regulation_articles.{PG_COLUMN}")
+        return select(Article.id.label("article_id"), Article.document_id, Article.position.label("ordinal"),
+                      (-func.ts_rank(vector, tsquery)).label("score")).where(vector.op("@@")(tsquery))
     fts_query = " ".join([f'"{t}"' for t in terms[:-1]] + [f'"{terms[-1]}"*'])
-    score = func.bm25(literal_column(FTS_TABLE), *BM25)
-    return (
-        select(Article.id.label("article_id"), Article.document_id, Article.position, score.label("score"))
-        .select_from(_fts.join(Article, Article.id == _fts.c.rowid))
-        .where(literal_column(FTS_TABLE).op("MATCH")(fts_query))
-    )
+    # From the FTS5 table alone (no join per matching row): article ids grow with position in a document.
+    return select(_fts.c.rowid.label("article_id"), _fts.c.document_id, _fts.c.rowid.label("ordinal"),
+                  func.bm25(literal_column(FTS_TABLE), *BM25).label("score")).where(
+        literal_column(FTS_TABLE).op("MATCH")(fts_query))
 
 
 def search(access: Access, query: str | None, filters: Filters | None = None, *, page: int = 1,
@@ -105,22 +106,24 @@ def search(access: Access, query: str | None, filters: Filters | None = None, *,
     if not terms:
         raise EmptyQuery(_("Vui lòng nhập từ khoá tìm kiếm (ví dụ: “đảng phí” hoặc “quy định 339”)."))
     scored = _scored_articles(terms).subquery()
-    ranked = (
-        select(scored.c.article_id, scored.c.document_id, scored.c.score,
-               func.row_number().over(partition_by=scored.c.document_id,
-                                      order_by=(scored.c.score, scored.c.position)).label("rn"))
-        .join(Document, Document.id == scored.c.document_id)
-        .where(*clauses)
-        .subquery()
-    )
-    best = select(ranked.c.article_id, ranked.c.document_id, ranked.c.score).where(ranked.c.rn == 1)
-    total = db.session.scalar(select(func.count()).select_from(best.subquery())) or 0
+    # Each document's best article first, then the document filters (scope, kind…) on those few rows.
+    best = select(scored.c.article_id, scored.c.document_id, scored.c.score, func.row_number().over(
+        partition_by=scored.c.document_id, order_by=(scored.c.score, scored.c.ordinal)).label("rn")).subquery()
+    matching = select(best.c.article_id, best.c.document_id, best.c.score).join(
+        Document, Document.id == best.c.document_id).where(best.c.rn == 1, *clauses)
     rows = db.session.execute(
-        best.order_by(ranked.c.score, ranked.c.document_id.desc()).limit(per_page).offset((page - 1) * per_page)
+        matching.add_columns(func.count().over().label("total"))
+        .order_by(best.c.score, best.c.document_id.desc())
+        .limit(per_page).offset((page - 1) * per_page)
     ).all()
+    if not rows:
+        total = 0 if page == 1 else db.session.scalar(select(func.count()).select_from(matching.subquery())) or 0
+        return Results([], page, per_page, total, terms)
+    total = rows[0].total
     articles = {a.id: a for a in db.session.scalars(select(Article).where(Article.id.in_([r[0] for r in rows])))}
     documents = {d.id: d for d in db.session.scalars(select(Document).where(Document.id.in_([r[1] for r in rows])))}
-    items = [_hit(documents[doc_id], articles[article_id], terms) for article_id, doc_id, _score in rows]
+    items = [_hit(documents[row.document_id], articles[row.article_id], terms) for row in rows
+             if row.article_id in articles]  # an index row outliving its article is skipped, never a 500
     return Results(items, page, per_page, total, terms)
 
 

@@ -1,8 +1,9 @@
-"""The full-text index behind search: an FTS5 table on SQLite, a GIN expression index on PostgreSQL.
+"""The full-text index behind search: an FTS5 table on SQLite, a tsvector column with a GIN index on PostgreSQL.
 
-Both are created by migration 0003_regulations. On SQLite the service keeps the FTS5 table in step with
-regulation_articles (rowid = article id) through `index_articles` / `unindex_articles`; on PostgreSQL the
-index follows the table by itself.
+Both are created by migration 0003_regulations, outside the models' metadata. On SQLite the service keeps
+the FTS5 table in step with regulation_articles (rowid = article id) through `index_articles` /
+`unindex_articles`; on PostgreSQL `search_vector` is a stored generated column of the folded text columns
+(to_tsvector('simple', …), weighted A/B/C), so it follows the table by itself.
 """
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from handbook.extensions import db
 
 FTS_TABLE = "regulation_fts"
 PG_INDEX = "ix_regulation_articles_fts"
-# Must stay the exact expression of ix_regulation_articles_fts, or PostgreSQL will not use the index.
+PG_COLUMN = "search_vector"
+# The expression of the generated column regulation_articles.search_vector (see the migration).
 PG_VECTOR = (
     "setweight(to_tsvector('simple', search_title), 'A') || "
     "setweight(to_tsvector('simple', search_heading), 'B') || "
@@ -28,8 +30,11 @@ def is_search_index_table(name: str) -> bool:
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
-    """Alembic filter: autogenerate and the migration test leave the FTS5 tables and the GIN index alone."""
+    """Alembic filter: autogenerate and the migration test leave the FTS5 tables and the PostgreSQL
+    search column and its index alone."""
     if type_ == "table" and is_search_index_table(name):
+        return False
+    if type_ == "column" and name == PG_COLUMN and getattr(obj.table, "name", None) == "regulation_articles":
         return False
     return not (type_ == "index" and name == PG_INDEX)
 
@@ -43,14 +48,21 @@ def index_articles(articles: Iterable) -> None:
     if dialect() != "sqlite":
         return
     rows = [
-        {"id": a.id, "title": a.search_title, "heading": a.search_heading, "body": a.search_body} for a in articles
+        {"id": a.id, "title": a.search_title, "heading": a.search_heading, "body": a.search_body,
+         "document_id": a.document_id}
+        for a in articles
     ]
     if not rows:
         return
-    # Ids can be reused after deletes on SQLite: always replace, never merely add.
+    # Ids can be reused after deletes on SQLite: always replace, never merely add — rows left behind
+    # under these article ids or these documents' ids (by a delete that bypassed the service) go too.
     db.session.execute(text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :id"), [{"id": r["id"]} for r in rows])
+    db.session.execute(text(f"DELETE FROM {FTS_TABLE} WHERE document_id = :d"),
+                       [{"d": d} for d in {r["document_id"] for r in rows}])
     db.session.execute(
-        text(f"INSERT INTO {FTS_TABLE} (rowid, title, heading, body) VALUES (:id, :title, :heading, :body)"), rows
+        text(f"INSERT INTO {FTS_TABLE} (rowid, title, heading, body, document_id) "
+             "VALUES (:id, :title, :heading, :body, :document_id)"),
+        rows,
     )
 
 

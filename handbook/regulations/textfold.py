@@ -23,9 +23,20 @@ def fold_char(char: str) -> str:
     return base if base.isascii() and base.isalnum() else " "
 
 
+class _FoldTable(dict):
+    """A str.translate table filled on first sight of each character (translate's loop runs in C)."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = fold_char(chr(code))
+        return self[code]
+
+
+_TABLE = _FoldTable()
+
+
 def fold(text: str) -> str:
     """Same length as `text`; only [a-z0-9 ] remain."""
-    return "".join(fold_char(c) for c in text)
+    return text.translate(_TABLE)
 
 
 def search_text(text: str) -> str:
@@ -42,44 +53,46 @@ def query_terms(query: str) -> list[str]:
     return seen[:12]
 
 
+@lru_cache(maxsize=256)
+def _pattern(terms: tuple[str, ...]) -> re.Pattern:
+    """Words starting with a term (a query word may be a prefix), longest term first."""
+    alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+    return re.compile(rf"(?<![a-z0-9])(?:{alternatives})")
+
+
 def _matches(folded: str, terms: list[str]) -> list[tuple[int, int]]:
-    """Spans of words in `folded` that start with one of `terms` (a query word may be a prefix)."""
-    spans = []
-    for match in _WORD.finditer(folded):
-        word = match.group()
-        best = max((len(t) for t in terms if word.startswith(t)), default=0)
-        if best:
-            spans.append((match.start(), match.start() + best))
-    return spans
+    if not terms:
+        return []
+    return [m.span() for m in _pattern(tuple(terms)).finditer(folded)]
 
 
 def highlight(text: str, terms: list[str], width: int = 160) -> Markup:
     """An escaped snippet of `text` around the first match, each matched word part in <mark>."""
     text = " ".join((text or "").split())
-    spans = _matches(fold(text), terms)
-    if spans:
-        start = max(0, spans[0][0] - width // 3)
-        if start:  # begin at a word boundary
-            space = text.find(" ", start)
-            start = space + 1 if 0 <= space < spans[0][0] else start
-    else:
-        start = 0
+    pattern = _pattern(tuple(terms)) if terms else None
+    folded = fold(text)
+    first = pattern.search(folded) if pattern else None
+    start = 0
+    if first and first.start() > width // 3:
+        start = first.start() - width // 3
+        space = text.find(" ", start)  # begin at a word boundary
+        start = space + 1 if 0 <= space < first.start() else start
     end = min(len(text), start + width)
     if end < len(text):
         space = text.rfind(" ", start, end)
         end = space if space > start else end
-    out = [Markup("…")] if start else []
+    out = ["…"] if start else []
     cursor = start
-    for s, e in spans:
-        if s < cursor or e > end:
-            continue
-        out.append(escape(text[cursor:s]))
-        out.append(Markup("<mark>") + escape(text[s:e]) + Markup("</mark>"))
-        cursor = e
+    if pattern:
+        for match in pattern.finditer(folded, start, end):
+            s, e = match.span()
+            out.append(escape(text[cursor:s]))
+            out.append(f"<mark>{escape(text[s:e])}</mark>")
+            cursor = e
     out.append(escape(text[cursor:end]))
     if end < len(text):
-        out.append(Markup("…"))
-    return Markup("").join(out)
+        out.append("…")
+    return Markup("".join(out))
 
 
 def has_match(text: str, terms: list[str]) -> bool:

@@ -24,7 +24,7 @@ setup: $(VENV)/.runtime translations
 dev-setup: $(VENV)/.dev translations
 
 translations: $(VENV)/.runtime
-	@$(BIN)/pybabel compile -q -d handbook/translations
+	@$(BIN)/pybabel compile -d handbook/translations 2>/dev/null || $(BIN)/pybabel compile -d handbook/translations
 
 db: setup
 	$(BIN)/flask db upgrade

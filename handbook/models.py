@@ -1,5 +1,16 @@
 """Imports every feature's models so the metadata (and Alembic) sees all tables."""
 from handbook.auth.models import ActivationCode, ApiToken, User  # noqa: F401
+from handbook.meetings.models import (  # noqa: F401
+    AgendaItem,
+    Attendance,
+    CalendarToken,
+    Meeting,
+    MeetingDocument,
+    MeetingSeries,
+    MinutesRevision,
+    Resolution,
+    Vote,
+)
 from handbook.members.models import Member  # noqa: F401
 from handbook.org.models import Organisation, Position  # noqa: F401
 from handbook.regulations.models import (  # noqa: F401

@@ -34,3 +34,37 @@ def format_date(value: date | datetime | None) -> str:
 
 def format_datetime(value: datetime | None) -> str:
     return "" if value is None else to_local(value).strftime("%H:%M %d/%m/%Y")
+
+
+def _weekday(value: datetime) -> str:
+    from handbook.core.i18n import gettext as _
+
+    names = (_("Thứ Hai"), _("Thứ Ba"), _("Thứ Tư"), _("Thứ Năm"), _("Thứ Sáu"), _("Thứ Bảy"), _("Chủ nhật"))
+    return names[value.weekday()]
+
+
+def format_when(value: datetime | None) -> str:
+    """'Thứ Năm, 03/12/2026, 19:30' in local time."""
+    if value is None:
+        return ""
+    local = to_local(value)
+    return f"{_weekday(local)}, {local.strftime('%d/%m/%Y, %H:%M')}"
+
+
+def format_until(value: datetime | None, now: datetime | None = None) -> str:
+    """'còn 2 ngày 3 giờ', 'còn 45 phút', 'đang diễn ra'."""
+    from handbook.core.i18n import gettext as _
+
+    if value is None:
+        return ""
+    seconds = int((as_utc(value) - (now or utcnow())).total_seconds())
+    if seconds <= 0:
+        return _("đã bắt đầu")
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    if days:
+        return _("còn %(d)d ngày %(h)d giờ", d=days, h=hours)
+    if hours:
+        return _("còn %(h)d giờ %(m)d phút", h=hours, m=minutes)
+    return _("còn %(m)d phút", m=max(minutes, 1))

@@ -77,8 +77,17 @@ def handle_http_exception(exc: HTTPException):
 def _flatten(errors) -> dict:
     """marshmallow errors are {field: [msg]} or, for a non-object body, {"_schema": [msg]}."""
     if isinstance(errors, dict):
-        return {str(k): [str(m) for m in v] if isinstance(v, list) else v for k, v in errors.items()}
-    return {"_schema": [str(m) for m in errors]}
+        return {str(k): _messages(v) for k, v in errors.items()}
+    return {"_schema": _messages(errors)}
+
+
+def _messages(value):
+    """Lists and single (possibly lazy) messages become lists of str; nested errors keep their shape."""
+    if isinstance(value, dict):
+        return {str(k): _messages(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [str(m) if not isinstance(m, dict) else _messages(m) for m in value]
+    return [str(value)]
 
 
 def handle_unexpected(exc: Exception):
@@ -95,6 +104,9 @@ def require(condition: bool, status: int = 404) -> None:
 def register_template_helpers(app) -> None:
     app.jinja_env.filters["date"] = timeutil.format_date
     app.jinja_env.filters["datetime"] = timeutil.format_datetime
+    app.jinja_env.filters["when"] = timeutil.format_when
+    app.jinja_env.filters["until"] = timeutil.format_until
+    app.jinja_env.filters["localtime"] = lambda v: timeutil.to_local(v).strftime("%H:%M") if v else ""
     from handbook.auth.identifiers import display_phone
 
     app.jinja_env.filters["phone"] = display_phone

@@ -4,9 +4,14 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
+from handbook.auth.forms import EmptyForm
+from handbook.meetings import calendar
+from handbook.meetings.attendance import join_open
+from handbook.meetings.labels import TEMPLATE_LABELS as MEETING_LABELS
+from handbook.meetings.queries import attendance_of, next_meeting
 from handbook.members import service as members
 from handbook.members.labels import GENDER_LABELS, STATUS_LABELS
-from handbook.org.service import KIND_LABELS, ancestors
+from handbook.org.service import ancestors
 
 bp = Blueprint("home", __name__)
 
@@ -16,8 +21,11 @@ bp = Blueprint("home", __name__)
 def index():
     member = members.member_for_user(current_user.id)
     titles = members.titles_for_user(current_user.id)
+    meeting = next_meeting(member)
     return render_template(
-        "home/index.html", member=member, titles=titles, status_labels=STATUS_LABELS, kind_labels=KIND_LABELS
+        "home/index.html", member=member, titles=titles, member_status_labels=STATUS_LABELS,
+        meeting=meeting, mine=attendance_of(member, [meeting.id]).get(meeting.id) if meeting else None,
+        join_open=join_open(meeting) if meeting else False, **MEETING_LABELS,
     )
 
 
@@ -27,6 +35,8 @@ def profile():
     member = members.member_for_user(current_user.id)
     return render_template(
         "home/profile.html",
+        feeds=calendar.tokens_of(member) if member else [],
+        form=EmptyForm(),
         member=member,
         titles=members.titles_for_user(current_user.id),
         path=ancestors(member.cell) if member else [],
@@ -35,10 +45,6 @@ def profile():
     )
 
 
-@bp.get("/meetings")
-@login_required
-def meetings():
-    return render_template("home/upcoming.html", section="meetings")
 
 
 @bp.get("/notifications")

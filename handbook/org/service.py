@@ -3,25 +3,26 @@ from __future__ import annotations
 
 from sqlalchemy import String, func, select
 
+from handbook.core.i18n import lazy_gettext as _l
 from handbook.extensions import db
 from handbook.org.models import CELL_KINDS, Organisation, OrgKind, Position, Role, Scope
 
 KIND_LABELS = {
-    OrgKind.DANG_BO_TINH: "Đảng bộ tỉnh/thành phố",
-    OrgKind.DANG_BO_HUYEN: "Đảng bộ huyện (trước 7/2025)",
-    OrgKind.DANG_BO_XA: "Đảng bộ xã/phường",
-    OrgKind.DANG_BO_CO_SO: "Đảng bộ cơ sở",
-    OrgKind.CHI_BO_CO_SO: "Chi bộ cơ sở",
-    OrgKind.DANG_BO_BO_PHAN: "Đảng bộ bộ phận",
-    OrgKind.CHI_BO: "Chi bộ",
-    OrgKind.TO_DANG: "Tổ đảng",
+    OrgKind.DANG_BO_TINH: _l("Đảng bộ tỉnh/thành phố"),
+    OrgKind.DANG_BO_HUYEN: _l("Đảng bộ huyện (trước 7/2025)"),
+    OrgKind.DANG_BO_XA: _l("Đảng bộ xã/phường"),
+    OrgKind.DANG_BO_CO_SO: _l("Đảng bộ cơ sở"),
+    OrgKind.CHI_BO_CO_SO: _l("Chi bộ cơ sở"),
+    OrgKind.DANG_BO_BO_PHAN: _l("Đảng bộ bộ phận"),
+    OrgKind.CHI_BO: _l("Chi bộ"),
+    OrgKind.TO_DANG: _l("Tổ đảng"),
 }
 
 ROLE_LABELS = {
-    Role.BI_THU: "Bí thư",
-    Role.PHO_BI_THU: "Phó Bí thư",
-    Role.CAP_UY_VIEN: "Cấp ủy viên",
-    Role.CAN_BO: "Cán bộ cơ quan đảng",
+    Role.BI_THU: _l("Bí thư"),
+    Role.PHO_BI_THU: _l("Phó Bí thư"),
+    Role.CAP_UY_VIEN: _l("Cấp ủy viên"),
+    Role.CAN_BO: _l("Cán bộ cơ quan đảng"),
 }
 
 
@@ -61,8 +62,8 @@ def children(org: Organisation) -> list[Organisation]:
 def position_title(role: Role, org: Organisation) -> str:
     """'Bí thư Chi bộ Khu phố 3', 'Chi ủy viên', 'Cán bộ Đảng bộ phường …'."""
     if role is Role.CAP_UY_VIEN and org.kind in CELL_KINDS:
-        return "Chi ủy viên"
-    label = ROLE_LABELS[role]
+        return str(_l("Chi ủy viên"))
+    label = str(ROLE_LABELS[role])
     if role is Role.CAN_BO:
         return f"{label} — {org.name}"
     return f"{label} {org.name}"

@@ -15,6 +15,7 @@ from handbook.regulations.models import Document, DocumentKind, DocumentStatus
 from handbook.regulations.service import SAMPLE_NOTICE, DocumentInput, build_document
 
 ISSUER = "Ban Chấp hành Đảng bộ mẫu (dữ liệu trình diễn)"
+DEMO_MEMBER = "dangvien@demo.vn"
 
 
 def _notice() -> str:
@@ -170,15 +171,31 @@ def _documents(ward_id: int | None) -> list[DocumentInput]:
     ]
 
 
+def _demo_ward_id() -> int | None:
+    """The ward above the demo member's cell (so the ward's plan shows to the demo accounts), else the first."""
+    from handbook.auth.models import User
+    from handbook.members.models import Member
+
+    cell_path = db.session.scalar(
+        select(Organisation.path).join(Member, Member.cell_id == Organisation.id)
+        .join(User, User.id == Member.user_id).where(User.email == DEMO_MEMBER)
+    )
+    ancestors = [int(part) for part in (cell_path or "").strip("/").split("/") if part]
+    query = select(Organisation.id).where(Organisation.kind == OrgKind.DANG_BO_XA)
+    if ancestors:
+        found = db.session.scalar(query.where(Organisation.id.in_(ancestors)))
+        if found:
+            return found
+    return db.session.scalar(query.order_by(Organisation.id).limit(1))
+
+
 def seed_demo_documents() -> int:
     """Add the sample documents once (none if any sample exists); returns how many were added."""
     from handbook.core.timeutil import utcnow
 
     if db.session.scalar(select(Document.id).where(Document.is_sample.is_(True)).limit(1)):
         return 0
-    ward_id = db.session.scalar(
-        select(Organisation.id).where(Organisation.kind == OrgKind.DANG_BO_XA).order_by(Organisation.id).limit(1)
-    )
+    ward_id = _demo_ward_id()
     built = []
     for data in _documents(ward_id):
         data.body = _notice() + data.body

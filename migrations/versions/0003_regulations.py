@@ -1,7 +1,7 @@
 """regulations
 
 Revision ID: 0003_regulations
-Revises: 0001_foundation
+Revises: 0002_meetings
 Create Date: 2026-11-22 22:48:33.563616
 
 """
@@ -44,7 +44,7 @@ def drop_search_index(bind):
 
 # revision identifiers, used by Alembic.
 revision = "0003_regulations"
-down_revision = "0001_foundation"
+down_revision = "0002_meetings"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""Cell meetings: schedules, the monthly series, attendance, minutes, votes, the calendar feed."""

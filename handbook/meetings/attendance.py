@@ -1,0 +1,204 @@
+"""Who is expected, absence notices, check-in (code, online, by the leader) and the attendance sheet."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import pyotp
+from sqlalchemy import or_, select
+
+from handbook.core.i18n import gettext as _
+from handbook.core.timeutil import as_utc, utcnow
+from handbook.extensions import db
+from handbook.meetings.models import Attendance, AttendanceStatus, Meeting, MeetingFormat, MeetingStatus
+from handbook.meetings.rules import MeetingError
+from handbook.meetings.scheduling import mark_held, meeting_end
+from handbook.members.models import Member, MemberStatus
+from handbook.org.models import OrgKind
+
+CODE_SECONDS = 60          # a check-in code rotates every minute
+CODE_GRACE_STEPS = 1       # the previous code still works (slow scanners)
+CHECKIN_OPENS = timedelta(minutes=30)
+JOIN_OPENS = timedelta(minutes=15)
+EXPECTED = (MemberStatus.CHINH_THUC, MemberStatus.DU_BI)
+EXEMPT = (MemberStatus.MIEN_SINH_HOAT, MemberStatus.TAM_MIEN)
+
+
+def invitees(meeting: Meeting) -> list[Member]:
+    """The cell's (or group's) active members: expected ones, and exempt ones shown as such."""
+    org = meeting.organisation
+    column = Member.group_id if org.kind is OrgKind.TO_DANG else Member.cell_id
+    return list(db.session.scalars(
+        select(Member).where(column == org.id, Member.status.in_(EXPECTED + EXEMPT))
+    ))
+
+
+def is_invited(meeting: Meeting, member: Member) -> bool:
+    org = meeting.organisation
+    placed = member.group_id if org.kind is OrgKind.TO_DANG else member.cell_id
+    return placed == org.id and member.status in EXPECTED + EXEMPT
+
+
+def join_open(meeting: Meeting, now: datetime | None = None) -> bool:
+    """The one-tap 'Tham gia trực tuyến' button is live from 15 minutes before until the end."""
+    now = now or utcnow()
+    return (meeting.online_url is not None and meeting.status is not MeetingStatus.CANCELLED
+            and as_utc(meeting.starts_at) - JOIN_OPENS <= now <= meeting_end(meeting))
+
+
+def checkin_open(meeting: Meeting, now: datetime | None = None) -> bool:
+    now = now or utcnow()
+    return (meeting.status is not MeetingStatus.CANCELLED
+            and as_utc(meeting.starts_at) - CHECKIN_OPENS <= now <= meeting_end(meeting))
+
+
+def _record(meeting: Meeting, member: Member, client_ref: str | None) -> tuple[Attendance | None, Attendance | None]:
+    """(the row for this member at this meeting, a row already made with this client id)."""
+    rows = db.session.scalars(select(Attendance).where(
+        Attendance.member_id == member.id,
+        or_(Attendance.meeting_id == meeting.id, Attendance.client_ref == client_ref) if client_ref
+        else Attendance.meeting_id == meeting.id,
+    )).all()
+    mine = next((r for r in rows if r.meeting_id == meeting.id), None)
+    replay = next((r for r in rows if client_ref and r.client_ref == client_ref), None)
+    if replay is not None and replay.meeting_id != meeting.id:
+        # the id is unique per member: never answer with (or overwrite) another meeting's record
+        raise MeetingError(_("Mã yêu cầu (client_id) này đã được dùng cho một buổi họp khác."))
+    return mine, replay
+
+
+def _check_client_ref(client_ref: str | None) -> str | None:
+    if client_ref is None:
+        return None
+    client_ref = client_ref.strip()
+    if not 8 <= len(client_ref) <= 64:
+        raise MeetingError(_("Mã yêu cầu (client_id) phải dài từ 8 đến 64 ký tự."))
+    return client_ref
+
+
+def send_absence(meeting: Meeting, member: Member, reason: str, client_ref: str | None = None,
+                 now: datetime | None = None) -> Attendance:
+    """'Báo vắng' before the meeting; a retry with the same client id returns the first record."""
+    client_ref = _check_client_ref(client_ref)
+    mine, replay = _record(meeting, member, client_ref)
+    if replay is not None:
+        return replay
+    now = now or utcnow()
+    reason = (reason or "").strip()
+    if not is_invited(meeting, member):
+        raise MeetingError(_("Đồng chí không thuộc danh sách dự họp này."))
+    if meeting.status is MeetingStatus.CANCELLED:
+        raise MeetingError(_("Buổi họp đã bị hủy."))
+    if now >= as_utc(meeting.starts_at):
+        raise MeetingError(_("Buổi họp đã bắt đầu; không thể báo vắng nữa. Hãy liên hệ bí thư chi bộ."))
+    if not reason:
+        raise MeetingError(_("Vui lòng ghi lý do vắng mặt."))
+    if len(reason) > 500:
+        raise MeetingError(_("Lý do tối đa 500 ký tự."))
+    row = mine or Attendance(meeting_id=meeting.id, member_id=member.id, source="notice")
+    row.status, row.reason, row.source, row.client_ref = AttendanceStatus.VANG_CO_LY_DO, reason, "notice", client_ref
+    row.checked_in_at = None
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def current_code(meeting: Meeting, now: datetime | None = None) -> tuple[str, int]:
+    """The code to show on the leader's screen now, and the seconds it has left."""
+    now = now or utcnow()
+    totp = pyotp.TOTP(meeting.checkin_secret, interval=CODE_SECONDS)
+    left = CODE_SECONDS - int(now.timestamp()) % CODE_SECONDS
+    return totp.at(now), left
+
+
+def _code_step(meeting: Meeting, code: str, now: datetime) -> int:
+    """The time step the code belongs to, or an error saying whether it expired or is wrong."""
+    totp = pyotp.TOTP(meeting.checkin_secret, interval=CODE_SECONDS)
+    step = totp.timecode(now)
+    code = "".join(ch for ch in (code or "") if ch.isdigit())
+    for back in range(CODE_GRACE_STEPS + 1):
+        if totp.generate_otp(step - back) == code:
+            return step - back
+    for back in range(CODE_GRACE_STEPS + 1, 240):
+        if totp.generate_otp(step - back) == code:
+            raise MeetingError(_("Mã điểm danh đã hết hạn. Hãy quét mã mới trên màn hình của chi bộ."))
+    raise MeetingError(_("Mã điểm danh không đúng."))
+
+
+def check_in(meeting: Meeting, member: Member, code: str | None = None, client_ref: str | None = None,
+             now: datetime | None = None) -> Attendance:
+    """Check in with the rotating code (in person) or without one (online/hybrid meetings)."""
+    client_ref = _check_client_ref(client_ref)
+    mine, replay = _record(meeting, member, client_ref)
+    if replay is not None:
+        return replay
+    now = now or utcnow()
+    if not is_invited(meeting, member):
+        raise MeetingError(_("Đồng chí không thuộc danh sách dự họp này."))
+    if not checkin_open(meeting, now):
+        raise MeetingError(_("Chỉ điểm danh được trong thời gian diễn ra buổi họp."))
+    step = None
+    if code:
+        step = _code_step(meeting, code, now)
+        if mine is not None and mine.checkin_step == step:
+            raise MeetingError(_("Mã điểm danh này đã được sử dụng."))
+    elif meeting.format is MeetingFormat.TRUC_TIEP:
+        raise MeetingError(_("Họp trực tiếp: hãy quét hoặc nhập mã điểm danh của chi bộ."))
+    if mine is not None and mine.status is AttendanceStatus.CO_MAT and step is None:
+        return mine
+    row = mine or Attendance(meeting_id=meeting.id, member_id=member.id, source="online")
+    row.status, row.reason = AttendanceStatus.CO_MAT, None
+    row.source = "code" if step is not None else "online"
+    row.checkin_step, row.client_ref = step, client_ref or row.client_ref
+    row.checked_in_at = now
+    db.session.add(row)
+    mark_held(meeting, now)
+    db.session.commit()
+    return row
+
+
+@dataclass
+class SheetLine:
+    member: Member
+    status: AttendanceStatus | None   # None: nothing known yet
+    reason: str | None
+    source: str | None
+
+
+def attendance_sheet(meeting: Meeting) -> list[SheetLine]:
+    """Every invitee with what is known: check-ins, notices, the leader's entries; exempt members as 'miễn'."""
+    rows = {a.member_id: a for a in db.session.scalars(select(Attendance).where(Attendance.meeting_id == meeting.id))}
+    lines = []
+    for member in invitees(meeting):
+        row = rows.get(member.id)
+        if row is not None:
+            lines.append(SheetLine(member, row.status, row.reason, row.source))
+        elif member.status in EXEMPT:
+            lines.append(SheetLine(member, AttendanceStatus.MIEN, None, None))
+        else:
+            lines.append(SheetLine(member, None, None, None))
+    return lines
+
+
+def record_sheet(meeting: Meeting, entries: dict[int, tuple[AttendanceStatus, str | None]], by_user_id: int) -> int:
+    """The leader's attendance sheet, also for members without a phone; one transaction."""
+    allowed = {m.id for m in invitees(meeting)}
+    unknown = set(entries) - allowed
+    if unknown:
+        raise MeetingError(_("Danh sách có người không thuộc buổi họp này."))
+    if meeting.status is MeetingStatus.CANCELLED:
+        raise MeetingError(_("Buổi họp đã bị hủy."))
+    # every entry is checked before any row changes: a refused sheet leaves nothing half-written in the session
+    cleaned = {member_id: (status, (reason or "").strip()[:500] or None)
+               for member_id, (status, reason) in entries.items()}
+    if any(status is AttendanceStatus.VANG_CO_LY_DO and not reason for status, reason in cleaned.values()):
+        raise MeetingError(_("Vắng có lý do cần ghi lý do."))
+    rows = {a.member_id: a for a in db.session.scalars(select(Attendance).where(Attendance.meeting_id == meeting.id))}
+    for member_id, (status, reason) in cleaned.items():
+        row = rows.get(member_id) or Attendance(meeting_id=meeting.id, member_id=member_id, source="leader")
+        if row.status is not status or row.reason != reason:
+            row.status, row.reason, row.source, row.recorded_by_id = status, reason, "leader", by_user_id
+        db.session.add(row)
+    mark_held(meeting)
+    db.session.commit()
+    return len(entries)

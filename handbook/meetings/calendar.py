@@ -1,0 +1,138 @@
+"""The private ICS feed per member and the .ics of one meeting (icalendar)."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from functools import lru_cache
+
+from icalendar import Alarm, Calendar, Event, Timezone
+from sqlalchemy import func, select
+
+from handbook.core.timeutil import as_utc, local_zone, utcnow
+from handbook.extensions import db
+from handbook.meetings.models import CalendarToken, Meeting, MeetingStatus
+from handbook.members.models import Member
+
+FEED_PAST_DAYS = 31
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(member: Member) -> str:
+    """A new feed address for the member (their other addresses keep working until revoked)."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(CalendarToken(member_id=member.id, token_hash=_digest(token)))
+    db.session.commit()
+    return token
+
+
+def tokens_of(member: Member) -> list[CalendarToken]:
+    return list(db.session.scalars(select(CalendarToken).where(
+        CalendarToken.member_id == member.id, CalendarToken.revoked_at.is_(None)).order_by(CalendarToken.id)))
+
+
+def revoke_token(member: Member, token_id: int) -> bool:
+    token = db.session.get(CalendarToken, token_id)
+    if token is None or token.member_id != member.id or token.revoked_at is not None:
+        return False
+    token.revoked_at = utcnow()
+    db.session.commit()
+    return True
+
+
+def member_for_token(token: str) -> Member | None:
+    row = db.session.scalar(select(CalendarToken).where(CalendarToken.token_hash == _digest(token)))
+    if row is None or row.revoked_at is not None:
+        return None
+    return db.session.get(Member, row.member_id)
+
+
+def _feed_filter(member: Member, since):
+    orgs = [i for i in (member.cell_id, member.group_id) if i]
+    return (Meeting.organisation_id.in_(orgs), Meeting.starts_at >= since)
+
+
+def feed_meetings(member: Member) -> list[Meeting]:
+    """The member's cell and group meetings from a month ago on; one query."""
+    since = utcnow() - timedelta(days=FEED_PAST_DAYS)
+    return list(db.session.scalars(select(Meeting).where(*_feed_filter(member, since)).order_by(Meeting.starts_at)))
+
+
+def feed_version(member: Member) -> str:
+    """Changes whenever the feed's content would: which meetings, and their last edits (one small query)."""
+    since = (utcnow() - timedelta(days=FEED_PAST_DAYS)).replace(hour=0, minute=0, second=0, microsecond=0)
+    count, last, ids = db.session.execute(
+        select(func.count(Meeting.id), func.max(Meeting.updated_at), func.sum(Meeting.id))
+        .where(*_feed_filter(member, since))
+    ).one()
+    return hashlib.sha256(f"{member.id}:{member.cell_id}:{member.group_id}:{since.date()}:{count}:{last}:{ids}"
+                          .encode()).hexdigest()[:32]
+
+
+_rendered: dict[str, bytes] = {}
+RENDER_CACHE_SIZE = 2048
+
+
+def feed_body(member: Member, host: str, base_url: str, name: str) -> tuple[bytes, str]:
+    """The member's feed and its ETag; rebuilt only when `feed_version` changes (bounded per-process cache)."""
+    etag = feed_version(member)
+    key = f"{etag}:{host}"
+    body = _rendered.get(key)
+    if body is None:
+        body = build_calendar(feed_meetings(member), host, base_url, name)
+        if len(_rendered) >= RENDER_CACHE_SIZE:
+            _rendered.pop(next(iter(_rendered)))
+        _rendered[key] = body
+    return body, etag
+
+
+def _event(meeting: Meeting, host: str, base_url: str) -> Event:
+    zone = local_zone()
+    event = Event()
+    event.add("uid", f"meeting-{meeting.id}@{host}")  # stable across regenerations
+    event.add("summary", meeting.title)
+    start = as_utc(meeting.starts_at).astimezone(zone)
+    event.add("dtstart", start)
+    event.add("dtend", start + timedelta(minutes=meeting.duration_minutes))
+    event.add("dtstamp", as_utc(meeting.updated_at or meeting.created_at))
+    if meeting.place:
+        event.add("location", meeting.place)
+    url = f"{base_url}/meetings/{meeting.id}"
+    description = [f"Chi tiết: {url}"]
+    if meeting.online_url:
+        description.insert(0, f"Họp trực tuyến: {meeting.online_url}")
+    event.add("description", "\n".join(description))
+    event.add("url", url)
+    if meeting.status is MeetingStatus.CANCELLED:
+        event.add("status", "CANCELLED")
+    else:
+        event.add("status", "CONFIRMED")
+        for before, text in ((timedelta(days=1), "Ngày mai"), (timedelta(hours=2), "2 giờ nữa")):
+            alarm = Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", f"{text}: {meeting.title}")
+            alarm.add("trigger", -before)
+            event.add_component(alarm)
+    return event
+
+
+def build_calendar(meetings: list[Meeting], host: str, base_url: str, name: str) -> bytes:
+    cal = Calendar()
+    cal.add("prodid", "-//So tay dang vien dien tu//vi")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", str(local_zone()))
+    cal.add_component(_vtimezone(str(local_zone())))
+    for meeting in meetings:
+        cal.add_component(_event(meeting, host, base_url))
+    return cal.to_ical()
+
+
+@lru_cache(maxsize=4)
+def _vtimezone(tzid: str) -> Timezone:
+    """The VTIMEZONE block, computed once per process (icalendar walks every transition to build it)."""
+    return Timezone.from_tzid(tzid)

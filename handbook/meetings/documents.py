@@ -1,0 +1,88 @@
+"""Meeting documents: uploads checked by size and content, stored under instance/, or links."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import current_app
+from werkzeug.datastructures import FileStorage
+from werkzeug.utils import secure_filename
+
+from handbook.core.i18n import gettext as _
+from handbook.extensions import db
+from handbook.meetings.models import Meeting, MeetingDocument
+from handbook.meetings.rules import MeetingError, check_link
+
+MAX_BYTES = 10 * 1024 * 1024
+# extension → (content type, magic prefixes)
+ALLOWED = {
+    ".pdf": ("application/pdf", (b"%PDF",)),
+    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
+    ".pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", (b"PK\x03\x04",)),
+    ".odt": ("application/vnd.oasis.opendocument.text", (b"PK\x03\x04",)),
+    ".doc": ("application/msword", (b"\xd0\xcf\x11\xe0",)),
+    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".png": ("image/png", (b"\x89PNG",)),
+}
+
+
+def upload_dir() -> Path:
+    path = Path(current_app.instance_path) / "uploads" / "meetings"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def add_upload(meeting: Meeting, upload: FileStorage, title: str | None, by_user_id: int) -> MeetingDocument:
+    """Store a file after checking its type by content and its size; nothing is kept on failure."""
+    original = upload.filename or ""
+    ext = os.path.splitext(original)[1].lower()
+    if ext not in ALLOWED:
+        raise MeetingError(_("Chỉ nhận tệp PDF, Word, Excel, PowerPoint, ODT hoặc ảnh JPG/PNG."))
+    content_type, magics = ALLOWED[ext]
+    data = upload.stream.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise MeetingError(_("Tệp quá lớn (tối đa 10 MB)."))
+    if not data:
+        raise MeetingError(_("Tệp rỗng."))
+    if not data.startswith(magics):
+        raise MeetingError(_("Nội dung tệp không đúng với định dạng %(ext)s.", ext=ext))
+    stored = secrets.token_hex(16) + ext
+    path = upload_dir() / stored
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise MeetingError(_("Không lưu được tệp (máy chủ hết chỗ trống?). Vui lòng thử lại sau.")) from exc
+    name = secure_filename(original) or f"tai-lieu{ext}"
+    document = MeetingDocument(
+        meeting_id=meeting.id, title=(title or "").strip()[:300] or original[:300], stored_name=stored,
+        filename=original[:255] or name, content_type=content_type, size_bytes=len(data), uploaded_by_id=by_user_id,
+    )
+    db.session.add(document)
+    try:
+        db.session.commit()
+    except Exception:
+        path.unlink(missing_ok=True)
+        raise
+    return document
+
+
+def add_link(meeting: Meeting, url: str, title: str, by_user_id: int) -> MeetingDocument:
+    url = check_link(url)
+    if not url:
+        raise MeetingError(_("Vui lòng nhập đường dẫn tài liệu."))
+    title = (title or "").strip()
+    if not title or len(title) > 300:
+        raise MeetingError(_("Tài liệu cần có tên (tối đa 300 ký tự)."))
+    document = MeetingDocument(meeting_id=meeting.id, title=title, link_url=url, uploaded_by_id=by_user_id)
+    db.session.add(document)
+    db.session.commit()
+    return document
+
+
+def stored_path(document: MeetingDocument) -> Path | None:
+    if not document.stored_name:
+        return None
+    return upload_dir() / document.stored_name

@@ -1,0 +1,193 @@
+"""Leader side: schedule, edit, cancel, the yearly series, documents, the check-in screen."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import segno
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from markupsafe import Markup
+
+from handbook.core.i18n import gettext as _
+from handbook.core.timeutil import local_zone, to_local
+from handbook.core.web import current_access, require
+from handbook.extensions import db
+from handbook.meetings import attendance, documents, scheduling
+from handbook.meetings.forms import CancelForm, DocumentForm, MeetingForm, SeriesForm
+from handbook.meetings.models import MeetingFormat, MeetingKind
+from handbook.meetings.rules import MeetingError
+from handbook.meetings.views import LABELS, visible_meeting
+from handbook.org import access as acl
+from handbook.org.models import Organisation
+
+bp = Blueprint("meetings_manage", __name__, url_prefix="/meetings")
+
+
+def managed_org(org_id: int | None) -> Organisation:
+    org = db.session.get(Organisation, org_id) if org_id else None
+    if org is None:
+        abort(404)
+    access = current_access()
+    require(acl.can_see_org(access, org))
+    require(acl.can_manage_org(access, org), 403)
+    return org
+
+
+def managed_meeting(meeting_id: int):
+    meeting = visible_meeting(meeting_id)
+    require(acl.can_manage_org(current_access(), meeting.organisation), 403)
+    return meeting
+
+
+def _input(form: MeetingForm) -> scheduling.MeetingInput:
+    return scheduling.MeetingInput(
+        kind=MeetingKind(form.kind.data), format=MeetingFormat(form.format.data), title=form.title.data,
+        starts_at=scheduling.local_datetime(form.day.data, form.start.data),
+        ends_at=scheduling.local_datetime(form.day.data, form.end.data),
+        place=form.place.data, online_url=form.online_url.data, combined_thematic=form.combined_thematic.data,
+        recording_held=form.recording_held.data, agenda=(form.agenda.data or "").splitlines(),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    org = managed_org(request.args.get("org", type=int))
+    form = MeetingForm()
+    if request.method == "GET":
+        form.start.data = datetime.strptime("19:30", "%H:%M").time()
+        form.end.data = datetime.strptime("21:00", "%H:%M").time()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            meeting = scheduling.create_meeting(org, _input(form), current_user.id)
+        except MeetingError as exc:
+            form.form_errors.append(str(exc))
+            status = 400
+        else:
+            flash(_("Đã lên lịch buổi họp và thông báo tới đảng viên."), "success")
+            return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    elif form.is_submitted():
+        status = 400
+    return render_template("meetings/form.html", form=form, org=org, meeting=None), status
+
+
+@bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(meeting_id: int):
+    meeting = managed_meeting(meeting_id)
+    form = MeetingForm()
+    if request.method == "GET":
+        local = to_local(meeting.starts_at)
+        form.kind.data, form.format.data, form.title.data = meeting.kind.value, meeting.format.value, meeting.title
+        form.day.data, form.start.data = local.date(), local.time()
+        form.end.data = to_local(scheduling.meeting_end(meeting)).time()
+        form.place.data, form.online_url.data = meeting.place, meeting.online_url
+        form.combined_thematic.data = meeting.combined_thematic
+        form.agenda.data = "\n".join(a.title for a in meeting.agenda)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            scheduling.update_meeting(meeting, _input(form))
+        except MeetingError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+            status = 400
+        else:
+            flash(_("Đã lưu thay đổi."), "success")
+            return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    elif form.is_submitted():
+        status = 400
+    return render_template("meetings/form.html", form=form, org=meeting.organisation, meeting=meeting,
+                           cancel_form=CancelForm(), doc_form=DocumentForm()), status
+
+
+@bp.post("/<int:meeting_id>/cancel")
+@login_required
+def cancel(meeting_id: int):
+    meeting = managed_meeting(meeting_id)
+    form = CancelForm()
+    if not form.validate_on_submit():
+        flash(_("Vui lòng ghi lý do hủy để thông báo cho đảng viên."), "error")
+        return redirect(url_for(".edit", meeting_id=meeting.id)), 303
+    try:
+        scheduling.cancel_meeting(meeting, form.reason.data)
+    except MeetingError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for(".edit", meeting_id=meeting.id)), 303
+    flash(_("Đã hủy buổi họp và thông báo tới đảng viên."), "success")
+    return redirect(url_for("meetings.show", meeting_id=meeting.id))
+
+
+@bp.post("/<int:meeting_id>/documents")
+@login_required
+def add_document(meeting_id: int):
+    meeting = managed_meeting(meeting_id)
+    form = DocumentForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        upload = request.files.get("file")
+        if upload and upload.filename:
+            documents.add_upload(meeting, upload, form.title.data, current_user.id)
+        else:
+            documents.add_link(meeting, form.link_url.data, form.title.data, current_user.id)
+    except MeetingError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for(".edit", meeting_id=meeting.id)), 303
+    flash(_("Đã thêm tài liệu."), "success")
+    return redirect(url_for(".edit", meeting_id=meeting.id))
+
+
+@bp.route("/series/new", methods=["GET", "POST"])
+@login_required
+def new_series():
+    """Step 1 shows the year's dates with weekends and holidays flagged; step 2 creates them."""
+    org = managed_org(request.args.get("org", type=int))
+    form = SeriesForm()
+    today = datetime.now(local_zone()).date()
+    if request.method == "GET":
+        form.year.data = today.year + (today.month == 12)
+    plan, status = [], 200
+    if form.validate_on_submit():
+        try:
+            scheduling.parse_local_time(form.local_time.data)
+            plan = scheduling.plan_series(form.year.data, form.day_of_month.data, today)
+            if request.form.get("confirm") == "1":
+                shifts = _shifts(form.year.data)
+                _series, meetings = scheduling.create_series(
+                    org, form.year.data, current_user.id, day_of_month=form.day_of_month.data,
+                    local_time=form.local_time.data, place=form.place.data, shifts=shifts, today=today)
+                flash(_("Đã tạo %(n)d buổi sinh hoạt thường kỳ năm %(y)d.", n=len(meetings), y=form.year.data),
+                      "success")
+                return redirect(url_for("meetings.index"))
+        except MeetingError as exc:
+            form.form_errors.append(str(exc))
+            status = 400
+    elif form.is_submitted():
+        status = 400
+    return render_template("meetings/series.html", form=form, org=org, plan=plan), status
+
+
+def _shifts(year: int) -> dict[int, date]:
+    shifts = {}
+    for month in range(1, 13):
+        raw = request.form.get(f"shift_{month}", "").strip()
+        if raw:
+            try:
+                shifts[month] = date.fromisoformat(raw)
+            except ValueError as exc:
+                raise MeetingError(_("Ngày dời của tháng %(m)d không hợp lệ.", m=month)) from exc
+    return shifts
+
+
+@bp.get("/<int:meeting_id>/checkin-code")
+@login_required
+def checkin_code(meeting_id: int):
+    """The leader's screen: a rotating code as QR and digits; the page refreshes itself, no JavaScript needed."""
+    meeting = managed_meeting(meeting_id)
+    code, left = attendance.current_code(meeting)
+    target = url_for("meetings.show", meeting_id=meeting.id, code=code, _external=True)
+    qr = Markup(segno.make(target, error="m").svg_inline(scale=6, dark="#1c1c1c"))
+    return render_template("meetings/checkin_code.html", meeting=meeting, code=code, left=left, qr=qr,
+                           open=attendance.checkin_open(meeting), **LABELS)

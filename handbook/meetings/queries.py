@@ -1,0 +1,137 @@
+"""Reading meetings for a member, a leader or a committee — each in a bounded number of queries."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import case, exists, func, select
+from sqlalchemy.orm import selectinload
+
+from handbook.core.timeutil import local_zone, utcnow
+from handbook.extensions import db
+from handbook.meetings.models import Attendance, Meeting, MeetingKind, MeetingStatus, MinutesRevision
+from handbook.meetings.scheduling import local_datetime, meeting_end
+from handbook.members.models import Member
+from handbook.org import access as acl
+from handbook.org.models import CELL_KINDS, Organisation
+
+RECENT_DAYS = 92
+
+
+def member_orgs(member: Member | None) -> list[int]:
+    return [i for i in (member.cell_id, member.group_id) if i] if member else []
+
+
+def next_meeting(member: Member | None, now: datetime | None = None) -> Meeting | None:
+    """The member's next meeting that has not ended, agenda and documents included (three queries)."""
+    if member is None:
+        return None
+    now = now or utcnow()
+    candidates = db.session.scalars(
+        select(Meeting).options(selectinload(Meeting.agenda), selectinload(Meeting.documents))
+        .where(Meeting.organisation_id.in_(member_orgs(member)), Meeting.status != MeetingStatus.CANCELLED,
+               Meeting.starts_at >= now - timedelta(hours=24))
+        .order_by(Meeting.starts_at).limit(3)
+    ).all()
+    return next((m for m in candidates if meeting_end(m) >= now), None)
+
+
+def meetings_for_orgs(org_ids: list[int], now: datetime | None = None) -> tuple[list[Meeting], list[Meeting]]:
+    """(upcoming, past within ~3 months) for the given organisations, in one query."""
+    now = now or utcnow()
+    rows = db.session.scalars(
+        select(Meeting).options(selectinload(Meeting.organisation))
+        .where(Meeting.organisation_id.in_(org_ids), Meeting.starts_at >= now - timedelta(days=RECENT_DAYS))
+        .order_by(Meeting.starts_at).limit(200)
+    ).all()
+    upcoming = [m for m in rows if meeting_end(m) >= now]
+    past = [m for m in reversed(rows) if meeting_end(m) < now]
+    return upcoming, past
+
+
+def attendance_of(member: Member, meeting_ids: list[int]) -> dict[int, Attendance]:
+    if not meeting_ids:
+        return {}
+    return {a.meeting_id: a for a in db.session.scalars(select(Attendance).where(
+        Attendance.member_id == member.id, Attendance.meeting_id.in_(meeting_ids)))}
+
+
+@dataclass
+class CellMonth:
+    cell: Organisation
+    meeting_id: int | None
+    starts_at: datetime | None
+    status: str  # "missing" | "scheduled" | "held" | "held_incomplete"
+
+
+def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
+    first = date(year, month, 1)
+    following = date(year + (month == 12), month % 12 + 1, 1)
+    return local_datetime(first, time(0)), local_datetime(following, time(0))
+
+
+SORTS = ("path", "name", "status", "date")
+
+
+def _flag(condition):
+    """1/0 for a condition, so it can be aggregated with MAX on SQLite and PostgreSQL alike."""
+    return case((condition, 1), else_=0)
+
+
+def committee_month(access: acl.Access, year: int, month: int, *, page: int = 1, per_page: int = 100,
+                    only: str | None = None, sort: str = "path") -> tuple[list[CellMonth], int]:
+    """Every cell in scope with this month's regular meeting: missing / scheduled / held (with records)."""
+    start, end = month_bounds(year, month)
+    has_minutes = exists().where(MinutesRevision.meeting_id == Meeting.id)
+    has_attendance = exists().where(Attendance.meeting_id == Meeting.id)
+    regular = (
+        select(Meeting.organisation_id.label("org_id"), func.min(Meeting.id).label("meeting_id"),
+               func.min(Meeting.starts_at).label("starts_at"),
+               func.max(_flag(Meeting.status == MeetingStatus.HELD)).label("held"),
+               func.max(_flag(has_minutes)).label("minutes"), func.max(_flag(has_attendance)).label("attendance"))
+        .where(Meeting.kind == MeetingKind.THUONG_KY, Meeting.status != MeetingStatus.CANCELLED,
+               Meeting.starts_at >= start, Meeting.starts_at < end)
+        .group_by(Meeting.organisation_id).subquery()
+    )
+    query = (select(Organisation, regular).outerjoin(regular, regular.c.org_id == Organisation.id)
+             .where(Organisation.kind.in_(CELL_KINDS), acl.managed_orgs_clause(access)))
+    if only == "missing":
+        query = query.where(regular.c.meeting_id.is_(None))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    order = {
+        "path": (Organisation.path,),
+        "name": (Organisation.name, Organisation.id),
+        # missing first, then scheduled, then held
+        "status": (regular.c.meeting_id.is_not(None), regular.c.held, regular.c.minutes, Organisation.path),
+        "date": (regular.c.starts_at.is_(None), regular.c.starts_at, Organisation.path),
+    }[sort if sort in SORTS else "path"]
+    rows = db.session.execute(query.order_by(*order).limit(per_page).offset((page - 1) * per_page)).all()
+    result = []
+    for row in rows:
+        org = row[0]
+        if row.meeting_id is None:
+            status = "missing"
+        elif row.held or row.minutes or row.attendance:
+            status = "held" if (row.minutes and row.attendance) else "held_incomplete"
+        else:
+            status = "scheduled"
+        result.append(CellMonth(org, row.meeting_id, row.starts_at, status))
+    return result, total
+
+
+def missing_records(now: datetime | None = None, after: timedelta = timedelta(days=2)) -> list[Meeting]:
+    """Meetings that ended more than `after` ago (within the last month) still without minutes or attendance —
+    what the reminder rule for leaders asks about."""
+    now = now or utcnow()
+    has_minutes = exists().where(MinutesRevision.meeting_id == Meeting.id)
+    has_attendance = exists().where(Attendance.meeting_id == Meeting.id)
+    candidates = db.session.scalars(select(Meeting).where(
+        Meeting.status != MeetingStatus.CANCELLED, Meeting.starts_at < now - after,
+        Meeting.starts_at >= now - after - timedelta(days=31), ~(has_minutes & has_attendance),
+    ).order_by(Meeting.starts_at))
+    return [m for m in candidates if meeting_end(m) <= now - after]
+
+
+def this_month(now: datetime | None = None) -> tuple[int, int]:
+    local = (now or utcnow()).astimezone(local_zone())
+    return local.year, local.month

@@ -1,0 +1,165 @@
+"""What a meeting leaves behind: minutes (revisioned), resolutions, votes; and the yearly review flag."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time
+
+from sqlalchemy import select
+
+from handbook.core.i18n import gettext as _
+from handbook.core.timeutil import as_utc, local_zone
+from handbook.extensions import db
+from handbook.meetings.attendance import invitees
+from handbook.meetings.models import (
+    Attendance,
+    AttendanceStatus,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    MinutesRevision,
+    Resolution,
+    Vote,
+)
+from handbook.meetings.rules import MeetingError
+from handbook.meetings.scheduling import local_datetime, mark_held
+from handbook.members.models import Member, MemberStatus
+
+MAX_TEXT = 100_000
+REVIEW_MONTHS = 3  # unexcused absence in 3 months of a year → considered for removal (the software only flags)
+
+
+def save_minutes(meeting: Meeting, body: str, author_id: int) -> MinutesRevision:
+    body = (body or "").strip()
+    if not body:
+        raise MeetingError(_("Biên bản không được để trống."))
+    if len(body) > MAX_TEXT:
+        raise MeetingError(_("Biên bản quá dài (tối đa 100.000 ký tự)."))
+    if meeting.status is MeetingStatus.CANCELLED:
+        raise MeetingError(_("Buổi họp đã bị hủy."))
+    latest = current_minutes(meeting)
+    if latest is not None and latest.body == body:
+        return latest
+    revision = MinutesRevision(meeting_id=meeting.id, body=body, author_id=author_id)
+    db.session.add(revision)
+    mark_held(meeting)
+    db.session.commit()
+    return revision
+
+
+def minutes_history(meeting: Meeting) -> list[MinutesRevision]:
+    return list(db.session.scalars(
+        select(MinutesRevision).where(MinutesRevision.meeting_id == meeting.id)
+        .order_by(MinutesRevision.created_at.desc(), MinutesRevision.id.desc())
+    ))
+
+
+def current_minutes(meeting: Meeting) -> MinutesRevision | None:
+    return db.session.scalar(
+        select(MinutesRevision).where(MinutesRevision.meeting_id == meeting.id)
+        .order_by(MinutesRevision.id.desc()).limit(1)
+    )
+
+
+def add_resolution(meeting: Meeting, title: str, body: str, by_user_id: int) -> Resolution:
+    title, body = (title or "").strip(), (body or "").strip()
+    if not title or not body:
+        raise MeetingError(_("Nghị quyết cần có tiêu đề và nội dung."))
+    if len(title) > 300 or len(body) > MAX_TEXT:
+        raise MeetingError(_("Tiêu đề tối đa 300 ký tự, nội dung tối đa 100.000 ký tự."))
+    resolution = Resolution(meeting_id=meeting.id, title=title, body=body, created_by_id=by_user_id)
+    db.session.add(resolution)
+    db.session.commit()
+    return resolution
+
+
+def resolutions(meeting: Meeting) -> list[Resolution]:
+    return list(db.session.scalars(select(Resolution).where(Resolution.meeting_id == meeting.id)
+                                   .order_by(Resolution.id)))
+
+
+@dataclass
+class VoteTally:
+    entitled_ids: list[int]   # official members (dự bị members do not vote; exempt ones are not counted)
+    present_ids: list[int]
+
+    @property
+    def entitled(self) -> int:
+        return len(self.entitled_ids)
+
+    @property
+    def present(self) -> int:
+        return len(self.present_ids)
+
+    @property
+    def quorum(self) -> int:
+        """More than half of the voting members must be present."""
+        return self.entitled // 2 + 1
+
+    def needed(self, rule: str) -> int:
+        """Votes in favour needed: more than half, or two thirds, of the voting members."""
+        return -(-2 * self.entitled // 3) if rule == "two_thirds" else self.entitled // 2 + 1
+
+
+def tally(meeting: Meeting) -> VoteTally:
+    present = set(db.session.scalars(select(Attendance.member_id).where(
+        Attendance.meeting_id == meeting.id, Attendance.status == AttendanceStatus.CO_MAT)))
+    entitled = sorted(m.id for m in invitees(meeting) if m.status is MemberStatus.CHINH_THUC)
+    return VoteTally(entitled, [i for i in entitled if i in present])
+
+
+def record_vote(meeting: Meeting, question: str, counts: tuple[int, int, int], rule: str, by_user_id: int,
+                agenda_item_id: int | None = None) -> Vote:
+    question = (question or "").strip()
+    if not question or len(question) > 300:
+        raise MeetingError(_("Nội dung biểu quyết cần có, tối đa 300 ký tự."))
+    if rule not in ("half", "two_thirds"):
+        raise MeetingError(_("Tỷ lệ thông qua không hợp lệ."))
+    if any(c < 0 for c in counts):
+        raise MeetingError(_("Số phiếu không được âm."))
+    if agenda_item_id is not None and agenda_item_id not in {a.id for a in meeting.agenda}:
+        raise MeetingError(_("Nội dung chương trình không thuộc buổi họp này."))
+    t = tally(meeting)
+    if sum(counts) > t.present:
+        raise MeetingError(_("Tổng số phiếu (%(total)d) vượt quá số đảng viên chính thức có mặt (%(present)d).",
+                             total=sum(counts), present=t.present))
+    quorum_met = t.present >= t.quorum
+    vote = Vote(
+        meeting_id=meeting.id, agenda_item_id=agenda_item_id, question=question, rule=rule,
+        for_count=counts[0], against_count=counts[1], abstain_count=counts[2],
+        entitled_count=t.entitled, present_count=t.present, entitled_member_ids=t.entitled_ids,
+        quorum_met=quorum_met, passed=quorum_met and counts[0] >= t.needed(rule), recorded_by_id=by_user_id,
+    )
+    db.session.add(vote)
+    db.session.commit()
+    return vote
+
+
+def votes(meeting: Meeting) -> list[Vote]:
+    return list(db.session.scalars(select(Vote).where(Vote.meeting_id == meeting.id).order_by(Vote.id)))
+
+
+def unexcused_months(member_ids: list[int], year: int) -> dict[int, list[int]]:
+    """Per member, the months of `year` (local) with an unexcused absence from a regular meeting."""
+    start, end = local_datetime(date(year, 1, 1), time(0)), local_datetime(date(year + 1, 1, 1), time(0))
+    rows = db.session.execute(
+        select(Attendance.member_id, Meeting.starts_at).join(Meeting, Meeting.id == Attendance.meeting_id).where(
+            Attendance.member_id.in_(member_ids), Attendance.status == AttendanceStatus.VANG_KHONG_LY_DO,
+            Meeting.kind == MeetingKind.THUONG_KY, Meeting.starts_at >= start, Meeting.starts_at < end)
+    ).all()
+    months: dict[int, set[int]] = {}
+    for member_id, starts_at in rows:
+        months.setdefault(member_id, set()).add(as_utc(starts_at).astimezone(local_zone()).month)
+    return {member_id: sorted(found) for member_id, found in months.items()}
+
+
+def absence_overview(cell_id: int, year: int) -> list[tuple[Member, list[int]]]:
+    """Members of the cell with at least one month of unexcused absence this year, most months first."""
+    members = list(db.session.scalars(select(Member).where(Member.cell_id == cell_id)))
+    months = unexcused_months([m.id for m in members], year)
+    rows = [(m, months[m.id]) for m in members if m.id in months]
+    return sorted(rows, key=lambda row: (-len(row[1]), row[0].full_name))
+
+
+def needs_review(cell_id: int, year: int) -> list[tuple[Member, list[int]]]:
+    """Members of the cell with unexcused absences in 3 or more months of the year ("cần xem xét")."""
+    return [row for row in absence_overview(cell_id, year) if len(row[1]) >= REVIEW_MONTHS]

@@ -1,0 +1,187 @@
+"""Leader side after the meeting: attendance sheet, minutes, resolutions, votes; review list; committee view."""
+from __future__ import annotations
+
+import io
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+from openpyxl import Workbook
+
+from handbook.core.i18n import gettext as _
+from handbook.core.timeutil import format_when
+from handbook.core.web import current_access
+from handbook.extensions import db
+from handbook.meetings import attendance, queries, records
+from handbook.meetings.forms import MinutesForm, ResolutionForm, VoteForm
+from handbook.meetings.labels import COMMITTEE_LABELS
+from handbook.meetings.manage_views import managed_meeting, managed_org
+from handbook.meetings.models import AttendanceStatus, MinutesRevision
+from handbook.meetings.rules import MeetingError
+from handbook.meetings.views import LABELS
+
+bp = Blueprint("meetings_records", __name__, url_prefix="/meetings")
+
+
+@bp.route("/<int:meeting_id>/attendance", methods=["GET", "POST"])
+@login_required
+def sheet(meeting_id: int):
+    meeting = managed_meeting(meeting_id)
+    from handbook.auth.forms import EmptyForm
+
+    form, status = EmptyForm(), 200
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            entries = _parse_sheet()
+            attendance.record_sheet(meeting, entries, current_user.id)
+        except MeetingError as exc:
+            flash(str(exc), "error")
+            status = 400
+        else:
+            flash(_("Đã lưu điểm danh."), "success")
+            return redirect(url_for(".sheet", meeting_id=meeting.id))
+    return render_template("meetings/attendance.html", meeting=meeting, lines=attendance.attendance_sheet(meeting),
+                           form=form, statuses=list(AttendanceStatus), **LABELS), status
+
+
+def _parse_sheet() -> dict[int, tuple[AttendanceStatus, str | None]]:
+    entries = {}
+    for key, value in request.form.items():
+        if not key.startswith("status_") or not value:
+            continue
+        try:
+            member_id, status = int(key[7:]), AttendanceStatus(value)
+        except ValueError as exc:
+            raise MeetingError(_("Dữ liệu điểm danh không hợp lệ.")) from exc
+        entries[member_id] = (status, request.form.get(f"reason_{member_id}"))
+    return entries
+
+
+@bp.route("/<int:meeting_id>/minutes", methods=["GET", "POST"])
+@login_required
+def minutes(meeting_id: int):
+    meeting = managed_meeting(meeting_id)
+    current = records.current_minutes(meeting)
+    form = MinutesForm()
+    shown = current
+    if request.args.get("rev", type=int):
+        shown = db.session.get(MinutesRevision, request.args.get("rev", type=int))
+        if shown is None or shown.meeting_id != meeting.id:
+            abort(404)
+    if request.method == "GET" and current:
+        form.body.data = current.body
+    status = 200
+    if form.validate_on_submit():
+        try:
+            records.save_minutes(meeting, form.body.data, current_user.id)
+        except MeetingError as exc:
+            form.form_errors.append(str(exc))
+            status = 400
+        else:
+            flash(_("Đã lưu biên bản (một phiên bản mới)."), "success")
+            return redirect(url_for(".minutes", meeting_id=meeting.id))
+    elif form.is_submitted():
+        status = 400
+    vote_form = VoteForm()
+    vote_form.agenda_item.choices = [("", "—")] + [(str(a.id), a.title) for a in meeting.agenda]
+    return render_template("meetings/minutes.html", meeting=meeting, form=form, shown=shown, current=current,
+                           history=records.minutes_history(meeting), resolutions=records.resolutions(meeting),
+                           votes=records.votes(meeting), tally=records.tally(meeting), vote_form=vote_form,
+                           resolution_form=ResolutionForm(), **LABELS), status
+
+
+@bp.get("/<int:meeting_id>/minutes/print")
+@login_required
+def print_minutes(meeting_id: int):
+    meeting = managed_meeting(meeting_id)
+    return render_template("meetings/minutes_print.html", meeting=meeting, minutes=records.current_minutes(meeting),
+                           lines=attendance.attendance_sheet(meeting), resolutions=records.resolutions(meeting),
+                           votes=records.votes(meeting), **LABELS)
+
+
+@bp.post("/<int:meeting_id>/resolutions")
+@login_required
+def add_resolution(meeting_id: int):
+    meeting = managed_meeting(meeting_id)
+    form = ResolutionForm()
+    if not form.validate_on_submit():
+        flash(_("Nghị quyết cần có tiêu đề và nội dung."), "error")
+        return redirect(url_for(".minutes", meeting_id=meeting.id)), 303
+    try:
+        records.add_resolution(meeting, form.title.data, form.body.data, current_user.id)
+    except MeetingError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for(".minutes", meeting_id=meeting.id)), 303
+    flash(_("Đã lưu nghị quyết."), "success")
+    return redirect(url_for(".minutes", meeting_id=meeting.id))
+
+
+@bp.post("/<int:meeting_id>/votes")
+@login_required
+def add_vote(meeting_id: int):
+    meeting = managed_meeting(meeting_id)
+    form = VoteForm()
+    if not form.validate_on_submit():
+        flash(_("Vui lòng nhập đủ nội dung và số phiếu (số nguyên không âm)."), "error")
+        return redirect(url_for(".minutes", meeting_id=meeting.id)), 303
+    item = int(form.agenda_item.data) if (form.agenda_item.data or "").isdigit() else None
+    try:
+        vote = records.record_vote(meeting, form.question.data, (form.votes_for.data, form.votes_against.data,
+                                   form.votes_abstain.data), form.rule.data, current_user.id, item)
+    except MeetingError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for(".minutes", meeting_id=meeting.id)), 303
+    flash(_("Đã ghi kết quả biểu quyết: %(r)s.", r=_("thông qua") if vote.passed else _("không thông qua")),
+          "success")
+    return redirect(url_for(".minutes", meeting_id=meeting.id))
+
+
+@bp.get("/review")
+@login_required
+def review():
+    org = managed_org(request.args.get("org", type=int))
+    year = queries.this_month()[0]
+    return render_template("meetings/review.html", org=org, year=year, rows=records.absence_overview(org.id, year),
+                           threshold=records.REVIEW_MONTHS)
+
+
+@bp.get("/committee")
+@login_required
+def committee():
+    access = current_access()
+    if not (access.is_admin or access.grants):
+        abort(403)
+    year, month = queries.this_month()
+    year = request.args.get("year", year, type=int)
+    month = request.args.get("month", month, type=int)
+    if not (2000 <= year <= 2100 and 1 <= month <= 12):
+        abort(400)
+    only = request.args.get("only") if request.args.get("only") in ("missing",) else None
+    if request.args.get("format") == "xlsx":
+        return _export(access, year, month, only)
+    page = max(request.args.get("page", 1, type=int), 1)
+    sort = request.args.get("sort") if request.args.get("sort") in queries.SORTS else "path"
+    rows, total = queries.committee_month(access, year, month, page=page, only=only, sort=sort)
+    return render_template("meetings/committee.html", rows=rows, total=total, page=page, year=year, month=month,
+                           only=only, sort=sort, labels=COMMITTEE_LABELS, per_page=100)
+
+
+def _export(access, year: int, month: int, only: str | None):
+    """Excel of every cell in scope, written page by page so memory stays flat."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(f"{month:02d}-{year}")
+    sheet.append([_("Chi bộ"), _("Tình trạng"), _("Thời gian họp")])
+    page = 1
+    while True:
+        rows, total = queries.committee_month(access, year, month, page=page, per_page=1000, only=only)
+        for row in rows:
+            sheet.append([row.cell.name, str(COMMITTEE_LABELS[row.status]), format_when(row.starts_at)])
+        if page * 1000 >= total:
+            break
+        page += 1
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    return send_file(buffer, as_attachment=True, download_name=f"sinh-hoat-chi-bo-{month:02d}-{year}.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -1,0 +1,242 @@
+"""Scheduling meetings and the yearly monthly series — plain functions, one transaction each."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+import holidays
+import pyotp
+from dateutil.rrule import MONTHLY, rrule
+from sqlalchemy import select
+
+from handbook.core.i18n import gettext as _
+from handbook.core.timeutil import as_utc, local_zone, utcnow
+from handbook.extensions import db
+from handbook.meetings import rules
+from handbook.meetings.events import announce
+from handbook.meetings.models import (
+    AgendaItem,
+    Meeting,
+    MeetingFormat,
+    MeetingKind,
+    MeetingSeries,
+    MeetingStatus,
+)
+from handbook.meetings.rules import MeetingError
+from handbook.org.models import CELL_KINDS, Organisation, OrgKind
+
+KIND_TITLES = {
+    MeetingKind.THUONG_KY: "Sinh hoạt chi bộ thường kỳ tháng %(month)s",
+    MeetingKind.CHUYEN_DE: "Sinh hoạt chuyên đề tháng %(month)s",
+    MeetingKind.BAT_THUONG: "Sinh hoạt chi bộ bất thường",
+    MeetingKind.CHI_UY: "Họp chi ủy tháng %(month)s",
+}
+
+
+@dataclass
+class MeetingInput:
+    """What a leader fills in; times are aware datetimes."""
+
+    kind: MeetingKind
+    starts_at: datetime
+    ends_at: datetime
+    format: MeetingFormat = MeetingFormat.TRUC_TIEP
+    title: str | None = None
+    place: str | None = None
+    online_url: str | None = None
+    combined_thematic: bool = False
+    recording_held: bool = False  # recording a meeting that already took place
+    agenda: list[str] = field(default_factory=list)
+
+
+def local_datetime(day: date, at: time) -> datetime:
+    """A local wall-clock time as an aware UTC datetime."""
+    return datetime.combine(day, at, tzinfo=local_zone()).astimezone(UTC)
+
+
+def default_title(kind: MeetingKind, starts_at: datetime) -> str:
+    local = as_utc(starts_at).astimezone(local_zone())
+    return _(KIND_TITLES[kind], month=local.strftime("%m/%Y"))
+
+
+def _check(org: Organisation, data: MeetingInput, now: datetime) -> int:
+    if org.kind not in (*CELL_KINDS, OrgKind.TO_DANG):
+        raise MeetingError(_("Chỉ chi bộ hoặc tổ đảng mới tổ chức sinh hoạt."))
+    data.online_url = rules.check_link(data.online_url)
+    rules.check_place(data.format, data.place, data.online_url)
+    rules.check_not_past(data.starts_at, now, data.recording_held)
+    return rules.check_times(data.kind, data.combined_thematic, data.starts_at, data.ends_at)
+
+
+def create_meeting(
+    org: Organisation, data: MeetingInput, by_user_id: int | None, now: datetime | None = None
+) -> Meeting:
+    now = now or utcnow()
+    minutes = _check(org, data, now)
+    agenda = _agenda_items(data.agenda)
+    meeting = Meeting(
+        organisation_id=org.id,
+        kind=data.kind,
+        format=data.format,
+        title=(data.title or "").strip() or default_title(data.kind, data.starts_at),
+        starts_at=data.starts_at,
+        duration_minutes=minutes,
+        combined_thematic=data.combined_thematic,
+        place=(data.place or "").strip() or None,
+        online_url=data.online_url,
+        status=MeetingStatus.HELD if data.recording_held and data.starts_at < now else MeetingStatus.SCHEDULED,
+        checkin_secret=pyotp.random_base32(),
+        created_by_id=by_user_id,
+    )
+    meeting.agenda = agenda
+    db.session.add(meeting)
+    db.session.flush()
+    if meeting.status is MeetingStatus.SCHEDULED:
+        announce(meeting, "created")
+    db.session.commit()
+    return meeting
+
+
+def update_meeting(meeting: Meeting, data: MeetingInput, now: datetime | None = None) -> Meeting:
+    """Edit one meeting (also one occurrence of a series); invitees hear of a move."""
+    if meeting.status is MeetingStatus.CANCELLED:
+        raise MeetingError(_("Buổi họp đã bị hủy, không thể sửa."))
+    moved = as_utc(meeting.starts_at) != as_utc(data.starts_at)
+    data.online_url = rules.check_link(data.online_url)
+    rules.check_place(data.format, data.place, data.online_url)
+    if moved and meeting.status is MeetingStatus.SCHEDULED:
+        rules.check_not_past(data.starts_at, now or utcnow(), recording_held=False)
+    minutes = rules.check_times(data.kind, data.combined_thematic, data.starts_at, data.ends_at)
+    meeting.kind = data.kind
+    meeting.format = data.format
+    meeting.title = (data.title or "").strip() or default_title(data.kind, data.starts_at)
+    meeting.starts_at = data.starts_at
+    meeting.duration_minutes = minutes
+    meeting.combined_thematic = data.combined_thematic
+    meeting.place = (data.place or "").strip() or None
+    meeting.online_url = data.online_url
+    meeting.agenda = _agenda_items(data.agenda)
+    announce(meeting, "moved" if moved else "updated")
+    db.session.commit()
+    return meeting
+
+
+def cancel_meeting(meeting: Meeting, reason: str) -> Meeting:
+    if meeting.status is not MeetingStatus.SCHEDULED:
+        raise MeetingError(_("Chỉ hủy được buổi họp chưa diễn ra."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise MeetingError(_("Vui lòng ghi lý do hủy để thông báo cho đảng viên."))
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.cancel_reason = reason[:500]
+    announce(meeting, "cancelled")
+    db.session.commit()
+    return meeting
+
+
+def mark_held(meeting: Meeting, now: datetime | None = None) -> None:
+    """A scheduled meeting that has started is held once something is recorded for it (not before it starts)."""
+    if meeting.status is MeetingStatus.SCHEDULED and as_utc(meeting.starts_at) <= (now or utcnow()):
+        meeting.status = MeetingStatus.HELD
+
+
+def _agenda_items(titles: list[str]) -> list[AgendaItem]:
+    items = [t.strip() for t in titles if t and t.strip()]
+    if any(len(t) > 300 for t in items):
+        raise MeetingError(_("Mỗi nội dung chương trình tối đa 300 ký tự."))
+    return [AgendaItem(position=i, title=t) for i, t in enumerate(items, 1)]
+
+
+# --- the yearly series ------------------------------------------------------------------------
+
+@dataclass
+class PlannedDate:
+    month: int
+    day: date
+    holiday: str | None
+    weekend: bool
+
+    @property
+    def flagged(self) -> bool:
+        return self.weekend or self.holiday is not None
+
+
+def parse_local_time(text: str) -> time:
+    try:
+        hour, minute = (int(x) for x in text.strip().split(":"))
+        return time(hour, minute)
+    except (ValueError, AttributeError) as exc:
+        raise MeetingError(_("Giờ họp phải có dạng HH:MM, ví dụ 19:30.")) from exc
+
+
+def plan_series(year: int, day_of_month: int = 3, today: date | None = None) -> list[PlannedDate]:
+    """The regular meeting dates of `year` still ahead, with weekends and public holidays flagged."""
+    if not 1 <= day_of_month <= 28:
+        raise MeetingError(_("Ngày họp hằng tháng phải từ 1 đến 28."))
+    today = today or datetime.now(local_zone()).date()
+    if year < today.year or year > today.year + 1:
+        raise MeetingError(_("Chỉ lập lịch cho năm nay hoặc năm sau."))
+    vn_holidays = holidays.country_holidays("VN", years=year, language="vi")
+    days = rrule(MONTHLY, dtstart=datetime(year, 1, day_of_month), count=12, bymonthday=day_of_month)
+    return [
+        PlannedDate(month=d.month, day=d.date(), holiday=vn_holidays.get(d.date()), weekend=d.weekday() >= 5)
+        for d in days
+        if d.date() >= today
+    ]
+
+
+def create_series(
+    org: Organisation, year: int, by_user_id: int | None, *, day_of_month: int = 3, local_time: str = "19:30",
+    place: str | None = None, shifts: dict[int, date] | None = None, today: date | None = None,
+) -> tuple[MeetingSeries, list[Meeting]]:
+    """Create the year's regular meetings; `shifts` moves chosen months to another day of that month."""
+    if org.kind not in CELL_KINDS:
+        raise MeetingError(_("Lịch sinh hoạt thường kỳ chỉ lập cho chi bộ."))
+    at = parse_local_time(local_time)
+    planned = plan_series(year, day_of_month, today)
+    if db.session.scalar(select(MeetingSeries.id).where(MeetingSeries.organisation_id == org.id,
+                                                        MeetingSeries.year == year)):
+        raise MeetingError(_("Chi bộ đã có lịch sinh hoạt thường kỳ năm %(year)d.", year=year))
+    taken = regular_months(org.id, year)
+    days = []  # every shift is checked before anything is written: a refusal leaves nothing in the session
+    for plan in planned:
+        if plan.month in taken:
+            continue
+        day = (shifts or {}).get(plan.month, plan.day)
+        if day.month != plan.month or day.year != year:
+            raise MeetingError(_("Ngày dời của tháng %(m)d phải nằm trong tháng đó.", m=plan.month))
+        days.append(day)
+    series = MeetingSeries(organisation_id=org.id, year=year, day_of_month=day_of_month,
+                           local_time=at.strftime("%H:%M"), created_by_id=by_user_id)
+    db.session.add(series)
+    db.session.flush()
+    meetings = []
+    for day in days:
+        starts = local_datetime(day, at)
+        meeting = Meeting(
+            organisation_id=org.id, series_id=series.id, kind=MeetingKind.THUONG_KY,
+            format=MeetingFormat.TRUC_TIEP, title=default_title(MeetingKind.THUONG_KY, starts),
+            starts_at=starts, duration_minutes=rules.MIN_REGULAR_MINUTES, place=(place or "").strip() or None,
+            checkin_secret=pyotp.random_base32(), created_by_id=by_user_id,
+        )
+        db.session.add(meeting)
+        meetings.append(meeting)
+    db.session.flush()
+    for meeting in meetings:
+        announce(meeting, "created")
+    db.session.commit()
+    return series, meetings
+
+
+def regular_months(org_id: int, year: int) -> set[int]:
+    """Months of `year` (local time) in which the cell already has a regular meeting."""
+    start = local_datetime(date(year, 1, 1), time(0, 0))
+    end = local_datetime(date(year + 1, 1, 1), time(0, 0))
+    starts = db.session.scalars(select(Meeting.starts_at).where(
+        Meeting.organisation_id == org_id, Meeting.kind == MeetingKind.THUONG_KY,
+        Meeting.status != MeetingStatus.CANCELLED, Meeting.starts_at >= start, Meeting.starts_at < end))
+    return {as_utc(s).astimezone(local_zone()).month for s in starts}
+
+
+def meeting_end(meeting: Meeting) -> datetime:
+    return as_utc(meeting.starts_at) + timedelta(minutes=meeting.duration_minutes)

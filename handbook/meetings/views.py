@@ -1,0 +1,182 @@
+"""Member side: the meetings list, one meeting, absence notice, check-in, calendar files."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from handbook.core.i18n import gettext as _
+from handbook.core.web import current_access, require
+from handbook.extensions import db
+from handbook.meetings import attendance, calendar, documents, queries, records
+from handbook.meetings.forms import AbsenceForm, CheckinForm
+from handbook.meetings.labels import TEMPLATE_LABELS
+from handbook.meetings.models import Meeting, MeetingDocument
+from handbook.meetings.rules import MeetingError
+from handbook.members.service import member_for_user
+from handbook.org import access as acl
+from handbook.org.models import Organisation
+
+bp = Blueprint("meetings", __name__)
+
+LABELS = TEMPLATE_LABELS
+
+
+def visible_meeting(meeting_id: int) -> Meeting:
+    """The meeting if the caller may see its organisation; 404 otherwise (existence does not leak)."""
+    meeting = db.session.scalar(select(Meeting).options(
+        selectinload(Meeting.agenda), selectinload(Meeting.documents), selectinload(Meeting.organisation)
+    ).where(Meeting.id == meeting_id))
+    if meeting is None:
+        abort(404)
+    require(acl.can_see_org(current_access(), meeting.organisation))
+    return meeting
+
+
+@bp.get("/meetings")
+@login_required
+def index():
+    access = current_access()
+    member = member_for_user(current_user.id)
+    org_ids = queries.member_orgs(member)
+    managed = []
+    if access.grants:
+        managed = list(db.session.scalars(select(Organisation).where(
+            acl.managed_orgs_clause(access), Organisation.kind.in_(("chi_bo", "chi_bo_co_so"))
+        ).order_by(Organisation.path).limit(50)))
+        org_ids = sorted(set(org_ids) | {o.id for o in managed})
+    upcoming, past = queries.meetings_for_orgs(org_ids) if org_ids else ([], [])
+    mine = queries.attendance_of(member, [m.id for m in upcoming + past]) if member else {}
+    return render_template("meetings/index.html", upcoming=upcoming, past=past, by_meeting=mine, managed=managed,
+                           is_staff=access.is_admin or bool(access.grants), **LABELS)
+
+
+@bp.get("/meetings/<int:meeting_id>")
+@login_required
+def show(meeting_id: int):
+    meeting = visible_meeting(meeting_id)
+    access = current_access()
+    member = member_for_user(current_user.id)
+    invited = member is not None and attendance.is_invited(meeting, member)
+    mine = queries.attendance_of(member, [meeting.id]).get(meeting.id) if member else None
+    checkin_form = CheckinForm()
+    if request.method == "GET" and request.args.get("code"):
+        checkin_form.code.data = request.args["code"][:12]  # opened by scanning the QR code
+    return render_template(
+        "meetings/show.html", meeting=meeting, mine=mine, invited=invited,
+        manages=acl.can_manage_org(access, meeting.organisation),
+        join_open=attendance.join_open(meeting), checkin_open=attendance.checkin_open(meeting),
+        minutes=records.current_minutes(meeting), resolutions=records.resolutions(meeting),
+        votes=records.votes(meeting), absence_form=AbsenceForm(), checkin_form=checkin_form, **LABELS,
+    )
+
+
+def _member_or_403():
+    member = member_for_user(current_user.id)
+    require(member is not None, 403)
+    return member
+
+
+@bp.post("/meetings/<int:meeting_id>/absence")
+@login_required
+def absence(meeting_id: int):
+    meeting = visible_meeting(meeting_id)
+    member = _member_or_403()
+    form = AbsenceForm()
+    if not form.validate_on_submit():
+        flash(" ".join(e for errs in form.errors.values() for e in errs), "error")
+        return redirect(url_for(".show", meeting_id=meeting.id)), 303
+    try:
+        attendance.send_absence(meeting, member, form.reason.data, form.client_id.data or None)
+    except MeetingError as exc:
+        flash(str(exc), "error")
+        return render_again(meeting_id, 400)
+    flash(_("Đã gửi báo vắng tới chi bộ."), "success")
+    return redirect(url_for(".show", meeting_id=meeting.id))
+
+
+@bp.post("/meetings/<int:meeting_id>/check-in")
+@login_required
+def check_in(meeting_id: int):
+    meeting = visible_meeting(meeting_id)
+    member = _member_or_403()
+    form = CheckinForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        attendance.check_in(meeting, member, form.code.data or None, form.client_id.data or None)
+    except MeetingError as exc:
+        flash(str(exc), "error")
+        return render_again(meeting_id, 400)
+    flash(_("Đã điểm danh: có mặt."), "success")
+    return redirect(url_for(".show", meeting_id=meeting.id))
+
+
+def render_again(meeting_id: int, status: int):
+    """Show the meeting page again with the flashed error and a 4xx status."""
+    response = show(meeting_id)
+    return response, status
+
+
+@bp.get("/meetings/<int:meeting_id>/documents/<int:document_id>")
+@login_required
+def document(meeting_id: int, document_id: int):
+    meeting = visible_meeting(meeting_id)
+    doc = db.session.get(MeetingDocument, document_id)
+    if doc is None or doc.meeting_id != meeting.id:
+        abort(404)
+    if doc.link_url:
+        return redirect(doc.link_url)
+    path = documents.stored_path(doc)
+    if path is None or not path.exists():
+        abort(404)
+    return send_file(path, mimetype=doc.content_type, as_attachment=True, download_name=doc.filename)
+
+
+@bp.get("/meetings/<int:meeting_id>.ics")
+@login_required
+def ics(meeting_id: int):
+    meeting = visible_meeting(meeting_id)
+    body = calendar.build_calendar([meeting], request.host, request.host_url.rstrip("/"), meeting.title)
+    return Response(body, mimetype="text/calendar", headers={
+        "Content-Disposition": f'attachment; filename="hop-chi-bo-{meeting.id}.ics"'})
+
+
+@bp.get("/calendar/<token>.ics")
+def feed(token: str):
+    """The private feed: the token is the only credential, so it is long, random and revocable."""
+    member = calendar.member_for_token(token) if len(token) <= 100 else None
+    if member is None:
+        abort(404)
+    body, etag = calendar.feed_body(member, request.host, request.host_url.rstrip("/"), _("Lịch sinh hoạt chi bộ"))
+    response = Response(body, mimetype="text/calendar", headers={"Cache-Control": "private, max-age=300"})
+    response.set_etag(etag)
+    return response.make_conditional(request)
+
+
+@bp.post("/calendar/tokens")
+@login_required
+def new_feed():
+    member = _member_or_403()
+    from handbook.auth.forms import EmptyForm
+
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    token = calendar.issue_token(member)
+    flash(_("Đã tạo địa chỉ lịch mới. Sao chép địa chỉ dưới đây vào ứng dụng lịch của đồng chí."), "success")
+    return render_template("meetings/feed_created.html", url=url_for(".feed", token=token, _external=True))
+
+
+@bp.post("/calendar/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_feed(token_id: int):
+    member = _member_or_403()
+    from handbook.auth.forms import EmptyForm
+
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if not calendar.revoke_token(member, token_id):
+        abort(404)
+    flash(_("Đã thu hồi địa chỉ lịch."), "success")
+    return redirect(url_for("home.profile"))

@@ -32,7 +32,7 @@ class RegulationQuery(InputSchema):
                               error_messages=FIELD_ERRORS)
 
 
-class DocumentBrief(OutputSchema):
+class RegulationBrief(OutputSchema):
     id = fields.Integer()
     kind = fields.String()
     kind_label = fields.String()
@@ -49,7 +49,7 @@ class DocumentBrief(OutputSchema):
     url = fields.String()
 
 
-class MatchOut(OutputSchema):
+class RegulationMatch(OutputSchema):
     article_id = fields.Integer()
     label = fields.String()
     heading = fields.String()
@@ -57,58 +57,58 @@ class MatchOut(OutputSchema):
     snippet_html = fields.String(metadata={"description": "HTML đã thoát ký tự; chỉ có thẻ <mark>"})
 
 
-class SearchItem(DocumentBrief):
-    match = fields.Nested(MatchOut, allow_none=True)
+class RegulationItem(RegulationBrief):
+    match = fields.Nested(RegulationMatch, allow_none=True)
 
 
 class RegulationPage(OutputSchema):
-    items = fields.List(fields.Nested(SearchItem))
+    items = fields.List(fields.Nested(RegulationItem))
     page = fields.Integer()
     per_page = fields.Integer()
     total = fields.Integer()
 
 
-class PointOut(OutputSchema):
+class RegulationPoint(OutputSchema):
     letter = fields.String()
     text = fields.String()
 
 
-class ClauseOut(OutputSchema):
+class RegulationClause(OutputSchema):
     number = fields.String(allow_none=True, metadata={"description": "Số khoản; null: đoạn mở đầu của Điều"})
     text = fields.String()
-    points = fields.List(fields.Nested(PointOut))
+    points = fields.List(fields.Nested(RegulationPoint))
 
 
-class ArticleOut(OutputSchema):
+class RegulationArticle(OutputSchema):
     id = fields.Integer()
     number = fields.Integer(allow_none=True)
     label = fields.String()
     heading = fields.String()
     url = fields.String()
     html = fields.String()
-    clauses = fields.List(fields.Nested(ClauseOut))
+    clauses = fields.List(fields.Nested(RegulationClause))
 
 
-class SectionOut(OutputSchema):
+class RegulationSection(OutputSchema):
     level = fields.String(metadata={"description": "phan, chuong, muc hoặc dieu"})
     label = fields.String()
     title = fields.String()
     article_id = fields.Integer(allow_none=True)
-    children = fields.List(fields.Nested(lambda: SectionOut()))
+    children = fields.List(fields.Nested(lambda: RegulationSection()))
 
 
-class AttachmentOut(OutputSchema):
+class RegulationAttachment(OutputSchema):
     id = fields.Integer()
     filename = fields.String()
     size = fields.Integer()
     url = fields.String()
 
 
-class DocumentOut(DocumentBrief):
+class RegulationOut(RegulationBrief):
     preamble_html = fields.String()
-    attachments = fields.List(fields.Nested(AttachmentOut))
-    structure = fields.List(fields.Nested(SectionOut))
-    articles = fields.List(fields.Nested(ArticleOut))
+    attachments = fields.List(fields.Nested(RegulationAttachment))
+    structure = fields.List(fields.Nested(RegulationSection))
+    articles = fields.List(fields.Nested(RegulationArticle))
 
 
 def _brief(doc: Document) -> dict:
@@ -155,7 +155,7 @@ def list_regulations(args):
 
 
 @blp.route("/regulations/<int:document_id>")
-@blp.response(200, DocumentOut)
+@blp.response(200, RegulationOut)
 @blp.alt_response(404, description="Không có, hoặc ngoài phạm vi của người gọi")
 @blp.doc(security=[{"bearerAuth": []}, {"sessionCookie": []}])
 @login_required

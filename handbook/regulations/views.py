@@ -59,19 +59,20 @@ def _cacheable(html: str):
 @bp.get("")
 @login_required
 def index():
+    """Browse (newest first) or, with ?q=, search; filters by kind, year and status."""
     access = current_access()
-    query = request.args.get("q")
+    query, filters = request.args.get("q"), _filters()
+    query = query[:200] if query is not None else None  # the field allows 200 characters
     page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() else 1
+    page = int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
     error = None
     try:
-        results = search(access, query if query is not None else None, _filters(), page=page)
+        results = search(access, query, filters, page=page)
     except EmptyQuery as exc:
-        error = str(exc)
-        results = search(access, None, _filters(), page=page)
-        query = None
+        error, query = str(exc), None
+        results = search(access, None, filters, page=page)
     return render_template(
-        "regulations/index.html", results=results, query=query, error=error, filters=_filters(),
+        "regulations/index.html", results=results, query=query, error=error, filters=filters,
         years=years(access), kind_labels=service.KIND_LABELS, status_labels=service.STATUS_LABELS,
         can_publish=acl.can_publish_any(access),
     )

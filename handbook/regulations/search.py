@@ -120,10 +120,11 @@ def search(access: Access, query: str | None, filters: Filters | None = None, *,
         total = 0 if page == 1 else db.session.scalar(select(func.count()).select_from(matching.subquery())) or 0
         return Results([], page, per_page, total, terms)
     total = rows[0].total
-    articles = {a.id: a for a in db.session.scalars(select(Article).where(Article.id.in_([r[0] for r in rows])))}
-    documents = {d.id: d for d in db.session.scalars(select(Document).where(Document.id.in_([r[1] for r in rows])))}
-    items = [_hit(documents[row.document_id], articles[row.article_id], terms) for row in rows
-             if row.article_id in articles]  # an index row outliving its article is skipped, never a 500
+    loaded = {article.id: (article, document) for article, document in db.session.execute(
+        select(Article, Document).join(Document, Document.id == Article.document_id)
+        .where(Article.id.in_([row.article_id for row in rows])))}
+    items = [_hit(loaded[row.article_id][1], loaded[row.article_id][0], terms) for row in rows
+             if row.article_id in loaded]  # an index row outliving its article is skipped, never a 500
     return Results(items, page, per_page, total, terms)
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from markupsafe import Markup
-from sqlalchemy import and_, column, func, literal_column, select, table
+from sqlalchemy import and_, column, func, literal_column, select, table, tuple_
 from sqlalchemy.sql.elements import ColumnElement
 
 from handbook.core.i18n import gettext as _
@@ -19,12 +19,12 @@ from handbook.extensions import db
 from handbook.org import access as acl
 from handbook.org.access import Access
 from handbook.regulations.models import Article, Document, DocumentKind, DocumentStatus
-from handbook.regulations.search_index import FTS_TABLE, PG_COLUMN, dialect
+from handbook.regulations.search_index import FTS_TABLE, KEY_SPAN, PG_COLUMN, dialect
 from handbook.regulations.service import RegulationError
 from handbook.regulations.textfold import highlight, query_terms
 
 _MARKUP_NOISE = re.compile(r"<[^>]*>|[*_#>`|]+")
-_fts = table(FTS_TABLE, column("rowid"), column("document_id"))
+_fts = table(FTS_TABLE, column("rowid"))
 # bm25 weights per FTS5 column: title, heading, body.
 BM25 = (10.0, 4.0, 1.0)
 
@@ -71,7 +71,7 @@ def _filter_clauses(access: Access, filters: Filters) -> list[ColumnElement[bool
 
 
 def _scored_articles(terms: list[str]):
-    """(article id, document id, order, score — lower is better) of the articles matching every term.
+    """(document id, article position, score — lower is better) of the articles matching every term.
 
     Query words are [a-z0-9]+ only (textfold), so they can be quoted into FTS5 / tsquery syntax safely;
     the last word also matches as a prefix (typing "dang ph" already finds "đảng phí").
@@ -79,12 +79,13 @@ def _scored_articles(terms: list[str]):
     if dialect() == "postgresql":
         tsquery = func.to_tsquery("simple", " & ".join(terms[:-1] + [terms[-1] + ":*"]))
         vector = literal_column(f"regulation_articles.{PG_COLUMN}")
-        return select(Article.id.label("article_id"), Article.document_id, Article.position.label("ordinal"),
+        return select(Article.document_id, Article.position,
                       (-func.ts_rank(vector, tsquery)).label("score")).where(vector.op("@@")(tsquery))
     fts_query = " ".join([f'"{t}"' for t in terms[:-1]] + [f'"{terms[-1]}"*'])
-    # From the FTS5 table alone (no join per matching row): article ids grow with position in a document.
-    return select(_fts.c.rowid.label("article_id"), _fts.c.document_id, _fts.c.rowid.label("ordinal"),
-                  func.bm25(literal_column(FTS_TABLE), *BM25).label("score")).where(
+    # The FTS5 table alone: document and position come out of the rowid (search_index.fts_rowid).
+    return select(literal_column(f"{FTS_TABLE}.rowid / {KEY_SPAN}").label("document_id"),
+                  literal_column(f"{FTS_TABLE}.rowid % {KEY_SPAN}").label("position"),
+                  func.bm25(literal_column(FTS_TABLE), *BM25).label("score")).select_from(_fts).where(
         literal_column(FTS_TABLE).op("MATCH")(fts_query))
 
 
@@ -107,9 +108,9 @@ def search(access: Access, query: str | None, filters: Filters | None = None, *,
         raise EmptyQuery(_("Vui lòng nhập từ khoá tìm kiếm (ví dụ: “đảng phí” hoặc “quy định 339”)."))
     scored = _scored_articles(terms).subquery()
     # Each document's best article first, then the document filters (scope, kind…) on those few rows.
-    best = select(scored.c.article_id, scored.c.document_id, scored.c.score, func.row_number().over(
-        partition_by=scored.c.document_id, order_by=(scored.c.score, scored.c.ordinal)).label("rn")).subquery()
-    matching = select(best.c.article_id, best.c.document_id, best.c.score).join(
+    best = select(scored.c.document_id, scored.c.position, scored.c.score, func.row_number().over(
+        partition_by=scored.c.document_id, order_by=(scored.c.score, scored.c.position)).label("rn")).subquery()
+    matching = select(best.c.document_id, best.c.position, best.c.score).join(
         Document, Document.id == best.c.document_id).where(best.c.rn == 1, *clauses)
     rows = db.session.execute(
         matching.add_columns(func.count().over().label("total"))
@@ -120,11 +121,12 @@ def search(access: Access, query: str | None, filters: Filters | None = None, *,
         total = 0 if page == 1 else db.session.scalar(select(func.count()).select_from(matching.subquery())) or 0
         return Results([], page, per_page, total, terms)
     total = rows[0].total
-    loaded = {article.id: (article, document) for article, document in db.session.execute(
+    keys = [(row.document_id, row.position) for row in rows]
+    loaded = {(article.document_id, article.position): (article, document) for article, document in db.session.execute(
         select(Article, Document).join(Document, Document.id == Article.document_id)
-        .where(Article.id.in_([row.article_id for row in rows])))}
-    items = [_hit(loaded[row.article_id][1], loaded[row.article_id][0], terms) for row in rows
-             if row.article_id in loaded]  # an index row outliving its article is skipped, never a 500
+        .where(tuple_(Article.document_id, Article.position).in_(keys)))}
+    # An index row outliving its article (deleted behind the service's back) is skipped, never a 500.
+    items = [_hit(loaded[key][1], loaded[key][0], terms) for key in keys if key in loaded]
     return Results(items, page, per_page, total, terms)
 
 

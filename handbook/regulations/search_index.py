@@ -1,9 +1,9 @@
 """The full-text index behind search: an FTS5 table on SQLite, a tsvector column with a GIN index on PostgreSQL.
 
 Both are created by migration 0003_regulations, outside the models' metadata. On SQLite the service keeps
-the FTS5 table in step with regulation_articles (rowid = article id) through `index_articles` /
-`unindex_articles`; on PostgreSQL `search_vector` is a stored generated column of the folded text columns
-(to_tsvector('simple', …), weighted A/B/C), so it follows the table by itself.
+the FTS5 table in step with regulation_articles (rowid = document id × KEY_SPAN + position) through
+`index_articles` / `unindex_document`; on PostgreSQL `search_vector` is a stored generated column of the
+folded text columns (to_tsvector('simple', …), weighted A/B/C), so it follows the table by itself.
 """
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from sqlalchemy import text
 from handbook.extensions import db
 
 FTS_TABLE = "regulation_fts"
+KEY_SPAN = 1_000_000  # positions within a document stay below this
 PG_INDEX = "ix_regulation_articles_fts"
 PG_COLUMN = "search_vector"
 # The expression of the generated column regulation_articles.search_vector (see the migration).
@@ -43,30 +44,39 @@ def dialect() -> str:
     return db.session.get_bind().dialect.name
 
 
+def fts_rowid(document_id: int, position: int) -> int:
+    """The FTS5 row of an article: its document and position packed into the rowid, so search reads both
+    from the index alone (no lookup per matching row) and a document's rows are one rowid range."""
+    return document_id * KEY_SPAN + position
+
+
+def _drop_document_rows(document_ids: Iterable[int]) -> None:
+    db.session.execute(
+        text(f"DELETE FROM {FTS_TABLE} WHERE rowid >= :low AND rowid < :high"),
+        [{"low": fts_rowid(d, 0), "high": fts_rowid(d + 1, 0)} for d in set(document_ids)],
+    )
+
+
 def index_articles(articles: Iterable) -> None:
-    """Write (or rewrite) the FTS rows of these articles; call within the same transaction as their changes."""
+    """Rewrite the FTS rows of these articles' documents (all of each document's articles must be given);
+    call within the same transaction as their changes."""
     if dialect() != "sqlite":
         return
     rows = [
-        {"id": a.id, "title": a.search_title, "heading": a.search_heading, "body": a.search_body,
-         "document_id": a.document_id}
+        {"id": fts_rowid(a.document_id, a.position), "title": a.search_title, "heading": a.search_heading,
+         "body": a.search_body}
         for a in articles
     ]
     if not rows:
         return
-    # Ids can be reused after deletes on SQLite: always replace, never merely add — rows left behind
-    # under these article ids or these documents' ids (by a delete that bypassed the service) go too.
-    db.session.execute(text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :id"), [{"id": r["id"]} for r in rows])
-    db.session.execute(text(f"DELETE FROM {FTS_TABLE} WHERE document_id = :d"),
-                       [{"d": d} for d in {r["document_id"] for r in rows}])
+    # Always replace the documents' whole range: nothing from an earlier version (or from a deleted
+    # document whose id SQLite has since reused) can linger.
+    _drop_document_rows({a.document_id for a in articles})
     db.session.execute(
-        text(f"INSERT INTO {FTS_TABLE} (rowid, title, heading, body, document_id) "
-             "VALUES (:id, :title, :heading, :body, :document_id)"),
-        rows,
+        text(f"INSERT INTO {FTS_TABLE} (rowid, title, heading, body) VALUES (:id, :title, :heading, :body)"), rows
     )
 
 
-def unindex_articles(article_ids: Iterable[int]) -> None:
-    ids = [{"id": i} for i in article_ids]
-    if ids and dialect() == "sqlite":
-        db.session.execute(text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :id"), ids)
+def unindex_document(document_id: int) -> None:
+    if dialect() == "sqlite":
+        _drop_document_rows([document_id])

@@ -212,11 +212,11 @@ def set_status(access: Access, document: Document, status: DocumentStatus, repla
 
 
 def discard_draft(access: Access, document: Document) -> None:
-    from handbook.regulations.search_index import unindex_articles
+    from handbook.regulations.search_index import unindex_document
 
     if document.is_published or not acl.can_publish_for(access, document.audience):
         raise PermissionError(_("Không thể xoá văn bản này."))
-    unindex_articles([a.id for a in document.articles])
+    unindex_document(document.id)
     db.session.delete(document)
     db.session.commit()
 

@@ -178,6 +178,17 @@ def test_bad_input_gets_a_vietnamese_message(client, scene, overrides, message):
     assert db.session.query(Document).filter_by(number="05-QĐ/ĐU").count() == 0
 
 
+def test_a_docx_that_unpacks_to_too_much_is_refused(client, scene):
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"0" * (61 * 1024 * 1024))
+    login(client, "staff@test.vn")
+    response = _post_new(client, _form(scene, source=(io.BytesIO(buffer.getvalue()), "bom.docx")))
+    assert response.status_code == 400 and "quá lớn khi giải nén" in response.get_data(as_text=True)
+
+
 def test_audience_outside_scope_is_refused(client, scene):
     login(client, "staff@test.vn")
     response = _post_new(client, _form(scene, body="Điều 1. A", audience=str(scene["ward_b"].id)))

@@ -13,6 +13,7 @@ from handbook.core.i18n import gettext as _
 from handbook.regulations.models import Attachment, Document
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_DOCX_UNPACKED = 60 * 1024 * 1024  # a .docx is a zip: refuse one that unpacks to more (a "zip bomb")
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ATTACHMENT_TYPES = {".pdf": "application/pdf", ".docx": DOCX_TYPE}
 SOURCE_EXTENSIONS = (".docx", ".txt", ".md")
@@ -51,6 +52,13 @@ def docx_text(data: bytes) -> str:
 
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise UploadError(_("Tệp .docx bị hỏng hoặc không đúng định dạng Word (.docx)."))
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise UploadError(_("Tệp .docx bị hỏng hoặc không đúng định dạng Word (.docx).")) from exc
+    if unpacked > MAX_DOCX_UNPACKED:
+        raise UploadError(_("Tệp .docx quá lớn khi giải nén (tối đa %(mb)d MB).", mb=MAX_DOCX_UNPACKED // 2**20))
     try:
         document = docx.Document(io.BytesIO(data))
         return "\n".join(p.text for p in document.paragraphs)

@@ -7,9 +7,10 @@ PORT   ?= 5000
 CHROMIUM ?= /usr/lib/chromium/chromium
 export FLASK_APP := app
 
-.PHONY: run test test-only setup dev-setup translations db chromium lint clean
+.PHONY: run test test-only setup dev-setup translations db chromium icu lint clean
 
 $(VENV)/.runtime: requirements.txt
+	@$(MAKE) --no-print-directory icu
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -r requirements.txt
@@ -36,6 +37,20 @@ run: db
 	@echo "  Tài khoản demo (mật khẩu Demo@2026): admin@demo.vn · bithu@demo.vn · dangvien@demo.vn · canbo@demo.vn"
 	@echo ""
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+# PyICU (Vietnamese name collation) builds against the system's ICU with a C++ compiler.
+icu:
+	@if ! pkg-config --exists icu-i18n 2>/dev/null || ! command -v g++ >/dev/null; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    echo "Cài ICU cho PyICU (apt-get)…"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libicu-dev pkg-config g++ >/dev/null; \
+	  else \
+	    echo "PyICU needs the ICU development files, pkg-config and a C++ compiler."; \
+	    echo "Install them as root: apt-get install -y --no-install-recommends libicu-dev pkg-config g++"; \
+	    echo "then run 'make' again."; \
+	    exit 1; \
+	  fi; \
+	fi
 
 chromium:
 	@if [ ! -x "$(CHROMIUM)" ]; then \

@@ -88,21 +88,26 @@ def _init_extensions(app: Flask) -> None:
         from handbook.auth.forms import EmptyForm
         from handbook.core.i18n import select_locale
 
-        return {"logout_form": EmptyForm(), "current_locale": select_locale()}
+        # formdata=None: the layout never reads the request body (a refused upload must still render).
+        return {"logout_form": EmptyForm(formdata=None), "current_locale": select_locale()}
 
 
 def _register_blueprints(app: Flask) -> None:
     from handbook.api import init_api
+    from handbook.audit.views import bp as audit_bp
     from handbook.auth.views import bp as auth_bp
     from handbook.home.views import bp as home_bp
     from handbook.meetings.manage_views import bp as meetings_manage_bp
     from handbook.meetings.records_views import bp as meetings_records_bp
     from handbook.meetings.views import bp as meetings_bp
+    from handbook.members.duplicate_views import bp as members_dup_bp
+    from handbook.members.io_views import bp as members_io_bp
     from handbook.members.views import bp as members_bp
     from handbook.org.views import bp as org_bp
     from handbook.regulations.views import bp as regulations_bp
 
-    for blueprint in (auth_bp, home_bp, org_bp, members_bp, meetings_bp, meetings_manage_bp, meetings_records_bp,
+    for blueprint in (auth_bp, home_bp, org_bp, members_bp, members_io_bp, members_dup_bp, audit_bp, meetings_bp,
+                      meetings_manage_bp, meetings_records_bp,
                       regulations_bp):
         app.register_blueprint(blueprint)
     init_api(app)

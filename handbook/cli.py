@@ -6,6 +6,10 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
+    from handbook.members.cli import members_cli
+
+    app.cli.add_command(members_cli)
+
     @app.cli.command("seed-demo")
     @click.option("--members", "members", type=click.IntRange(min=30), default=None,
                   help="Số đảng viên cần tạo (mặc định: một tổ chức nhỏ cho thử nghiệm).")

@@ -1,4 +1,5 @@
 """Imports every feature's models so the metadata (and Alembic) sees all tables."""
+from handbook.audit.models import AuditEvent  # noqa: F401
 from handbook.auth.models import ActivationCode, ApiToken, User  # noqa: F401
 from handbook.meetings.models import (  # noqa: F401
     AgendaItem,
@@ -11,7 +12,7 @@ from handbook.meetings.models import (  # noqa: F401
     Resolution,
     Vote,
 )
-from handbook.members.models import Member  # noqa: F401
+from handbook.members.models import DuplicateDismissal, Member, MemberChange, MemberStatusHistory  # noqa: F401
 from handbook.org.models import Organisation, Position  # noqa: F401
 from handbook.regulations.models import (  # noqa: F401
     Article,

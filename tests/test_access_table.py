@@ -4,17 +4,35 @@ Later issues add their endpoints to ENDPOINTS; `test_every_endpoint_is_in_the_ta
 """
 from __future__ import annotations
 
+import io
 import re
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from PIL import Image
+from werkzeug.datastructures import FileStorage
 
+from handbook.core.timeutil import utcnow
+from handbook.meetings import calendar, documents, scheduling
+from handbook.meetings.models import MeetingFormat, MeetingKind
 from handbook.org.models import OrgKind, Role
 from handbook.regulations.files import Upload, add_attachment
 from tests.conftest import get_csrf, login
 
 ROLES = ("anonymous", "member", "other_member", "leader", "staff_above", "staff_unrelated", "admin")
 
-# method, path (placeholders filled from the scene), expected status per role in ROLES order
+
+
+def _new_meeting(ids: dict) -> dict:
+    starts = utcnow() + timedelta(days=3)
+    return {"organisation_id": ids["cell"], "kind": "thuong_ky", "format": "truc_tuyen",
+            "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=2)).isoformat(),
+            "online_url": "https://meet.jit.si/chibo-a"}
+
+
+# method, path (placeholders filled from the scene), expected status per role in ROLES order, and optionally
+# a function of the scene's ids (plus "role") giving the body (JSON for /api/, form fields otherwise)
 ENDPOINTS = [
     ("GET", "/", (302, 200, 200, 200, 200, 200, 200)),
     ("GET", "/login", (200, 302, 302, 302, 302, 302, 302)),
@@ -46,6 +64,25 @@ ENDPOINTS = [
     ("GET", "/members/{member}", (302, 200, 404, 200, 200, 404, 200)),
     ("GET", "/members/{other_member}", (302, 404, 200, 404, 404, 200, 200)),
     ("POST", "/members/{member}/activation-code", (302, 403, 404, 200, 200, 404, 200)),
+    ("GET", "/members/{member}/edit", (302, 403, 404, 200, 200, 404, 200)),
+    ("POST", "/members/{member}/edit", (302, 403, 404, 400, 400, 404, 400)),  # an empty form
+    ("GET", "/members/{member}/contact", (302, 200, 404, 200, 200, 404, 200)),
+    ("POST", "/members/{member}/status", (302, 403, 404, 400, 400, 404, 400)),  # an empty form
+    ("POST", "/members/{member}/photo", (302, 400, 404, 400, 400, 404, 400)),  # no file
+    ("GET", "/members/{member}/photo", (302, 200, 404, 200, 200, 404, 200)),
+    ("POST", "/members/{member}/contact", (302, 302, 404, 302, 302, 404, 302)),  # clears the contact fields
+    ("GET", "/members/import", (302, 403, 403, 200, 200, 200, 200)),
+    ("GET", "/members/import/template.xlsx", (302, 403, 403, 200, 200, 200, 200)),
+    ("POST", "/members/import", (302, 403, 403, 400, 400, 400, 400)),  # no organisation, no file
+    ("POST", "/members/import/{token}", (302, 404, 404, 404, 404, 404, 404)),  # nobody's upload
+    ("GET", "/members/import/{token}/rejected.xlsx", (302, 404, 404, 404, 404, 404, 404)),
+    ("POST", "/members/import/{token}/cancel", (302, 404, 404, 404, 404, 404, 404)),
+    ("GET", "/org/{cell}/members.xlsx", (302, 403, 404, 200, 200, 404, 200)),
+    ("GET", "/org/{cell}/members/print", (302, 403, 404, 200, 200, 404, 200)),
+    ("GET", "/members/duplicates/", (302, 403, 403, 200, 200, 200, 200)),
+    ("POST", "/members/duplicates/merge", (302, 403, 403, 400, 400, 400, 400)),  # no records named
+    ("POST", "/members/duplicates/dismiss", (302, 403, 403, 400, 400, 400, 400)),
+    ("GET", "/admin/audit/", (302, 403, 403, 403, 403, 403, 200)),
     ("GET", "/api/v1/openapi.json", (200, 200, 200, 200, 200, 200, 200)),
     ("POST", "/api/v1/auth/token", (401, 401, 401, 401, 401, 401, 401)),
     ("GET", "/api/v1/me", (401, 200, 200, 200, 200, 200, 200)),
@@ -54,12 +91,52 @@ ENDPOINTS = [
     ("GET", "/api/v1/regulations", (401, 200, 200, 200, 200, 200, 200)),
     ("GET", "/api/v1/regulations/{doc_a}", (401, 200, 404, 200, 200, 404, 200)),
     ("GET", "/api/v1/regulations/{draft_a}", (401, 404, 404, 404, 404, 404, 404)),  # drafts are not in the API
+    ("GET", "/api/v1/members/{member}", (401, 200, 404, 200, 200, 404, 200)),
+    ("GET", "/api/v1/members/{cellmate}", (401, 200, 404, 200, 200, 404, 200)),  # a member gets the card only
+    ("GET", "/api/v1/members/{other_member}", (401, 404, 200, 404, 404, 200, 200)),
+    ("GET", "/api/v1/organisations/{cell}/members", (401, 200, 404, 200, 200, 404, 200)),
+    ("GET", "/api/v1/organisations/{ward}/members", (401, 404, 404, 404, 200, 404, 200)),
+    # meetings: a scheduled in-person meeting of cell A three days ahead, a PDF of it, the member's feed
+    ("GET", "/meetings/{meeting}", (302, 200, 404, 200, 200, 404, 200)),
+    ("GET", "/meetings/{meeting}.ics", (302, 200, 404, 200, 200, 404, 200)),
+    ("GET", "/meetings/{meeting}/documents/{document}", (302, 200, 404, 200, 200, 404, 200)),
+    ("POST", "/meetings/{meeting}/absence", (302, 400, 404, 400, 403, 404, 403)),  # no reason
+    ("POST", "/meetings/{meeting}/check-in", (302, 400, 404, 400, 403, 404, 403)),  # not open yet
+    ("GET", "/calendar/{feed_token}.ics", (200, 200, 200, 200, 200, 200, 200)),  # the token is the credential
+    ("POST", "/calendar/tokens", (302, 200, 200, 200, 403, 403, 403)),  # only members have a feed
+    ("POST", "/calendar/tokens/{feed}/revoke", (302, 302, 404, 404, 403, 403, 403)),
+    ("GET", "/meetings/new?org={cell}", (302, 403, 404, 200, 200, 404, 200)),
+    ("POST", "/meetings/new?org={cell}", (302, 403, 404, 400, 400, 404, 400)),  # an empty form
+    ("GET", "/meetings/series/new?org={cell}", (302, 403, 404, 200, 200, 404, 200)),
+    ("POST", "/meetings/series/new?org={cell}", (302, 403, 404, 400, 400, 404, 400)),  # an empty form
+    ("GET", "/meetings/review?org={cell}", (302, 403, 404, 200, 200, 404, 200)),
+    ("GET", "/meetings/committee", (302, 403, 403, 200, 200, 200, 200)),
+    ("GET", "/meetings/{meeting}/edit", (302, 403, 404, 200, 200, 404, 200)),
+    ("POST", "/meetings/{meeting}/edit", (302, 403, 404, 400, 400, 404, 400)),  # an empty form
+    ("POST", "/meetings/{meeting}/documents", (302, 403, 404, 400, 400, 404, 400)),  # neither file nor link
+    ("GET", "/meetings/{meeting}/checkin-code", (302, 403, 404, 200, 200, 404, 200)),
+    ("GET", "/meetings/{meeting}/attendance", (302, 403, 404, 200, 200, 404, 200)),
+    ("POST", "/meetings/{meeting}/attendance", (302, 403, 404, 302, 302, 404, 302)),  # an empty sheet
+    ("GET", "/meetings/{meeting}/minutes", (302, 403, 404, 200, 200, 404, 200)),
+    ("POST", "/meetings/{meeting}/minutes", (302, 403, 404, 400, 400, 404, 400)),  # no text
+    ("GET", "/meetings/{meeting}/minutes/print", (302, 403, 404, 200, 200, 404, 200)),
+    ("POST", "/meetings/{meeting}/resolutions", (302, 403, 404, 400, 400, 404, 400)),  # an empty form
+    ("POST", "/meetings/{meeting}/votes", (302, 403, 404, 400, 400, 404, 400)),  # an empty form
+    ("POST", "/meetings/{meeting}/cancel", (302, 403, 404, 400, 400, 404, 400)),  # no reason
+    ("GET", "/api/v1/meetings", (401, 200, 200, 200, 200, 200, 200)),
+    ("POST", "/api/v1/meetings", (401, 403, 404, 201, 201, 404, 201), _new_meeting),
+    ("GET", "/api/v1/meetings/{meeting}", (401, 200, 404, 200, 200, 404, 200)),
+    # the leader is also a member of cell A; staff and admin have no member record
+    ("POST", "/api/v1/meetings/{meeting}/absence", (401, 201, 404, 201, 403, 404, 403),
+     lambda ids: {"reason": "Đi công tác", "client_id": f"absence-{ids['role']}"}),
+    ("POST", "/api/v1/meetings/{meeting}/check-in", (401, 400, 404, 400, 403, 404, 403),  # not open yet
+     lambda ids: {"client_id": f"check-in-{ids['role']}"}),
     ("POST", "/logout", (302, 302, 302, 302, 302, 302, 302)),
 ]
 
 
 @pytest.fixture
-def scene(factory):
+def scene(app, factory):
     """City → ward A → cell A (+ a tổ đảng), ward B → cell B; one account per role."""
     city = factory.org("Đảng bộ Thành phố", OrgKind.DANG_BO_TINH)
     ward_a = factory.org("Đảng bộ phường A", OrgKind.DANG_BO_XA, city)
@@ -71,29 +148,43 @@ def scene(factory):
     users["admin"].is_admin = True
     member = factory.member(cell_a, users["member"])
     other = factory.member(cell_b, users["other_member"], phone="+84912000111")
-    factory.member(cell_a, users["leader"])
+    cellmate = factory.member(cell_a, users["leader"])
     factory.grant(users["leader"], cell_a, Role.BI_THU)
     factory.grant(users["staff_above"], ward_a, Role.CAN_BO)
     factory.grant(users["staff_unrelated"], ward_b, Role.CAN_BO)
     doc_a = factory.document(ward_a)  # for ward A and everything below it
     draft_a = factory.document(ward_a, published=False)
     attachment = add_attachment(doc_a, Upload("quy-dinh.pdf", b"%PDF-1.4 test"))
+    member.photo_file = "scene.jpg"
+    photos = Path(app.instance_path) / "member_photos"
+    photos.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (4, 4)).save(photos / "scene.jpg", "JPEG")
     factory.commit()
-    ids = {"lang": "en", "cell": cell_a.id, "ward": ward_a.id, "member": member.id, "other_member": other.id,
+    starts = utcnow() + timedelta(days=3)
+    meeting = scheduling.create_meeting(cell_a, scheduling.MeetingInput(
+        kind=MeetingKind.THUONG_KY, format=MeetingFormat.TRUC_TIEP, starts_at=starts,
+        ends_at=starts + timedelta(minutes=90), place="Nhà văn hóa khu A"), users["leader"].id)
+    upload = FileStorage(io.BytesIO(b"%PDF-1.4\n%%EOF\n"), filename="du-thao.pdf")
+    document = documents.add_upload(meeting, upload, "Dự thảo nghị quyết", users["leader"].id)
+    feed_token = calendar.issue_token(member)
+    ids = {"token": "0" * 32, "cellmate": cellmate.id,
+           "lang": "en", "cell": cell_a.id, "ward": ward_a.id, "member": member.id, "other_member": other.id,
+           "meeting": meeting.id, "document": document.id, "feed_token": feed_token,
+           "feed": calendar.tokens_of(member)[0].id,
            "doc_a": doc_a.id, "draft_a": draft_a.id, "article_a": doc_a.articles[0].id,
            "attachment_a": attachment.id}
     return users, ids
 
 
-def _call(client, method: str, path: str, token: str):
+def _call(client, method: str, path: str, token: str, body: dict | None = None):
     headers = {"X-CSRFToken": token}
     if method == "GET":
         return client.get(path)
     if path == "/api/v1/auth/token":
         return client.post(path, json={"login": "khongco@test.vn", "password": "sai-mat-khau"}, headers=headers)
     if path.startswith("/api/"):
-        return client.post(path, json={}, headers=headers)
-    return client.post(path, data={"csrf_token": token}, headers=headers)
+        return client.post(path, json=body or {}, headers=headers)
+    return client.post(path, data={"csrf_token": token, **(body or {})}, headers=headers)
 
 
 @pytest.mark.parametrize("role_index,role", list(enumerate(ROLES)))
@@ -104,21 +195,28 @@ def test_access_table(app, scene, role_index, role):
     if role != "anonymous":
         assert login(client, users[role].email).status_code == 302
     token = get_csrf(client, "/activate")
-    for method, template, expected in ENDPOINTS:  # POST /logout comes last
+    for method, template, expected, *make_body in ENDPOINTS:  # POST /logout comes last
         path = template.format(**ids)
-        status = _call(client, method, path, token).status_code
+        body = make_body[0]({**ids, "role": role}) if make_body else None
+        status = _call(client, method, path, token, body).status_code
         if status != expected[role_index]:
             mismatches.append(f"{method} {path}: expected {expected[role_index]}, got {status}")
     assert not mismatches, f"role {role}:\n" + "\n".join(mismatches)
 
 
 def _shape(path: str) -> str:
-    """'/org/<int:org_id>' and '/org/{cell}' both become '/org/*'."""
-    return re.sub(r"<[^>]+>|\{[^}]+\}", "*", path)
+    """'/org/<int:org_id>' and '/org/{cell}' both become '/org/*'; a query string is not part of the rule."""
+    return re.sub(r"<[^>]+>|\{[^}]+\}", "*", path.split("?", 1)[0])
+
+
+def test_shape_matches_rules_and_table_paths():
+    assert _shape("/meetings/new?org={cell}") == _shape("/meetings/new") == "/meetings/new"
+    assert _shape("/meetings/{meeting}.ics") == _shape("/meetings/<int:meeting_id>.ics") == "/meetings/*.ics"
+    assert _shape("/meetings/{meeting}/edit") != _shape("/meetings/new")
 
 
 def test_every_endpoint_is_in_the_table(app):
-    listed = {(method, _shape(path)) for method, path, _expected in ENDPOINTS}
+    listed = {(row[0], _shape(row[1])) for row in ENDPOINTS}
     missing = [
         f"{method} {rule.rule}"
         for rule in app.url_map.iter_rules()

@@ -155,3 +155,20 @@ def test_who_may_publish_for_an_audience(app, factory, tree):
     assert acl.can_publish_for(admin_access, None)
     assert not acl.can_publish_for(member, tree["cells"][0]) and not acl.can_publish_any(member)
     assert acl.can_publish_any(staff_access)
+
+
+def test_contact_edit_and_audit_browsing_rules(app, factory, tree):
+    own_user, leader, staff, admin = factory.user(), factory.user(), factory.user(), factory.user(admin=True)
+    member = factory.member(tree["cells"][0], own_user)
+    cellmate = factory.member(tree["cells"][0], None)
+    far = factory.member(tree["far"], None)
+    factory.grant(leader, tree["cells"][0], Role.BI_THU)
+    factory.grant(staff, tree["wards"][0], Role.CAN_BO)
+    factory.commit()
+    own, lead, ward, root = (acl.load_access(u) for u in (own_user, leader, staff, admin))
+    assert acl.can_edit_member_contact(own, member)
+    assert not acl.can_edit_member_contact(own, cellmate)
+    assert acl.can_edit_member_contact(lead, cellmate) and acl.can_edit_member_contact(ward, cellmate)
+    assert not acl.can_edit_member_contact(lead, far) and acl.can_edit_member_contact(root, far)
+    assert acl.can_browse_audit(root)
+    assert not any(acl.can_browse_audit(a) for a in (own, lead, ward, acl.ANONYMOUS))

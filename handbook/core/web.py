@@ -95,6 +95,13 @@ def handle_unexpected(exc: Exception):
     return error_response(500)
 
 
+def current_actor():
+    """The signed-in user and their address, for the audit log."""
+    from handbook.audit.service import Actor
+
+    return Actor(user_id=current_user.id if current_user.is_authenticated else None, ip=request.remote_addr)
+
+
 def require(condition: bool, status: int = 404) -> None:
     """Stop with 404 (outside the caller's scope, so existence does not leak) or 403."""
     if not condition:

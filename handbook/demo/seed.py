@@ -113,6 +113,9 @@ def seed_demo(members: int | None = None, if_empty: bool = False,
     try:
         seeder = Seeder(total, say)
         report = seeder.run()
+        from handbook.members.records import backfill_status_history
+
+        backfill_status_history()
         if seeder.demo:
             from handbook.demo.meetings import seed_demo_meetings
 

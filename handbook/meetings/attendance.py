@@ -6,15 +6,16 @@ from datetime import datetime, timedelta
 
 import pyotp
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 
 from handbook.core.i18n import gettext as _
 from handbook.core.timeutil import as_utc, utcnow
 from handbook.extensions import db
-from handbook.meetings.models import Attendance, AttendanceStatus, Meeting, MeetingFormat, MeetingStatus
+from handbook.meetings.models import Attendance, AttendanceStatus, Meeting, MeetingFormat, MeetingKind, MeetingStatus
 from handbook.meetings.rules import MeetingError
 from handbook.meetings.scheduling import mark_held, meeting_end
 from handbook.members.models import Member, MemberStatus
-from handbook.org.models import OrgKind
+from handbook.org.models import OrgKind, Position, Role
 
 CODE_SECONDS = 60          # a check-in code rotates every minute
 CODE_GRACE_STEPS = 1       # the previous code still works (slow scanners)
@@ -22,21 +23,29 @@ CHECKIN_OPENS = timedelta(minutes=30)
 JOIN_OPENS = timedelta(minutes=15)
 EXPECTED = (MemberStatus.CHINH_THUC, MemberStatus.DU_BI)
 EXEMPT = (MemberStatus.MIEN_SINH_HOAT, MemberStatus.TAM_MIEN)
+COMMITTEE_ROLES = (Role.BI_THU, Role.PHO_BI_THU, Role.CAP_UY_VIEN)
+
+
+def _invitee_query(meeting: Meeting):
+    """The cell's (or group's) active members; for a chi ủy meeting, only those holding a position there."""
+    org = meeting.organisation
+    column = Member.group_id if org.kind is OrgKind.TO_DANG else Member.cell_id
+    query = select(Member).where(column == org.id, Member.status.in_(EXPECTED + EXEMPT))
+    if meeting.kind is MeetingKind.CHI_UY:
+        committee = select(Position.user_id).where(Position.organisation_id == org.id,
+                                                   Position.role.in_(COMMITTEE_ROLES))
+        query = query.where(Member.user_id.in_(committee))
+    return query
 
 
 def invitees(meeting: Meeting) -> list[Member]:
-    """The cell's (or group's) active members: expected ones, and exempt ones shown as such."""
-    org = meeting.organisation
-    column = Member.group_id if org.kind is OrgKind.TO_DANG else Member.cell_id
-    return list(db.session.scalars(
-        select(Member).where(column == org.id, Member.status.in_(EXPECTED + EXEMPT))
-    ))
+    """Who is invited: expected members, and exempt ones shown as such."""
+    return list(db.session.scalars(_invitee_query(meeting)))
 
 
 def is_invited(meeting: Meeting, member: Member) -> bool:
-    org = meeting.organisation
-    placed = member.group_id if org.kind is OrgKind.TO_DANG else member.cell_id
-    return placed == org.id and member.status in EXPECTED + EXEMPT
+    return db.session.scalar(_invitee_query(meeting).where(Member.id == member.id).with_only_columns(Member.id)) \
+        is not None
 
 
 def join_open(meeting: Meeting, now: datetime | None = None) -> bool:
@@ -95,11 +104,25 @@ def send_absence(meeting: Meeting, member: Member, reason: str, client_ref: str 
         raise MeetingError(_("Vui lòng ghi lý do vắng mặt."))
     if len(reason) > 500:
         raise MeetingError(_("Lý do tối đa 500 ký tự."))
+    if mine is not None and mine.status is AttendanceStatus.CO_MAT:
+        raise MeetingError(_("Đồng chí đã điểm danh có mặt ở buổi họp này."))
     row = mine or Attendance(meeting_id=meeting.id, member_id=member.id, source="notice")
     row.status, row.reason, row.source, row.client_ref = AttendanceStatus.VANG_CO_LY_DO, reason, "notice", client_ref
     row.checked_in_at = None
+    return _save(row, meeting, member, client_ref)
+
+
+def _save(row: Attendance, meeting: Meeting, member: Member, client_ref: str | None) -> Attendance:
+    """Commit; if a simultaneous first request won the race, answer with its record instead of failing."""
     db.session.add(row)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        mine, replay = _record(meeting, member, client_ref)
+        if replay is not None or mine is not None:
+            return replay or mine
+        raise
     return row
 
 
@@ -151,10 +174,8 @@ def check_in(meeting: Meeting, member: Member, code: str | None = None, client_r
     row.source = "code" if step is not None else "online"
     row.checkin_step, row.client_ref = step, client_ref or row.client_ref
     row.checked_in_at = now
-    db.session.add(row)
     mark_held(meeting, now)
-    db.session.commit()
-    return row
+    return _save(row, meeting, member, client_ref)
 
 
 @dataclass

@@ -78,13 +78,7 @@ def edit(meeting_id: int):
     meeting = managed_meeting(meeting_id)
     form = MeetingForm()
     if request.method == "GET":
-        local = to_local(meeting.starts_at)
-        form.kind.data, form.format.data, form.title.data = meeting.kind.value, meeting.format.value, meeting.title
-        form.day.data, form.start.data = local.date(), local.time()
-        form.end.data = to_local(scheduling.meeting_end(meeting)).time()
-        form.place.data, form.online_url.data = meeting.place, meeting.online_url
-        form.combined_thematic.data = meeting.combined_thematic
-        form.agenda.data = "\n".join(a.title for a in meeting.agenda)
+        _fill(form, meeting)
     status = 200
     if form.validate_on_submit():
         try:
@@ -98,8 +92,29 @@ def edit(meeting_id: int):
             return redirect(url_for("meetings.show", meeting_id=meeting.id))
     elif form.is_submitted():
         status = 400
+    return _edit_page(meeting, form=form, status=status)
+
+
+def _fill(form: MeetingForm, meeting) -> None:
+    local = to_local(meeting.starts_at)
+    form.kind.data, form.format.data, form.title.data = meeting.kind.value, meeting.format.value, meeting.title
+    form.day.data, form.start.data = local.date(), local.time()
+    form.end.data = to_local(scheduling.meeting_end(meeting)).time()
+    form.place.data, form.online_url.data = meeting.place, meeting.online_url
+    form.combined_thematic.data = meeting.combined_thematic
+    form.agenda.data = "\n".join(a.title for a in meeting.agenda)
+
+
+def _edit_page(meeting, *, form=None, cancel_form=None, doc_form=None, error: str | None = None, status=200):
+    """The edit page; a refused cancel or document comes back here with its message and a 400."""
+    if form is None:
+        form = MeetingForm(formdata=None)
+        _fill(form, meeting)
+    if error:
+        flash(error, "error")
     return render_template("meetings/form.html", form=form, org=meeting.organisation, meeting=meeting,
-                           cancel_form=CancelForm(), doc_form=DocumentForm()), status
+                           cancel_form=cancel_form or CancelForm(formdata=None),
+                           doc_form=doc_form or DocumentForm(formdata=None)), status
 
 
 @bp.post("/<int:meeting_id>/cancel")
@@ -108,13 +123,12 @@ def cancel(meeting_id: int):
     meeting = managed_meeting(meeting_id)
     form = CancelForm()
     if not form.validate_on_submit():
-        flash(_("Vui lòng ghi lý do hủy để thông báo cho đảng viên."), "error")
-        return redirect(url_for(".edit", meeting_id=meeting.id)), 303
+        return _edit_page(meeting, cancel_form=form, status=400,
+                          error=_("Vui lòng ghi lý do hủy để thông báo cho đảng viên."))
     try:
         scheduling.cancel_meeting(meeting, form.reason.data)
     except MeetingError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for(".edit", meeting_id=meeting.id)), 303
+        return _edit_page(meeting, cancel_form=form, error=str(exc), status=400)
     flash(_("Đã hủy buổi họp và thông báo tới đảng viên."), "success")
     return redirect(url_for("meetings.show", meeting_id=meeting.id))
 
@@ -125,7 +139,8 @@ def add_document(meeting_id: int):
     meeting = managed_meeting(meeting_id)
     form = DocumentForm()
     if not form.validate_on_submit():
-        abort(400)
+        errors = " ".join(str(e) for errs in form.errors.values() for e in errs)
+        return _edit_page(meeting, doc_form=form, error=errors or None, status=400)
     try:
         upload = request.files.get("file")
         if upload and upload.filename:
@@ -133,8 +148,7 @@ def add_document(meeting_id: int):
         else:
             documents.add_link(meeting, form.link_url.data, form.title.data, current_user.id)
     except MeetingError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for(".edit", meeting_id=meeting.id)), 303
+        return _edit_page(meeting, doc_form=form, error=str(exc), status=400)
     flash(_("Đã thêm tài liệu."), "success")
     return redirect(url_for(".edit", meeting_id=meeting.id))
 

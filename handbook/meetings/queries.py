@@ -31,7 +31,7 @@ def next_meeting(member: Member | None, now: datetime | None = None) -> Meeting 
         select(Meeting).options(selectinload(Meeting.agenda), selectinload(Meeting.documents))
         .where(Meeting.organisation_id.in_(member_orgs(member)), Meeting.status != MeetingStatus.CANCELLED,
                Meeting.starts_at >= now - timedelta(hours=24))
-        .order_by(Meeting.starts_at).limit(3)
+        .order_by(Meeting.starts_at).limit(10)
     ).all()
     return next((m for m in candidates if meeting_end(m) >= now), None)
 

@@ -83,12 +83,26 @@ def minutes(meeting_id: int):
             return redirect(url_for(".minutes", meeting_id=meeting.id))
     elif form.is_submitted():
         status = 400
-    vote_form = VoteForm()
+    return _minutes_page(meeting, form=form, shown=shown, current=current, status=status)
+
+
+def _minutes_page(meeting, *, form=None, shown=None, current=None, vote_form=None, resolution_form=None,
+                  error: str | None = None, status: int = 200):
+    """The minutes page; a refused vote or resolution comes back here with its message and a 400."""
+    current = current or records.current_minutes(meeting)
+    if form is None:
+        form = MinutesForm(formdata=None)
+        form.body.data = current.body if current else ""
+    if vote_form is None:
+        vote_form = VoteForm(formdata=None)
     vote_form.agenda_item.choices = [("", "—")] + [(str(a.id), a.title) for a in meeting.agenda]
-    return render_template("meetings/minutes.html", meeting=meeting, form=form, shown=shown, current=current,
-                           history=records.minutes_history(meeting), resolutions=records.resolutions(meeting),
-                           votes=records.votes(meeting), tally=records.tally(meeting), vote_form=vote_form,
-                           resolution_form=ResolutionForm(), **LABELS), status
+    if error:
+        flash(error, "error")
+    return render_template("meetings/minutes.html", meeting=meeting, form=form, shown=shown or current,
+                           current=current, history=records.minutes_history(meeting),
+                           resolutions=records.resolutions(meeting), votes=records.votes(meeting),
+                           tally=records.tally(meeting), vote_form=vote_form,
+                           resolution_form=resolution_form or ResolutionForm(formdata=None), **LABELS), status
 
 
 @bp.get("/<int:meeting_id>/minutes/print")
@@ -106,13 +120,12 @@ def add_resolution(meeting_id: int):
     meeting = managed_meeting(meeting_id)
     form = ResolutionForm()
     if not form.validate_on_submit():
-        flash(_("Nghị quyết cần có tiêu đề và nội dung."), "error")
-        return redirect(url_for(".minutes", meeting_id=meeting.id)), 303
+        return _minutes_page(meeting, resolution_form=form, status=400,
+                             error=_("Nghị quyết cần có tiêu đề và nội dung."))
     try:
         records.add_resolution(meeting, form.title.data, form.body.data, current_user.id)
     except MeetingError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for(".minutes", meeting_id=meeting.id)), 303
+        return _minutes_page(meeting, resolution_form=form, error=str(exc), status=400)
     flash(_("Đã lưu nghị quyết."), "success")
     return redirect(url_for(".minutes", meeting_id=meeting.id))
 
@@ -123,15 +136,14 @@ def add_vote(meeting_id: int):
     meeting = managed_meeting(meeting_id)
     form = VoteForm()
     if not form.validate_on_submit():
-        flash(_("Vui lòng nhập đủ nội dung và số phiếu (số nguyên không âm)."), "error")
-        return redirect(url_for(".minutes", meeting_id=meeting.id)), 303
+        return _minutes_page(meeting, vote_form=form, status=400,
+                             error=_("Vui lòng nhập đủ nội dung và số phiếu (số nguyên không âm)."))
     item = int(form.agenda_item.data) if (form.agenda_item.data or "").isdigit() else None
     try:
         vote = records.record_vote(meeting, form.question.data, (form.votes_for.data, form.votes_against.data,
                                    form.votes_abstain.data), form.rule.data, current_user.id, item)
     except MeetingError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for(".minutes", meeting_id=meeting.id)), 303
+        return _minutes_page(meeting, vote_form=form, error=str(exc), status=400)
     flash(_("Đã ghi kết quả biểu quyết: %(r)s.", r=_("thông qua") if vote.passed else _("không thông qua")),
           "success")
     return redirect(url_for(".minutes", meeting_id=meeting.id))

@@ -30,8 +30,17 @@ def check_link(url: str | None) -> str | None:
     return url
 
 
+YEARS = (2000, 2100)  # the range the series form accepts too
+
+
+def bad_date_message() -> str:
+    return _("Ngày họp") + ": " + _("Giá trị không hợp lệ.")
+
+
 def check_times(kind: MeetingKind, combined_thematic: bool, starts_at: datetime, ends_at: datetime) -> int:
     """Return the length in minutes, or refuse."""
+    if not YEARS[0] <= starts_at.year <= YEARS[1]:
+        raise MeetingError(bad_date_message())
     if ends_at <= starts_at:
         raise MeetingError(_("Giờ kết thúc phải sau giờ bắt đầu."))
     minutes = int((ends_at - starts_at).total_seconds() // 60)

@@ -51,7 +51,10 @@ class MeetingInput:
 
 def local_datetime(day: date, at: time) -> datetime:
     """A local wall-clock time as an aware UTC datetime."""
-    return datetime.combine(day, at, tzinfo=local_zone()).astimezone(UTC)
+    try:
+        return datetime.combine(day, at, tzinfo=local_zone()).astimezone(UTC)
+    except OverflowError as exc:  # 01/01/0001 from a form was a 500
+        raise MeetingError(rules.bad_date_message()) from exc
 
 
 def default_title(kind: MeetingKind, starts_at: datetime) -> str:
@@ -59,7 +62,13 @@ def default_title(kind: MeetingKind, starts_at: datetime) -> str:
     return _(KIND_TITLES[kind], month=local.strftime("%m/%Y"))
 
 
+def _normalise(data: MeetingInput) -> None:
+    """Store UTC: SQLite drops the offset, so a +07:00 time (e.g. from the API) would be kept as wall time."""
+    data.starts_at, data.ends_at = as_utc(data.starts_at), as_utc(data.ends_at)
+
+
 def _check(org: Organisation, data: MeetingInput, now: datetime) -> int:
+    _normalise(data)
     if org.kind not in (*CELL_KINDS, OrgKind.TO_DANG):
         raise MeetingError(_("Chỉ chi bộ hoặc tổ đảng mới tổ chức sinh hoạt."))
     data.online_url = rules.check_link(data.online_url)
@@ -101,12 +110,14 @@ def update_meeting(meeting: Meeting, data: MeetingInput, now: datetime | None = 
     """Edit one meeting (also one occurrence of a series); invitees hear of a move."""
     if meeting.status is MeetingStatus.CANCELLED:
         raise MeetingError(_("Buổi họp đã bị hủy, không thể sửa."))
+    _normalise(data)
     moved = as_utc(meeting.starts_at) != as_utc(data.starts_at)
     data.online_url = rules.check_link(data.online_url)
     rules.check_place(data.format, data.place, data.online_url)
     if moved and meeting.status is MeetingStatus.SCHEDULED:
         rules.check_not_past(data.starts_at, now or utcnow(), recording_held=False)
     minutes = rules.check_times(data.kind, data.combined_thematic, data.starts_at, data.ends_at)
+    agenda = _agenda_items(data.agenda)  # checked before anything changes
     meeting.kind = data.kind
     meeting.format = data.format
     meeting.title = (data.title or "").strip() or default_title(data.kind, data.starts_at)
@@ -115,7 +126,7 @@ def update_meeting(meeting: Meeting, data: MeetingInput, now: datetime | None = 
     meeting.combined_thematic = data.combined_thematic
     meeting.place = (data.place or "").strip() or None
     meeting.online_url = data.online_url
-    meeting.agenda = _agenda_items(data.agenda)
+    meeting.agenda = _merge_agenda(meeting.agenda, agenda)
     announce(meeting, "moved" if moved else "updated")
     db.session.commit()
     return meeting
@@ -145,6 +156,23 @@ def _agenda_items(titles: list[str]) -> list[AgendaItem]:
     if any(len(t) > 300 for t in items):
         raise MeetingError(_("Mỗi nội dung chương trình tối đa 300 ký tự."))
     return [AgendaItem(position=i, title=t) for i, t in enumerate(items, 1)]
+
+
+def _merge_agenda(current: list[AgendaItem], wanted: list[AgendaItem]) -> list[AgendaItem]:
+    """Keep the rows of items whose title is unchanged, so votes linked to an agenda item stay linked."""
+    by_title: dict[str, list[AgendaItem]] = {}
+    for item in current:
+        by_title.setdefault(item.title, []).append(item)
+    merged = []
+    for item in wanted:
+        kept = by_title.get(item.title)
+        if kept:
+            old = kept.pop(0)
+            old.position = item.position
+            merged.append(old)
+        else:
+            merged.append(item)
+    return merged
 
 
 # --- the yearly series ------------------------------------------------------------------------
@@ -194,6 +222,10 @@ def create_series(
         raise MeetingError(_("Lịch sinh hoạt thường kỳ chỉ lập cho chi bộ."))
     at = parse_local_time(local_time)
     planned = plan_series(year, day_of_month, today)
+    if not planned:
+        raise MeetingError(_("Năm %(year)d không còn ngày họp nào để lập lịch.", year=year))
+    if not (place or "").strip():
+        raise MeetingError(_("Vui lòng nhập địa điểm họp thường lệ của chi bộ."))
     if db.session.scalar(select(MeetingSeries.id).where(MeetingSeries.organisation_id == org.id,
                                                         MeetingSeries.year == year)):
         raise MeetingError(_("Chi bộ đã có lịch sinh hoạt thường kỳ năm %(year)d.", year=year))

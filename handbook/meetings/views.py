@@ -85,8 +85,9 @@ def absence(meeting_id: int):
     member = _member_or_403()
     form = AbsenceForm()
     if not form.validate_on_submit():
-        flash(" ".join(e for errs in form.errors.values() for e in errs), "error")
-        return redirect(url_for(".show", meeting_id=meeting.id)), 303
+        # form errors are lazy strings: str() them (joining them as they are was a 500)
+        flash(" ".join(str(e) for errs in form.errors.values() for e in errs), "error")
+        return render_again(meeting_id, 400)
     try:
         attendance.send_absence(meeting, member, form.reason.data, form.client_id.data or None)
     except MeetingError as exc:
@@ -103,7 +104,8 @@ def check_in(meeting_id: int):
     member = _member_or_403()
     form = CheckinForm()
     if not form.validate_on_submit():
-        abort(400)
+        flash(_("Mã điểm danh không hợp lệ. Vui lòng nhập lại."), "error")
+        return render_again(meeting_id, 400)
     try:
         attendance.check_in(meeting, member, form.code.data or None, form.client_id.data or None)
     except MeetingError as exc:

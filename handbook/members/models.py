@@ -4,9 +4,10 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from handbook.auth.models import User
 from handbook.core.timeutil import utcnow
 from handbook.extensions import db, enum_type
 from handbook.org.models import Organisation
@@ -57,11 +58,15 @@ class Member(db.Model):
     official_date: Mapped[date | None] = mapped_column(Date)   # ngày chính thức
     card_number: Mapped[str | None] = mapped_column(String(20), unique=True)  # số thẻ đảng viên
     dossier_number: Mapped[str | None] = mapped_column(String(20))  # số lý lịch
+    photo_file: Mapped[str | None] = mapped_column(String(64))  # file name under instance/member_photos/
+    # Denormalised current status: the latest row of member_status_history, kept by the service only.
     status: Mapped[MemberStatus] = mapped_column(
         enum_type(MemberStatus, 20), default=MemberStatus.CHINH_THUC, index=True
     )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (Index("ix_members_name_birth", "full_name", "birth_date"),)
 
     cell: Mapped[Organisation] = relationship(foreign_keys=[cell_id])
     group: Mapped[Organisation | None] = relationship(foreign_keys=[group_id])
@@ -69,3 +74,48 @@ class Member(db.Model):
     @property
     def given_name(self) -> str:
         return self.full_name.split()[-1] if self.full_name else ""
+
+
+class MemberStatusHistory(db.Model):
+    """A dated status: the member is `status` from `from_date` until the next row."""
+
+    __tablename__ = "member_status_history"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    status: Mapped[MemberStatus] = mapped_column(enum_type(MemberStatus, 20))
+    from_date: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str | None] = mapped_column(String(255))  # lý do / số quyết định
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    recorded_by: Mapped[User | None] = relationship()
+
+
+class MemberChange(db.Model):
+    """One changed field of a record (or an event such as a merge), for the history leaders see."""
+
+    __tablename__ = "member_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    field: Mapped[str] = mapped_column(String(40))  # a Member column, or "status", "merge", "not_duplicate"
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    changed_by: Mapped[User | None] = relationship()
+
+
+class DuplicateDismissal(db.Model):
+    """Two records a committee checked and declared not to be the same person (low id first)."""
+
+    __tablename__ = "member_duplicate_dismissals"
+    __table_args__ = (UniqueConstraint("member_a_id", "member_b_id", name="uq_member_duplicate_dismissals_pair"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_a_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    member_b_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    dismissed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    dismissed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,15 +1,19 @@
 """Reading members and giving them an account."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from handbook.auth import service as auth_service
 from handbook.auth.models import User
 from handbook.core.i18n import gettext as _
+from handbook.core.i18n import lazy_gettext as _l
 from handbook.extensions import db
-from handbook.members.models import Member
-from handbook.org.models import Organisation, Position
+from handbook.members.collation import name_sort_key
+from handbook.members.models import ACTIVE_STATUSES, Member
+from handbook.org.models import Organisation, OrgKind, Position, Role
 from handbook.org.service import position_title
 
 
@@ -33,10 +37,80 @@ def titles_for_user(user_id: int | None) -> list[str]:
     return [position_title(p.role, p.organisation) for p in positions]
 
 
+@dataclass
+class DirectoryEntry:
+    member: Member
+    title: str  # "Bí thư", "Phó Bí thư", "Chi ủy viên" or "Đảng viên"
+
+
+CELL_TITLES = {Role.BI_THU: _l("Bí thư"), Role.PHO_BI_THU: _l("Phó Bí thư"), Role.CAP_UY_VIEN: _l("Chi ủy viên")}
+TITLE_RANK = {Role.BI_THU: 0, Role.PHO_BI_THU: 1, Role.CAP_UY_VIEN: 2}
+
+
 def cell_members(cell: Organisation) -> list[Member]:
-    """Members placed in the cell (the Vietnamese-collated directory is members' own issue)."""
-    members = db.session.scalars(select(Member).where(Member.cell_id == cell.id)).all()
-    return sorted(members, key=lambda m: (m.given_name.casefold(), m.full_name.casefold()))
+    """Members placed in the cell, in Vietnamese name order (given name, then the rest)."""
+    return [entry.member for entry in cell_directory(cell)]
+
+
+def cell_directory(cell: Organisation, *, active_only: bool = False) -> list[DirectoryEntry]:
+    """The cell's members with their position in it, Vietnamese-sorted: two queries whatever the size."""
+    query = select(Member).where(Member.cell_id == cell.id)
+    if active_only:
+        query = query.where(Member.status.in_(ACTIVE_STATUSES))
+    members = db.session.scalars(query).all()
+    roles: dict[int, Role] = {}
+    for user_id, role in db.session.execute(
+        select(Position.user_id, Position.role).where(Position.organisation_id == cell.id)
+    ):
+        if role in TITLE_RANK and (user_id not in roles or TITLE_RANK[role] < TITLE_RANK[roles[user_id]]):
+            roles[user_id] = role
+    default = _l("Đảng viên")
+    entries = [DirectoryEntry(m, str(CELL_TITLES[roles[m.user_id]]) if m.user_id in roles else str(default))
+               for m in members]
+    return sorted(entries, key=lambda e: name_sort_key(e.member.full_name))
+
+
+def cell_title(member: Member) -> str:
+    """The member's position in their own cell (one query)."""
+    if member.user_id is None:
+        return str(_l("Đảng viên"))
+    roles = db.session.scalars(
+        select(Position.role).where(Position.organisation_id == member.cell_id, Position.user_id == member.user_id)
+    ).all()
+    ranked = sorted((r for r in roles if r in TITLE_RANK), key=TITLE_RANK.get)
+    return str(CELL_TITLES[ranked[0]]) if ranked else str(_l("Đảng viên"))
+
+
+def org_member_page(org: Organisation, page: int, per_page: int, *, active_only: bool
+                    ) -> tuple[list[DirectoryEntry], int]:
+    """A page of an organisation's members: a cell or a tổ đảng in Vietnamese name order; a committee's
+    whole subtree in cell order (paged in SQL, since it may hold hundreds of thousands)."""
+    if org.is_cell or org.kind is OrgKind.TO_DANG:
+        cell = org if org.is_cell else org.parent
+        entries = cell_directory(cell, active_only=active_only)
+        if not org.is_cell:
+            entries = [e for e in entries if e.member.group_id == org.id]
+        start = (page - 1) * per_page
+        return entries[start:start + per_page], len(entries)
+    subtree = select(Organisation.id).where(Organisation.path >= org.path, Organisation.path < org.path[:-1] + "0")
+    query = select(Member).where(Member.cell_id.in_(subtree))
+    if active_only:
+        query = query.where(Member.status.in_(ACTIVE_STATUSES))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    members = db.session.scalars(
+        query.order_by(Member.cell_id, Member.id).limit(per_page).offset((page - 1) * per_page)).all()
+    user_ids = [m.user_id for m in members if m.user_id]
+    roles: dict[tuple[int, int], Role] = {}
+    if user_ids:
+        for user_id, org_id, role in db.session.execute(
+            select(Position.user_id, Position.organisation_id, Position.role).where(Position.user_id.in_(user_ids))
+        ):
+            if role in TITLE_RANK and ((user_id, org_id) not in roles
+                                       or TITLE_RANK[role] < TITLE_RANK[roles[(user_id, org_id)]]):
+                roles[(user_id, org_id)] = role
+    default = str(_l("Đảng viên"))
+    return [DirectoryEntry(m, str(CELL_TITLES[roles[(m.user_id, m.cell_id)]])
+                           if (m.user_id, m.cell_id) in roles else default) for m in members], total
 
 
 def account_for_member(member: Member) -> User:

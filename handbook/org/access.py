@@ -126,6 +126,15 @@ def can_manage_member(access: Access, member) -> bool:
     return can_manage_org(access, member.cell)
 
 
+def can_edit_member_contact(access: Access, member) -> bool:
+    """Phone, e-mail, residence and photo: the member themself, or whoever manages the record."""
+    return access.member_id == member.id or can_manage_member(access, member)
+
+
+def can_browse_audit(access: Access) -> bool:
+    return access.is_admin
+
+
 # --- lists, as SQL ----------------------------------------------------------------------------
 
 def managed_orgs_clause(access: Access) -> ColumnElement[bool]:

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from handbook.core.web import current_access, require
 from handbook.extensions import db
 from handbook.members.labels import STATUS_LABELS
-from handbook.members.service import cell_members
+from handbook.members.models import ACTIVE_STATUSES
+from handbook.members.service import cell_directory
 from handbook.org import access as acl
 from handbook.org.models import Organisation
 from handbook.org.service import KIND_LABELS, ancestors, children, count_members_by_org
@@ -40,13 +41,15 @@ def show(org_id: int):
     subs = children(org)
     counts = count_members_by_org([o.id for o in subs])
     manages = acl.can_manage_org(access, org)
+    entries = cell_directory(org) if org.is_cell else []
     return render_template(
         "org/show.html",
         org=org,
         path=[a for a in ancestors(org) if acl.can_see_org(access, a)],
         children=subs,
         counts=counts,
-        members=cell_members(org) if org.is_cell else [],
+        members=[e for e in entries if e.member.status in ACTIVE_STATUSES],
+        former=[e for e in entries if e.member.status not in ACTIVE_STATUSES] if manages else [],
         manages=manages,
         kind_labels=KIND_LABELS,
         status_labels=STATUS_LABELS,

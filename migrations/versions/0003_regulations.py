@@ -1,7 +1,7 @@
 """regulations
 
 Revision ID: 0003_regulations
-Revises: 0002_meetings
+Revises: 0002_members
 Create Date: 2026-11-22 22:48:33.563616
 
 """
@@ -41,7 +41,7 @@ def drop_search_index(bind):
 
 # revision identifiers, used by Alembic.
 revision = "0003_regulations"
-down_revision = "0002_meetings"
+down_revision = "0002_members"
 branch_labels = None
 depends_on = None
 

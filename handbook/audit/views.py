@@ -1,0 +1,46 @@
+"""Admins browse and filter the audit log."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from flask_login import login_required
+
+from handbook.audit import service
+from handbook.core.web import current_access, require
+from handbook.members.validation import parse_date
+from handbook.org import access as acl
+
+bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
+
+PER_PAGE = 50
+
+
+def _int(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _date(name: str):
+    try:
+        return parse_date(request.args.get(name, "").strip())
+    except ValueError:
+        return None
+
+
+@bp.get("/")
+@login_required
+def index():
+    require(acl.can_browse_audit(current_access()), 403)
+    action = request.args.get("action", "")
+    flt = service.AuditFilter(
+        action=action if action in service.ACTIONS else None,
+        actor_id=_int("actor"),
+        target_type=request.args.get("target_type") or None,
+        target_id=_int("target"),
+        date_from=_date("from"),
+        date_to=_date("to"),
+    )
+    page = max(_int("page") or 1, 1)
+    events, total = service.search(flt, page, PER_PAGE)
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template("audit/index.html", events=events, total=total, page=page, per_page=PER_PAGE,
+                           flt=flt, actions=service.ACTIONS, args=args)

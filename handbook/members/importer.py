@@ -1,0 +1,312 @@
+"""Importing members from an Excel file: read (streaming), validate every row, find duplicates, write in bulk.
+
+The file is read with openpyxl's read-only mode, so memory stays flat with the number of rows; rows are
+checked with members/validation.py, the same rules as the forms; duplicates are looked up in bulk.
+Nothing is written unless the caller asks for it, and then in one transaction (batches of inserts).
+"""
+from __future__ import annotations
+
+import io
+import pickle
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import IO, Any
+
+from flask_babel import force_locale
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+from sqlalchemy import insert
+
+from handbook.audit import service as audit
+from handbook.audit.service import Actor
+from handbook.core.i18n import lazy_gettext as _l
+from handbook.core.timeutil import utcnow
+from handbook.extensions import db
+from handbook.members.models import Member, MemberChange, MemberStatusHistory
+from handbook.members.records import initial_statuses
+from handbook.members.validation import (
+    FIELDS,
+    REQUIRED,
+    Problem,
+    clean_record,
+    find_conflicts,
+    find_duplicates_within,
+    name_key,
+    status_for,
+)
+from handbook.org.models import Organisation
+
+BATCH = 1000
+MAX_ROWS = 200_000  # the web upload is bounded by its size limit first
+# Other headings people use for the same columns (compared case- and accent-insensitively after NFC).
+ALIASES = {
+    "họ tên": "full_name", "tên": "full_name", "ngày tháng năm sinh": "birth_date", "cccd": "cccd",
+    "số cccd/cmnd": "cccd", "căn cước công dân": "cccd", "số điện thoại": "phone", "sđt": "phone",
+    "email": "email", "số thẻ": "card_number", "số thẻ đảng": "card_number", "ngày vào đảng": "admission_date",
+    "ngày chính thức": "official_date", "nơi ở hiện nay": "residence", "địa chỉ": "residence",
+}
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read (not an .xlsx, no heading row, required columns missing)."""
+
+
+def headings_vi() -> dict[str, str]:
+    """field → the Vietnamese heading, whatever the user's language."""
+    with force_locale("vi"):
+        return {name: str(label) for name, (label, _n) in FIELDS.items()}
+
+
+def _heading_key(text: Any) -> str:
+    return name_key(str(text or "")).rstrip(" *")
+
+
+@dataclass
+class RowProblem:
+    row: int
+    column: str
+    value: str
+    message: str
+
+
+@dataclass
+class ImportReport:
+    """What a file holds: counts, every problem, and the rejected rows' raw values (for the return file).
+    Valid rows are kept on disk, not in memory, so memory does not grow with the file's size."""
+
+    total: int = 0
+    valid_count: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+    rejected: dict[int, dict[str, Any]] = field(default_factory=dict)
+    ignored_columns: list[str] = field(default_factory=list)
+    today: date = field(default_factory=date.today)
+    # The valid rows' cleaned values, pickled chunk by chunk to a temporary file (memory stays flat).
+    spill: IO[bytes] | None = None
+
+    def close(self) -> None:
+        if self.spill is not None:
+            self.spill.close()
+            self.spill = None
+
+    @property
+    def bad_rows(self) -> int:
+        return len(self.rejected)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and self.total > 0
+
+
+def _open(source: IO[bytes] | str):
+    try:
+        return load_workbook(source, read_only=True, data_only=False)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError) as exc:
+        raise ImportFileError(str(_l("Tệp không phải bảng tính Excel (.xlsx) hợp lệ hoặc đã bị hỏng."))) from exc
+
+
+def read_rows(source: IO[bytes] | str) -> tuple[Iterator[tuple[int, dict[str, Any]]], list[str], int]:
+    """(rows as (row number, {field: cell value}), ignored headings, approximate row count)."""
+    book = _open(source)
+    sheet = book.worksheets[0] if book.worksheets else None
+    if sheet is None:
+        raise ImportFileError(str(_l("Tệp không có trang tính nào.")))
+    try:
+        rows = sheet.iter_rows(values_only=True)
+        header = next(rows, None)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise ImportFileError(str(_l("Tệp không phải bảng tính Excel (.xlsx) hợp lệ hoặc đã bị hỏng."))) from exc
+    if not header or not any(header):
+        raise ImportFileError(str(_l("Dòng đầu tiên phải là dòng tiêu đề cột (tải tệp mẫu để xem).")))
+    by_heading = {_heading_key(text): name for name, text in headings_vi().items()}
+    by_heading.update({_heading_key(k): v for k, v in ALIASES.items()})
+    columns: dict[int, str] = {}
+    ignored = []
+    for index, text in enumerate(header):
+        name = by_heading.get(_heading_key(text))
+        if name and name not in columns.values():
+            columns[index] = name
+        elif text not in (None, "") and _heading_key(text) not in ("stt", "tt"):
+            ignored.append(str(text))
+    missing = [headings_vi()[name] for name in REQUIRED if name not in columns.values()]
+    if missing:
+        raise ImportFileError(str(_l("Thiếu cột bắt buộc: %(cols)s. Hãy dùng tệp mẫu.", cols=", ".join(missing))))
+    estimate = max((sheet.max_row or 1) - 1, 0)
+
+    def generate():
+        try:
+            for number, values in enumerate(rows, start=2):
+                if not values or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                    continue
+                yield number, {name: values[i] if i < len(values) else None for i, name in columns.items()}
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+            raise ImportFileError(str(_l("Tệp bị hỏng ở giữa chừng; không đọc được hết các dòng."))) from exc
+        finally:
+            book.close()
+
+    return generate(), ignored, estimate
+
+
+def _rewind(source):
+    if hasattr(source, "seek"):
+        source.seek(0)
+    return source
+
+
+def validate_file(source: IO[bytes] | str, *, today: date | None = None,
+                  progress: Callable[[int], None] | None = None) -> ImportReport:
+    """Check every row; report every bad row and every duplicate (in the file and against the database).
+
+    Rows are checked in chunks of BATCH: memory holds one chunk, the keys seen so far and the bad rows."""
+    rows, ignored, _estimate = read_rows(_rewind(source))
+    report = ImportReport(ignored_columns=ignored, today=today or date.today(), spill=tempfile.TemporaryFile())  # noqa: SIM115 - closed by report.close()
+    headings = headings_vi()
+    seen: dict[int, int] = {}
+    chunk: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
+
+    def check(chunk) -> None:
+        cleaned = [dict(values, _row=number) for number, values, _raw in chunk]
+        extra: dict[int, list[Problem]] = {}
+        for found in (find_duplicates_within(cleaned, seen), find_conflicts(cleaned)):
+            for index, problems in found.items():
+                extra.setdefault(index, []).extend(problems)
+        for index, (number, _values, raw) in enumerate(chunk):
+            for problem in extra.get(index, []):
+                report.problems.append(RowProblem(number, headings.get(problem.field, problem.field),
+                                                  problem.value, problem.message))
+            if index in extra:
+                report.rejected[number] = raw
+        valid = [values for number, values, _raw in chunk if number not in report.rejected]
+        if valid:
+            pickle.dump(valid, report.spill, protocol=pickle.HIGHEST_PROTOCOL)
+        if progress:
+            progress(len(chunk))
+
+    for number, raw in rows:
+        report.total += 1
+        if report.total > MAX_ROWS:
+            raise ImportFileError(str(_l("Tệp có quá %(n)d dòng; hãy chia nhỏ.", n=MAX_ROWS)))
+        result = clean_record(raw, today=report.today)
+        for problem in result.problems:
+            report.problems.append(RowProblem(number, headings.get(problem.field, problem.field), problem.value,
+                                              problem.message))
+        if result.problems:
+            report.rejected[number] = raw
+        chunk.append((number, result.values, raw))
+        if len(chunk) >= BATCH:
+            check(chunk)
+            chunk = []
+    if chunk:
+        check(chunk)
+    report.problems.sort(key=lambda p: p.row)
+    report.valid_count = report.total - report.bad_rows
+    return report
+
+
+def _valid_batches(report: ImportReport) -> Iterator[list[dict[str, Any]]]:
+    """The valid rows' values, chunk by chunk, as validate_file stored them."""
+    if report.spill is None:
+        return
+    report.spill.seek(0)
+    while True:
+        try:
+            yield pickle.load(report.spill)  # our own temporary file, written just before
+        except EOFError:
+            return
+
+
+def import_valid(report: ImportReport, cell: Organisation, actor: Actor, *, origin: str = "web",
+                 progress: Callable[[int], None] | None = None) -> int:
+    """Insert the valid rows of a validated file into `cell`: one transaction, batches of inserts."""
+    now = utcnow()
+    columns = {c.key for c in Member.__table__.columns} - {"id"}
+    inserted = 0
+
+    def flush(batch) -> int:
+        params = []
+        for values in batch:
+            row = {k: v for k, v in values.items() if k in columns}
+            row.update(cell_id=cell.id, status=status_for(values), created_at=now, updated_at=now)
+            params.append(row)
+        ids = db.session.scalars(insert(Member).returning(Member.id, sort_by_parameter_order=True), params).all()
+        statuses, changes = [], []
+        for member_id, values in zip(ids, batch, strict=True):
+            for status in initial_statuses(values, actor.user_id):
+                statuses.append({**status, "member_id": member_id, "recorded_at": now})
+            changes.append({"member_id": member_id, "field": "created", "old_value": None,
+                            "new_value": f"import:{origin}", "changed_by_id": actor.user_id, "changed_at": now})
+        if statuses:
+            db.session.execute(insert(MemberStatusHistory), statuses)
+        db.session.execute(insert(MemberChange), changes)
+        if progress:
+            progress(len(ids))
+        return len(ids)
+
+    try:
+        for batch in _valid_batches(report):
+            inserted += flush(batch)
+        audit.record("members.import", actor, target_type="organisation", target_id=cell.id, rows=report.total,
+                     valid=inserted, rejected=report.bad_rows, source=origin)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    finally:
+        report.close()
+    return inserted
+
+
+def template_workbook() -> bytes:
+    """The import template: Vietnamese headings, a guide sheet with an example."""
+    headings = headings_vi()
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Danh sách"
+    sheet.append([headings[name] for name in FIELDS])
+    for index, name in enumerate(FIELDS, start=1):
+        sheet.column_dimensions[sheet.cell(1, index).column_letter].width = max(14, len(headings[name]) + 4)
+    guide = book.create_sheet("Hướng dẫn")
+    guide.append(["Cột", "Bắt buộc", "Cách nhập", "Ví dụ"])
+    hints = {
+        "full_name": "Họ và tên đầy đủ, có dấu", "birth_date": "ngày/tháng/năm", "gender": "Nam hoặc Nữ",
+        "cccd": "12 chữ số, không trùng", "phone": "0901 234 567 hoặc +84 901 234 567",
+        "admission_date": "ngày/tháng/năm (ngày kết nạp)",
+        "official_date": "ngày/tháng/năm; thường đúng 12 tháng sau ngày vào Đảng",
+        "official_reason": "Chỉ ghi khi ngày chính thức khác 12 tháng", "card_number": "Không trùng",
+    }
+    example = {"full_name": "Nguyễn Văn An", "birth_date": "19/05/1985", "gender": "Nam", "ethnicity": "Kinh",
+               "religion": "Không", "cccd": "001085012345", "phone": "0901234567", "admission_date": "03/02/2010",
+               "official_date": "03/02/2011", "card_number": "01234567"}
+    for name in FIELDS:
+        guide.append([headings[name], "Có" if name in REQUIRED else "", hints.get(name, ""), example.get(name, "")])
+    guide.append([])
+    guide.append(["Mỗi dòng của trang 'Danh sách' là một đảng viên. Không nhập công thức."])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def rejected_workbook(report: ImportReport) -> bytes:
+    """The rejected rows, as they were, with a reason column — to fix and import again."""
+    headings = headings_vi()
+    reasons: dict[int, list[str]] = {}
+    for problem in report.problems:
+        reasons.setdefault(problem.row, []).append(f"{problem.column}: {problem.message}")
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Dòng bị từ chối")
+    sheet.append(["Dòng trong tệp gốc", "Lý do"] + [headings[name] for name in FIELDS])
+    for number in sorted(report.rejected):
+        raw = report.rejected[number]
+        sheet.append([number, "; ".join(reasons.get(number, []))] + [_cell(raw.get(name)) for name in FIELDS])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    """Write formulas back as text so the returned file does not compute them."""
+    if isinstance(value, str) and value.startswith("="):
+        return "'" + value
+    return value

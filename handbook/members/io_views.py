@@ -1,0 +1,223 @@
+"""Import from Excel (preview, then confirm), the template, the rejected rows, export and the printable list."""
+from __future__ import annotations
+
+import io
+import json
+import secrets
+import time
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_login import login_required
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from handbook.audit import service as audit
+from handbook.auth.forms import EmptyForm
+from handbook.core.i18n import gettext as _
+from handbook.core.web import current_access, current_actor, error_response, require
+from handbook.extensions import db
+from handbook.members import export, importer
+from handbook.members.labels import GENDER_LABELS, STATUS_LABELS
+from handbook.org import access as acl
+from handbook.org.models import CELL_KINDS, Organisation
+
+bp = Blueprint("members_io", __name__)
+
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+KEEP_SECONDS = 24 * 3600
+TOKEN_CHARS = set("0123456789abcdef")
+
+
+def _managed_org(org_id: int | None, *, cell: bool = False) -> Organisation:
+    org = db.session.get(Organisation, org_id) if org_id else None
+    access = current_access()
+    require(org is not None and acl.can_see_org(access, org))
+    require(acl.can_manage_org(access, org), 403)
+    if cell and org.kind not in CELL_KINDS:
+        abort(400, _("Chỉ nhập được vào một chi bộ."))
+    return org
+
+
+def _cells_to_choose() -> list[Organisation]:
+    access = current_access()
+    if not access.is_leader:
+        return []
+    return list(db.session.scalars(
+        select(Organisation).where(acl.managed_orgs_clause(access), Organisation.kind.in_(CELL_KINDS))
+        .order_by(Organisation.name).limit(500)
+    ))
+
+
+def _store() -> Path:
+    path = Path(current_app.instance_path) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - KEEP_SECONDS
+    for old in path.iterdir():
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    return path
+
+
+def _upload(token: str) -> tuple[Path, dict]:
+    """The stored upload of this token, only for the user who made it."""
+    if len(token) != 32 or not set(token) <= TOKEN_CHARS:
+        abort(404)
+    folder = _store()
+    meta_path, data_path = folder / f"{token}.json", folder / f"{token}.xlsx"
+    if not meta_path.is_file() or not data_path.is_file():
+        abort(404, _("Tệp tải lên đã hết hạn; hãy tải lên lại."))
+    meta = json.loads(meta_path.read_text())
+    require(meta.get("user_id") == current_access().user_id)
+    return data_path, meta
+
+
+@bp.get("/members/import")
+@login_required
+def import_form():
+    require(current_access().is_leader, 403)
+    chosen = request.args.get("org", "")
+    return render_template("members/import.html", cells=_cells_to_choose(), chosen=int(chosen) if chosen.isdigit()
+                           else None, form=EmptyForm(), max_mb=IMPORT_MAX_BYTES // (1024 * 1024))
+
+
+@bp.get("/members/import/template.xlsx")
+@login_required
+def import_template():
+    require(current_access().is_leader, 403)
+    return send_file(io.BytesIO(importer.template_workbook()), mimetype=XLSX, as_attachment=True,
+                     download_name="mau-nhap-dang-vien.xlsx")
+
+
+@bp.record_once
+def _refuse_big_uploads_first(state) -> None:
+    """Before anything reads the body (the CSRF check parses forms), refuse an import upload that is too big."""
+    def check():
+        if (request.endpoint == "members_io.import_preview" and request.content_length is not None
+                and request.content_length > IMPORT_MAX_BYTES + 64 * 1024):
+            return _too_big()
+        return None
+
+    state.app.before_request_funcs.setdefault(None, []).insert(0, check)
+
+
+def _too_big():
+    return error_response(413, _("Tệp quá lớn: tối đa %(n)d MB. Hãy chia tệp thành nhiều phần.",
+                                 n=IMPORT_MAX_BYTES // (1024 * 1024)))
+
+
+@bp.post("/members/import")
+@login_required
+def import_preview():
+    require(current_access().is_leader, 403)
+    # Refuse a big upload before reading the body.
+    if request.content_length is not None and request.content_length > IMPORT_MAX_BYTES + 64 * 1024:
+        return _too_big()
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    org_id = request.form.get("org", "")
+    if not org_id.isdigit():
+        return _form_error(_("Hãy chọn chi bộ nhận các đảng viên."), None)
+    cell = _managed_org(int(org_id), cell=True)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return _form_error(_("Hãy chọn tệp Excel (.xlsx) cần nhập."), cell)
+    data = upload.read(IMPORT_MAX_BYTES + 1)
+    if len(data) > IMPORT_MAX_BYTES:
+        return _too_big()
+    try:
+        report = importer.validate_file(io.BytesIO(data))
+    except importer.ImportFileError as exc:
+        return _form_error(str(exc), cell)
+    report.close()  # the preview only shows; the confirmation checks the stored file again
+    token = secrets.token_hex(16)
+    folder = _store()
+    (folder / f"{token}.xlsx").write_bytes(data)
+    (folder / f"{token}.json").write_text(json.dumps({"user_id": current_access().user_id, "org_id": cell.id}))
+    return render_template("members/import_preview.html", report=report, cell=cell, token=token, form=EmptyForm())
+
+
+def _form_error(message: str, cell: Organisation | None):
+    return render_template("members/import.html", cells=_cells_to_choose(), chosen=cell.id if cell else None,
+                           form=EmptyForm(), error=message, max_mb=IMPORT_MAX_BYTES // (1024 * 1024)), 400
+
+
+@bp.post("/members/import/<token>")
+@login_required
+def import_confirm(token: str):
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    data_path, meta = _upload(token)
+    cell = _managed_org(meta["org_id"], cell=True)
+    try:
+        report = importer.validate_file(str(data_path))  # again: the database may have changed meanwhile
+    except importer.ImportFileError as exc:
+        return _form_error(str(exc), cell)
+    valid_only = request.form.get("mode") == "valid_only"
+    if not report.ok and not valid_only:
+        report.close()
+        return render_template("members/import_preview.html", report=report, cell=cell, token=token, form=form,
+                               error=_("Tệp còn dòng lỗi: chưa nhập gì. Hãy sửa tệp, hoặc chọn chỉ nhập các dòng "
+                                       "hợp lệ.")), 400
+    try:
+        inserted = importer.import_valid(report, cell, current_actor())
+    except IntegrityError:
+        return render_template("members/import_preview.html", report=report, cell=cell, token=token, form=form,
+                               error=_("Dữ liệu vừa thay đổi trong lúc nhập (trùng CCCD hoặc số thẻ): chưa nhập gì. "
+                                       "Hãy thử lại.")), 409
+    data_path.unlink(missing_ok=True)
+    if report.rejected:
+        (data_path.parent / f"{token}-rejected.xlsx").write_bytes(importer.rejected_workbook(report))
+    return render_template("members/import_done.html", cell=cell, inserted=inserted, rejected=report.bad_rows,
+                           token=token)
+
+
+@bp.get("/members/import/<token>/rejected.xlsx")
+@login_required
+def import_rejected(token: str):
+    if len(token) != 32 or not set(token) <= TOKEN_CHARS:
+        abort(404)
+    folder = _store()
+    meta_path, path = folder / f"{token}.json", folder / f"{token}-rejected.xlsx"
+    require(meta_path.is_file() and path.is_file())
+    require(json.loads(meta_path.read_text()).get("user_id") == current_access().user_id)
+    return send_file(path, mimetype=XLSX, as_attachment=True, download_name="dong-bi-tu-choi.xlsx")
+
+
+@bp.get("/org/<int:org_id>/members.xlsx")
+@login_required
+def export_xlsx(org_id: int):
+    org = _managed_org(org_id)
+    rows = export.member_rows(org)
+    audit.record("members.export", current_actor(), target_type="organisation", target_id=org.id,
+                 count=len(rows), format="xlsx")
+    db.session.commit()
+    return send_file(io.BytesIO(export.workbook(org, rows)), mimetype=XLSX, as_attachment=True,
+                     download_name=f"danh-sach-dang-vien-{org.id}.xlsx")
+
+
+@bp.get("/org/<int:org_id>/members/print")
+@login_required
+def print_list(org_id: int):
+    org = _managed_org(org_id)
+    rows = export.member_rows(org)
+    audit.record("members.print", current_actor(), target_type="organisation", target_id=org.id,
+                 count=len(rows), format="html")
+    db.session.commit()
+    return render_template("members/print.html", org=org, rows=rows, status_labels=STATUS_LABELS,
+                           gender_labels=GENDER_LABELS)
+
+
+@bp.post("/members/import/<token>/cancel")
+@login_required
+def import_cancel(token: str):
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    data_path, _meta = _upload(token)
+    data_path.unlink(missing_ok=True)
+    flash(_("Đã hủy, không nhập gì."), "success")
+    return redirect(url_for("members_io.import_form"))

@@ -1,0 +1,160 @@
+"""Changing a member's record: field edits, dated statuses, and the history of both.
+
+Every write here is one transaction: the change, its history rows and its audit event commit together.
+`Member.status` is only ever set by `_refresh_status` from the status history.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Date, DateTime, cast, func, insert, literal, select
+from sqlalchemy.orm import joinedload
+
+from handbook.audit import service as audit
+from handbook.audit.service import Actor
+from handbook.core.i18n import lazy_gettext as _l
+from handbook.core.timeutil import utcnow
+from handbook.extensions import db
+from handbook.members.models import Member, MemberChange, MemberStatus, MemberStatusHistory
+from handbook.members.validation import Cleaned, Problem, clean_record, find_conflicts, shown
+
+
+class RecordError(ValueError):
+    """Input the record cannot take; `problems` names each field."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(p.message for p in problems))
+        self.problems = problems
+
+
+def _as_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return shown(value)
+    return str(getattr(value, "value", value))
+
+
+def check_update(member: Member | None, raw: dict[str, Any], *, partial: bool = False) -> Cleaned:
+    """Validate `raw` for `member` (None for a new record), including uniqueness against the database."""
+    if member is not None:
+        # Cross-field rules (age at admission, probation) need the stored values of fields not sent.
+        for name in ("birth_date", "admission_date", "official_date"):
+            if name not in raw and any(k in raw for k in ("birth_date", "admission_date", "official_date")):
+                raw = {**raw, name: getattr(member, name)}
+    cleaned = clean_record(raw, partial=partial)
+    row = {k: v for k, v in cleaned.values.items() if k in ("cccd", "card_number", "full_name", "birth_date")}
+    if member is not None:
+        row.setdefault("full_name", member.full_name)
+        row.setdefault("birth_date", member.birth_date)
+    failed = {p.field for p in cleaned.problems}
+    # Name + birth date is only a suspicion: checked for new records and when either changes.
+    identity_changed = member is None or (row.get("full_name"), row.get("birth_date")) != (
+        member.full_name, member.birth_date)
+    for problem in find_conflicts([row], exclude_id=member.id if member else None).get(0, []):
+        if problem.field not in failed and (problem.field != "full_name" or identity_changed):
+            cleaned.problems.append(problem)
+    return cleaned
+
+
+def update_record(member: Member, raw: dict[str, Any], actor: Actor, *, allowed: tuple[str, ...]) -> list[str]:
+    """Apply the fields of `raw` that are in `allowed`; return the names of the fields that changed."""
+    raw = {k: v for k, v in raw.items() if k in allowed}
+    cleaned = check_update(member, raw, partial=True)
+    if not cleaned.ok:
+        raise RecordError(cleaned.problems)
+    changed = []
+    for name, value in cleaned.values.items():
+        if name not in raw or name == "official_reason" or not hasattr(Member, name):
+            continue
+        old = getattr(member, name)
+        if old == value:
+            continue
+        db.session.add(MemberChange(member_id=member.id, field=name, old_value=_as_text(old),
+                                    new_value=_as_text(value), changed_by_id=actor.user_id))
+        setattr(member, name, value)
+        changed.append(name)
+    reason = cleaned.values.get("official_reason")
+    if reason and "official_date" in changed:
+        # The reason a probation was not exactly 12 months is kept beside the date's change.
+        db.session.add(MemberChange(member_id=member.id, field="official_reason", old_value=None, new_value=reason,
+                                    changed_by_id=actor.user_id))
+    if changed:
+        audit.record("member.update", actor, target_type="member", target_id=member.id, fields=changed)
+    db.session.commit()
+    return changed
+
+
+def _refresh_status(member: Member) -> None:
+    latest = db.session.scalar(
+        select(MemberStatusHistory.status).where(MemberStatusHistory.member_id == member.id)
+        .order_by(MemberStatusHistory.from_date.desc(), MemberStatusHistory.id.desc()).limit(1)
+    )
+    if latest is not None:
+        member.status = latest
+
+
+def record_status(member: Member, status: MemberStatus, from_date: date, reason: str | None, actor: Actor,
+                  *, today: date | None = None) -> MemberStatusHistory:
+    """Add a dated status; the member's current status follows the latest date."""
+    today = today or date.today()
+    if from_date > today:
+        raise RecordError([Problem("status", shown(from_date), str(_l("Ngày không được ở tương lai.")))])
+    reason = (reason or "").strip() or None
+    if reason and len(reason) > 255:
+        raise RecordError([Problem("status", "", str(_l("Dài quá %(n)d ký tự.", n=255)))])
+    old = member.status
+    entry = MemberStatusHistory(member_id=member.id, status=status, from_date=from_date, reason=reason,
+                                recorded_by_id=actor.user_id)
+    db.session.add(entry)
+    db.session.flush()
+    _refresh_status(member)
+    db.session.add(MemberChange(member_id=member.id, field="status", old_value=_as_text(old),
+                                new_value=f"{status.value} ({shown(from_date)})", changed_by_id=actor.user_id))
+    audit.record("member.status", actor, target_type="member", target_id=member.id, status=status.value)
+    db.session.commit()
+    return entry
+
+
+def initial_statuses(values: dict[str, Any], recorded_by_id: int | None) -> list[dict[str, Any]]:
+    """The status rows a new record starts with: dự bị from admission, chính thức from the official date."""
+    rows = []
+    if values.get("admission_date"):
+        rows.append({"status": MemberStatus.DU_BI, "from_date": values["admission_date"], "reason": None,
+                     "recorded_by_id": recorded_by_id})
+    if values.get("official_date"):
+        rows.append({"status": MemberStatus.CHINH_THUC, "from_date": values["official_date"],
+                     "reason": values.get("official_reason"), "recorded_by_id": recorded_by_id})
+    return rows
+
+
+def backfill_status_history() -> None:
+    """Give every member without a status history one row: their current status, from their official (or
+    admission) date. For records written in bulk (the demo seed); one INSERT … SELECT, then commit."""
+    history = MemberStatusHistory.__table__
+    has_history = select(history.c.id).where(history.c.member_id == Member.id).exists()
+    db.session.execute(insert(history).from_select(
+        ["member_id", "status", "from_date", "reason", "recorded_at"],
+        select(Member.id, Member.status, func.coalesce(Member.official_date, Member.admission_date,
+                                                       cast(Member.created_at, Date)),
+               literal("Dữ liệu ban đầu"), literal(utcnow(), DateTime(timezone=True)))
+        .where(~has_history),
+    ))
+    db.session.commit()
+
+
+def status_history(member_id: int) -> list[MemberStatusHistory]:
+    return list(db.session.scalars(
+        select(MemberStatusHistory).options(joinedload(MemberStatusHistory.recorded_by))
+        .where(MemberStatusHistory.member_id == member_id)
+        .order_by(MemberStatusHistory.from_date.desc(), MemberStatusHistory.id.desc())
+    ))
+
+
+def change_history(member_id: int, limit: int = 100) -> list[MemberChange]:
+    return list(db.session.scalars(
+        select(MemberChange).options(joinedload(MemberChange.changed_by))
+        .where(MemberChange.member_id == member_id)
+        .order_by(MemberChange.changed_at.desc(), MemberChange.id.desc()).limit(limit)
+    ))

@@ -37,7 +37,11 @@ def _init_extensions(app: Flask) -> None:
     from handbook.core.i18n import select_locale
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True)
+    from handbook.regulations.search_index import include_object
+
+    migrate.init_app(
+        app, db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True, include_object=include_object
+    )
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
@@ -104,9 +108,10 @@ def _register_blueprints(app: Flask) -> None:
     from handbook.members.views import bp as members_bp
     from handbook.org.views import bp as org_bp
     from handbook.pwa.views import bp as pwa_bp
+    from handbook.regulations.views import bp as regulations_bp
 
     for blueprint in (auth_bp, home_bp, org_bp, members_bp, members_io_bp, members_dup_bp, audit_bp, meetings_bp,
-                      meetings_manage_bp, meetings_records_bp, pwa_bp):
+                      meetings_manage_bp, meetings_records_bp, regulations_bp, pwa_bp):
         app.register_blueprint(blueprint)
     init_api(app)
 

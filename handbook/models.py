@@ -14,3 +14,11 @@ from handbook.meetings.models import (  # noqa: F401
 )
 from handbook.members.models import DuplicateDismissal, Member, MemberChange, MemberStatusHistory  # noqa: F401
 from handbook.org.models import Organisation, Position  # noqa: F401
+from handbook.regulations.models import (  # noqa: F401
+    Article,
+    Attachment,
+    Bookmark,
+    Document,
+    DocumentPart,
+    ReadMark,
+)

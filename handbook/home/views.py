@@ -45,10 +45,6 @@ def profile():
     )
 
 
-@bp.get("/regulations")
-@login_required
-def regulations():
-    return render_template("home/upcoming.html", section="regulations")
 
 
 @bp.get("/notifications")

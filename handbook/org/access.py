@@ -160,3 +160,54 @@ def visible_org_ids(access: Access):
 
 def managed_org_ids(access: Access):
     return select(Organisation.id).where(managed_orgs_clause(access))
+
+
+# --- documents addressed to an organisation (regulations) -------------------------------------
+
+def _path_ids(path: str | None) -> set[int]:
+    return {int(part) for part in (path or "").strip("/").split("/") if part}
+
+
+def _audience_ancestor_ids(access: Access) -> set[int]:
+    """Organisations whose documents reach this user from above: their cell and every position's org,
+    with all their ancestors (a document for a ward reaches every cell in it)."""
+    ids = _path_ids(access.cell_path)
+    for grant in access.grants:
+        ids |= _path_ids(grant.path)
+    return ids
+
+
+def can_read_audience(access: Access, org: Organisation | None) -> bool:
+    """A document for `org` (None: the whole deployment) is readable by the members below it, by those
+    who hold a position at or below it, and by those who manage it."""
+    if not access.is_authenticated:
+        return False
+    if org is None or access.is_admin:
+        return True
+    return org.id in _audience_ancestor_ids(access) or can_manage_org(access, org)
+
+
+def readable_audience_clause(access: Access, audience_column) -> ColumnElement[bool]:
+    """`can_read_audience` as SQL on a column holding the audience organisation id (NULL: everyone)."""
+    if not access.is_authenticated:
+        return false()
+    if access.is_admin:
+        return true()
+    clauses = [audience_column.is_(None)]
+    ids = _audience_ancestor_ids(access)
+    if ids:
+        clauses.append(audience_column.in_(sorted(ids)))
+    if access.grants:
+        clauses.append(audience_column.in_(managed_org_ids(access)))
+    return or_(*clauses)
+
+
+def can_publish_for(access: Access, org: Organisation | None) -> bool:
+    """Committee staff publish for an organisation they hold a position over; only admins for everyone."""
+    if org is None:
+        return access.is_admin
+    return can_manage_org(access, org)
+
+
+def can_publish_any(access: Access) -> bool:
+    return access.is_admin or bool(access.grants)

@@ -14,7 +14,7 @@ Offline reading — the contract for the PWA's service worker (a later issue):
   every article URL on the saved page and the documents they belong to (``GET /api/v1/regulations/<id>``
   lists a document's article URLs in ``articles[].url``). Attachments (``/regulations/attachments/<id>``)
   are downloads, not for the cache. These URLs are stable; pages answer ``Cache-Control: private, no-cache``.
-- Document and article pages carry ``<p class="offline-stamp" data-offline-stamp data-template="…{when}…"
+- Every page (base.html) carries ``<p class="offline-stamp" data-offline-stamp data-template="…{when}…"
   hidden>``: when a page is served from the cache, fill it with the template, ``{when}`` replaced by the
   cached response's time as ``dd/mm/yyyy hh:mm`` (Asia/Ho_Chi_Minh), e.g. "Bản lưu ngoại tuyến từ
   03/12/2026 19:30", and remove ``hidden``.

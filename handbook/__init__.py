@@ -105,13 +105,14 @@ def _register_blueprints(app: Flask) -> None:
     from handbook.meetings.views import bp as meetings_bp
     from handbook.members.duplicate_views import bp as members_dup_bp
     from handbook.members.io_views import bp as members_io_bp
+    from handbook.members.transfer_views import bp as member_transfers_bp
     from handbook.members.views import bp as members_bp
     from handbook.org.views import bp as org_bp
     from handbook.pwa.views import bp as pwa_bp
     from handbook.regulations.views import bp as regulations_bp
 
     for blueprint in (auth_bp, home_bp, org_bp, members_bp, members_io_bp, members_dup_bp, audit_bp, meetings_bp,
-                      meetings_manage_bp, meetings_records_bp, regulations_bp, pwa_bp):
+                      meetings_manage_bp, meetings_records_bp, regulations_bp, member_transfers_bp, pwa_bp):
         app.register_blueprint(blueprint)
     init_api(app)
 

@@ -60,6 +60,9 @@ ENDPOINTS = [
     ("GET", "/notifications", (302, 200, 200, 200, 200, 200, 200)),
     ("GET", "/org/", (302, 200, 200, 200, 200, 200, 200)),
     ("GET", "/org/{cell}", (302, 200, 404, 200, 200, 404, 200)),
+    ("GET", "/org/{cell}/temporary", (302, 403, 404, 200, 200, 404, 200)),
+    ("POST", "/org/{cell}/temporary", (302, 403, 404, 400, 400, 404, 400)),  # an empty form
+    ("POST", "/org/{cell}/temporary/{member}/end", (302, 403, 404, 404, 404, 404, 404)),  # not attending temporarily
     ("GET", "/org/{ward}", (302, 404, 404, 404, 200, 404, 200)),
     ("GET", "/members/{member}", (302, 200, 404, 200, 200, 404, 200)),
     ("GET", "/members/{other_member}", (302, 404, 200, 404, 404, 200, 200)),

@@ -38,6 +38,7 @@ class Access:
     member_id: int | None = None
     cell_id: int | None = None
     cell_path: str | None = None
+    temporary_cell_id: int | None = None  # a cell the member attends temporarily: its meetings, nothing more
     grants: list[Grant] = field(default_factory=list)
 
     @property
@@ -65,7 +66,7 @@ def load_access(user) -> Access:
         .where(Position.user_id == user.id)
     ).all()
     own = db.session.execute(
-        select(Member.id, Member.cell_id, Organisation.path)
+        select(Member.id, Member.cell_id, Organisation.path, Member.temporary_cell_id)
         .join(Organisation, Organisation.id == Member.cell_id)
         .where(Member.user_id == user.id)
     ).first()
@@ -75,6 +76,7 @@ def load_access(user) -> Access:
         member_id=own[0] if own else None,
         cell_id=own[1] if own else None,
         cell_path=own[2] if own else None,
+        temporary_cell_id=own[3] if own else None,
         grants=[Grant(*row) for row in rows],
     )
 
@@ -106,8 +108,9 @@ def can_manage_org(access: Access, org: Organisation) -> bool:
 
 
 def can_see_org(access: Access, org: Organisation) -> bool:
-    """Managers see their scope; a member sees their own cell and the groups inside it."""
-    if can_manage_org(access, org):
+    """Managers see their scope; a member sees their own cell, the groups inside it, and a cell they
+    attend temporarily."""
+    if can_manage_org(access, org) or (access.temporary_cell_id is not None and org.id == access.temporary_cell_id):
         return True
     return access.cell_path is not None and org.path.startswith(access.cell_path)
 
@@ -150,6 +153,8 @@ def visible_orgs_clause(access: Access) -> ColumnElement[bool]:
     clauses = [managed_orgs_clause(access)]
     if access.cell_path:
         clauses.append(_subtree(Organisation.path, access.cell_path))
+    if access.temporary_cell_id:
+        clauses.append(Organisation.id == access.temporary_cell_id)
     return or_(*clauses)
 
 

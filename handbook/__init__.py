@@ -37,7 +37,11 @@ def _init_extensions(app: Flask) -> None:
     from handbook.core.i18n import select_locale
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True)
+    from handbook.regulations.search_index import include_object
+
+    migrate.init_app(
+        app, db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True, include_object=include_object
+    )
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
@@ -102,14 +106,17 @@ def _register_blueprints(app: Flask) -> None:
     from handbook.meetings.views import bp as meetings_bp
     from handbook.members.duplicate_views import bp as members_dup_bp
     from handbook.members.io_views import bp as members_io_bp
+    from handbook.members.transfer_views import bp as member_transfers_bp
     from handbook.members.views import bp as members_bp
     from handbook.notify.views import admin_bp as notify_admin_bp
     from handbook.notify.views import bp as notify_bp
     from handbook.org.views import bp as org_bp
     from handbook.pwa.views import bp as pwa_bp
+    from handbook.regulations.views import bp as regulations_bp
 
     for blueprint in (auth_bp, home_bp, org_bp, members_bp, members_io_bp, members_dup_bp, audit_bp, meetings_bp,
-                      meetings_manage_bp, meetings_records_bp, pwa_bp, notify_bp, notify_admin_bp):
+                      meetings_manage_bp, meetings_records_bp, regulations_bp, member_transfers_bp, pwa_bp,
+                      notify_bp, notify_admin_bp):
         app.register_blueprint(blueprint)
     init_api(app)
 

@@ -21,3 +21,11 @@ from handbook.notify.models import (  # noqa: F401
     WorkerHeartbeat,
 )
 from handbook.org.models import Organisation, Position  # noqa: F401
+from handbook.regulations.models import (  # noqa: F401
+    Article,
+    Attachment,
+    Bookmark,
+    Document,
+    DocumentPart,
+    ReadMark,
+)

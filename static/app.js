@@ -162,4 +162,16 @@
         });
       });
   }
+
+  /* A page served from the offline cache says so, and from when (dd/mm/yyyy hh:mm). */
+  var cachedAt = meta('cached-at');
+  if (cachedAt) {
+    var d = new Date(cachedAt), two = function (n) { return (n < 10 ? '0' : '') + n; };
+    var when = isNaN(d) ? '' : two(d.getDate()) + '/' + two(d.getMonth() + 1) + '/' + d.getFullYear() + ' ' +
+      two(d.getHours()) + ':' + two(d.getMinutes());
+    document.querySelectorAll('[data-offline-stamp]').forEach(function (el) {
+      el.textContent = el.getAttribute('data-template').replace('{when}', when);
+      el.hidden = false;
+    });
+  }
 })();

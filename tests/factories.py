@@ -60,6 +60,25 @@ class Factory:
         db.session.flush()
         return position
 
+    def document(self, audience: Organisation | None = None, *, body: str | None = None, published: bool = True,
+                 **fields):
+        """A regulation document built from Markdown `body` (structure recognised), published unless told."""
+        from handbook.core.timeutil import utcnow
+        from handbook.regulations.models import DocumentKind
+        from handbook.regulations.service import DocumentInput, build_document
+
+        n = next(_seq)
+        values = {"kind": DocumentKind.QUY_DINH, "number": f"{n}-QĐ/TW", "title": f"Quy định thử số {n}",
+                  "issuer": "Ban Chấp hành Trung ương", "issue_date": date(2024, 1, 1)}
+        values.update(fields)
+        body = body if body is not None else "Điều 1. Phạm vi\nNội dung điều một.\n\nĐiều 2. Hiệu lực\nNội dung hai."
+        data = DocumentInput(audience_org_id=audience.id if audience else None, body=body, **values)
+        document = build_document(data).document
+        if published:
+            document.published_at = utcnow()
+        db.session.flush()
+        return document
+
     @staticmethod
     def commit() -> None:
         db.session.commit()

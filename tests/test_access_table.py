@@ -19,6 +19,7 @@ from handbook.meetings import calendar, documents, scheduling
 from handbook.meetings.models import MeetingFormat, MeetingKind
 from handbook.notify.models import Notification, PushSubscription
 from handbook.org.models import OrgKind, Role
+from handbook.regulations.files import Upload, add_attachment
 from tests.conftest import get_csrf, login
 
 ROLES = ("anonymous", "member", "other_member", "leader", "staff_above", "staff_unrelated", "admin")
@@ -46,9 +47,24 @@ ENDPOINTS = [
     ("GET", "/profile", (302, 200, 200, 200, 200, 200, 200)),
     ("GET", "/meetings", (302, 200, 200, 200, 200, 200, 200)),
     ("GET", "/regulations", (302, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/regulations/{doc_a}", (302, 200, 404, 200, 200, 404, 200)),
+    ("GET", "/regulations/{draft_a}", (302, 404, 404, 404, 200, 404, 200)),
+    ("GET", "/regulations/articles/{article_a}", (302, 200, 404, 200, 200, 404, 200)),
+    ("POST", "/regulations/articles/{article_a}/bookmark", (302, 302, 404, 302, 302, 404, 302)),
+    ("GET", "/regulations/saved", (302, 200, 200, 200, 200, 200, 200)),
+    ("POST", "/regulations/text-size", (302, 302, 302, 302, 302, 302, 302)),
+    ("GET", "/regulations/attachments/{attachment_a}", (302, 200, 404, 200, 200, 404, 200)),
+    ("GET", "/regulations/new", (302, 403, 403, 200, 200, 200, 200)),
+    ("POST", "/regulations/new", (302, 403, 403, 400, 400, 400, 400)),  # an empty form
+    ("POST", "/regulations/{draft_a}/publish", (302, 404, 404, 404, 302, 404, 302)),
+    ("POST", "/regulations/{doc_a}/status", (302, 403, 404, 403, 302, 404, 302)),
+    ("POST", "/regulations/{draft_a}/discard", (302, 404, 404, 404, 302, 404, 302)),
     ("GET", "/notifications", (302, 200, 200, 200, 200, 200, 200)),
     ("GET", "/org/", (302, 200, 200, 200, 200, 200, 200)),
     ("GET", "/org/{cell}", (302, 200, 404, 200, 200, 404, 200)),
+    ("GET", "/org/{cell}/temporary", (302, 403, 404, 200, 200, 404, 200)),
+    ("POST", "/org/{cell}/temporary", (302, 403, 404, 400, 400, 404, 400)),  # an empty form
+    ("POST", "/org/{cell}/temporary/{member}/end", (302, 403, 404, 404, 404, 404, 404)),  # not attending temporarily
     ("GET", "/org/{ward}", (302, 404, 404, 404, 200, 404, 200)),
     ("GET", "/members/{member}", (302, 200, 404, 200, 200, 404, 200)),
     ("GET", "/members/{other_member}", (302, 404, 200, 404, 404, 200, 200)),
@@ -77,6 +93,9 @@ ENDPOINTS = [
     ("GET", "/api/v1/me", (401, 200, 200, 200, 200, 200, 200)),
     ("GET", "/api/v1/organisations/{cell}", (401, 200, 404, 200, 200, 404, 200)),
     ("GET", "/api/v1/organisations/{ward}", (401, 404, 404, 404, 200, 404, 200)),
+    ("GET", "/api/v1/regulations", (401, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/regulations/{doc_a}", (401, 200, 404, 200, 200, 404, 200)),
+    ("GET", "/api/v1/regulations/{draft_a}", (401, 404, 404, 404, 404, 404, 404)),  # drafts are not in the API
     ("GET", "/api/v1/members/{member}", (401, 200, 404, 200, 200, 404, 200)),
     ("GET", "/api/v1/members/{cellmate}", (401, 200, 404, 200, 200, 404, 200)),  # a member gets the card only
     ("GET", "/api/v1/members/{other_member}", (401, 404, 200, 404, 404, 200, 200)),
@@ -155,6 +174,9 @@ def scene(app, factory):
     factory.grant(users["leader"], cell_a, Role.BI_THU)
     factory.grant(users["staff_above"], ward_a, Role.CAN_BO)
     factory.grant(users["staff_unrelated"], ward_b, Role.CAN_BO)
+    doc_a = factory.document(ward_a)  # for ward A and everything below it
+    draft_a = factory.document(ward_a, published=False)
+    attachment = add_attachment(doc_a, Upload("quy-dinh.pdf", b"%PDF-1.4 test"))
     member.photo_file = "scene.jpg"
     photos = Path(app.instance_path) / "member_photos"
     photos.mkdir(parents=True, exist_ok=True)
@@ -175,7 +197,9 @@ def scene(app, factory):
     ids = {"token": "0" * 32, "cellmate": cellmate.id,
            "lang": "en", "cell": cell_a.id, "ward": ward_a.id, "member": member.id, "other_member": other.id,
            "meeting": meeting.id, "document": document.id, "feed_token": feed_token,
-           "feed": calendar.tokens_of(member)[0].id, "notification": notification.id, "device": device.id}
+           "feed": calendar.tokens_of(member)[0].id,
+           "doc_a": doc_a.id, "draft_a": draft_a.id, "article_a": doc_a.articles[0].id,
+           "attachment_a": attachment.id, "notification": notification.id, "device": device.id}
     return users, ids
 
 

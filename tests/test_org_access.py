@@ -111,6 +111,52 @@ def test_tree_helpers_use_one_query(app, factory, tree):
     assert counts == {tree["city"].id: 4, tree["wards"][0].id: 3, tree["wards"][10].id: 1}
 
 
+def _readable(access, orgs) -> set[str]:
+    """Names of the organisations (as document audiences) `access` may read, by SQL and in Python alike."""
+    from sqlalchemy import literal
+
+    names = set()
+    for org in orgs:
+        by_sql = db.session.scalar(select(literal(1)).where(acl.readable_audience_clause(access, literal(org.id))))
+        assert bool(by_sql) == acl.can_read_audience(access, org), org.name
+        if by_sql:
+            names.add(org.name)
+    return names
+
+
+def test_document_audience_reaches_down_the_tree(app, factory, tree):
+    member_user, staff, unit_staff, outsider = (factory.user() for _ in range(4))
+    factory.member(tree["cells"][0], member_user)
+    factory.grant(staff, tree["base"], Role.CAN_BO, Scope.SUBTREE)
+    factory.grant(unit_staff, tree["cells"][1], Role.BI_THU, Scope.UNIT)
+    factory.commit()
+    orgs = [tree["city"], tree["wards"][0], tree["wards"][1], tree["base"], *tree["cells"], tree["group"], tree["far"]]
+    member = acl.load_access(member_user)
+    # A member reads what is addressed to their cell or anything above it (and to everyone).
+    assert _readable(member, orgs) == {"Thành ủy", "Phường 1", "Đảng bộ cơ sở", "Chi bộ 1"}
+    assert acl.can_read_audience(member, None)
+    # Staff read what reaches them from above and everything they manage below.
+    assert _readable(acl.load_access(staff), orgs) == {
+        "Thành ủy", "Phường 1", "Đảng bộ cơ sở", "Chi bộ 1", "Chi bộ 2", "Chi bộ 3", "Tổ 1"}
+    assert _readable(acl.load_access(unit_staff), orgs) == {"Thành ủy", "Phường 1", "Đảng bộ cơ sở", "Chi bộ 2"}
+    nobody = acl.load_access(outsider)
+    assert _readable(nobody, orgs) == set() and acl.can_read_audience(nobody, None)
+    assert not acl.can_read_audience(acl.ANONYMOUS, None)
+
+
+def test_who_may_publish_for_an_audience(app, factory, tree):
+    staff, admin, member_user = factory.user(), factory.user(admin=True), factory.user()
+    factory.grant(staff, tree["base"], Role.CAN_BO, Scope.SUBTREE)
+    factory.member(tree["cells"][0], member_user)
+    factory.commit()
+    staff_access, admin_access, member = (acl.load_access(u) for u in (staff, admin, member_user))
+    assert acl.can_publish_for(staff_access, tree["cells"][2]) and acl.can_publish_for(staff_access, tree["base"])
+    assert not acl.can_publish_for(staff_access, tree["wards"][0]) and not acl.can_publish_for(staff_access, None)
+    assert acl.can_publish_for(admin_access, None)
+    assert not acl.can_publish_for(member, tree["cells"][0]) and not acl.can_publish_any(member)
+    assert acl.can_publish_any(staff_access)
+
+
 def test_contact_edit_and_audit_browsing_rules(app, factory, tree):
     own_user, leader, staff, admin = factory.user(), factory.user(), factory.user(), factory.user(admin=True)
     member = factory.member(tree["cells"][0], own_user)

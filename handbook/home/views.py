@@ -43,9 +43,3 @@ def profile():
         status_labels=STATUS_LABELS,
         gender_labels=GENDER_LABELS,
     )
-
-
-@bp.get("/regulations")
-@login_required
-def regulations():
-    return render_template("home/upcoming.html", section="regulations")

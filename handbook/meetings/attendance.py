@@ -29,8 +29,11 @@ COMMITTEE_ROLES = (Role.BI_THU, Role.PHO_BI_THU, Role.CAP_UY_VIEN)
 def _invitee_query(meeting: Meeting):
     """The cell's (or group's) active members; for a chi ủy meeting, only those holding a position there."""
     org = meeting.organisation
-    column = Member.group_id if org.kind is OrgKind.TO_DANG else Member.cell_id
-    query = select(Member).where(column == org.id, Member.status.in_(EXPECTED + EXEMPT))
+    if org.kind is OrgKind.TO_DANG:
+        placed = Member.group_id == org.id
+    else:  # the cell's own members and those attending it temporarily (who do not vote there)
+        placed = or_(Member.cell_id == org.id, Member.temporary_cell_id == org.id)
+    query = select(Member).where(placed, Member.status.in_(EXPECTED + EXEMPT))
     if meeting.kind is MeetingKind.CHI_UY:
         committee = select(Position.user_id).where(Position.organisation_id == org.id,
                                                    Position.role.in_(COMMITTEE_ROLES))
@@ -178,12 +181,18 @@ def check_in(meeting: Meeting, member: Member, code: str | None = None, client_r
     return _save(row, meeting, member, client_ref)
 
 
+def is_temporary(meeting: Meeting, member: Member) -> bool:
+    """Attending this cell temporarily: invited, but not voting and not counted here."""
+    return member.temporary_cell_id == meeting.organisation_id and member.cell_id != meeting.organisation_id
+
+
 @dataclass
 class SheetLine:
     member: Member
     status: AttendanceStatus | None   # None: nothing known yet
     reason: str | None
     source: str | None
+    temporary: bool = False           # sinh hoạt tạm thời: shown as non-voting
 
 
 def attendance_sheet(meeting: Meeting) -> list[SheetLine]:
@@ -192,12 +201,13 @@ def attendance_sheet(meeting: Meeting) -> list[SheetLine]:
     lines = []
     for member in invitees(meeting):
         row = rows.get(member.id)
+        temporary = is_temporary(meeting, member)
         if row is not None:
-            lines.append(SheetLine(member, row.status, row.reason, row.source))
+            lines.append(SheetLine(member, row.status, row.reason, row.source, temporary))
         elif member.status in EXEMPT:
-            lines.append(SheetLine(member, AttendanceStatus.MIEN, None, None))
+            lines.append(SheetLine(member, AttendanceStatus.MIEN, None, None, temporary))
         else:
-            lines.append(SheetLine(member, None, None, None))
+            lines.append(SheetLine(member, None, None, None, temporary))
     return lines
 
 

@@ -51,7 +51,7 @@ def member_for_token(token: str) -> Member | None:
 
 
 def _feed_filter(member: Member, since):
-    orgs = [i for i in (member.cell_id, member.group_id) if i]
+    orgs = [i for i in (member.cell_id, member.group_id, member.temporary_cell_id) if i]
     return (Meeting.organisation_id.in_(orgs), Meeting.starts_at >= since)
 
 
@@ -68,7 +68,8 @@ def feed_version(member: Member) -> str:
         select(func.count(Meeting.id), func.max(Meeting.updated_at), func.sum(Meeting.id))
         .where(*_feed_filter(member, since))
     ).one()
-    return hashlib.sha256(f"{member.id}:{member.cell_id}:{member.group_id}:{since.date()}:{count}:{last}:{ids}"
+    return hashlib.sha256(f"{member.id}:{member.cell_id}:{member.group_id}:{member.temporary_cell_id}:"
+                          f"{since.date()}:{count}:{last}:{ids}"
                           .encode()).hexdigest()[:32]
 
 

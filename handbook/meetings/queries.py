@@ -19,7 +19,8 @@ RECENT_DAYS = 92
 
 
 def member_orgs(member: Member | None) -> list[int]:
-    return [i for i in (member.cell_id, member.group_id) if i] if member else []
+    """The organisations whose meetings the member attends: cell, tổ đảng, and a temporary cell."""
+    return [i for i in (member.cell_id, member.group_id, member.temporary_cell_id) if i] if member else []
 
 
 def next_meeting(member: Member | None, now: datetime | None = None) -> Meeting | None:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from handbook.core.i18n import gettext as _
 from handbook.core.timeutil import as_utc, local_zone
 from handbook.extensions import db
-from handbook.meetings.attendance import invitees
+from handbook.meetings.attendance import invitees, is_temporary
 from handbook.meetings.models import (
     Attendance,
     AttendanceStatus,
@@ -103,7 +103,8 @@ class VoteTally:
 def tally(meeting: Meeting) -> VoteTally:
     present = set(db.session.scalars(select(Attendance.member_id).where(
         Attendance.meeting_id == meeting.id, Attendance.status == AttendanceStatus.CO_MAT)))
-    entitled = sorted(m.id for m in invitees(meeting) if m.status is MemberStatus.CHINH_THUC)
+    entitled = sorted(m.id for m in invitees(meeting)
+                      if m.status is MemberStatus.CHINH_THUC and not is_temporary(meeting, m))
     return VoteTally(entitled, [i for i in entitled if i in present])
 
 

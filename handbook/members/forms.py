@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from handbook.core.i18n import lazy_gettext as _l
@@ -91,3 +91,11 @@ def attach_problems(form, problems) -> None:
             target.errors = list(target.errors) + [problem.message]
         else:
             form.form_errors.append(problem.message)
+
+
+class TemporaryForm(FlaskForm):
+    """A member arriving for sinh hoạt tạm thời, named by the card number on their letter."""
+
+    card_number = StringField(_l("Số thẻ đảng viên"), validators=[InputRequired(_l("Vui lòng nhập trường này.")),
+                                                                  Length(max=20, message=_l("Tối đa %(max)d ký tự."))])
+    until = DateField(_l("Sinh hoạt tạm thời đến ngày"), validators=[InputRequired(_l("Vui lòng nhập trường này."))])

@@ -38,6 +38,9 @@ class Member(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), unique=True)
     cell_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)  # the chi bộ where they meet
     group_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)  # optional tổ đảng
+    # sinh hoạt tạm thời: the cell the member attends for a while (cannot vote there, not counted there)
+    temporary_cell_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    temporary_until: Mapped[date | None] = mapped_column(Date)
     full_name: Mapped[str] = mapped_column(String(120))
     birth_name: Mapped[str | None] = mapped_column(String(120))  # họ tên khai sinh, when different
     birth_date: Mapped[date | None] = mapped_column(Date)
@@ -70,6 +73,7 @@ class Member(db.Model):
 
     cell: Mapped[Organisation] = relationship(foreign_keys=[cell_id])
     group: Mapped[Organisation | None] = relationship(foreign_keys=[group_id])
+    temporary_cell: Mapped[Organisation | None] = relationship(foreign_keys=[temporary_cell_id])
 
     @property
     def given_name(self) -> str:

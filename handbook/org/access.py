@@ -38,6 +38,7 @@ class Access:
     member_id: int | None = None
     cell_id: int | None = None
     cell_path: str | None = None
+    temporary_cell_id: int | None = None  # a cell the member attends temporarily: its meetings, nothing more
     grants: list[Grant] = field(default_factory=list)
 
     @property
@@ -65,7 +66,7 @@ def load_access(user) -> Access:
         .where(Position.user_id == user.id)
     ).all()
     own = db.session.execute(
-        select(Member.id, Member.cell_id, Organisation.path)
+        select(Member.id, Member.cell_id, Organisation.path, Member.temporary_cell_id)
         .join(Organisation, Organisation.id == Member.cell_id)
         .where(Member.user_id == user.id)
     ).first()
@@ -75,6 +76,7 @@ def load_access(user) -> Access:
         member_id=own[0] if own else None,
         cell_id=own[1] if own else None,
         cell_path=own[2] if own else None,
+        temporary_cell_id=own[3] if own else None,
         grants=[Grant(*row) for row in rows],
     )
 
@@ -106,8 +108,9 @@ def can_manage_org(access: Access, org: Organisation) -> bool:
 
 
 def can_see_org(access: Access, org: Organisation) -> bool:
-    """Managers see their scope; a member sees their own cell and the groups inside it."""
-    if can_manage_org(access, org):
+    """Managers see their scope; a member sees their own cell, the groups inside it, and a cell they
+    attend temporarily."""
+    if can_manage_org(access, org) or (access.temporary_cell_id is not None and org.id == access.temporary_cell_id):
         return True
     return access.cell_path is not None and org.path.startswith(access.cell_path)
 
@@ -150,6 +153,8 @@ def visible_orgs_clause(access: Access) -> ColumnElement[bool]:
     clauses = [managed_orgs_clause(access)]
     if access.cell_path:
         clauses.append(_subtree(Organisation.path, access.cell_path))
+    if access.temporary_cell_id:
+        clauses.append(Organisation.id == access.temporary_cell_id)
     return or_(*clauses)
 
 
@@ -160,3 +165,54 @@ def visible_org_ids(access: Access):
 
 def managed_org_ids(access: Access):
     return select(Organisation.id).where(managed_orgs_clause(access))
+
+
+# --- documents addressed to an organisation (regulations) -------------------------------------
+
+def _path_ids(path: str | None) -> set[int]:
+    return {int(part) for part in (path or "").strip("/").split("/") if part}
+
+
+def _audience_ancestor_ids(access: Access) -> set[int]:
+    """Organisations whose documents reach this user from above: their cell and every position's org,
+    with all their ancestors (a document for a ward reaches every cell in it)."""
+    ids = _path_ids(access.cell_path)
+    for grant in access.grants:
+        ids |= _path_ids(grant.path)
+    return ids
+
+
+def can_read_audience(access: Access, org: Organisation | None) -> bool:
+    """A document for `org` (None: the whole deployment) is readable by the members below it, by those
+    who hold a position at or below it, and by those who manage it."""
+    if not access.is_authenticated:
+        return False
+    if org is None or access.is_admin:
+        return True
+    return org.id in _audience_ancestor_ids(access) or can_manage_org(access, org)
+
+
+def readable_audience_clause(access: Access, audience_column) -> ColumnElement[bool]:
+    """`can_read_audience` as SQL on a column holding the audience organisation id (NULL: everyone)."""
+    if not access.is_authenticated:
+        return false()
+    if access.is_admin:
+        return true()
+    clauses = [audience_column.is_(None)]
+    ids = _audience_ancestor_ids(access)
+    if ids:
+        clauses.append(audience_column.in_(sorted(ids)))
+    if access.grants:
+        clauses.append(audience_column.in_(managed_org_ids(access)))
+    return or_(*clauses)
+
+
+def can_publish_for(access: Access, org: Organisation | None) -> bool:
+    """Committee staff publish for an organisation they hold a position over; only admins for everyone."""
+    if org is None:
+        return access.is_admin
+    return can_manage_org(access, org)
+
+
+def can_publish_any(access: Access) -> bool:
+    return access.is_admin or bool(access.grants)

@@ -1,7 +1,7 @@
 """notify: push subscriptions, notifications (inbox + outbox), deliveries, preferences, worker heartbeats
 
 Revision ID: 0005_notify
-Revises: 0003_members
+Revises: 0005_temporary_transfers
 Create Date: 2026-11-22 23:15:16.104005
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0005_notify"
-down_revision = "0003_members"
+down_revision = "0005_temporary_transfers"
 branch_labels = None
 depends_on = None
 

@@ -66,7 +66,11 @@ async function remember(url, response) {
   }
   if (key !== (await currentUser())) await setUser(key);
   if (!NO_CACHE.includes(path) && path === url.pathname && !url.search) {
-    await (await caches.open(cacheFor(path, key))).put(url.pathname, response);
+    // Remember when the copy was made: the page says "Bản lưu ngoại tuyến từ …" when it is shown offline.
+    const headers = new Headers(response.headers);
+    headers.set('X-Cached-At', new Date().toISOString());
+    const copy = new Response(html, {status: response.status, statusText: response.statusText, headers});
+    await (await caches.open(cacheFor(path, key))).put(url.pathname, copy);
   }
 }
 
@@ -81,8 +85,16 @@ async function navigate(event) {
   } catch (err) {
     const key = await currentUser();
     const cached = key && (await (await caches.open(cacheFor(url.pathname, key))).match(url.pathname));
-    return cached || (await caches.match(OFFLINE, {cacheName: SHELL})) || Response.error();
+    if (cached) return stamped(cached);
+    return (await caches.match(OFFLINE, {cacheName: SHELL})) || Response.error();
   }
+}
+
+async function stamped(cached) {
+  // Tell the page it is a saved copy, and from when (a meta tag the page's script reads).
+  const when = cached.headers.get('X-Cached-At') || '';
+  const html = (await cached.text()).replace('</head>', `<meta name="cached-at" content="${when}"></head>`);
+  return new Response(html, {status: cached.status, statusText: cached.statusText, headers: cached.headers});
 }
 
 self.addEventListener('fetch', (event) => {

@@ -1,6 +1,8 @@
 """The service worker in real Chromium: it controls the page, visited pages reopen offline, logout forgets them."""
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.browser.pwa_helpers import MAIN_PAGES, future_meeting_id, in_cache, login, visit, wait_controlled
@@ -30,6 +32,7 @@ def test_visited_pages_reload_offline(page: Page, context: BrowserContext, live_
     for path in paths:
         page.goto(live_server + path)
         headings[path] = page.locator("h1").inner_text()
+    expect(page.locator("[data-offline-stamp]")).to_be_hidden()  # online: no stamp
     context.set_offline(True)
     try:
         for path in paths:
@@ -37,6 +40,10 @@ def test_visited_pages_reload_offline(page: Page, context: BrowserContext, live_
             response = page.reload()
             assert response is not None and response.from_service_worker, path
             expect(page.locator("h1")).to_have_text(headings[path])
+            # the page says it is a saved copy, and from when
+            expect(page.locator("[data-offline-stamp]")).to_be_visible()
+            expect(page.locator("[data-offline-stamp]")).to_have_text(
+                re.compile(r"^Bản lưu ngoại tuyến từ \d{2}/\d{2}/\d{4} \d{2}:\d{2}$"))
         # A page never visited: the offline page, listing what can be opened.
         page.goto(live_server + "/meetings/999999")
         expect(page.locator("h1")).to_have_text("Đồng chí đang ngoại tuyến")

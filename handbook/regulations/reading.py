@@ -1,0 +1,95 @@
+"""Reading helpers: table of contents, previous/next article, bookmarks ("Lưu") and recently read."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, select
+
+from handbook.core.timeutil import utcnow
+from handbook.extensions import db
+from handbook.org.access import Access
+from handbook.regulations.models import Article, Bookmark, Document, DocumentPart, ReadMark
+from handbook.regulations.service import readable_documents
+
+RECENT_LIMIT = 10
+TEXT_SIZES = ("s", "m", "l", "xl")  # the reader's text-size setting, kept in a cookie
+TEXT_SIZE_COOKIE = "reg_text"
+
+
+@dataclass
+class TocNode:
+    part: DocumentPart | None = None
+    article: Article | None = None
+    children: list[TocNode] = field(default_factory=list)
+
+
+def table_of_contents(document: Document) -> list[TocNode]:
+    """Parts nested by parent, articles under their innermost part, all in document order."""
+    nodes = {p.id: TocNode(part=p) for p in document.parts}
+    roots: list[TocNode] = []
+    for part in document.parts:
+        (nodes[part.parent_id].children if part.parent_id in nodes else roots).append(nodes[part.id])
+    for article in document.articles:
+        (nodes[article.part_id].children if article.part_id in nodes else roots).append(TocNode(article=article))
+    for node in nodes.values():
+        node.children.sort(key=_position)
+    return sorted(roots, key=_position)
+
+
+def _position(node: TocNode) -> int:
+    return node.part.position if node.part else node.article.position
+
+
+def neighbours(article: Article) -> tuple[Article | None, Article | None]:
+    articles = article.document.articles
+    index = next(i for i, a in enumerate(articles) if a.id == article.id)
+    return (articles[index - 1] if index else None, articles[index + 1] if index + 1 < len(articles) else None)
+
+
+def is_bookmarked(user_id: int, article_id: int) -> bool:
+    return db.session.scalar(
+        select(Bookmark.id).where(Bookmark.user_id == user_id, Bookmark.article_id == article_id)
+    ) is not None
+
+
+def set_bookmark(user_id: int, article: Article, saved: bool) -> None:
+    """Save or unsave (idempotent, one transaction)."""
+    if saved and not is_bookmarked(user_id, article.id):
+        db.session.add(Bookmark(user_id=user_id, article_id=article.id))
+    elif not saved:
+        db.session.execute(delete(Bookmark).where(Bookmark.user_id == user_id, Bookmark.article_id == article.id))
+    db.session.commit()
+
+
+def _readable_articles(access: Access):
+    return select(Article.id).join(Document).where(
+        Document.id.in_(readable_documents(access).with_only_columns(Document.id))
+    )
+
+
+def bookmarks(access: Access, user_id: int) -> list[Bookmark]:
+    """The user's saved articles still readable to them (an audience may have changed), newest first."""
+    return list(db.session.scalars(
+        select(Bookmark).where(Bookmark.user_id == user_id, Bookmark.article_id.in_(_readable_articles(access)))
+        .order_by(Bookmark.created_at.desc(), Bookmark.id.desc())
+    ))
+
+
+def record_read(user_id: int, article: Article) -> None:
+    mark = db.session.scalar(select(ReadMark).where(ReadMark.user_id == user_id, ReadMark.article_id == article.id))
+    if mark is None:
+        db.session.add(ReadMark(user_id=user_id, article_id=article.id))
+    else:
+        mark.read_at = utcnow()
+    db.session.commit()
+
+
+def recently_read(access: Access, user_id: int, limit: int = RECENT_LIMIT) -> list[ReadMark]:
+    return list(db.session.scalars(
+        select(ReadMark).where(ReadMark.user_id == user_id, ReadMark.article_id.in_(_readable_articles(access)))
+        .order_by(ReadMark.read_at.desc(), ReadMark.id.desc()).limit(limit)
+    ))
+
+
+def text_size(value: str | None) -> str:
+    return value if value in TEXT_SIZES else "m"

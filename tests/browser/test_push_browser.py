@@ -33,11 +33,6 @@ def push_site(tmp_path):
     with FakePushService() as push:
         app = build_app(tmp_path, "pushbrowser", PUSH_ALLOWED_HOSTS=[push.host], PUSH_ALLOW_HTTP=True,
                         QUIET_HOURS="")
-        if "/sw.js" not in {rule.rule for rule in app.url_map.iter_rules()}:
-            # until the PWA's /sw.js (which includes static/push-sw.js) is merged: serve the push handlers alone
-            @app.get("/sw.js")
-            def sw():
-                return (ROOT / "static" / "push-sw.js").read_text(), 200, {"Content-Type": "text/javascript"}
         with app.app_context():
             f = Factory()
             cell = f.org("Chi bộ Khu dân cư số 3", OrgKind.CHI_BO)

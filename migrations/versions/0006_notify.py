@@ -1,6 +1,6 @@
 """notify: push subscriptions, notifications (inbox + outbox), deliveries, preferences, worker heartbeats
 
-Revision ID: 0005_notify
+Revision ID: 0006_notify
 Revises: 0005_temporary_transfers
 Create Date: 2026-11-22 23:15:16.104005
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0005_notify"
+revision = "0006_notify"
 down_revision = "0005_temporary_transfers"
 branch_labels = None
 depends_on = None

@@ -190,6 +190,18 @@ def _caller_member():
     return member
 
 
+def _attendance_action(meeting_id: int, client_id: str | None, action, refused_code: str):
+    """Absence and check-in alike: scope, the caller's member record, the action, 201 or 200 on a retry."""
+    meeting = _visible(meeting_id)
+    member = _caller_member()
+    before = _existing(member, client_id)
+    try:
+        row = action(meeting, member)
+    except MeetingError as exc:
+        return json_error(400, str(exc), code=refused_code)
+    return _attendance_reply(row, created=before is None)
+
+
 @blp.route("/meetings/<int:meeting_id>/absence", methods=["POST"])
 @blp.arguments(AbsenceIn)
 @blp.response(201, AttendanceOut)
@@ -198,14 +210,9 @@ def _caller_member():
 @login_required
 def send_absence(payload, meeting_id: int):
     """Báo vắng trước buổi họp, kèm lý do."""
-    meeting = _visible(meeting_id)
-    member = _caller_member()
-    before = _existing(member, payload.get("client_id"))
-    try:
-        row = attendance.send_absence(meeting, member, payload["reason"], payload.get("client_id"))
-    except MeetingError as exc:
-        return json_error(400, str(exc), code="absence_refused")
-    return _attendance_reply(row, created=before is None)
+    client_id = payload.get("client_id")
+    return _attendance_action(meeting_id, client_id, lambda meeting, member: attendance.send_absence(
+        meeting, member, payload["reason"], client_id), "absence_refused")
 
 
 @blp.route("/meetings/<int:meeting_id>/check-in", methods=["POST"])
@@ -216,14 +223,9 @@ def send_absence(payload, meeting_id: int):
 @login_required
 def check_in(payload, meeting_id: int):
     """Điểm danh: bằng mã xoay vòng (họp trực tiếp) hoặc không cần mã (họp trực tuyến)."""
-    meeting = _visible(meeting_id)
-    member = _caller_member()
-    before = _existing(member, payload.get("client_id"))
-    try:
-        row = attendance.check_in(meeting, member, payload.get("code"), payload.get("client_id"))
-    except MeetingError as exc:
-        return json_error(400, str(exc), code="check_in_refused")
-    return _attendance_reply(row, created=before is None)
+    client_id = payload.get("client_id")
+    return _attendance_action(meeting_id, client_id, lambda meeting, member: attendance.check_in(
+        meeting, member, payload.get("code"), client_id), "check_in_refused")
 
 
 def _existing(member, client_id: str | None):

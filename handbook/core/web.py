@@ -102,6 +102,21 @@ def current_actor():
     return Actor(user_id=current_user.id if current_user.is_authenticated else None, ip=request.remote_addr)
 
 
+def organisation_in_scope(org_id: int | None, *, manage: bool = False):
+    """The organisation if the caller may see it (404 otherwise, so existence does not leak), and, with
+    `manage`, may manage it (403 otherwise)."""
+    from handbook.extensions import db
+    from handbook.org import access as acl
+    from handbook.org.models import Organisation
+
+    org = db.session.get(Organisation, org_id) if org_id else None
+    access = current_access()
+    require(org is not None and acl.can_see_org(access, org))
+    if manage:
+        require(acl.can_manage_org(access, org), 403)
+    return org
+
+
 def require(condition: bool, status: int = 404) -> None:
     """Stop with 404 (outside the caller's scope, so existence does not leak) or 403."""
     if not condition:

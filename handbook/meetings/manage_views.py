@@ -4,13 +4,13 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import segno
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from handbook.core.i18n import gettext as _
 from handbook.core.timeutil import local_zone, to_local
-from handbook.core.web import current_access, require
+from handbook.core.web import current_access, organisation_in_scope, require
 from handbook.extensions import db
 from handbook.meetings import attendance, documents, scheduling
 from handbook.meetings.forms import CancelForm, DocumentForm, MeetingForm, SeriesForm
@@ -24,13 +24,7 @@ bp = Blueprint("meetings_manage", __name__, url_prefix="/meetings")
 
 
 def managed_org(org_id: int | None) -> Organisation:
-    org = db.session.get(Organisation, org_id) if org_id else None
-    if org is None:
-        abort(404)
-    access = current_access()
-    require(acl.can_see_org(access, org))
-    require(acl.can_manage_org(access, org), 403)
-    return org
+    return organisation_in_scope(org_id, manage=True)
 
 
 def managed_meeting(meeting_id: int):

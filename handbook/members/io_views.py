@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from handbook.audit import service as audit
 from handbook.auth.forms import EmptyForm
 from handbook.core.i18n import gettext as _
-from handbook.core.web import current_access, current_actor, error_response, require
+from handbook.core.web import current_access, current_actor, error_response, organisation_in_scope, require
 from handbook.extensions import db
 from handbook.members import export, importer
 from handbook.members.labels import GENDER_LABELS, STATUS_LABELS
@@ -31,10 +31,7 @@ TOKEN_CHARS = set("0123456789abcdef")
 
 
 def _managed_org(org_id: int | None, *, cell: bool = False) -> Organisation:
-    org = db.session.get(Organisation, org_id) if org_id else None
-    access = current_access()
-    require(org is not None and acl.can_see_org(access, org))
-    require(acl.can_manage_org(access, org), 403)
+    org = organisation_in_scope(org_id, manage=True)
     if cell and org.kind not in CELL_KINDS:
         abort(400, _("Chỉ nhập được vào một chi bộ."))
     return org

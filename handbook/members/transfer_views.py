@@ -6,24 +6,16 @@ from flask_login import login_required
 
 from handbook.auth.forms import EmptyForm
 from handbook.core.i18n import gettext as _
-from handbook.core.web import current_access, current_actor, require
-from handbook.extensions import db
+from handbook.core.web import current_actor, organisation_in_scope
 from handbook.members import transfers
 from handbook.members.forms import TemporaryForm
-from handbook.org import access as acl
 from handbook.org.models import Organisation
 
 bp = Blueprint("member_transfers", __name__, url_prefix="/org/<int:org_id>/temporary")
 
 
 def _managed_cell(org_id: int) -> Organisation:
-    org = db.session.get(Organisation, org_id)
-    if org is None:
-        abort(404)
-    access = current_access()
-    require(acl.can_see_org(access, org))
-    require(acl.can_manage_org(access, org), 403)
-    return org
+    return organisation_in_scope(org_id, manage=True)
 
 
 def _page(org: Organisation, form: TemporaryForm, status: int = 200):

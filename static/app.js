@@ -36,6 +36,9 @@
     var flush = function () { if (userKey) post({type: 'FLUSH', user: userKey, csrf: meta('csrf-token')}); };
     sw.ready.then(flush);
     addEventListener('online', flush);
+    // The worker's network can come back a moment after the page's 'online' event: while something is
+    // still waiting, ask again every few seconds (the client_id keeps a repeat to one record).
+    setInterval(function () { var b = $('outbox'); if (navigator.onLine && b && !b.hidden) flush(); }, 3000);
   }
 
   /* Offline actions: kept in IndexedDB, sent by the worker when the phone is online again. */

@@ -38,3 +38,15 @@ def text(*, required: bool = True, max_length: int = 255, min_length: int = 1, *
         error_messages=FIELD_ERRORS,
         **kwargs,
     )
+
+
+def page_field() -> fields.Integer:
+    """`?page=`: 1 or more."""
+    return fields.Integer(load_default=1, validate=validate.Range(min=1, error=_l("Phải từ {min} trở lên.")),
+                          error_messages=FIELD_ERRORS)
+
+
+def per_page_field(default: int, maximum: int) -> fields.Integer:
+    """`?per_page=`: 1 to `maximum`."""
+    return fields.Integer(load_default=default, validate=validate.Range(
+        min=1, max=maximum, error=_l("Phải từ {min} đến {max}.")), error_messages=FIELD_ERRORS)

@@ -77,9 +77,10 @@ class MeetingIn(InputSchema):
     ends_at = fields.AwareDateTime(required=True, error_messages={**FIELD_ERRORS, "naive": NAIVE})
     place = text(required=False, max_length=255, min_length=0, allow_none=True)
     online_url = text(required=False, max_length=500, min_length=0, allow_none=True)
-    combined_thematic = fields.Boolean(load_default=False)
-    recording_held = fields.Boolean(load_default=False)
-    agenda = fields.List(text(max_length=300), load_default=list, validate=validate.Length(max=50))
+    combined_thematic = fields.Boolean(load_default=False, error_messages=FIELD_ERRORS)
+    recording_held = fields.Boolean(load_default=False, error_messages=FIELD_ERRORS)
+    agenda = fields.List(text(max_length=300), load_default=list, error_messages=FIELD_ERRORS,
+                         validate=validate.Length(max=50, error=_l("Tối đa {max} nội dung.")))
 
 
 class AbsenceIn(InputSchema):

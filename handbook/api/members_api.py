@@ -6,11 +6,10 @@ import math
 
 from flask_login import login_required
 from flask_smorest import Blueprint
-from marshmallow import fields, validate
+from marshmallow import fields
 
-from handbook.api.fields import InputSchema, OutputSchema
+from handbook.api.fields import InputSchema, OutputSchema, page_field, per_page_field
 from handbook.audit import service as audit
-from handbook.core.i18n import lazy_gettext as _l
 from handbook.core.web import current_access, current_actor, require
 from handbook.extensions import db
 from handbook.members import service
@@ -65,9 +64,8 @@ class MemberPage(OutputSchema):
 
 
 class PageArgs(InputSchema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, error=_l("Phải từ {min} trở lên.")))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(
-        min=1, max=200, error=_l("Phải từ {min} đến {max}.")))
+    page = page_field()
+    per_page = per_page_field(50, 200)
 
 
 def member_json(member, title: str, full: bool) -> dict:

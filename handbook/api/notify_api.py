@@ -4,10 +4,9 @@ from __future__ import annotations
 from flask import current_app, request
 from flask_login import current_user, login_required
 from flask_smorest import Blueprint
-from marshmallow import fields, validate
+from marshmallow import fields
 
-from handbook.api.fields import FIELD_ERRORS, InputSchema, OutputSchema, text
-from handbook.core.i18n import lazy_gettext as _l
+from handbook.api.fields import FIELD_ERRORS, InputSchema, OutputSchema, page_field, text
 from handbook.core.web import json_error
 from handbook.notify import inbox, subscriptions
 
@@ -63,8 +62,7 @@ class NotificationPageOut(OutputSchema):
 
 
 class PageArgs(InputSchema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, error=_l("Phải từ {min} trở lên.")),
-                          error_messages=FIELD_ERRORS)
+    page = page_field()
 
 
 class ReadIn(InputSchema):

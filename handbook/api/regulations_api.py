@@ -6,7 +6,7 @@ from flask_login import login_required
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from handbook.api.fields import FIELD_ERRORS, InputSchema, OutputSchema
+from handbook.api.fields import FIELD_ERRORS, InputSchema, OutputSchema, page_field, per_page_field
 from handbook.core.i18n import lazy_gettext as _l
 from handbook.core.web import current_access, json_error, require
 from handbook.regulations import reading, service
@@ -26,10 +26,8 @@ class RegulationQuery(InputSchema):
                                                                       error=_l("Tình trạng không hợp lệ.")))
     year = fields.Integer(load_default=None, validate=validate.Range(1900, 2200, error=_l("Năm không hợp lệ.")),
                           error_messages=FIELD_ERRORS)
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, error=_l("Trang phải từ 1.")),
-                          error_messages=FIELD_ERRORS)
-    per_page = fields.Integer(load_default=20, validate=validate.Range(1, 100, error=_l("Từ {min} đến {max}.")),
-                              error_messages=FIELD_ERRORS)
+    page = page_field()
+    per_page = per_page_field(20, 100)
 
 
 class RegulationBrief(OutputSchema):

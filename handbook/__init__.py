@@ -25,6 +25,9 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=os.path.join(ROOT, "static"),
     )
     app.config.update(build_config(app.instance_path, config))
+    from handbook.core.web import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
 
     _init_extensions(app)
     _register_blueprints(app)

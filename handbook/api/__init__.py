@@ -6,14 +6,18 @@ import json
 from flask import g, request
 from flask_login import current_user
 from flask_smorest import Api
+from flask_smorest.spec.plugins import integerconverter2paramschema
 
+from handbook.api.fields import ErrorOut
 from handbook.core.i18n import gettext as _
-from handbook.core.web import json_error
+from handbook.core.web import IdConverter, json_error
 from handbook.extensions import csrf
 
 
 class HandbookApi(Api):
     """flask-smorest's Api without its own error handler: errors go through core.web for the whole app."""
+
+    ERROR_SCHEMA = ErrorOut  # what core.web.json_error really sends, so the OpenAPI document says so
 
     def _register_error_handlers(self):  # noqa: D401 - replaced on purpose
         return None
@@ -53,6 +57,7 @@ def init_api(app) -> None:
     api.spec.components.security_scheme(
         "sessionCookie", {"type": "apiKey", "in": "cookie", "name": app.config.get("SESSION_COOKIE_NAME", "session")}
     )
+    api.register_converter(IdConverter, integerconverter2paramschema)
     app.before_request(check_request)
     for blueprint in (auth_api.blp, org_api.blp, meetings_api.blp, members_api.blp, regulations_api.blp,
                       notify_api.blp):

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 from marshmallow import fields
 
-from handbook.api.fields import InputSchema, OutputSchema, text
+from handbook.api.fields import InputSchema, OutputSchema, UtcDateTime, text
 from handbook.auth import service as auth_service
 from handbook.auth.identifiers import IdentifierError
 from handbook.core.timeutil import utcnow
@@ -26,7 +26,7 @@ class TokenRequest(InputSchema):
 
 class TokenResponse(OutputSchema):
     token = fields.String(required=True)
-    expires_at = fields.DateTime(required=True)
+    expires_at = UtcDateTime(required=True)
 
 
 class PositionOut(OutputSchema):

@@ -4,6 +4,8 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
 
 from handbook.core.i18n import lazy_gettext as _l
+from handbook.core.timeutil import as_utc
+from handbook.core.web import MAX_PAGE  # a larger page made the offset overflow the database's integer: 500
 
 FIELD_ERRORS = {
     "required": _l("Thiếu trường bắt buộc."),
@@ -29,6 +31,25 @@ class OutputSchema(Schema):
         unknown = EXCLUDE
 
 
+class UtcDateTime(fields.DateTime):
+    """An RFC 3339 date-time with its offset, always UTC (SQLite hands stored times back without one)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return super()._serialize(as_utc(value) if value is not None else None, attr, obj, **kwargs)
+
+
+class ErrorBodyOut(OutputSchema):
+    code = fields.String(required=True, metadata={"description": "mã lỗi máy đọc được, ví dụ validation_error"})
+    message = fields.String(required=True, metadata={"description": "thông báo tiếng Việt cho người dùng"})
+    fields = fields.Dict(metadata={"description": "lỗi theo từng trường (validation_error)"})
+
+
+class ErrorOut(OutputSchema):
+    """Every API error: `{"error": {"code", "message"[, "fields"]}}` (core/web.py json_error)."""
+
+    error = fields.Nested(ErrorBodyOut, required=True)
+
+
 def text(*, required: bool = True, max_length: int = 255, min_length: int = 1, **kwargs) -> fields.String:
     return fields.String(
         required=required,
@@ -41,9 +62,9 @@ def text(*, required: bool = True, max_length: int = 255, min_length: int = 1, *
 
 
 def page_field() -> fields.Integer:
-    """`?page=`: 1 or more."""
-    return fields.Integer(load_default=1, validate=validate.Range(min=1, error=_l("Phải từ {min} trở lên.")),
-                          error_messages=FIELD_ERRORS)
+    """`?page=`: 1 to MAX_PAGE."""
+    return fields.Integer(load_default=1, error_messages=FIELD_ERRORS, validate=validate.Range(
+        min=1, max=MAX_PAGE, error=_l("Phải từ {min} đến {max}.")))
 
 
 def per_page_field(default: int, maximum: int) -> fields.Integer:

@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 from marshmallow import fields, validate
 from sqlalchemy import select
 
-from handbook.api.fields import FIELD_ERRORS, InputSchema, OutputSchema, text
+from handbook.api.fields import FIELD_ERRORS, InputSchema, OutputSchema, UtcDateTime, text
 from handbook.core.i18n import lazy_gettext as _l
 from handbook.core.timeutil import as_utc
 from handbook.core.web import current_access, json_error, require
@@ -43,8 +43,8 @@ class MeetingOut(OutputSchema):
     kind = fields.String()
     format = fields.String()
     title = fields.String()
-    starts_at = fields.DateTime()
-    ends_at = fields.DateTime()
+    starts_at = UtcDateTime()
+    ends_at = UtcDateTime()
     duration_minutes = fields.Integer()
     place = fields.String(allow_none=True)
     online_url = fields.String(allow_none=True)
@@ -132,12 +132,12 @@ def list_meetings():
 
 
 @blp.route("/meetings", methods=["POST"])
+@login_required  # before the body is read: 401, not 422, for the anonymous
 @blp.arguments(MeetingIn)
 @blp.response(201, MeetingDetailOut)
 @blp.alt_response(400, description="Vi phạm quy định (giờ, đường dẫn, ngày trong quá khứ…)")
 @blp.alt_response(403, description="Không phải chi ủy hoặc cấp ủy cấp trên")
 @blp.doc(security=SECURITY)
-@login_required
 def create_meeting(payload):
     """Lên lịch một buổi sinh hoạt (chi ủy hoặc cấp ủy cấp trên)."""
     org = db.session.get(Organisation, payload["organisation_id"])
@@ -204,11 +204,11 @@ def _attendance_action(meeting_id: int, client_id: str | None, action, refused_c
 
 
 @blp.route("/meetings/<int:meeting_id>/absence", methods=["POST"])
+@login_required  # before the body is read: 401, not 422, for the anonymous
 @blp.arguments(AbsenceIn)
 @blp.response(201, AttendanceOut)
 @blp.alt_response(200, schema=AttendanceOut, description="Đã nhận trước đó (cùng client_id)")
 @blp.doc(security=SECURITY)
-@login_required
 def send_absence(payload, meeting_id: int):
     """Báo vắng trước buổi họp, kèm lý do."""
     client_id = payload.get("client_id")
@@ -217,11 +217,11 @@ def send_absence(payload, meeting_id: int):
 
 
 @blp.route("/meetings/<int:meeting_id>/check-in", methods=["POST"])
+@login_required  # before the body is read: 401, not 422, for the anonymous
 @blp.arguments(CheckinIn)
 @blp.response(201, AttendanceOut)
 @blp.alt_response(200, schema=AttendanceOut, description="Đã nhận trước đó (cùng client_id)")
 @blp.doc(security=SECURITY)
-@login_required
 def check_in(payload, meeting_id: int):
     """Điểm danh: bằng mã xoay vòng (họp trực tiếp) hoặc không cần mã (họp trực tuyến)."""
     client_id = payload.get("client_id")

@@ -101,11 +101,11 @@ def get_member(member_id: int):
 
 
 @blp.route("/organisations/<int:org_id>/members")
+@login_required  # before the body is read: 401, not 422, for the anonymous
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, MemberPage)
 @blp.alt_response(404, description="Không có, hoặc ngoài phạm vi của người gọi")
 @blp.doc(security=[{"bearerAuth": []}, {"sessionCookie": []}])
-@login_required
 def list_members(args, org_id: int):
     """Đảng viên của một chi bộ (theo thứ tự tên tiếng Việt), có phân trang."""
     org = db.session.get(Organisation, org_id)

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 from marshmallow import fields
 
-from handbook.api.fields import FIELD_ERRORS, InputSchema, OutputSchema, page_field, text
+from handbook.api.fields import FIELD_ERRORS, InputSchema, OutputSchema, UtcDateTime, page_field, text
 from handbook.core.web import json_error
 from handbook.notify import inbox, subscriptions
 
@@ -34,8 +34,8 @@ class SubscriptionIn(InputSchema):
 class SubscriptionOut(OutputSchema):
     id = fields.Integer()
     endpoint = fields.String()
-    created_at = fields.DateTime()
-    last_success_at = fields.DateTime(allow_none=True)
+    created_at = UtcDateTime()
+    last_success_at = UtcDateTime(allow_none=True)
 
 
 class EndpointIn(InputSchema):
@@ -49,8 +49,8 @@ class NotificationOut(OutputSchema):
     body = fields.String()
     url = fields.String()
     tag = fields.String()
-    created_at = fields.DateTime()
-    read_at = fields.DateTime(allow_none=True)
+    created_at = UtcDateTime()
+    read_at = UtcDateTime(allow_none=True)
 
 
 class NotificationPageOut(OutputSchema):

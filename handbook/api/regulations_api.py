@@ -128,11 +128,11 @@ def _section(node) -> dict:
 
 
 @blp.route("/regulations")
+@login_required  # before the body is read: 401, not 422, for the anonymous
 @blp.arguments(RegulationQuery, location="query")
 @blp.response(200, RegulationPage)
 @blp.alt_response(400, description="Từ khoá rỗng")
 @blp.doc(security=[{"bearerAuth": []}, {"sessionCookie": []}])
-@login_required
 def list_regulations(args):
     """Danh sách văn bản (mới nhất trước) hoặc kết quả tìm kiếm khi có `q`, trong phạm vi của người gọi."""
     filters = Filters(kind=DocumentKind(args["kind"]) if args["kind"] else None,

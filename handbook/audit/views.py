@@ -5,7 +5,7 @@ from flask import Blueprint, render_template, request
 from flask_login import login_required
 
 from handbook.audit import service
-from handbook.core.web import current_access, require
+from handbook.core.web import MAX_ID, current_access, page_arg, require
 from handbook.members.validation import parse_date
 from handbook.org import access as acl
 
@@ -16,7 +16,7 @@ PER_PAGE = 50
 
 def _int(name: str) -> int | None:
     value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isdigit() and int(value) <= MAX_ID else None
 
 
 def _date(name: str):
@@ -39,7 +39,7 @@ def index():
         date_from=_date("from"),
         date_to=_date("to"),
     )
-    page = max(_int("page") or 1, 1)
+    page = page_arg()
     events, total = service.search(flt, page, PER_PAGE)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("audit/index.html", events=events, total=total, page=page, per_page=PER_PAGE,

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import abort, current_app, jsonify, render_template, request
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from handbook.core import timeutil
 from handbook.core.i18n import lazy_gettext as _l
@@ -132,3 +133,20 @@ def register_template_helpers(app) -> None:
     from handbook.auth.identifiers import display_phone
 
     app.jinja_env.filters["phone"] = display_phone
+
+
+MAX_ID = 2**31 - 1  # INTEGER primary keys; a larger number in a URL made SQLite overflow (500) instead of 404
+MAX_PAGE = 100_000  # ?page= beyond this is treated as the last page anyone could mean
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` in every route: at most MAX_ID, so an absurd id is a 404 rather than a database error."""
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=MAX_ID, signed=False):  # noqa: A002 - werkzeug's names
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def page_arg(name: str = "page") -> int:
+    """A page number from the query string: 1 to MAX_PAGE, anything else 1."""
+    value = request.args.get(name, 1, type=int) or 1
+    return value if 1 <= value <= MAX_PAGE else 1

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 
 from handbook.core.i18n import gettext as _
 from handbook.core.timeutil import format_when
-from handbook.core.web import current_access
+from handbook.core.web import current_access, page_arg
 from handbook.extensions import db
 from handbook.meetings import attendance, queries, records
 from handbook.meetings.forms import MinutesForm, ResolutionForm, VoteForm
@@ -172,7 +172,7 @@ def committee():
     only = request.args.get("only") if request.args.get("only") in ("missing",) else None
     if request.args.get("format") == "xlsx":
         return _export(access, year, month, only)
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     sort = request.args.get("sort") if request.args.get("sort") in queries.SORTS else "path"
     rows, total = queries.committee_month(access, year, month, page=page, only=only, sort=sort)
     return render_template("meetings/committee.html", rows=rows, total=total, page=page, year=year, month=month,

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from handbook.auth.forms import EmptyForm
 from handbook.core.i18n import gettext as _
-from handbook.core.web import require
+from handbook.core.web import page_arg, require
 from handbook.notify import inbox, subscriptions
 from handbook.notify.health import STALE, health
 from handbook.notify.kinds import KINDS
@@ -29,9 +29,9 @@ def unread_badge():
 @bp.get("/notifications", endpoint="inbox")
 @login_required
 def inbox_page():
-    page = request.args.get("page", 1, type=int) or 1
-    items, total = inbox.page_of(current_user.id, max(page, 1))
-    return render_template("notify/inbox.html", items=items, total=total, page=max(page, 1),
+    page = page_arg()
+    items, total = inbox.page_of(current_user.id, page)
+    return render_template("notify/inbox.html", items=items, total=total, page=page,
                            per_page=inbox.PER_PAGE, form=EmptyForm())
 
 

@@ -1,11 +1,14 @@
 """Flask extensions, created unbound and initialised in create_app."""
+import sqlite3
+
 from flask_babel import Babel
 from flask_compress import Compress
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
 
@@ -28,6 +31,17 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 compress = Compress()  # br/gzip for HTML, CSS, JS, JSON (COMPRESS_* settings in config.py)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """SQLite: write-ahead logging, so readers never wait for the writer and web processes and dispatchers share
+    one file; `synchronous=NORMAL` is durable in WAL mode except for the last commits at a power cut."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
 
 
 def enum_type(enum_cls, length: int = 20):

@@ -30,11 +30,11 @@ def _env(app, push) -> dict:
     return env
 
 
-def _dispatcher(app, push, *extra, lease: int = 3) -> subprocess.Popen:
+def _dispatcher(app, push, *extra, lease: int = 3, batch: int = 200) -> subprocess.Popen:
     """A dispatcher process; the crash test's short lease lets a restart take over a dead one's rows soon."""
     return subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "app", "notify", "dispatch", "--lease-seconds", str(lease),
-         "--batch", "200", "--concurrency", str(CONCURRENCY), *extra],
+         "--batch", str(batch), "--concurrency", str(CONCURRENCY), *extra],
         cwd=ROOT, env=_env(app, push), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 

@@ -6,6 +6,10 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
+from handbook.core.i18n import lazy_gettext as _l
+
+_WEEKDAYS = (_l("Thứ Hai"), _l("Thứ Ba"), _l("Thứ Tư"), _l("Thứ Năm"), _l("Thứ Sáu"), _l("Thứ Bảy"), _l("Chủ nhật"))
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -37,10 +41,8 @@ def format_datetime(value: datetime | None) -> str:
 
 
 def _weekday(value: datetime) -> str:
-    from handbook.core.i18n import gettext as _
-
-    names = (_("Thứ Hai"), _("Thứ Ba"), _("Thứ Tư"), _("Thứ Năm"), _("Thứ Sáu"), _("Thứ Bảy"), _("Chủ nhật"))
-    return names[value.weekday()]
+    """The day's name, translated (only that one: a list of meetings calls this for every date)."""
+    return str(_WEEKDAYS[value.weekday()])
 
 
 def format_when(value: datetime | None) -> str:

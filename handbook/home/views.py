@@ -16,6 +16,12 @@ from handbook.org.service import ancestors
 bp = Blueprint("home", __name__)
 
 
+@bp.get("/ping")
+def ping():
+    """Hello world: no session, no database — the ceiling benchmarks/load.py compares the pages with."""
+    return "ok\n", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
+
+
 @bp.get("/")
 @login_required
 def index():

@@ -248,6 +248,15 @@ def worker_pids(master: int) -> list[int]:
         return []
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of these processes so far."""
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def peak_rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -263,7 +272,8 @@ class Samples:
     errors: dict[str, int] = field(default_factory=dict)
     first_errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
-    cpu: float = 0.0
+    cpu: float = 0.0  # the client processes' CPU seconds
+    server_cpu: float = 0.0  # the gunicorn workers' CPU seconds during the phase (logins excluded)
 
     def add(self, page: str, seconds: float, ok: bool, note: str = "") -> None:
         self.latencies.setdefault(page, []).append(seconds)
@@ -342,7 +352,7 @@ async def _ping(session, base: str, samples: Samples, stop_at: float, budget: li
 
 
 async def _client(base: str, scenario: str, users: list, articles: list[int], duration: float,
-                  max_requests: int, start_at: float) -> Samples:
+                  max_requests: int, start) -> Samples:
     import aiohttp
 
     samples = Samples()
@@ -351,7 +361,8 @@ async def _client(base: str, scenario: str, users: list, articles: list[int], du
     try:
         if scenario == "members":
             await asyncio.gather(*(_log_in(s, base, login) for s, (login, _m) in zip(sessions, users, strict=True)))
-        await asyncio.sleep(max(0.0, start_at - time.time()))  # every client process starts together
+        # every client process starts measuring together, once all members have logged in (argon2 is slow)
+        await asyncio.get_running_loop().run_in_executor(None, start.wait)
         budget = [max_requests]
         cpu0, t0 = time.process_time(), time.monotonic()
         stop_at = t0 + duration
@@ -371,19 +382,22 @@ def _client_process(args, queue) -> None:
 
 
 def run_phase(base: str, scenario: str, users: list, articles: list[int], concurrency: int, duration: float,
-              max_requests: int, processes: int) -> Samples:
+              max_requests: int, processes: int, workers: list[int]) -> Samples:
     chosen = [users[i % len(users)] for i in range(concurrency)]
     shares = [chosen[i::processes] for i in range(processes) if chosen[i::processes]]
-    start_at = time.time() + (2 + concurrency * 0.12 / processes if scenario == "members" else 1.5)
-    queue = mp.get_context("fork").Queue()
-    procs = [mp.get_context("fork").Process(target=_client_process, args=(
-        (base, scenario, share, articles, duration, max_requests // len(shares), start_at), queue))
+    ctx = mp.get_context("fork")
+    queue, start = ctx.Queue(), ctx.Barrier(len(shares) + 1)  # the clients and this process
+    procs = [ctx.Process(target=_client_process, args=(
+        (base, scenario, share, articles, duration, max_requests // len(shares), start), queue))
         for share in shares]
     for p in procs:
         p.start()
+    start.wait()  # all logged in: the measured phase begins
+    cpu_before = cpu_seconds(workers)
     total = Samples()
     for _ in procs:
         total.merge(queue.get())
+    total.server_cpu = cpu_seconds(workers) - cpu_before
     for p in procs:
         p.join()
     return total
@@ -401,12 +415,14 @@ def row(label: str, s: Samples, ceiling: float | None) -> str:
     rate = len(values) / s.seconds if s.seconds else 0
     share = f"{100 * rate / ceiling:5.1f} %" if ceiling else "    —  "
     cpu = 100 * s.cpu / s.seconds if s.seconds else 0
+    per_request = 1000 * s.server_cpu / len(values) if values else 0
     return (f"| {label:<26} | {rate:8.0f} | {pct(values, .5):6.1f} | {pct(values, .95):6.1f} | {pct(values, .99):6.1f} "
-            f"| {sum(s.errors.values()):6d} | {share} | {cpu:5.0f} % |")
+            f"| {sum(s.errors.values()):6d} | {share} | {per_request:10.2f} | {cpu:8.0f} % |")
 
 
-HEADER = ("| phase                      |  req/s   | p50 ms | p95 ms | p99 ms | errors | % ceil. | client CPU |\n"
-          "|----------------------------|---------:|-------:|-------:|-------:|-------:|--------:|-----------:|")
+HEADER = ("| phase                      |  req/s   | p50 ms | p95 ms | p99 ms | errors | % ceil. | CPU ms/req "
+          "| client CPU |\n|----------------------------|---------:|-------:|-------:|-------:|-------:|--------:|"
+          "-----------:|-----------:|")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -438,18 +454,18 @@ def main(argv: list[str] | None = None) -> int:
         print(HEADER)
         errors = []
         try:
+            workers = worker_pids(server.pid)
             for level in levels:
                 ceiling = run_phase(base, "ping", scene["users"], scene["articles"], level, args.duration,
-                                    args.max_requests, args.client_processes)
+                                    args.max_requests, args.client_processes, workers)
                 members = run_phase(base, "members", scene["users"], scene["articles"], level, args.duration,
-                                    args.max_requests, args.client_processes)
+                                    args.max_requests, args.client_processes, workers)
                 rate = sum(len(v) for v in ceiling.latencies.values()) / ceiling.seconds
                 print(row(f"ceiling /ping, {level} conc.", ceiling, None))
                 print(row(f"members, {level} conc.", members, rate), flush=True)
                 pages = "  ".join(f"{p} {pct(members.latencies.get(p, []), .95):.0f}" for p in PAGES)
                 print(f"|   p95 per page (ms): {pages}")
                 errors += ceiling.first_errors + members.first_errors
-            workers = worker_pids(server.pid)
             rss = [peak_rss_mb(pid) for pid in workers]
             print(f"\npeak RSS of the gunicorn workers: {', '.join(f'{r:.0f}' for r in rss)} MiB "
                   f"(master {peak_rss_mb(server.pid):.0f} MiB)")

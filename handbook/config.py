@@ -92,6 +92,12 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "OPENAPI_JSON_PATH": "openapi.json",
         # PWA: bump PWA_VERSION to make every phone fetch a new service worker (it also follows the shell files).
         "PWA_VERSION": env.get("PWA_VERSION", "1"),
+        # Behind a reverse proxy: how many proxies to trust for each X-Forwarded-* header (0 = ignore it).
+        **{f"PROXY_FIX_X_{name}": int(env.get(f"PROXY_FIX_X_{name}", "0") or 0)
+           for name in ("FOR", "PROTO", "HOST", "PORT", "PREFIX")},
+        # Audit events older than this are deleted by `flask audit purge` (and daily by `flask worker`).
+        "AUDIT_RETENTION_DAYS": int(env.get("AUDIT_RETENTION_DAYS", "730")),
+        "BACKUP_DIR": env.get("BACKUP_DIR", str(instance / "backups")),
         "COMPRESS_MIMETYPES": ["text/html", "text/css", "text/javascript", "application/javascript",
                                "application/json", "application/manifest+json", "image/svg+xml", "text/calendar"],
         "COMPRESS_ALGORITHM": ["br", "gzip"],

@@ -3,12 +3,12 @@ itself (PostgreSQL: `pool_pre_ping` replaces dead connections; SQLite: the next 
 """
 from __future__ import annotations
 
-from flask import current_app, render_template, request
+from flask import current_app, g, render_template, request
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from handbook.core.i18n import gettext as _
-from handbook.extensions import db
+from handbook.extensions import db, login_manager
 
 DATABASE_ERRORS = (OperationalError, InterfaceError, DisconnectionError, PoolTimeoutError)
 RETRY_AFTER_SECONDS = 30
@@ -35,5 +35,7 @@ def outage_response(exc: BaseException):
         response = json_error(503, message, code="database_unavailable")
         response.headers.update(headers)
         return response
-    # A page of its own: the layout asks the database who is signed in, which would fail again.
+    # A page of its own (the layout asks the database who is signed in, which would fail again); Flask-Login
+    # also puts `current_user` into every template: treat the visitor as anonymous for this response.
+    g._login_user = login_manager.anonymous_user()
     return render_template("errors/unavailable.html", message=message), 503, headers

@@ -28,5 +28,7 @@ def register(app: Flask) -> None:
         )
 
     from handbook.notify.cli import register as register_notify
+    from handbook.ops.cli import register as register_ops
 
     register_notify(app)
+    register_ops(app)

@@ -125,12 +125,13 @@ def _register_blueprints(app: Flask) -> None:
     from handbook.notify.views import bp as notify_bp
     from handbook.ops.health import bp as ops_bp
     from handbook.org.views import bp as org_bp
+    from handbook.privacy.views import bp as privacy_bp
     from handbook.pwa.views import bp as pwa_bp
     from handbook.regulations.views import bp as regulations_bp
 
     for blueprint in (auth_bp, home_bp, org_bp, members_bp, members_io_bp, members_dup_bp, audit_bp, meetings_bp,
                       meetings_manage_bp, meetings_records_bp, regulations_bp, member_transfers_bp, pwa_bp,
-                      notify_bp, notify_admin_bp, ops_bp):
+                      notify_bp, notify_admin_bp, ops_bp, privacy_bp):
         app.register_blueprint(blueprint)
     init_api(app)
 

@@ -153,6 +153,9 @@ ENDPOINTS = [
     ("DELETE", "/api/v1/push/subscriptions", (401, 422, 422, 422, 422, 422, 422)),  # an empty body
     ("GET", "/api/v1/notifications", (401, 200, 200, 200, 200, 200, 200)),
     ("POST", "/api/v1/notifications/read", (401, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/healthz", (200, 200, 200, 200, 200, 200, 200)),  # public: load balancers and monitoring
+    ("GET", "/me/data", (302, 200, 200, 200, 200, 200, 200)),  # one's own data only
+    ("GET", "/me/data.json", (302, 200, 200, 200, 200, 200, 200)),
     ("POST", "/logout", (302, 302, 302, 302, 302, 302, 302)),
 ]
 

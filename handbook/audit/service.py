@@ -20,7 +20,7 @@ ALLOWED_DETAIL_KEYS = frozenset({
 ACTIONS = (
     "member.view", "member.update", "member.status", "member.photo", "members.import", "members.export",
     "members.print", "members.merge", "members.not_duplicate", "members.template", "member.temporary_in",
-    "member.temporary_out",
+    "member.temporary_out", "personal_data.export",
 )
 
 

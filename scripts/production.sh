@@ -22,6 +22,7 @@ while [ "$i" -lt "$WORKERS" ]; do
 done
 
 STOPPING=0
+STATUS=0
 stop() {
   STOPPING=1
   for pid in $PIDS; do kill -TERM "$pid" 2>/dev/null; done
@@ -33,6 +34,7 @@ while [ "$STOPPING" -eq 0 ]; do
   for pid in $PIDS; do
     if ! kill -0 "$pid" 2>/dev/null; then
       echo "process $pid ended; stopping the others." >&2
+      STATUS=1
       stop
       break
     fi
@@ -40,3 +42,4 @@ while [ "$STOPPING" -eq 0 ]; do
   [ "$STOPPING" -eq 0 ] && sleep 1
 done
 for pid in $PIDS; do wait "$pid" 2>/dev/null; done
+exit "$STATUS"

@@ -22,8 +22,9 @@ def account_context():
         return [(row, row.id == current) for row in sessions.live_sessions(current_user.id)]
 
     def my_second_factor():
-        return {"enrolled": totp.is_enrolled(current_user.id), "required": totp.required_for(current_user),
-                "codes_left": totp.remaining_recovery_codes(current_user.id)}
+        enrolled = totp.is_enrolled(current_user.id)
+        return {"enrolled": enrolled, "required": totp.required_for(current_user),
+                "codes_left": totp.remaining_recovery_codes(current_user.id) if enrolled else 0}
 
     return {"my_sessions": my_sessions, "my_second_factor": my_second_factor}
 

@@ -14,20 +14,23 @@ NOTICE_VERSION = "2026-01"
 NOTICE_DATE = "01/01/2026"
 
 
-def has_accepted(user_id: int, version: str = NOTICE_VERSION) -> bool:
+def has_accepted(user_id: int, version: str | None = None) -> bool:
+    version = version or NOTICE_VERSION
     return db.session.scalar(
         select(PrivacyConsent.id).where(PrivacyConsent.user_id == user_id, PrivacyConsent.version == version)
     ) is not None
 
 
-def accepted_at(user_id: int, version: str = NOTICE_VERSION):
+def accepted_at(user_id: int, version: str | None = None):
+    version = version or NOTICE_VERSION
     return db.session.scalar(
         select(PrivacyConsent.accepted_at).where(PrivacyConsent.user_id == user_id, PrivacyConsent.version == version)
     )
 
 
-def accept(user_id: int, ip: str | None, version: str = NOTICE_VERSION) -> bool:
+def accept(user_id: int, ip: str | None, version: str | None = None) -> bool:
     """Record the consent (once per version). Returns False if it had been given already."""
+    version = version or NOTICE_VERSION
     if has_accepted(user_id, version):
         return False
     from handbook.audit.service import Actor, record

@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_login import current_user, login_required, login_user, logout_user
 
 from handbook.audit.service import Actor, record
-from handbook.auth import service, sessions, throttle, totp
+from handbook.auth import consent, service, sessions, throttle, totp
 from handbook.auth.forms import ActivationForm, EmptyForm, LoginForm, PasswordChangeForm
 from handbook.auth.identifiers import IdentifierError
 from handbook.core.i18n import gettext as _
@@ -37,6 +37,8 @@ def start_session(user, method: str = "password") -> None:
     """Sign `user` in on a new server-side session (the old session's data and id are gone)."""
     _fresh_session()
     session["sid"] = sessions.start(user, request.remote_addr, request.headers.get("User-Agent"))
+    if consent.has_accepted(user.id):
+        session["consent"] = consent.NOTICE_VERSION  # the privacy gate then needs no query per page
     login_user(user)
     record("auth.login", Actor(user.id, request.remote_addr), target_type="user", target_id=user.id, method=method)
     db.session.commit()

@@ -62,12 +62,14 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = None  # the login page itself says what to do
 
     from handbook import models  # noqa: F401 - every model registered on the metadata
-    from handbook.auth.models import User
-
     @login_manager.user_loader
     def load_user(user_id: str):
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.is_active_account else None
+        from flask import session
+
+        from handbook.auth.sessions import user_for
+
+        # The cookie's session token must name a live server-side session (logout, timeouts, revocation).
+        return user_for(session.get("sid"), user_id)
 
     @login_manager.request_loader
     def load_user_from_bearer(req):
@@ -99,6 +101,12 @@ def _init_extensions(app: Flask) -> None:
     init_assets(app)
     compress.init_app(app)
 
+    from handbook.auth import throttle
+    from handbook.core import security
+
+    security.init_app(app)
+    throttle.init_app(app)
+
     @app.context_processor
     def layout_context():
         from handbook.auth.forms import EmptyForm
@@ -112,6 +120,8 @@ def _register_blueprints(app: Flask) -> None:
     import handbook.meetings.reminders  # noqa: F401 - the meetings feature's reminder rules and change receiver
     from handbook.api import init_api
     from handbook.audit.views import bp as audit_bp
+    from handbook.auth.account_views import bp as account_bp
+    from handbook.auth.totp_views import bp as twofactor_bp
     from handbook.auth.views import bp as auth_bp
     from handbook.home.views import bp as home_bp
     from handbook.meetings.manage_views import bp as meetings_manage_bp
@@ -131,7 +141,8 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (auth_bp, home_bp, org_bp, members_bp, members_io_bp, members_dup_bp, audit_bp, meetings_bp,
                       meetings_manage_bp, meetings_records_bp, regulations_bp, member_transfers_bp, pwa_bp,
-                      notify_bp, notify_admin_bp, ops_bp, privacy_bp):
+                      notify_bp, notify_admin_bp, ops_bp, privacy_bp,
+                      twofactor_bp, account_bp):
         app.register_blueprint(blueprint)
     init_api(app)
 

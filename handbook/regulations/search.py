@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from markupsafe import Markup
-from sqlalchemy import and_, column, func, literal_column, select, table, tuple_
+from sqlalchemy import and_, column, func, literal_column, select, table
 from sqlalchemy.sql.elements import ColumnElement
 
 from handbook.core.i18n import gettext as _
@@ -89,6 +89,17 @@ def _scored_articles(terms: list[str]):
         literal_column(FTS_TABLE).op("MATCH")(fts_query))
 
 
+def _best_article_per_document(scored):
+    """Each matching document once, with its best article. The scored rows are materialised first: FTS5's
+    bm25() cannot run inside an aggregate, and ranking every match once is the expensive part."""
+    if dialect() == "postgresql":
+        return select(scored.c.document_id, scored.c.position, scored.c.score).distinct(scored.c.document_id).order_by(
+            scored.c.document_id, scored.c.score, scored.c.position).subquery()
+    # SQLite: a bare column beside min() comes from the row holding the minimum (its documented behaviour).
+    return select(scored.c.document_id, scored.c.position, func.min(scored.c.score).label("score")).group_by(
+        scored.c.document_id).subquery()
+
+
 def search(access: Access, query: str | None, filters: Filters | None = None, *, page: int = 1,
            per_page: int = 20) -> Results:
     """`query` None: browse (newest first). A query with no words raises EmptyQuery."""
@@ -106,12 +117,13 @@ def search(access: Access, query: str | None, filters: Filters | None = None, *,
     terms = query_terms(query)
     if not terms:
         raise EmptyQuery(_("Vui lòng nhập từ khoá tìm kiếm (ví dụ: “đảng phí” hoặc “quy định 339”)."))
-    scored = _scored_articles(terms).subquery()
-    # Each document's best article first, then the document filters (scope, kind…) on those few rows.
-    best = select(scored.c.document_id, scored.c.position, scored.c.score, func.row_number().over(
-        partition_by=scored.c.document_id, order_by=(scored.c.score, scored.c.position)).label("rn")).subquery()
-    matching = select(best.c.document_id, best.c.position, best.c.score).join(
-        Document, Document.id == best.c.document_id).where(best.c.rn == 1, *clauses)
+    best = _best_article_per_document(_scored_articles(terms).cte("scored").prefix_with("MATERIALIZED"))
+    matching = (
+        select(best.c.document_id, best.c.score, Article.id.label("article_id"))
+        .join(Document, Document.id == best.c.document_id)
+        .join(Article, and_(Article.document_id == best.c.document_id, Article.position == best.c.position))
+        .where(*clauses)
+    )
     rows = db.session.execute(
         matching.add_columns(func.count().over().label("total"))
         .order_by(best.c.score, best.c.document_id.desc())
@@ -121,12 +133,11 @@ def search(access: Access, query: str | None, filters: Filters | None = None, *,
         total = 0 if page == 1 else db.session.scalar(select(func.count()).select_from(matching.subquery())) or 0
         return Results([], page, per_page, total, terms)
     total = rows[0].total
-    keys = [(row.document_id, row.position) for row in rows]
-    loaded = {(article.document_id, article.position): (article, document) for article, document in db.session.execute(
-        select(Article, Document).join(Document, Document.id == Article.document_id)
-        .where(tuple_(Article.document_id, Article.position).in_(keys)))}
+    ids = [row.article_id for row in rows]
+    loaded = {article.id: (article, document) for article, document in db.session.execute(
+        select(Article, Document).join(Document, Document.id == Article.document_id).where(Article.id.in_(ids)))}
     # An index row outliving its article (deleted behind the service's back) is skipped, never a 500.
-    items = [_hit(loaded[key][1], loaded[key][0], terms) for key in keys if key in loaded]
+    items = [_hit(loaded[i][1], loaded[i][0], terms) for i in ids if i in loaded]
     return Results(items, page, per_page, total, terms)
 
 

@@ -134,6 +134,7 @@ def make_accounts(url: str, instance: Path, users: int) -> None:
     from sqlalchemy import select
 
     from handbook import create_app
+    from handbook.auth import consent
     from handbook.auth.models import User
     from handbook.auth.service import activate
     from handbook.demo.seed import SECRETARY
@@ -167,6 +168,7 @@ def make_accounts(url: str, instance: Path, users: int) -> None:
                 user = activate(code, PASSWORD)
                 user.email = LOAD_EMAIL.format(n=made)
                 db.session.commit()
+                consent.accept(user.id, "127.0.0.1")  # the privacy notice, as at a first login
                 made += 1
                 if made >= users:
                     break
@@ -220,12 +222,17 @@ def free_port() -> int:
 
 
 def start_gunicorn(url: str, port: int, workers: int, threads: int) -> subprocess.Popen:
+    # every simulated member logs in from 127.0.0.1: the per-IP login limit would refuse all but the first 30
     env = {**os.environ, "DATABASE_URL": url, "INSTANCE_PATH": str(CACHE / "instance"), "SECRET_KEY": "load-bench",
-           "QUIET_HOURS": ""}
+           "QUIET_HOURS": "", "LOGIN_LIMIT_IP": "10000 per 15 minutes"}
+    # self-contained: an empty config file, so the production gunicorn.conf.py (access log, worker recycling) is not
+    # read from the working directory; the settings are all on this command line
+    config = CACHE / "gunicorn-empty.conf.py"
+    config.write_text("")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--worker-class", "gthread",
-         "--threads", str(threads), "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-         "--backlog", "512", "handbook:create_app()"],
+        [sys.executable, "-m", "gunicorn", "--config", str(config), "--no-control-socket", "--workers", str(workers),
+         "--worker-class", "gthread", "--threads", str(threads), "--bind", f"127.0.0.1:{port}",
+         "--log-level", "warning", "--backlog", "512", "handbook:create_app()"],
         cwd=ROOT, env=env)
     import urllib.request
 

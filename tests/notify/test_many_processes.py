@@ -50,10 +50,14 @@ def _free_port() -> int:
 
 
 def _gunicorn(app, push, port: int) -> subprocess.Popen:
-    """The real app in two gunicorn worker processes."""
+    """The real app in two gunicorn worker processes, set up on the command line alone: an empty config file
+    instead of the production gunicorn.conf.py (its access log would fill the unread pipe and stall the workers)."""
+    config = os.path.join(app.instance_path, "gunicorn-test.conf.py")
+    open(config, "w").close()
     return subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "2", "--worker-class", "gthread", "--threads", "4",
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "handbook:create_app()"],
+        [sys.executable, "-m", "gunicorn", "--config", config, "--no-control-socket", "--workers", "2",
+         "--worker-class", "gthread", "--threads", "4", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+         "handbook:create_app()"],
         cwd=ROOT, env=_env(app, push), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 

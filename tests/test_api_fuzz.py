@@ -107,7 +107,14 @@ def test_the_documented_error_shape_is_the_one_sent(app, client):
     assert set(body) == {"error"} and {"code", "message"} <= set(body["error"])
 
 
-@pytest.mark.parametrize("path", ["/api/v1/meetings", "/api/v1/meetings/1/absence", "/api/v1/meetings/1/check-in",
+def test_a_fractional_id_is_refused(app, client, fuzz_scene):
+    headers = {"Authorization": fuzz_scene[0].config.headers["Authorization"]}
+    response = client.post("/api/v1/notifications/read", json={"id": 5.066490122676597e-292}, headers=headers)
+    assert response.status_code == 422 and "id" in response.get_json()["error"]["fields"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/privacy/consent",
+                                  "/api/v1/meetings", "/api/v1/meetings/1/absence", "/api/v1/meetings/1/check-in",
                                   "/api/v1/push/subscriptions", "/api/v1/notifications/read"])
 def test_anonymous_malformed_body_is_401_not_422(app, client, path):
     response = client.post(path, json={"unknown": ["x"]})

@@ -66,7 +66,7 @@ class MeetingListOut(OutputSchema):
 
 
 class MeetingIn(InputSchema):
-    organisation_id = fields.Integer(required=True, error_messages=FIELD_ERRORS)
+    organisation_id = fields.Integer(required=True, strict=True, error_messages=FIELD_ERRORS)  # 2.5 is no id
     kind = fields.String(required=True, validate=validate.OneOf([k.value for k in MeetingKind], error=ONE_OF),
                          error_messages=FIELD_ERRORS)
     format = fields.String(load_default=MeetingFormat.TRUC_TIEP.value,

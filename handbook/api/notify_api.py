@@ -66,7 +66,8 @@ class PageArgs(InputSchema):
 
 
 class ReadIn(InputSchema):
-    id = fields.Integer(load_default=None, allow_none=True, metadata={"description": "bỏ trống: đánh dấu tất cả"})
+    id = fields.Integer(load_default=None, allow_none=True, strict=True, error_messages=FIELD_ERRORS,
+                        metadata={"description": "bỏ trống: đánh dấu tất cả"})  # strict: 5e-292 was read as 0
 
 
 class ReadOut(OutputSchema):

@@ -104,12 +104,18 @@ def test_postgres_unreachable_then_back(outage_app):
 def test_sqlite_locked_then_released(outage_app):
     """Another process holds the file's exclusive lock (a long maintenance job, a stuck copy)."""
     app, client, token = outage_app
+    with app.app_context():
+        db.engine.dispose()  # WAL mode (extensions.py): a file lock that stops readers needs the file to itself
     holder = sqlite3.connect(make_url(app.config["SQLALCHEMY_DATABASE_URI"]).database, isolation_level=None)
     try:
+        # readers pass a plain exclusive transaction in WAL mode; the exclusive locking mode keeps them out
+        holder.execute("PRAGMA locking_mode=EXCLUSIVE")
         holder.execute("BEGIN EXCLUSIVE")
         _assert_unavailable(client, token)
     finally:
         holder.execute("ROLLBACK")
+        holder.execute("PRAGMA locking_mode=NORMAL")
+        holder.execute("SELECT 1")  # the next access releases the lock
         holder.close()
     _assert_recovered(app, client, token)
 
@@ -120,8 +126,7 @@ def test_sqlite_write_failing_at_commit_keeps_nothing(outage_app):
     app, client, token = outage_app
     holder = sqlite3.connect(make_url(app.config["SQLALCHEMY_DATABASE_URI"]).database, isolation_level=None)
     try:
-        holder.execute("BEGIN")
-        holder.execute("SELECT count(*) FROM users").fetchone()  # a reader's lock, held until ROLLBACK
+        holder.execute("BEGIN IMMEDIATE")  # another writer's lock, held until ROLLBACK (WAL: readers still pass)
         assert client.get("/profile").status_code == 200
         write = client.post("/api/v1/push/subscriptions", json=_subscription(), headers={"X-CSRFToken": token})
         assert write.status_code == 503 and write.headers["Retry-After"] == "30"

@@ -19,7 +19,7 @@ PG_VECTOR = (
 )
 
 revision = "0008_search_table"
-down_revision = "0006_notify"  # TEMP
+down_revision = "0007_security"
 branch_labels = None
 depends_on = None
 

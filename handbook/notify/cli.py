@@ -86,7 +86,7 @@ def register(app: Flask) -> None:
         from handbook.extensions import db
         from handbook.notify.dispatch import dispatch
         from handbook.notify.rules import run_rules
-        from handbook.ops.retention import purge_audit
+        from handbook.ops.retention import purge_audit, purge_sessions
 
         stopping = _stop_on_signals()
         next_rules = next_purge = 0.0
@@ -96,9 +96,10 @@ def register(app: Flask) -> None:
                 if time.monotonic() >= next_rules:
                     run_rules()
                     next_rules = time.monotonic() + rules_every
-                if time.monotonic() >= next_purge:  # audit-log retention, once a day
+                if time.monotonic() >= next_purge:  # audit-log retention and ended sessions, once a day
                     next_purge = time.monotonic() + 86400
                     purge_audit()
+                    purge_sessions()
                 dispatch(once=True, stop=stopping)
             except Exception as exc:  # keep the loop alive; the heartbeat shows the failure
                 db.session.rollback()

@@ -22,17 +22,16 @@ from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 from functools import partial
 
-import aiohttp
 from flask import current_app
-from pywebpush import WebPusher
 from sqlalchemy import and_, bindparam, or_, select, text, update
 
 from handbook.core.timeutil import as_utc, utcnow
 from handbook.extensions import db
 from handbook.notify.models import Delivery, DeliveryStatus, Notification, PushSubscription
 from handbook.notify.outbox import payload
-from handbook.notify.subscriptions import SubscriptionError, check_endpoint, forget
-from handbook.notify.vapid import VapidSigner, origin_of
+from handbook.notify.sender import Sender
+from handbook.notify.subscriptions import forget
+from handbook.notify.vapid import VapidSigner
 
 log = logging.getLogger(__name__)
 
@@ -208,67 +207,26 @@ def record(outcomes: list[Outcome], now: datetime | None = None) -> None:
     db.session.commit()
 
 
-class Sender:
-    """Sends jobs with one aiohttp session (keep-alive connections, reused across batches)."""
+async def send_all(sender: Sender, jobs: list[Job], recorder: Recorder, concurrency: int) -> None:
+    """Send the jobs with `concurrency` worker coroutines (each takes the next job when it is free) and hand
+    the results to the recorder in groups of FLUSH_EVERY, or after FLUSH_SECONDS."""
+    todo = iter(jobs)
+    group: list[Outcome] = []
+    last_flush = time.monotonic()
 
-    def __init__(self, signer: VapidSigner, concurrency: int = CONCURRENCY, timeout: float = TIMEOUT):
-        self.signer = signer
-        self.concurrency = concurrency
-        self.timeout = aiohttp.ClientTimeout(total=timeout)
-        self.session: aiohttp.ClientSession | None = None
-        self._allowed: dict[str, bool] = {}  # per origin, for this run
+    async def worker() -> None:
+        nonlocal group, last_flush
+        for job in todo:
+            if recorder.full():
+                await recorder.room()  # back-pressure: no new request while the database lags
+            status, error, retry_after = await sender.send(job)
+            group.append(classify(job, status, error, retry_after, utcnow()))
+            if len(group) >= FLUSH_EVERY or time.monotonic() - last_flush > FLUSH_SECONDS:
+                recorder.submit(group)
+                group, last_flush = [], time.monotonic()
 
-    async def __aenter__(self):
-        connector = aiohttp.TCPConnector(limit=self.concurrency, limit_per_host=self.concurrency, ttl_dns_cache=300)
-        self.session = aiohttp.ClientSession(connector=connector, trust_env=False)
-        return self
-
-    async def __aexit__(self, *exc):
-        await self.session.close()
-
-    async def send(self, job: Job) -> tuple[int | None, str | None, str | None]:
-        """(HTTP status, error text, Retry-After) — never raises for network trouble."""
-        try:
-            origin = origin_of(job.endpoint)
-            if origin not in self._allowed:  # the allow-list again: config may have changed since subscribing
-                try:
-                    check_endpoint(job.endpoint)
-                    self._allowed[origin] = True
-                except SubscriptionError:
-                    self._allowed[origin] = False
-            if not self._allowed[origin]:
-                raise SubscriptionError("push service not allowed")
-            headers = {"Authorization": self.signer.header(job.endpoint), "Urgency": job.urgency}
-            if job.topic:
-                headers["Topic"] = job.topic
-            pusher = WebPusher({"endpoint": job.endpoint, "keys": {"p256dh": job.p256dh, "auth": job.auth}},
-                               aiohttp_session=self.session)
-            resp = await pusher.send_async(job.data, headers=headers, ttl=job.ttl, timeout=self.timeout,
-                                           content_encoding="aes128gcm")
-            body = None if resp.status < 300 else (await resp.text())[:200]
-            return resp.status, body, resp.headers.get("Retry-After")
-        except SubscriptionError as exc:
-            return 400, str(exc), None
-        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
-            return None, f"{exc.__class__.__name__}: {exc}"[:200], None
-
-    async def run(self, jobs: list[Job], on_results) -> None:
-        """Send all jobs, `concurrency` at a time; hand results to `await on_results(...)` in small groups."""
-        queue: list[Outcome] = []
-        last_flush = time.monotonic()
-        sem = asyncio.Semaphore(self.concurrency)
-
-        async def one(job: Job) -> Outcome:
-            async with sem:
-                status, error, retry_after = await self.send(job)
-            return classify(job, status, error, retry_after, utcnow())
-
-        for done in asyncio.as_completed([one(job) for job in jobs]):
-            queue.append(await done)
-            if len(queue) >= FLUSH_EVERY or time.monotonic() - last_flush > FLUSH_SECONDS:
-                await on_results(queue)
-                queue, last_flush = [], time.monotonic()
-        await on_results(queue)
+    await asyncio.gather(*(worker() for _ in range(min(concurrency, len(jobs)))))
+    recorder.submit(group)
 
 
 def signer_from_config() -> VapidSigner:
@@ -300,44 +258,63 @@ class DbThread:
         self._pool.shutdown()
 
 
+class Recorder:
+    """Result groups on their way to the database thread; at most MAX_UNRECORDED_GROUPS wait to be committed
+    (what a crash could send twice stays bounded)."""
+
+    def __init__(self, dbt: DbThread, stats: Stats):
+        self.dbt = dbt
+        self.stats = stats
+        self.writes: list[asyncio.Future] = []
+
+    def submit(self, outcomes: list[Outcome]) -> None:
+        if outcomes:
+            self.writes.append(self.dbt.call(record, outcomes))
+            for outcome in outcomes:
+                self.stats.add(outcome)
+        while self.writes and self.writes[0].done():
+            self.writes.pop(0).result()  # surface a failed write
+
+    def full(self) -> bool:
+        return len(self.writes) > MAX_UNRECORDED_GROUPS
+
+    async def room(self) -> None:
+        while len(self.writes) > MAX_UNRECORDED_GROUPS:
+            first = self.writes[0]
+            await first  # several workers may wait for the same write
+            if self.writes and self.writes[0] is first:
+                self.writes.pop(0)
+
+    async def drain(self) -> None:
+        await asyncio.gather(*self.writes)
+        self.writes.clear()
+
+
 async def _dispatch(app, once: bool, batch: int, concurrency: int, lease: timedelta, idle: float, stop) -> Stats:
     stats = Stats()
-    writes: list[asyncio.Future] = []
     dbt = DbThread(app)
-
-    async def on_results(outcomes: list[Outcome]) -> None:
-        if outcomes:
-            writes.append(dbt.call(record, list(outcomes)))
-            for outcome in outcomes:
-                stats.add(outcome)
-        # back-pressure: while the database lags, stop sending — results not yet committed are what a crash
-        # could send twice, so their number stays bounded
-        while len(writes) > MAX_UNRECORDED_GROUPS:
-            await writes.pop(0)
-
+    recorder = Recorder(dbt, stats)
+    sender = Sender(signer_from_config(), TIMEOUT)
     try:
-        async with Sender(signer_from_config(), concurrency) as sender:
-            upcoming = dbt.call(claim, batch, lease)
-            while True:
-                jobs = await upcoming
-                stats.claimed += len(jobs)
-                if not jobs:
-                    if once or stop():
-                        break
-                    await asyncio.gather(*writes)
-                    writes.clear()
-                    await dbt.call(beat_ok)
-                    await asyncio.sleep(idle)
-                    upcoming = dbt.call(claim, batch, lease)
-                    continue
-                # claim the next batch while this one is sent (rows claimed are always sent, even when stopping)
-                upcoming = dbt.call(claim, batch, lease) if not stop() else _nothing()
-                await sender.run(jobs, on_results)
-                while writes and writes[0].done():
-                    writes.pop(0).result()  # surface a failed write
-            await asyncio.gather(*writes)
+        upcoming = dbt.call(claim, batch, lease)
+        while True:
+            jobs = await upcoming
+            stats.claimed += len(jobs)
+            if not jobs:
+                if once or stop():
+                    break
+                await recorder.drain()
+                await dbt.call(beat_ok)
+                await asyncio.sleep(idle)
+                upcoming = dbt.call(claim, batch, lease)
+                continue
+            # claim the next batch while this one is sent (rows claimed are always sent, even when stopping)
+            upcoming = dbt.call(claim, batch, lease) if not stop() else _nothing()
+            await send_all(sender, jobs, recorder, concurrency)
+        await recorder.drain()
     finally:
-        await asyncio.gather(*writes, return_exceptions=True)
+        sender.close()
+        await asyncio.gather(*recorder.writes, return_exceptions=True)
         dbt.close()
     return stats
 

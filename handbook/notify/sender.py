@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-import h11
-
 from handbook.notify.ece import KeyCache, encrypt
 from handbook.notify.pushhttp import Origin, PushClient
 from handbook.notify.subscriptions import SubscriptionError, check_endpoint
@@ -60,7 +58,7 @@ class Sender:
             headers.append((b"topic", job.topic.encode()))
         try:
             answer = await self.client.post(origin, target, headers, body)
-        except h11.LocalProtocolError as exc:  # a header value HTTP cannot carry: sending again will not help
+        except ValueError as exc:  # a header value HTTP cannot carry: sending again will not help
             return 400, f"{exc}"[:200], None
         except (TimeoutError, OSError) as exc:
             return None, f"{exc.__class__.__name__}: {exc}"[:200], None

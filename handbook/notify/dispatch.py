@@ -78,6 +78,10 @@ class Stats:
     retried: int = 0
     gone: int = 0
 
+    def merge(self, other: Stats) -> None:
+        for name in ("claimed", "sent", "failed", "retried", "gone"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
     def add(self, outcome: Outcome) -> None:
         if outcome.status is DeliveryStatus.SENT:
             self.sent += 1
@@ -189,9 +193,15 @@ def record(outcomes: list[Outcome], now: datetime | None = None) -> None:
     if not outcomes:
         return
     now = now or utcnow()
-    _write([{"b_id": o.job.delivery_id, "b_status": o.status.value, "b_error": o.error,
-             "b_next": o.retry_at or now, "b_sent": now if o.status is DeliveryStatus.SENT else None}
-            for o in outcomes])
+    sent = [o.job.delivery_id for o in outcomes if o.status is DeliveryStatus.SENT]
+    if sent:  # the common case, one statement for the group
+        db.session.execute(update(Delivery.__table__).where(Delivery.__table__.c.id.in_(sent)).values(
+            status=DeliveryStatus.SENT.value, last_error=None, next_attempt_at=now, sent_at=now,
+            claimed_by=None, claimed_at=None))
+    other = [{"b_id": o.job.delivery_id, "b_status": o.status.value, "b_error": o.error, "b_next": o.retry_at or now,
+              "b_sent": None} for o in outcomes if o.status is not DeliveryStatus.SENT]
+    if other:
+        _write(other)
     ok = sorted({o.job.subscription_id for o in outcomes if o.status is DeliveryStatus.SENT})
     if ok:
         db.session.execute(update(PushSubscription).where(PushSubscription.id.in_(ok))
@@ -330,8 +340,12 @@ def beat_ok() -> None:
 
 
 def dispatch(once: bool = True, batch: int = BATCH, concurrency: int = CONCURRENCY, lease: timedelta = LEASE,
-             idle: float = 2.0, stop=lambda: False) -> Stats:
-    """Deliver what is due (`once`), or keep delivering until `stop()` says so. Records a heartbeat."""
+             idle: float = 2.0, stop=lambda: False, processes: int = 1) -> Stats:
+    """Deliver what is due (`once`), or keep delivering until `stop()` says so. Records a heartbeat.
+
+    `processes` > 1 forks helper dispatchers (handbook/notify/processes.py): with `once`, only as many as the
+    backlog needs (none when at most one batch is due), so a worker polling an empty outbox forks nothing."""
+    from handbook.notify import processes as procs
     from handbook.notify.rules import beat
 
     db.session.commit()  # whatever the caller wrote is visible to the dispatcher's own session
@@ -344,16 +358,34 @@ def dispatch(once: bool = True, batch: int = BATCH, concurrency: int = CONCURREN
             return run()
 
     try:
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:
-            stats = run()
-        else:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        in_loop = False
+    else:
+        in_loop, processes = True, 1  # no forking under someone else's event loop
+    helpers = []
+    if processes > 1:
+        wanted = processes - 1
+        if once:
+            wanted = min(wanted, procs.backlog(_due(utcnow(), lease), batch * processes) // batch)
+        if wanted > 0:
+            helpers = procs.start(app, wanted, {"once": once, "batch": batch, "concurrency": concurrency,
+                                                "lease": lease, "idle": idle})
+    try:
+        if in_loop:
             with ThreadPoolExecutor(1) as pool:
                 stats = pool.submit(run_in_thread).result()
+        else:
+            stats = run()
     except Exception as exc:
         db.session.rollback()
         beat("dispatch", ok=False, note=f"{exc.__class__.__name__}: {exc}"[:300])
         raise
+    finally:
+        if not once:
+            procs.stop(helpers)  # they send what they claimed, then stop
+        helper_stats = procs.join(helpers)
+    for other in helper_stats:
+        stats.merge(other)
     beat("dispatch", note=f"sent {stats.sent}, failed {stats.failed}, retried {stats.retried}")
     return stats

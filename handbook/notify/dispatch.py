@@ -5,7 +5,10 @@ Claiming commits `status = sending` with a lease (claimed_by, claimed_at) before
 are committed in small groups while the batch is still sending. A process killed mid-batch leaves its
 unanswered rows `sending`; once the lease expires another run sends them again. Web Push has no idempotency
 key, so a row whose request was in flight at the kill may reach the push service twice — the notification
-keeps its `tag`, so the phone replaces it rather than showing two."""
+keeps its `tag`, so the phone replaces it rather than showing two.
+
+Per push: sender.py (allow-list, VAPID, ece.py's RFC 8291 encryption, pushhttp.py's keep-alive POST) from a
+fixed set of worker coroutines; dbthread.py commits the results; processes.py forks helper dispatchers."""
 from __future__ import annotations
 
 import asyncio
@@ -13,20 +16,19 @@ import logging
 import os
 import random
 import socket
-import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
-from functools import partial
 
 from flask import current_app
 from sqlalchemy import and_, bindparam, or_, select, text, update
 
 from handbook.core.timeutil import as_utc, utcnow
 from handbook.extensions import db
+from handbook.notify.dbthread import DbThread, Recorder
 from handbook.notify.models import Delivery, DeliveryStatus, Notification, PushSubscription
 from handbook.notify.outbox import payload
 from handbook.notify.sender import Sender
@@ -130,14 +132,19 @@ def claim(limit: int = BATCH, lease: timedelta = LEASE, now: datetime | None = N
         .where(Delivery.claimed_by == token)
     ).all()
     jobs, dead = [], []
+    payloads: dict[tuple, bytes] = {}  # a reminder to a whole cell has one text: encode it once
     for row in rows:
         # TTL counts from the event (a reminder held by quiet hours still expires when the meeting starts)
         ttl = row.ttl_seconds - int((now - as_utc(row.created_at)).total_seconds())
         if row.endpoint is None or ttl <= 0:
             dead.append((row.id, "unsubscribed" if row.endpoint is None else "expired"))
             continue
+        shown = (row.title, row.body, row.url, row.tag)
+        data = payloads.get(shown)
+        if data is None:
+            data = payloads[shown] = payload(*shown)
         jobs.append(Job(row.id, row.subscription_id, row.attempts, row.endpoint, row.p256dh, row.auth,
-                        payload(row.title, row.body, row.url, row.tag), ttl, str(row.urgency), row.topic))
+                        data, ttl, str(row.urgency), row.topic))
     if dead:
         _write([{"b_id": i, "b_status": DeliveryStatus.FAILED.value, "b_error": why, "b_next": now, "b_sent": None}
                 for i, why in dead])
@@ -244,66 +251,10 @@ def signer_from_config() -> VapidSigner:
     return VapidSigner(cfg["VAPID_PRIVATE_KEY"], cfg["VAPID_SUBJECT"])
 
 
-class DbThread:
-    """The dispatcher's database work (claims, results) on one thread with its own app context and session,
-    so commits never stall the sending loop and the next batch is claimed while this one is on the wire."""
-
-    def __init__(self, app):
-        self._local = threading.local()
-        self._pool = ThreadPoolExecutor(1, thread_name_prefix="notify-db", initializer=self._enter, initargs=(app,))
-
-    def _enter(self, app) -> None:
-        self._local.ctx = app.app_context()
-        self._local.ctx.push()
-
-    def _leave(self) -> None:
-        db.session.remove()
-        self._local.ctx.pop()
-
-    def call(self, fn, *args) -> asyncio.Future:
-        return asyncio.get_running_loop().run_in_executor(self._pool, partial(fn, *args))
-
-    def close(self) -> None:
-        self._pool.submit(self._leave).result()
-        self._pool.shutdown()
-
-
-class Recorder:
-    """Result groups on their way to the database thread; at most MAX_UNRECORDED_GROUPS wait to be committed
-    (what a crash could send twice stays bounded)."""
-
-    def __init__(self, dbt: DbThread, stats: Stats):
-        self.dbt = dbt
-        self.stats = stats
-        self.writes: list[asyncio.Future] = []
-
-    def submit(self, outcomes: list[Outcome]) -> None:
-        if outcomes:
-            self.writes.append(self.dbt.call(record, outcomes))
-            for outcome in outcomes:
-                self.stats.add(outcome)
-        while self.writes and self.writes[0].done():
-            self.writes.pop(0).result()  # surface a failed write
-
-    def full(self) -> bool:
-        return len(self.writes) > MAX_UNRECORDED_GROUPS
-
-    async def room(self) -> None:
-        while len(self.writes) > MAX_UNRECORDED_GROUPS:
-            first = self.writes[0]
-            await first  # several workers may wait for the same write
-            if self.writes and self.writes[0] is first:
-                self.writes.pop(0)
-
-    async def drain(self) -> None:
-        await asyncio.gather(*self.writes)
-        self.writes.clear()
-
-
 async def _dispatch(app, once: bool, batch: int, concurrency: int, lease: timedelta, idle: float, stop) -> Stats:
     stats = Stats()
     dbt = DbThread(app)
-    recorder = Recorder(dbt, stats)
+    recorder = Recorder(dbt, record, stats, MAX_UNRECORDED_GROUPS)
     sender = Sender(signer_from_config(), TIMEOUT)
     try:
         upcoming = dbt.call(claim, batch, lease)

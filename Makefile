@@ -9,7 +9,7 @@ AXE_CORE := axe-core@4.14.1
 LIGHTHOUSE := lighthouse@12.8.2
 export FLASK_APP := app
 
-.PHONY: run test test-only setup dev-setup translations db chromium icu lint clean axe lighthouse
+.PHONY: production run test test-only setup dev-setup translations db chromium icu lint clean axe lighthouse
 
 $(VENV)/.runtime: requirements.txt
 	@$(MAKE) --no-print-directory icu
@@ -51,6 +51,10 @@ run: db
 	@echo "  Tiến trình nền (nhắc lịch, gửi thông báo) chạy cùng máy chủ; dừng cả hai bằng Ctrl+C."
 	@echo ""
 	@HOST=$(HOST) PORT=$(PORT) BIN=$(BIN) sh scripts/run.sh
+
+# Production: migrations once, gunicorn (gunicorn.conf.py) and WORKERS background workers (README).
+production: setup
+	@BIN=$(BIN) sh scripts/production.sh
 
 # PyICU (Vietnamese name collation) builds against the system's ICU with a C++ compiler.
 icu:

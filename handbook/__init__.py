@@ -25,12 +25,22 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=os.path.join(ROOT, "static"),
     )
     app.config.update(build_config(app.instance_path, config))
+    _apply_proxy_fix(app)
 
     _init_extensions(app)
     _register_blueprints(app)
     _register_errors(app)
     _register_cli(app)
     return app
+
+
+def _apply_proxy_fix(app: Flask) -> None:
+    """Trust X-Forwarded-* from the reverse proxy only when told so (PROXY_FIX_X_FOR=1 etc.)."""
+    counts = {name: app.config[f"PROXY_FIX_X_{name.upper()}"] for name in ("for", "proto", "host", "port", "prefix")}
+    if any(counts.values()):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, **{f"x_{k}": v for k, v in counts.items()})
 
 
 def _init_extensions(app: Flask) -> None:
@@ -42,6 +52,9 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(
         app, db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True, include_object=include_object
     )
+    from handbook.ops.health import init_health
+
+    init_health(app, os.path.join(ROOT, "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
@@ -49,12 +62,14 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = None  # the login page itself says what to do
 
     from handbook import models  # noqa: F401 - every model registered on the metadata
-    from handbook.auth.models import User
-
     @login_manager.user_loader
     def load_user(user_id: str):
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.is_active_account else None
+        from flask import session
+
+        from handbook.auth.sessions import user_for
+
+        # The cookie's session token must name a live server-side session (logout, timeouts, revocation).
+        return user_for(session.get("sid"), user_id)
 
     @login_manager.request_loader
     def load_user_from_bearer(req):
@@ -86,6 +101,12 @@ def _init_extensions(app: Flask) -> None:
     init_assets(app)
     compress.init_app(app)
 
+    from handbook.auth import throttle
+    from handbook.core import security
+
+    security.init_app(app)
+    throttle.init_app(app)
+
     @app.context_processor
     def layout_context():
         from handbook.auth.forms import EmptyForm
@@ -99,6 +120,8 @@ def _register_blueprints(app: Flask) -> None:
     import handbook.meetings.reminders  # noqa: F401 - the meetings feature's reminder rules and change receiver
     from handbook.api import init_api
     from handbook.audit.views import bp as audit_bp
+    from handbook.auth.account_views import bp as account_bp
+    from handbook.auth.totp_views import bp as twofactor_bp
     from handbook.auth.views import bp as auth_bp
     from handbook.home.views import bp as home_bp
     from handbook.meetings.manage_views import bp as meetings_manage_bp
@@ -110,13 +133,16 @@ def _register_blueprints(app: Flask) -> None:
     from handbook.members.views import bp as members_bp
     from handbook.notify.views import admin_bp as notify_admin_bp
     from handbook.notify.views import bp as notify_bp
+    from handbook.ops.health import bp as ops_bp
     from handbook.org.views import bp as org_bp
+    from handbook.privacy.views import bp as privacy_bp
     from handbook.pwa.views import bp as pwa_bp
     from handbook.regulations.views import bp as regulations_bp
 
     for blueprint in (auth_bp, home_bp, org_bp, members_bp, members_io_bp, members_dup_bp, audit_bp, meetings_bp,
                       meetings_manage_bp, meetings_records_bp, regulations_bp, member_transfers_bp, pwa_bp,
-                      notify_bp, notify_admin_bp):
+                      notify_bp, notify_admin_bp, ops_bp, privacy_bp,
+                      twofactor_bp, account_bp):
         app.register_blueprint(blueprint)
     init_api(app)
 

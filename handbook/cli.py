@@ -26,7 +26,13 @@ def register(app: Flask) -> None:
             f"Đã tạo {report.organisations} tổ chức ({report.cells} chi bộ), {report.members} đảng viên "
             f"trong {report.seconds:.1f} giây."
         )
+        from handbook.demo.security import DEMO_STAFF, DEMO_TOTP_SECRET
+
+        click.echo(f"Tài khoản demo: mật khẩu Demo@2026. {', '.join(DEMO_STAFF)} đăng nhập hai bước: thêm khóa "
+                   f"{DEMO_TOTP_SECRET} vào ứng dụng xác thực (chỉ dùng cho bản demo).")
 
     from handbook.notify.cli import register as register_notify
+    from handbook.ops.cli import register as register_ops
 
     register_notify(app)
+    register_ops(app)

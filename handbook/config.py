@@ -48,6 +48,18 @@ def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _cookie_config(secure: bool) -> dict:
+    """HttpOnly, SameSite=Lax always; behind HTTPS (SECURE_COOKIES=1) also Secure with the `__Host-` prefix
+    (which requires Path=/ and no Domain, so no other host under the same domain can set or read it)."""
+    config = {"SESSION_COOKIE_HTTPONLY": True, "SESSION_COOKIE_SAMESITE": "Lax", "REMEMBER_COOKIE_HTTPONLY": True,
+              "REMEMBER_COOKIE_SAMESITE": "Lax", "SESSION_COOKIE_PATH": "/", "SESSION_COOKIE_DOMAIN": None,
+              "REMEMBER_COOKIE_PATH": "/", "REMEMBER_COOKIE_DOMAIN": None}
+    if secure:
+        config.update({"SESSION_COOKIE_SECURE": True, "SESSION_COOKIE_NAME": "__Host-session",
+                       "REMEMBER_COOKIE_SECURE": True, "REMEMBER_COOKIE_NAME": "__Host-remember_token"})
+    return config
+
+
 def build_config(instance_path: str, overrides: dict | None = None) -> dict:
     """Everything the app reads from the environment, in one dict."""
     env = os.environ
@@ -79,10 +91,18 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "ACTIVATION_CODE_HOURS": int(env.get("ACTIVATION_CODE_HOURS", "72")),
         "API_TOKEN_DAYS": int(env.get("API_TOKEN_DAYS", "30")),
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
-        "SESSION_COOKIE_HTTPONLY": True,
-        "SESSION_COOKIE_SAMESITE": "Lax",
-        "REMEMBER_COOKIE_HTTPONLY": True,
-        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        **_cookie_config(_flag(str(overrides.get("SECURE_COOKIES") or env.get("SECURE_COOKIES") or ""))),
+        "SESSION_IDLE_MINUTES": int(env.get("SESSION_IDLE_MINUTES", "60")),
+        "SESSION_MAX_HOURS": int(env.get("SESSION_MAX_HOURS", "12")),
+        # Login throttling (Flask-Limiter); the default storage is our own database, shared by every process.
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "handbook-db://"),
+        "RATELIMIT_STRATEGY": "fixed-window",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_KEY_PREFIX": "hb",
+        "LOGIN_LIMIT_ACCOUNT": env.get("LOGIN_LIMIT_ACCOUNT", "5 per 15 minutes"),
+        "LOGIN_LIMIT_IP": env.get("LOGIN_LIMIT_IP", "30 per 15 minutes"),
+        "PRIVACY_CONTACT": env.get("PRIVACY_CONTACT") or env.get("VAPID_SUBJECT", "mailto:admin@demo.vn").removeprefix(
+            "mailto:"),
         "WTF_CSRF_TIME_LIMIT": None,  # token lives as long as the session
         # flask-smorest: the OpenAPI document is generated from the API's code.
         "API_TITLE": "Sổ tay đảng viên điện tử API",
@@ -92,6 +112,12 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "OPENAPI_JSON_PATH": "openapi.json",
         # PWA: bump PWA_VERSION to make every phone fetch a new service worker (it also follows the shell files).
         "PWA_VERSION": env.get("PWA_VERSION", "1"),
+        # Behind a reverse proxy: how many proxies to trust for each X-Forwarded-* header (0 = ignore it).
+        **{f"PROXY_FIX_X_{name}": int(env.get(f"PROXY_FIX_X_{name}", "0") or 0)
+           for name in ("FOR", "PROTO", "HOST", "PORT", "PREFIX")},
+        # Audit events older than this are deleted by `flask audit purge` (and daily by `flask worker`).
+        "AUDIT_RETENTION_DAYS": int(env.get("AUDIT_RETENTION_DAYS", "730")),
+        "BACKUP_DIR": env.get("BACKUP_DIR", str(instance / "backups")),
         "COMPRESS_MIMETYPES": ["text/html", "text/css", "text/javascript", "application/javascript",
                                "application/json", "application/manifest+json", "image/svg+xml", "text/calendar"],
         "COMPRESS_ALGORITHM": ["br", "gzip"],

@@ -1,6 +1,15 @@
 """Imports every feature's models so the metadata (and Alembic) sees all tables."""
 from handbook.audit.models import AuditEvent  # noqa: F401
-from handbook.auth.models import ActivationCode, ApiToken, User  # noqa: F401
+from handbook.auth.models import (  # noqa: F401
+    ActivationCode,
+    ApiToken,
+    PrivacyConsent,
+    RateLimitCounter,
+    RecoveryCode,
+    TotpCredential,
+    User,
+    UserSession,
+)
 from handbook.meetings.models import (  # noqa: F401
     AgendaItem,
     Attendance,

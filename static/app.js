@@ -177,4 +177,10 @@
       el.hidden = false;
     });
   }
+
+  /* Print buttons (no inline handlers: the Content-Security-Policy allows no inline script). */
+  document.querySelectorAll('[data-print]').forEach(function (btn) {
+    btn.hidden = false;
+    btn.addEventListener('click', function () { window.print(); });
+  });
 })();

@@ -113,6 +113,48 @@ def get_csrf(client, path: str = "/login") -> str:
     return csrf_from(client.get(path).get_data(as_text=True))
 
 
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # what `login` gives staff who have no authenticator yet
+
+
+def totp_code(secret: str = TEST_TOTP_SECRET) -> str:
+    import pyotp
+
+    return pyotp.TOTP(secret).now()
+
+
+def prepare_second_factor(login_name: str) -> str | None:
+    """For staff (who must use TOTP): make sure they have an authenticator and that a fresh code is accepted
+    (the replay guard would refuse a second login within the same 30 s). Returns the secret, or None."""
+    from handbook.auth import totp
+    from handbook.auth.identifiers import IdentifierError
+    from handbook.auth.models import TotpCredential
+    from handbook.auth.service import find_user
+    from handbook.core.timeutil import utcnow
+
+    try:
+        user = find_user(login_name)
+    except IdentifierError:
+        return None
+    if user is None or (not totp.required_for(user) and not totp.is_enrolled(user.id)):
+        return None
+    cred = db.session.get(TotpCredential, user.id)
+    if cred is None:
+        cred = TotpCredential(user_id=user.id, secret=TEST_TOTP_SECRET)
+        db.session.add(cred)
+    cred.confirmed_at = cred.confirmed_at or utcnow()
+    cred.last_step = None
+    secret = cred.secret
+    db.session.commit()
+    return secret
+
+
 def login(client, login_name: str, password: str = Factory.PASSWORD):
+    """Sign in through the login page; staff also pass the second step with a code computed from their secret.
+    Returns the last response (a 302 on success)."""
+    secret = prepare_second_factor(login_name) if password == Factory.PASSWORD else None
     token = get_csrf(client)
-    return client.post("/login", data={"login": login_name, "password": password, "csrf_token": token})
+    response = client.post("/login", data={"login": login_name, "password": password, "csrf_token": token})
+    if secret and response.status_code == 302 and response.headers["Location"].endswith("/login/2fa"):
+        token = get_csrf(client, "/login/2fa")
+        response = client.post("/login/2fa", data={"code": totp_code(secret), "csrf_token": token})
+    return response

@@ -5,7 +5,8 @@ import itertools
 from datetime import date
 from functools import lru_cache
 
-from handbook.auth.models import User
+from handbook.auth.consent import NOTICE_VERSION
+from handbook.auth.models import PrivacyConsent, User
 from handbook.auth.service import hash_password
 from handbook.extensions import db
 from handbook.members.models import Gender, Member, MemberStatus
@@ -29,7 +30,8 @@ class Factory:
         return create_organisation(name or f"Tổ chức {next(_seq)}", kind, parent)
 
     def user(self, email: str | None = None, phone: str | None = None, *, admin: bool = False,
-             password: bool = True, name: str = "Người dùng") -> User:
+             password: bool = True, name: str = "Người dùng", consented: bool = True) -> User:
+        """An account; it has accepted the current privacy notice unless `consented=False`."""
         n = next(_seq)
         if email is None and phone is None:
             email = f"user{n}@test.vn"
@@ -37,6 +39,9 @@ class Factory:
                     password_hash=_password_hash() if password else None)
         db.session.add(user)
         db.session.flush()
+        if consented:
+            db.session.add(PrivacyConsent(user_id=user.id, version=NOTICE_VERSION))
+            db.session.flush()
         return user
 
     def member(self, cell: Organisation, user: User | None = None, *, name: str | None = None, **fields) -> Member:

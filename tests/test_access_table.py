@@ -153,6 +153,24 @@ ENDPOINTS = [
     ("DELETE", "/api/v1/push/subscriptions", (401, 422, 422, 422, 422, 422, 422)),  # an empty body
     ("GET", "/api/v1/notifications", (401, 200, 200, 200, 200, 200, 200)),
     ("POST", "/api/v1/notifications/read", (401, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/healthz", (200, 200, 200, 200, 200, 200, 200)),  # public: load balancers and monitoring
+    ("GET", "/me/data", (302, 200, 200, 200, 200, 200, 200)),  # one's own data only
+    ("GET", "/me/data.json", (302, 200, 200, 200, 200, 200, 200)),
+    # security: the second login step (nothing pending → back to the login page), own sessions, privacy notice
+    ("GET", "/login/2fa", (302, 302, 302, 302, 302, 302, 302)),
+    ("POST", "/login/2fa", (302, 302, 302, 302, 302, 302, 302)),
+    ("GET", "/login/2fa/setup", (302, 302, 302, 302, 302, 302, 302)),
+    ("POST", "/login/2fa/setup", (302, 302, 302, 302, 302, 302, 302)),
+    ("GET", "/account/2fa", (302, 200, 200, 200, 302, 302, 302)),  # staff already have it → profile
+    ("POST", "/account/2fa", (302, 400, 400, 400, 302, 302, 302)),  # an empty form
+    ("GET", "/account/2fa/disable", (302, 302, 302, 302, 403, 403, 403)),  # staff may not turn it off
+    ("POST", "/account/2fa/disable", (302, 302, 302, 302, 403, 403, 403)),
+    ("POST", "/account/sessions/{session_id}/revoke", (302, 404, 404, 404, 404, 404, 404)),  # not one of mine
+    ("POST", "/account/sessions/revoke-others", (302, 302, 302, 302, 302, 302, 302)),
+    ("GET", "/privacy", (200, 200, 200, 200, 200, 200, 200)),
+    ("POST", "/privacy/accept", (302, 302, 302, 302, 302, 302, 302)),
+    ("GET", "/api/v1/privacy", (401, 200, 200, 200, 200, 200, 200)),
+    ("POST", "/api/v1/privacy/consent", (401, 200, 200, 200, 200, 200, 200), lambda ids: {"version": "2026-01"}),
     ("POST", "/logout", (302, 302, 302, 302, 302, 302, 302)),
 ]
 
@@ -194,7 +212,7 @@ def scene(app, factory):
     upload = FileStorage(io.BytesIO(b"%PDF-1.4\n%%EOF\n"), filename="du-thao.pdf")
     document = documents.add_upload(meeting, upload, "Dự thảo nghị quyết", users["leader"].id)
     feed_token = calendar.issue_token(member)
-    ids = {"token": "0" * 32, "cellmate": cellmate.id,
+    ids = {"token": "0" * 32, "cellmate": cellmate.id, "session_id": "0" * 64,
            "lang": "en", "cell": cell_a.id, "ward": ward_a.id, "member": member.id, "other_member": other.id,
            "meeting": meeting.id, "document": document.id, "feed_token": feed_token,
            "feed": calendar.tokens_of(member)[0].id,

@@ -129,6 +129,13 @@ def test_leader_issues_code_and_member_sets_password(app, client, cell_with_lead
     response = client.post("/activate", data={"csrf_token": token, "code": code.lower(),
                                               "new_password": "MatKhau#2026", "confirm": "MatKhau#2026"})
     assert response.headers["Location"] == "/"
+    # First login: the privacy notice comes before anything else, until accepted.
+    assert client.get("/").headers["Location"] == "/privacy?next=/"
+    notice = client.get("/privacy?next=/").get_data(as_text=True)
+    assert "Dữ liệu cá nhân nhạy cảm" in notice
+    accepted = client.post("/privacy/accept", data={"csrf_token": csrf_from(notice), "next": "/"})
+    assert accepted.headers["Location"] == "/"
+    assert client.get("/").status_code == 200
     client.post("/logout", data={"csrf_token": get_csrf(client, "/")})
     assert login(client, "0912 345 678", "MatKhau#2026").headers["Location"] == "/"
 

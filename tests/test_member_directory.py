@@ -108,7 +108,7 @@ def _counts(app, cell_id: int) -> tuple[int, int]:
 def test_directory_and_profile_query_counts_stay_flat(app, factory):
     cell = _scene(factory, size=150)
     small = _counts(app, cell.id)
-    assert small[0] <= 12 and small[1] <= 8, small
+    assert small[0] <= 12 and small[1] <= 10, small  # the profile: + own sessions and second factor
     other = factory.org("Chi bộ khác", OrgKind.CHI_BO)
     for i in range(300):
         factory.member(other, name=f"Khác {i}")

@@ -3,16 +3,20 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app
+from flask import current_app, request
 from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 from marshmallow import fields
 
 from handbook.api.fields import InputSchema, OutputSchema, text
+from handbook.audit.service import Actor, record
 from handbook.auth import service as auth_service
+from handbook.auth import throttle, totp
 from handbook.auth.identifiers import IdentifierError
+from handbook.core.i18n import gettext as _
 from handbook.core.timeutil import utcnow
 from handbook.core.web import current_access, json_error
+from handbook.extensions import db
 from handbook.members import service as members
 from handbook.org.service import position_title, positions_of
 
@@ -22,6 +26,9 @@ blp = Blueprint("api_auth", __name__, url_prefix="/api/v1", description="Đăng 
 class TokenRequest(InputSchema):
     login = text(max_length=254, metadata={"description": "E-mail hoặc số điện thoại"})
     password = text(max_length=128)
+    otp = text(required=False, max_length=20, metadata={
+        "description": "Mã 6 số từ ứng dụng xác thực (hoặc một mã khôi phục) — bắt buộc với tài khoản đã bật "
+                       "xác thực hai bước, trong đó có mọi quản trị viên và cán bộ cấp ủy"})
 
 
 class TokenResponse(OutputSchema):
@@ -53,16 +60,41 @@ class MeOut(OutputSchema):
 @blp.route("/auth/token", methods=["POST"])
 @blp.arguments(TokenRequest)
 @blp.response(200, TokenResponse)
-@blp.alt_response(401, description="Sai tài khoản hoặc mật khẩu")
+@blp.alt_response(401, description="Sai tài khoản, mật khẩu hoặc mã xác thực (`invalid_credentials`, "
+                                   "`otp_required`, `invalid_otp`)")
+@blp.alt_response(403, description="Cán bộ chưa cài ứng dụng xác thực (`totp_enrolment_required`)")
+@blp.alt_response(429, description="Sai quá nhiều lần; thử lại sau số giây trong `Retry-After`")
+@throttle.ip_limit("password")
+@throttle.account_limit(throttle.login_key, "password")
 def issue_token(payload):
-    """Đổi e-mail/số điện thoại và mật khẩu lấy một token Bearer."""
+    """Đổi e-mail/số điện thoại và mật khẩu (và mã xác thực với cán bộ) lấy một token Bearer."""
+    ip = request.remote_addr
     try:
         user = auth_service.authenticate(payload["login"], payload["password"])
     except IdentifierError as exc:
         return json_error(400, str(exc), code="invalid_login")
     except auth_service.AuthError as exc:
+        if exc.credential:
+            throttle.mark_failed(exc.user_id)
+        record("auth.login_failed", Actor(exc.user_id, ip), target_type="user" if exc.user_id else None,
+               target_id=exc.user_id, source="api")
+        db.session.commit()
         return json_error(401, str(exc), code="invalid_credentials")
+    if totp.is_enrolled(user.id):
+        if not payload.get("otp"):
+            return json_error(401, _("Tài khoản dùng xác thực hai bước: gửi kèm mã 6 số trong trường `otp`."),
+                              code="otp_required")
+        if not totp.check_second_factor(user.id, payload["otp"]):
+            throttle.mark_failed(user.id)
+            record("auth.2fa_failed", Actor(user.id, ip), target_type="user", target_id=user.id, source="api")
+            db.session.commit()
+            return json_error(401, _("Mã xác thực không đúng hoặc đã được dùng."), code="invalid_otp")
+    elif totp.required_for(user):
+        return json_error(403, _("Cán bộ cấp ủy và quản trị viên phải cài ứng dụng xác thực: hãy đăng nhập trên trang "
+                                 "web một lần để thiết lập."), code="totp_enrolment_required")
     token = auth_service.create_api_token(user)
+    record("auth.token", Actor(user.id, ip), target_type="user", target_id=user.id)
+    db.session.commit()
     days = current_app.config["API_TOKEN_DAYS"]
     return {"token": token, "expires_at": utcnow() + timedelta(days=days)}
 

@@ -55,3 +55,19 @@ class PasswordChangeForm(_NewPasswordMixin, FlaskForm):
 
 class EmptyForm(FlaskForm):
     """A form with only the CSRF token (logout, one-button actions)."""
+
+
+class TotpForm(FlaskForm):
+    code = StringField(
+        _l("Mã xác thực"),
+        validators=[DataRequired(REQUIRED), Length(max=20, message=_l("Tối đa %(max)d ký tự."))],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "autocapitalize": "none"},
+    )
+
+
+class PasswordConfirmForm(FlaskForm):
+    password = PasswordField(
+        _l("Mật khẩu hiện tại"),
+        validators=[DataRequired(REQUIRED), Length(max=128, message=_l("Tối đa %(max)d ký tự."))],
+        render_kw={"autocomplete": "current-password"},
+    )

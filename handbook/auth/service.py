@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 
 from handbook.auth.identifiers import parse_login
 from handbook.auth.models import ActivationCode, ApiToken, User
+from handbook.auth.passwords import PasswordRejected, check_password
 from handbook.core.i18n import gettext as _
 from handbook.core.timeutil import as_utc, utcnow
 from handbook.extensions import db
@@ -20,12 +21,17 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("không-dùng-để-đăng-nhập")
 # Unambiguous characters for codes people read aloud or type on a phone.
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-MIN_PASSWORD = 8
-MAX_PASSWORD = 128
 
 
 class AuthError(ValueError):
-    """A login, activation or password change that cannot go through; the message is for the user."""
+    """A login, activation or password change that cannot go through; the message is for the user.
+    `user_id` names the account when there is one (for the audit log), `credential` is False when the
+    failure was not a wrong secret (so it does not count towards throttling)."""
+
+    def __init__(self, message: str, user_id: int | None = None, credential: bool = True) -> None:
+        super().__init__(message)
+        self.user_id = user_id
+        self.credential = credential
 
 
 def hash_password(password: str) -> str:
@@ -50,11 +56,12 @@ def _hasher_verify(hashed: str, password: str) -> bool:
         return False
 
 
-def check_new_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD:
-        raise AuthError(_("Mật khẩu phải có ít nhất %(n)d ký tự.", n=MIN_PASSWORD))
-    if len(password) > MAX_PASSWORD:
-        raise AuthError(_("Mật khẩu dài quá %(n)d ký tự.", n=MAX_PASSWORD))
+def check_new_password(password: str, user: User | None = None) -> None:
+    """The password rules (handbook.auth.passwords), as an AuthError for the form."""
+    try:
+        check_password(password, user)
+    except PasswordRejected as exc:
+        raise AuthError(str(exc), user.id if user else None, credential=False) from exc
 
 
 def find_user(login: str) -> User | None:
@@ -71,22 +78,30 @@ def authenticate(login: str, password: str) -> User:
         _hasher_verify(_DUMMY_HASH, password)  # same cost as a real check
         raise AuthError(_("Không tìm thấy tài khoản với e-mail hoặc số điện thoại này."))
     if not user.is_active_account:
-        raise AuthError(_("Tài khoản đã bị khóa. Vui lòng liên hệ bí thư chi bộ."))
+        _hasher_verify(_DUMMY_HASH, password)
+        raise AuthError(_("Tài khoản đã bị khóa. Vui lòng liên hệ bí thư chi bộ."), user.id)
     if not user.password_hash:
-        raise AuthError(_("Tài khoản chưa được kích hoạt. Hãy nhập mã kích hoạt do bí thư chi bộ cấp."))
+        _hasher_verify(_DUMMY_HASH, password)
+        raise AuthError(_("Tài khoản chưa được kích hoạt. Hãy nhập mã kích hoạt do bí thư chi bộ cấp."), user.id)
     if not verify_password(user, password):
-        raise AuthError(_("Mật khẩu không đúng."))
-    user.last_login_at = utcnow()
-    db.session.commit()
+        raise AuthError(_("Mật khẩu không đúng."), user.id)
+    db.session.commit()  # a rehashed password, if any
     return user
 
 
-def change_password(user: User, current: str, new: str) -> None:
+def change_password(user: User, current: str, new: str, keep_session: str | None = None) -> int:
+    """Set a new password and end the member's other sessions and API tokens; returns how many ended."""
+    from handbook.auth.sessions import revoke_all
+
     if not verify_password(user, current):
-        raise AuthError(_("Mật khẩu hiện tại không đúng."))
-    check_new_password(new)
+        raise AuthError(_("Mật khẩu hiện tại không đúng."), user.id)
+    check_new_password(new, user)
     user.password_hash = hash_password(new)
+    ended = revoke_all(user.id, except_token=keep_session, commit=False)
+    db.session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+                       .values(revoked_at=utcnow()))
     db.session.commit()
+    return ended
 
 
 def _digest(secret: str) -> str:
@@ -133,8 +148,8 @@ def activate(raw_code: str, password: str) -> User:
         raise AuthError(_("Mã kích hoạt này đã được sử dụng. Hãy đăng nhập, hoặc xin mã mới nếu quên mật khẩu."))
     if as_utc(record.expires_at) <= utcnow():
         raise AuthError(_("Mã kích hoạt đã hết hạn. Vui lòng xin bí thư chi bộ cấp mã mới."))
-    check_new_password(password)
     user = db.session.get(User, record.user_id)
+    check_new_password(password, user)
     user.password_hash = hash_password(password)
     record.used_at = utcnow()
     db.session.commit()

@@ -21,12 +21,14 @@ ERROR_MESSAGES = {
     429: _l("Quá nhiều yêu cầu. Vui lòng thử lại sau ít phút."),
     500: _l("Đã có lỗi phía máy chủ. Vui lòng thử lại sau."),
     503: _l("Hệ thống tạm thời không sẵn sàng. Vui lòng thử lại sau ít phút."),
+    507: _l("Máy chủ đã hết chỗ lưu trữ. Vui lòng báo quản trị viên."),
 }
 
 ERROR_CODES = {
     400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
     413: "payload_too_large", 415: "unsupported_media_type", 422: "validation_error",
     429: "too_many_requests", 500: "server_error", 503: "unavailable",
+    507: "insufficient_storage",
 }
 
 
@@ -91,8 +93,22 @@ def _messages(value):
 
 
 def handle_unexpected(exc: Exception):
+    from handbook.core.storage import StorageError
+    from handbook.ops.outage import is_database_outage, outage_response
+
+    if is_database_outage(exc):
+        return outage_response(exc)
+    if isinstance(exc, StorageError):  # a full disk where a caller did not turn it into a form message
+        _rollback()
+        return error_response(exc.status, str(exc))
     current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
     return error_response(500)
+
+
+def _rollback() -> None:
+    from handbook.extensions import db
+
+    db.session.rollback()
 
 
 def current_actor():

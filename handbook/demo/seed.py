@@ -120,6 +120,9 @@ def seed_demo(members: int | None = None, if_empty: bool = False,
             from handbook.demo.meetings import seed_demo_meetings
 
             seed_demo_meetings(SECRETARY["email"])
+            from handbook.demo.security import seed_demo_security
+
+            seed_demo_security((ADMIN["email"], STAFF["email"], SECRETARY["email"], MEMBER["email"]))
         from handbook.regulations.demo import seed_demo_documents
 
         seed_demo_documents()

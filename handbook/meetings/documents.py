@@ -10,6 +10,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
 from handbook.core.i18n import gettext as _
+from handbook.core.storage import write_file
 from handbook.extensions import db
 from handbook.meetings.models import Meeting, MeetingDocument
 from handbook.meetings.rules import MeetingError, check_link
@@ -51,10 +52,7 @@ def add_upload(meeting: Meeting, upload: FileStorage, title: str | None, by_user
         raise MeetingError(_("Nội dung tệp không đúng với định dạng %(ext)s.", ext=ext))
     stored = secrets.token_hex(16) + ext
     path = upload_dir() / stored
-    try:
-        path.write_bytes(data)
-    except OSError as exc:
-        raise MeetingError(_("Không lưu được tệp (máy chủ hết chỗ trống?). Vui lòng thử lại sau.")) from exc
+    write_file(path, data)  # StorageError (full disk) leaves no file behind
     name = secure_filename(original) or f"tai-lieu{ext}"
     document = MeetingDocument(
         meeting_id=meeting.id, title=(title or "").strip()[:300] or original[:300], stored_name=stored,
@@ -64,6 +62,7 @@ def add_upload(meeting: Meeting, upload: FileStorage, title: str | None, by_user
     try:
         db.session.commit()
     except Exception:
+        db.session.rollback()
         path.unlink(missing_ok=True)
         raise
     return document

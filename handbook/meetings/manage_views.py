@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from handbook.core.i18n import gettext as _
+from handbook.core.storage import StorageError
 from handbook.core.timeutil import local_zone, to_local
 from handbook.core.web import current_access, organisation_in_scope, require
 from handbook.extensions import db
@@ -143,6 +144,8 @@ def add_document(meeting_id: int):
             documents.add_link(meeting, form.link_url.data, form.title.data, current_user.id)
     except MeetingError as exc:
         return _edit_page(meeting, doc_form=form, error=str(exc), status=400)
+    except StorageError as exc:  # a full disk: the form says so, nothing was kept
+        return _edit_page(meeting, doc_form=form, error=str(exc), status=exc.status)
     flash(_("Đã thêm tài liệu."), "success")
     return redirect(url_for(".edit", meeting_id=meeting.id))
 

@@ -12,6 +12,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from handbook.audit import service as audit
 from handbook.audit.service import Actor
 from handbook.core.i18n import lazy_gettext as _l
+from handbook.core.storage import write_file
 from handbook.extensions import db
 from handbook.members.models import Member, MemberChange
 
@@ -64,7 +65,7 @@ def save_photo(member: Member, data: bytes, actor: Actor) -> None:
     jpeg = _process(data)
     name = f"{member.id}-{secrets.token_hex(8)}.jpg"
     target = photo_dir() / name
-    target.write_bytes(jpeg)
+    write_file(target, jpeg)  # StorageError (full disk) leaves no file behind
     old = member.photo_file
     member.photo_file = name
     db.session.add(MemberChange(member_id=member.id, field="photo_file", old_value=old, new_value=name,

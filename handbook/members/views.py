@@ -8,6 +8,7 @@ from handbook.audit import service as audit
 from handbook.auth.forms import EmptyForm
 from handbook.auth.service import AuthError, format_code
 from handbook.core.i18n import gettext as _
+from handbook.core.storage import StorageError
 from handbook.core.web import current_access, current_actor, require
 from handbook.extensions import db
 from handbook.members import photos, records, service
@@ -157,7 +158,7 @@ def upload_photo(member_id: int):
     member = _visible_member(member_id)
     require(acl.can_edit_member_contact(current_access(), member), 403)
     form = PhotoForm()
-    error = None
+    error, status = None, 400
     if not form.validate_on_submit():
         abort(400)
     upload = form.photo.data
@@ -168,10 +169,12 @@ def upload_photo(member_id: int):
             photos.save_photo(member, upload.read(photos.MAX_PHOTO_BYTES + 1), current_actor())
         except photos.PhotoError as exc:
             error = str(exc)
+        except StorageError as exc:  # a full disk: the form says so, nothing was kept
+            error, status = str(exc), exc.status
     if error:
         contact_form = ContactForm(data=_record_values(member))
         form.photo.errors = [error]
-        return render_template("members/contact.html", member=member, form=contact_form, photo_form=form), 400
+        return render_template("members/contact.html", member=member, form=contact_form, photo_form=form), status
     flash(_("Đã cập nhật ảnh."), "success")
     return redirect(url_for("members.contact", member_id=member.id))
 

@@ -93,15 +93,19 @@ def register(app: Flask) -> None:
         from handbook.extensions import db
         from handbook.notify.dispatch import dispatch
         from handbook.notify.rules import run_rules
+        from handbook.ops.retention import purge_audit
 
         stopping = _stop_on_signals()
-        next_rules = 0.0
+        next_rules = next_purge = 0.0
         click.echo("Tiến trình nền đang chạy (Ctrl+C để dừng).")
         while not stopping():
             try:
                 if time.monotonic() >= next_rules:
                     run_rules()
                     next_rules = time.monotonic() + rules_every
+                if time.monotonic() >= next_purge:  # audit-log retention, once a day
+                    next_purge = time.monotonic() + 86400
+                    purge_audit()
                 dispatch(once=True, stop=stopping, processes=processes)
             except Exception as exc:  # keep the loop alive; the heartbeat shows the failure
                 db.session.rollback()

@@ -216,3 +216,20 @@ def can_publish_for(access: Access, org: Organisation | None) -> bool:
 
 def can_publish_any(access: Access) -> bool:
     return access.is_admin or bool(access.grants)
+
+
+def requires_second_factor(access: Access) -> bool:
+    """Admins and committee staff — anyone holding a position above cell level — must sign in with a second
+    factor (TOTP). Cell leaders (bí thư chi bộ) and members may turn it on but need not."""
+    from sqlalchemy import func
+
+    from handbook.org.models import CELL_KINDS, OrgKind
+
+    if access.is_admin:
+        return True
+    ids = [grant.organisation_id for grant in access.grants]
+    if not ids:
+        return False
+    below_committee = (*CELL_KINDS, OrgKind.TO_DANG)
+    return bool(db.session.scalar(select(func.count()).select_from(Organisation)
+                                  .where(Organisation.id.in_(ids), Organisation.kind.not_in(below_committee))))

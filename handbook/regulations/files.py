@@ -6,10 +6,12 @@ import os
 import secrets
 import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from flask import current_app
 
 from handbook.core.i18n import gettext as _
+from handbook.core.storage import write_file
 from handbook.regulations.models import Attachment, Document
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -103,12 +105,15 @@ def add_attachment(document: Document, upload: Upload) -> Attachment:
     """Write the file under instance/regulations/ with a random name and add its row (not committed)."""
     content_type = check_attachment(upload)
     stored = secrets.token_hex(16) + upload.extension
-    with open(os.path.join(storage_dir(), stored), "wb") as fh:
-        fh.write(upload.data)
+    write_file(os.path.join(storage_dir(), stored), upload.data)  # StorageError leaves no file behind
     attachment = Attachment(filename=upload.filename, stored_name=stored, content_type=content_type,
                             size=len(upload.data))
     document.attachments.append(attachment)
     return attachment
+
+
+def remove_stored(attachment: Attachment) -> None:
+    Path(attachment_path(attachment)).unlink(missing_ok=True)
 
 
 def attachment_path(attachment: Attachment) -> str:

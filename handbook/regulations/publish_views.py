@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from handbook.auth.forms import EmptyForm
 from handbook.core.i18n import gettext as _
+from handbook.core.storage import StorageError
 from handbook.core.web import current_access, require
 from handbook.org import access as acl
 from handbook.regulations import files, service
@@ -48,6 +49,9 @@ def new():
             except (files.UploadError, service.RegulationError) as exc:
                 form.form_errors.append(str(exc))
                 status = 400
+            except StorageError as exc:  # a full disk: the form says so, nothing was kept
+                form.form_errors.append(str(exc))
+                status = exc.status
             else:
                 for warning in draft.warnings:
                     flash(warning, "error")

@@ -163,18 +163,21 @@ def refresh_search_text(document: Document) -> None:
 def create_draft(access: Access, user_id: int | None, data: DocumentInput, *,
                  source: files.Upload | None = None, attachment: files.Upload | None = None) -> Draft:
     """Save a draft to preview (one transaction). A source file's text replaces `data.body`."""
+    stored: list = []
     try:
         if source is not None:
             data.body = files.source_text(source)
         _validate(access, data)
         draft = build_document(data, created_by_id=user_id)
         if source is not None and source.extension == ".docx":
-            files.add_attachment(draft.document, source)
+            stored.append(files.add_attachment(draft.document, source))
         if attachment is not None:
-            files.add_attachment(draft.document, attachment)
+            stored.append(files.add_attachment(draft.document, attachment))
         db.session.commit()
     except Exception:
         db.session.rollback()
+        for written in stored:  # no file stays without its row (e.g. the second one hit a full disk)
+            files.remove_stored(written)
         raise
     return draft
 

@@ -24,6 +24,13 @@ def axe_path():
     return AXE
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """axe is injected as an inline script, which the app's Content-Security-Policy (rightly) blocks: this
+    module's browser lets the test's own script through (the CSP itself is tested in test_csp_browser.py)."""
+    return {**browser_context_args, "bypass_csp": True}
+
+
 def _pages(demo_app) -> list[str]:
     return [*MAIN_PAGES, f"/meetings/{future_meeting_id(demo_app, 'dangvien@demo.vn')}"]
 

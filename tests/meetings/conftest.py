@@ -59,8 +59,13 @@ def signed_in(app, email: str):
     """A signed-in client without the password round (argon2 costs ~0.4 s); the login form has its own tests."""
     user = db.session.scalar(select(User).where(User.email == email))
     client = app.test_client()
+    from handbook.auth import consent, sessions
+
+    token = sessions.start(user, "127.0.0.1", "pytest")  # a live server-side session, as the login page makes
     with client.session_transaction() as session:
-        session["_user_id"], session["_fresh"] = str(user.id), True
+        session["_user_id"], session["_fresh"], session["sid"] = str(user.id), True, token
+        if consent.has_accepted(user.id):
+            session["consent"] = consent.NOTICE_VERSION
     return client
 
 

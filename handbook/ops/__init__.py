@@ -1,0 +1,1 @@
+"""Running the app for real: health check, database outages, backups, audit retention."""

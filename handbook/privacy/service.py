@@ -1,0 +1,116 @@
+"""Everything held about one signed-in user, in sections of plain rows (Decree 13/2023: the right to access).
+
+Secrets are left out (password hash, push keys, calendar feed tokens, check-in secrets); a device shows
+its browser and push service host, not its endpoint.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from handbook.audit.models import AuditEvent
+from handbook.auth.models import User
+from handbook.core.i18n import lazy_gettext as _l
+from handbook.extensions import db
+from handbook.meetings.models import Attendance, Meeting
+from handbook.members.models import Member, MemberChange, MemberStatusHistory
+from handbook.notify.models import Notification, NotificationPreference, PushSubscription
+from handbook.regulations.models import Article, Bookmark, ReadMark
+
+MEMBER_FIELDS = ("full_name", "birth_name", "birth_date", "gender", "ethnicity", "religion", "hometown",
+                 "residence", "cccd", "phone", "email", "education", "qualification", "political_theory",
+                 "foreign_language", "occupation", "admission_date", "official_date", "card_number",
+                 "dossier_number", "status", "created_at", "updated_at")
+
+
+LABELS = {
+    "email": _l("Thư điện tử"), "phone": _l("Số điện thoại"), "display_name": _l("Tên hiển thị"),
+    "locale": _l("Ngôn ngữ"), "created_at": _l("Tạo lúc"), "last_login_at": _l("Đăng nhập gần nhất"),
+    "full_name": _l("Họ và tên"), "birth_name": _l("Họ tên khai sinh"), "birth_date": _l("Ngày sinh"),
+    "gender": _l("Giới tính"), "ethnicity": _l("Dân tộc"), "religion": _l("Tôn giáo"), "hometown": _l("Quê quán"),
+    "residence": _l("Nơi ở"), "cccd": _l("Số CCCD"), "education": _l("Giáo dục phổ thông"),
+    "qualification": _l("Chuyên môn"), "political_theory": _l("Lý luận chính trị"),
+    "foreign_language": _l("Ngoại ngữ"), "occupation": _l("Nghề nghiệp"), "admission_date": _l("Ngày vào Đảng"),
+    "official_date": _l("Ngày chính thức"), "card_number": _l("Số thẻ đảng viên"), "dossier_number": _l("Số lý lịch"),
+    "status": _l("Trạng thái"), "updated_at": _l("Cập nhật lúc"), "cell": _l("Chi bộ"), "group": _l("Tổ đảng"),
+    "photo": _l("Có ảnh"), "from_date": _l("Từ ngày"), "reason": _l("Lý do"), "recorded_at": _l("Ghi lúc"),
+    "field": _l("Mục"), "old_value": _l("Giá trị cũ"), "new_value": _l("Giá trị mới"), "changed_at": _l("Sửa lúc"),
+    "meeting": _l("Buổi sinh hoạt"), "starts_at": _l("Bắt đầu"), "source": _l("Nguồn"),
+    "checked_in_at": _l("Điểm danh lúc"), "action": _l("Thao tác"), "by": _l("Người thực hiện"), "at": _l("Lúc"),
+    "title": _l("Tiêu đề"), "body": _l("Nội dung"), "url": _l("Liên kết"), "read_at": _l("Đọc lúc"),
+    "kind": _l("Loại"), "push_enabled": _l("Nhận thông báo đẩy"), "browser": _l("Trình duyệt"),
+    "push_service": _l("Dịch vụ thông báo"), "last_success_at": _l("Gửi thành công gần nhất"),
+    "article": _l("Điều khoản"),
+}
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    rows: list[dict] = field(default_factory=list)
+
+
+def _row(obj, names) -> dict:
+    return {name: getattr(obj, name) for name in names}
+
+
+def collect(user: User) -> list[Section]:
+    member = db.session.scalar(select(Member).where(Member.user_id == user.id))
+    sections = [Section("account", str(_l("Tài khoản")), [_row(user, (
+        "email", "phone", "display_name", "locale", "created_at", "last_login_at"))])]
+    if member is not None:
+        record = _row(member, MEMBER_FIELDS)
+        record.update(cell=member.cell.name, group=member.group.name if member.group else None,
+                      photo=bool(member.photo_file))
+        sections += [
+            Section("member", str(_l("Hồ sơ đảng viên")), [record]),
+            Section("status_history", str(_l("Quá trình trạng thái")), [
+                _row(r, ("status", "from_date", "reason", "recorded_at")) for r in db.session.scalars(
+                    select(MemberStatusHistory).where(MemberStatusHistory.member_id == member.id)
+                    .order_by(MemberStatusHistory.from_date, MemberStatusHistory.id))]),
+            Section("record_changes", str(_l("Các lần sửa hồ sơ")), [
+                _row(r, ("field", "old_value", "new_value", "changed_at")) for r in db.session.scalars(
+                    select(MemberChange).where(MemberChange.member_id == member.id).order_by(MemberChange.id))]),
+            Section("attendance", str(_l("Tham dự sinh hoạt và báo vắng")), [
+                {"meeting": title, "starts_at": starts, "status": a.status, "reason": a.reason, "source": a.source,
+                 "checked_in_at": a.checked_in_at}
+                for a, title, starts in db.session.execute(
+                    select(Attendance, Meeting.title, Meeting.starts_at)
+                    .join(Meeting, Meeting.id == Attendance.meeting_id)
+                    .where(Attendance.member_id == member.id).order_by(Meeting.starts_at))]),
+            Section("record_views", str(_l("Ai đã xem hoặc xử lý hồ sơ của tôi")), _views_of(member)),
+        ]
+    sections += [
+        Section("notifications", str(_l("Thông báo")), [
+            _row(n, ("title", "body", "url", "created_at", "read_at")) for n in db.session.scalars(
+                select(Notification).where(Notification.user_id == user.id).order_by(Notification.id))]),
+        Section("notification_preferences", str(_l("Cài đặt thông báo")), [
+            _row(p, ("kind", "push_enabled")) for p in db.session.scalars(
+                select(NotificationPreference).where(NotificationPreference.user_id == user.id))]),
+        Section("devices", str(_l("Thiết bị nhận thông báo")), [
+            {"browser": d.user_agent, "push_service": urlsplit(d.endpoint).hostname, "created_at": d.created_at,
+             "last_success_at": d.last_success_at} for d in db.session.scalars(
+                select(PushSubscription).where(PushSubscription.user_id == user.id).order_by(PushSubscription.id))]),
+        Section("bookmarks", str(_l("Điều khoản đã lưu")), _articles(Bookmark, Bookmark.created_at, user.id)),
+        Section("reading", str(_l("Điều khoản đã đọc")), _articles(ReadMark, ReadMark.read_at, user.id)),
+    ]
+    return sections
+
+
+def _articles(model, when, user_id: int) -> list[dict]:
+    return [{"article": f"{label} {heading}".strip(), "at": at} for label, heading, at in db.session.execute(
+        select(Article.label, Article.heading, when).join(Article, Article.id == model.article_id)
+        .where(model.user_id == user_id).order_by(when))]
+
+
+def _views_of(member: Member) -> list[dict]:
+    actor = aliased(User)
+    return [{"action": action, "by": name, "at": at} for action, name, at in db.session.execute(
+        select(AuditEvent.action, actor.display_name, AuditEvent.created_at)
+        .outerjoin(actor, actor.id == AuditEvent.actor_id)
+        .where(AuditEvent.target_type == "member", AuditEvent.target_id == member.id)
+        .order_by(AuditEvent.created_at, AuditEvent.id))]

@@ -1,0 +1,105 @@
+"""A member reads and downloads their own data; each access is audited; nobody else's data is included."""
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from handbook.audit import service as audit
+from handbook.audit.models import AuditEvent
+from handbook.core.timeutil import utcnow
+from handbook.extensions import db
+from handbook.members.models import MemberStatus, MemberStatusHistory
+from handbook.notify.models import Notification, PushSubscription
+from handbook.org.models import OrgKind, Role
+from handbook.regulations.models import Bookmark
+from tests.conftest import login
+
+
+def _scene(factory):
+    cell = factory.org("Chi bộ A", OrgKind.CHI_BO)
+    me = factory.user("dv@test.vn", name="Trần Văn Minh")
+    member = factory.member(cell, me, name="Trần Văn Minh")
+    leader = factory.user("bithu@test.vn", name="Nguyễn Thị Hồng")
+    factory.member(cell, leader, name="Nguyễn Thị Hồng")
+    factory.grant(leader, cell, Role.BI_THU)
+    other = factory.user("khac@test.vn", name="Người Khác")
+    doc = factory.document(None, title="Điều lệ Đảng")
+    factory.commit()
+    db.session.add_all([
+        MemberStatusHistory(member_id=member.id, status=MemberStatus.CHINH_THUC, from_date=date(2020, 5, 19)),
+        Notification(user_id=me.id, kind="test", title="Họp chi bộ tháng 6", body="…", url="/", tag="a",
+                     dedupe_key="mine"),
+        Notification(user_id=other.id, kind="test", title="Thư của người khác", body="…", url="/", tag="b",
+                     dedupe_key="theirs"),
+        PushSubscription(user_id=me.id, endpoint="https://fcm.googleapis.com/fcm/send/secret-endpoint",
+                         p256dh="secret-key", auth="secret-auth", user_agent="Chrome Android"),
+        Bookmark(user_id=me.id, article_id=doc.articles[0].id),
+    ])
+    audit.record("member.view", audit.Actor(user_id=leader.id), target_type="member", target_id=member.id)
+    db.session.commit()
+    return member
+
+
+def test_my_data_page_and_download(app, client, factory):
+    member = _scene(factory)
+    login(client, "dv@test.vn")
+    page = client.get("/me/data")
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    html = page.get_data(as_text=True)
+    for text in ("Dữ liệu của tôi", "Trần Văn Minh", "Họp chi bộ tháng 6", "19/05/2020", "Chrome Android",
+                 "fcm.googleapis.com", "Nguyễn Thị Hồng"):
+        assert text in html, text
+    assert "Thư của người khác" not in html and "secret-endpoint" not in html and "secret-key" not in html
+
+    download = client.get("/me/data.json")
+    assert download.status_code == 200 and download.mimetype == "application/json"
+    assert download.headers["Cache-Control"] == "no-store"
+    assert download.headers["Content-Disposition"].startswith("attachment;")
+    data = json.loads(download.get_data(as_text=True))
+    assert data["member"][0]["full_name"] == "Trần Văn Minh" and data["member"][0]["cell"] == "Chi bộ A"
+    assert data["status_history"][0]["from_date"] == "2020-05-19"
+    assert [n["title"] for n in data["notifications"]] == ["Họp chi bộ tháng 6"]
+    assert data["devices"] == [{"browser": "Chrome Android", "push_service": "fcm.googleapis.com",
+                                "created_at": data["devices"][0]["created_at"], "last_success_at": None}]
+    assert len(data["bookmarks"]) == 1
+    views = [(v["action"], v["by"]) for v in data["record_views"]]
+    assert ("member.view", "Nguyễn Thị Hồng") in views and ("personal_data.export", "Trần Văn Minh") in views
+    assert "password_hash" not in download.get_data(as_text=True)
+
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "personal_data.export")
+                                .order_by(AuditEvent.id)).all()
+    assert [(e.target_id, e.details["format"]) for e in events] == [(member.id, "html"), (member.id, "json")]
+
+
+def test_account_without_member_record(app, client, factory):
+    factory.user("canbo@test.vn")
+    factory.commit()
+    login(client, "canbo@test.vn")
+    data = client.get("/me/data.json").get_json()
+    assert data["account"][0]["email"] == "canbo@test.vn" and "member" not in data
+    assert client.get("/me/data").status_code == 200
+
+
+def test_sign_in_required(client):
+    assert client.get("/me/data").status_code == 302
+    assert client.get("/me/data.json").status_code == 302
+
+
+def test_audit_purge_keeps_the_retention_period(app, runner, factory, monkeypatch):
+    user = factory.user("a@test.vn")
+    factory.commit()
+    now = utcnow()
+    for days in (1, 100, 800, 900, 1000):
+        db.session.add(AuditEvent(actor_id=user.id, action="member.view", created_at=now - timedelta(days=days),
+                                  details={}))
+    db.session.commit()
+    monkeypatch.setitem(app.config, "AUDIT_RETENTION_DAYS", 730)
+    result = runner.invoke(args=["audit", "purge", "--batch", "2"])  # three batches: 2 + 1 + an empty one
+    assert result.exit_code == 0 and "3" in result.output
+    db.session.expire_all()
+    assert sorted((now - e.created_at.replace(tzinfo=now.tzinfo)).days for e in db.session.scalars(
+        select(AuditEvent))) == [1, 100]
+    assert runner.invoke(args=["audit", "purge", "--days", "50"]).exit_code == 0
+    assert db.session.scalar(select(db.func.count(AuditEvent.id))) == 1

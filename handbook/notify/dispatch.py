@@ -255,7 +255,7 @@ async def _dispatch(app, once: bool, batch: int, concurrency: int, lease: timede
     stats = Stats()
     dbt = DbThread(app)
     recorder = Recorder(dbt, record, stats, MAX_UNRECORDED_GROUPS)
-    sender = Sender(signer_from_config(), TIMEOUT)
+    sender = Sender(signer_from_config(), timeout=TIMEOUT)
     try:
         upcoming = dbt.call(claim, batch, lease)
         while True:

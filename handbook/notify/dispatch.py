@@ -44,7 +44,6 @@ FLUSH_SECONDS = 0.05    # … or after this long, whichever comes first
 MAX_UNRECORDED_GROUPS = 2  # result groups handed to the database thread and not yet committed
 LEASE = timedelta(minutes=10)  # > 2 batches at the worst (all timeouts): the next batch is claimed early
 MAX_ATTEMPTS = 6
-TIMEOUT = 15            # seconds per request
 BACKOFF_BASE = 30       # seconds; doubled per attempt, full jitter
 BACKOFF_CAP = 3600
 
@@ -255,7 +254,7 @@ async def _dispatch(app, once: bool, batch: int, concurrency: int, lease: timede
     stats = Stats()
     dbt = DbThread(app)
     recorder = Recorder(dbt, record, stats, MAX_UNRECORDED_GROUPS)
-    sender = Sender(signer_from_config(), timeout=TIMEOUT)
+    sender = Sender(signer_from_config())
     try:
         upcoming = dbt.call(claim, batch, lease)
         while True:

@@ -11,6 +11,7 @@ from handbook.notify.pushhttp import Origin, PushClient
 from handbook.notify.subscriptions import SubscriptionError, check_endpoint
 from handbook.notify.vapid import VapidSigner
 
+TIMEOUT = 15  # seconds per request (connecting included)
 _FIXED = [(b"content-encoding", b"aes128gcm"), (b"content-type", b"application/octet-stream")]
 
 
@@ -26,7 +27,7 @@ def split_endpoint(endpoint: str) -> tuple[str, str]:
 class Sender:
     """Sends one job at a time per caller over `PushClient`'s pooled keep-alive connections."""
 
-    def __init__(self, signer: VapidSigner, timeout: float):
+    def __init__(self, signer: VapidSigner, timeout: float = TIMEOUT):
         self.signer = signer
         self.client = PushClient(timeout)
         self.keys = KeyCache()

@@ -7,7 +7,7 @@ unanswered rows `sending`; once the lease expires another run sends them again. 
 key, so a row whose request was in flight at the kill may reach the push service twice — the notification
 keeps its `tag`, so the phone replaces it rather than showing two.
 
-Per push: sender.py (allow-list, VAPID, ece.py's RFC 8291 encryption, pushhttp.py's keep-alive POST) from a
+Per push: sender.py (allow-list, VAPID, ece.py's RFC 8291 encryption, pushhttp.py's trimmed aiohttp POST) from a
 fixed set of worker coroutines; dbthread.py commits the results; processes.py forks helper dispatchers."""
 from __future__ import annotations
 
@@ -273,7 +273,7 @@ async def _dispatch(app, once: bool, batch: int, concurrency: int, lease: timede
             await send_all(sender, jobs, recorder, concurrency)
         await recorder.drain()
     finally:
-        sender.close()
+        await sender.close()
         await asyncio.gather(*recorder.writes, return_exceptions=True)
         dbt.close()
     return stats

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from yarl import URL
+
 from handbook.notify.ece import KeyCache, encrypt
-from handbook.notify.pushhttp import Origin, PushClient
+from handbook.notify.pushhttp import PushClient
 from handbook.notify.subscriptions import SubscriptionError, check_endpoint
 from handbook.notify.vapid import VapidSigner
 
 TIMEOUT = 15  # seconds per request (connecting included)
-_FIXED = [(b"content-encoding", b"aes128gcm"), (b"content-type", b"application/octet-stream")]
+_FIXED = {"Content-Encoding": "aes128gcm", "Content-Type": "application/octet-stream"}
 
 
 def split_endpoint(endpoint: str) -> tuple[str, str]:
@@ -31,9 +33,9 @@ class Sender:
         self.signer = signer
         self.client = PushClient(timeout)
         self.keys = KeyCache()
-        self._allowed: dict[str, Origin | None] = {}  # per origin, for this run
+        self._allowed: dict[str, URL | None] = {}  # per origin, for this run
 
-    def _origin(self, origin: str) -> Origin | None:
+    def _origin(self, origin: str) -> URL | None:
         """The allow-list, checked again once per origin and run: config may have changed since subscribing."""
         if origin not in self._allowed:
             try:
@@ -53,10 +55,10 @@ class Sender:
             body = encrypt(job.data, self.keys.get(job.p256dh, job.auth))
         except ValueError as exc:
             return 400, f"invalid subscription keys: {exc}"[:200], None
-        headers = [*_FIXED, (b"ttl", b"%d" % job.ttl), (b"urgency", job.urgency.encode()),
-                   (b"authorization", self.signer.for_origin(origin_text).encode())]
+        headers = {**_FIXED, "TTL": str(job.ttl), "Urgency": job.urgency,
+                   "Authorization": self.signer.for_origin(origin_text)}
         if job.topic:
-            headers.append((b"topic", job.topic.encode()))
+            headers["Topic"] = job.topic
         try:
             answer = await self.client.post(origin, target, headers, body)
         except ValueError as exc:  # a header value HTTP cannot carry: sending again will not help
@@ -66,5 +68,5 @@ class Sender:
         error = None if answer.status < 300 else answer.body.decode("utf-8", "replace")[:200]
         return answer.status, error, answer.retry_after
 
-    def close(self) -> None:
-        self.client.close()
+    async def close(self) -> None:
+        await self.client.close()

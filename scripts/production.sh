@@ -7,6 +7,7 @@ set -u
 cd "$(dirname "$0")/.."
 BIN=${BIN:-.venv/bin}
 WORKERS=${WORKERS:-2}
+DISPATCH_PROCESSES=${DISPATCH_PROCESSES:-1}  # each worker's dispatcher processes during a backlog
 export FLASK_APP=${FLASK_APP:-app}
 
 "$BIN/flask" db upgrade || { echo "flask db upgrade failed; not starting." >&2; exit 1; }
@@ -16,7 +17,7 @@ PIDS=""
 PIDS="$!"
 i=0
 while [ "$i" -lt "$WORKERS" ]; do
-  "$BIN/flask" worker &
+  "$BIN/flask" worker --processes "$DISPATCH_PROCESSES" &
   PIDS="$PIDS $!"
   i=$((i + 1))
 done

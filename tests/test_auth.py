@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 
+from handbook.audit.models import AuditEvent
 from handbook.auth import service
 from handbook.auth.identifiers import IdentifierError, normalise_phone, parse_login
 from handbook.auth.models import ActivationCode, User
@@ -37,18 +38,25 @@ def test_login_by_phone_and_email(app, client, factory):
     assert login(client, "A@test.vn").headers["Location"] == "/"
 
 
-def test_login_messages_are_specific_and_vietnamese(app, client, factory):
+def test_login_failures_share_one_vietnamese_message(app, client, factory):
+    """Unknown account, wrong password, locked or not activated: the same answer (no account enumeration)."""
     factory.user("a@test.vn")
     factory.user("new@test.vn", password=False)
+    locked = factory.user("locked@test.vn")
+    locked.is_active_account = False
     factory.commit()
-    wrong = login(client, "a@test.vn", "sai-mat-khau-roi")
-    assert wrong.status_code == 401
-    assert "Mật khẩu không đúng." in wrong.get_data(as_text=True)
-    unknown = login(client, "khongco@test.vn", "bat-ky-mat-khau")
-    assert unknown.status_code == 401
-    assert "Không tìm thấy tài khoản" in unknown.get_data(as_text=True)
-    inactive = login(client, "new@test.vn", "bat-ky-mat-khau")
-    assert "chưa được kích hoạt" in inactive.get_data(as_text=True)
+    pages = [login(client, name, "bat-ky-mat-khau-99") for name in
+             ("a@test.vn", "khongco@test.vn", "new@test.vn", "locked@test.vn")]
+    messages = set()
+    for page in pages:
+        assert page.status_code == 401
+        html = page.get_data(as_text=True)
+        assert "hoặc mật khẩu không đúng" in html and "mã kích hoạt" in html
+        messages.add(html[html.index("hoặc mật khẩu không đúng") - 40:html.index("hoặc mật khẩu không đúng") + 200])
+    assert len(messages) == 1
+    reasons = [e.details.get("reason") for e in db.session.scalars(
+        db.select(AuditEvent).where(AuditEvent.action == "auth.login_failed").order_by(AuditEvent.id))]
+    assert reasons == ["password", "unknown", "not_activated", "locked"]  # the log keeps what the page does not
 
 
 def test_login_redirects_only_to_local_paths(app, client, factory):

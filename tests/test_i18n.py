@@ -200,7 +200,7 @@ def test_language_chosen_before_login_is_kept(english, client, comrade):
 
     failed = client.post("/login", data={"login": comrade.email, "password": "sai-mat-khau",
                                          "csrf_token": get_csrf(client)})
-    assert "Incorrect password." in failed.get_data(as_text=True)  # gettext in the service layer
+    assert "Wrong e-mail/phone number or password." in failed.get_data(as_text=True)  # gettext in the service layer
 
     login(client, comrade.email)
     html = client.get("/").get_data(as_text=True)

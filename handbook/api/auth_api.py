@@ -77,7 +77,7 @@ def issue_token(payload):
         if exc.credential:
             throttle.mark_failed(exc.user_id)
         record("auth.login_failed", Actor(exc.user_id, ip), target_type="user" if exc.user_id else None,
-               target_id=exc.user_id, source="api")
+               target_id=exc.user_id, source="api", reason=exc.reason)
         db.session.commit()
         return json_error(401, str(exc), code="invalid_credentials")
     if totp.is_enrolled(user.id):

@@ -14,7 +14,7 @@ from handbook.extensions import db
 # Keys allowed in `details`: anything else is dropped, so personal data cannot slip in by accident.
 ALLOWED_DETAIL_KEYS = frozenset({
     "fields", "count", "rows", "valid", "rejected", "organisation_id", "member_id", "other_id", "format",
-    "mode", "status", "source", "kept_id", "merged_id", "role", "method",
+    "mode", "status", "source", "kept_id", "merged_id", "role", "method", "reason",
 })
 
 ACTIONS = (
@@ -22,7 +22,7 @@ ACTIONS = (
     "members.print", "members.merge", "members.not_duplicate", "members.template", "member.temporary_in",
     "member.temporary_out", "personal_data.export", "auth.login", "auth.login_failed", "auth.logout",
     "auth.throttled", "auth.2fa_enrol", "auth.2fa_disable", "auth.2fa_failed", "auth.password_change",
-    "auth.sessions_revoked", "auth.token", "privacy.consent",
+    "auth.sessions_revoked", "auth.token", "privacy.consent", "position.grant", "position.revoke",
 )
 
 

@@ -28,10 +28,12 @@ class AuthError(ValueError):
     `user_id` names the account when there is one (for the audit log), `credential` is False when the
     failure was not a wrong secret (so it does not count towards throttling)."""
 
-    def __init__(self, message: str, user_id: int | None = None, credential: bool = True) -> None:
+    def __init__(self, message: str, user_id: int | None = None, credential: bool = True,
+                 reason: str | None = None) -> None:
         super().__init__(message)
         self.user_id = user_id
         self.credential = credential
+        self.reason = reason  # for the audit log only: unknown / locked / not_activated / password
 
 
 def hash_password(password: str) -> str:
@@ -72,21 +74,23 @@ def find_user(login: str) -> User | None:
 
 
 def authenticate(login: str, password: str) -> User:
-    """Return the user or raise AuthError with a message the member can act on."""
+    """Return the user or raise AuthError. One message for every failure (unknown account, wrong password,
+    locked or not yet activated), at the cost of one password hash each: a login form must not tell
+    whether an account exists (ASVS 6.3.8). The audit log keeps the real reason."""
     user = find_user(login)
-    if user is None:
+    if user is None or not user.is_active_account or not user.password_hash:
         _hasher_verify(_DUMMY_HASH, password)  # same cost as a real check
-        raise AuthError(_("Không tìm thấy tài khoản với e-mail hoặc số điện thoại này."))
-    if not user.is_active_account:
-        _hasher_verify(_DUMMY_HASH, password)
-        raise AuthError(_("Tài khoản đã bị khóa. Vui lòng liên hệ bí thư chi bộ."), user.id)
-    if not user.password_hash:
-        _hasher_verify(_DUMMY_HASH, password)
-        raise AuthError(_("Tài khoản chưa được kích hoạt. Hãy nhập mã kích hoạt do bí thư chi bộ cấp."), user.id)
+        reason = "unknown" if user is None else "locked" if not user.is_active_account else "not_activated"
+        raise AuthError(LOGIN_FAILED(), user.id if user else None, reason=reason)
     if not verify_password(user, password):
-        raise AuthError(_("Mật khẩu không đúng."), user.id)
+        raise AuthError(LOGIN_FAILED(), user.id, reason="password")
     db.session.commit()  # a rehashed password, if any
     return user
+
+
+def LOGIN_FAILED() -> str:  # noqa: N802 - reads as the constant it is, translated per request
+    return _("E-mail/số điện thoại hoặc mật khẩu không đúng. Nếu chưa kích hoạt tài khoản, hãy dùng mã kích hoạt "
+             "do bí thư chi bộ cấp; nếu quên mật khẩu, hãy nhờ bí thư cấp mã mới.")
 
 
 def change_password(user: User, current: str, new: str, keep_session: str | None = None) -> int:

@@ -68,7 +68,7 @@ def _record_failure(exc: service.AuthError | IdentifierError) -> None:
     if isinstance(exc, service.AuthError) and exc.credential:
         throttle.mark_failed(user_id)
     record("auth.login_failed", Actor(user_id, request.remote_addr), target_type="user" if user_id else None,
-           target_id=user_id, source="web")
+           target_id=user_id, source="web", reason=getattr(exc, "reason", None) or "identifier")
     db.session.commit()
 
 

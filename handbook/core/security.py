@@ -19,8 +19,10 @@ HEADERS = {
 HSTS = "max-age=31536000; includeSubDomains"
 # Responses that keep their own caching: static files, the service worker, the manifest, the offline page.
 CACHEABLE_ENDPOINTS = {"static", "pwa.service_worker", "pwa.manifest", "pwa.offline"}
-# What a signed-in member may open before accepting the privacy notice.
-BEFORE_CONSENT = {"static", "pwa.service_worker", "pwa.manifest", "pwa.offline", "pwa.set_text_size", "auth.login",
+# What a signed-in member may open before accepting the privacy notice (/healthz too: it must not look up the
+# caller's session — monitoring sends no cookie, and a test client that does must still get the JSON answer).
+BEFORE_CONSENT = {"ops.healthz", "static", "pwa.service_worker", "pwa.manifest", "pwa.offline", "pwa.set_text_size",
+                  "auth.login",
                   "auth.logout", "auth.set_language", "account.privacy", "account.accept_privacy",
                   "api_privacy.notice", "api_privacy.accept", "api_auth.issue_token"}
 

@@ -1,6 +1,7 @@
 """`flask reminders run`, `flask notify dispatch|status`, `flask worker` (CONTRACT.md: Command line)."""
 from __future__ import annotations
 
+import os
 import signal
 import time
 from datetime import timedelta
@@ -30,13 +31,17 @@ def reminders_run() -> None:
 @click.option("--concurrency", type=click.IntRange(1, 2000), default=None)
 @click.option("--lease-seconds", type=click.IntRange(1, 86400), default=None,
               help="Sau bao lâu thì các dòng của một tiến trình đã chết được gửi lại.")
-def notify_dispatch(once: bool, batch: int | None, concurrency: int | None, lease_seconds: int | None) -> None:
+@click.option("--processes", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Số tiến trình gửi (mỗi tiến trình dùng một lõi CPU).")
+def notify_dispatch(once: bool, batch: int | None, concurrency: int | None, lease_seconds: int | None,
+                    processes: int) -> None:
     """Gửi các thông báo đang chờ (chạy được nhiều tiến trình cùng lúc)."""
     from handbook.notify import dispatch as d
 
     stopping = _stop_on_signals()
     stats = d.dispatch(once=once, batch=batch or d.BATCH, concurrency=concurrency or d.CONCURRENCY,
-                       lease=timedelta(seconds=lease_seconds) if lease_seconds else d.LEASE, stop=stopping)
+                       lease=timedelta(seconds=lease_seconds) if lease_seconds else d.LEASE, stop=stopping,
+                       processes=processes)
     click.echo(f"Đã gửi {stats.sent}, thất bại {stats.failed} (không còn thiết bị: {stats.gone}), "
                f"sẽ thử lại {stats.retried}.")
 
@@ -81,12 +86,14 @@ def register(app: Flask) -> None:
     @app.cli.command("worker")
     @click.option("--interval", type=click.FloatRange(0.2, 3600), default=2.0, help="Giây giữa hai lần gửi.")
     @click.option("--rules-every", type=click.FloatRange(1, 86400), default=60.0, help="Giây giữa hai lần nhắc lịch.")
-    def worker(interval: float, rules_every: float) -> None:
+    @click.option("--processes", type=click.IntRange(1, 64), default=os.cpu_count() or 1, show_default="số lõi CPU",
+                  help="Số tiến trình gửi khi có nhiều thông báo đến hạn.")
+    def worker(interval: float, rules_every: float, processes: int) -> None:
         """Tiến trình nền: chạy nhắc lịch mỗi phút và gửi thông báo liên tục."""
         from handbook.extensions import db
         from handbook.notify.dispatch import dispatch
         from handbook.notify.rules import run_rules
-        from handbook.ops.retention import purge_audit
+        from handbook.ops.retention import purge_audit, purge_sessions
 
         stopping = _stop_on_signals()
         next_rules = next_purge = 0.0
@@ -96,10 +103,11 @@ def register(app: Flask) -> None:
                 if time.monotonic() >= next_rules:
                     run_rules()
                     next_rules = time.monotonic() + rules_every
-                if time.monotonic() >= next_purge:  # audit-log retention, once a day
+                if time.monotonic() >= next_purge:  # audit-log retention and ended sessions, once a day
                     next_purge = time.monotonic() + 86400
                     purge_audit()
-                dispatch(once=True, stop=stopping)
+                    purge_sessions()
+                dispatch(once=True, stop=stopping, processes=processes)
             except Exception as exc:  # keep the loop alive; the heartbeat shows the failure
                 db.session.rollback()
                 click.echo(f"Lỗi: {exc}", err=True)

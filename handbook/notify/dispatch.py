@@ -5,7 +5,10 @@ Claiming commits `status = sending` with a lease (claimed_by, claimed_at) before
 are committed in small groups while the batch is still sending. A process killed mid-batch leaves its
 unanswered rows `sending`; once the lease expires another run sends them again. Web Push has no idempotency
 key, so a row whose request was in flight at the kill may reach the push service twice — the notification
-keeps its `tag`, so the phone replaces it rather than showing two."""
+keeps its `tag`, so the phone replaces it rather than showing two.
+
+Per push: sender.py (allow-list, VAPID, ece.py's RFC 8291 encryption, pushhttp.py's trimmed aiohttp POST) from a
+fixed set of worker coroutines; dbthread.py commits the results; processes.py forks helper dispatchers."""
 from __future__ import annotations
 
 import asyncio
@@ -13,26 +16,24 @@ import logging
 import os
 import random
 import socket
-import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
-from functools import partial
 
-import aiohttp
 from flask import current_app
-from pywebpush import WebPusher
 from sqlalchemy import and_, bindparam, or_, select, text, update
 
 from handbook.core.timeutil import as_utc, utcnow
 from handbook.extensions import db
+from handbook.notify.dbthread import DbThread, Recorder
 from handbook.notify.models import Delivery, DeliveryStatus, Notification, PushSubscription
 from handbook.notify.outbox import payload
-from handbook.notify.subscriptions import SubscriptionError, check_endpoint, forget
-from handbook.notify.vapid import VapidSigner, origin_of
+from handbook.notify.sender import Sender
+from handbook.notify.subscriptions import forget
+from handbook.notify.vapid import VapidSigner
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,6 @@ FLUSH_SECONDS = 0.05    # … or after this long, whichever comes first
 MAX_UNRECORDED_GROUPS = 2  # result groups handed to the database thread and not yet committed
 LEASE = timedelta(minutes=10)  # > 2 batches at the worst (all timeouts): the next batch is claimed early
 MAX_ATTEMPTS = 6
-TIMEOUT = 15            # seconds per request
 BACKOFF_BASE = 30       # seconds; doubled per attempt, full jitter
 BACKOFF_CAP = 3600
 
@@ -78,6 +78,10 @@ class Stats:
     failed: int = 0
     retried: int = 0
     gone: int = 0
+
+    def merge(self, other: Stats) -> None:
+        for name in ("claimed", "sent", "failed", "retried", "gone"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def add(self, outcome: Outcome) -> None:
         if outcome.status is DeliveryStatus.SENT:
@@ -127,14 +131,19 @@ def claim(limit: int = BATCH, lease: timedelta = LEASE, now: datetime | None = N
         .where(Delivery.claimed_by == token)
     ).all()
     jobs, dead = [], []
+    payloads: dict[tuple, bytes] = {}  # a reminder to a whole cell has one text: encode it once
     for row in rows:
         # TTL counts from the event (a reminder held by quiet hours still expires when the meeting starts)
         ttl = row.ttl_seconds - int((now - as_utc(row.created_at)).total_seconds())
         if row.endpoint is None or ttl <= 0:
             dead.append((row.id, "unsubscribed" if row.endpoint is None else "expired"))
             continue
+        shown = (row.title, row.body, row.url, row.tag)
+        data = payloads.get(shown)
+        if data is None:
+            data = payloads[shown] = payload(*shown)
         jobs.append(Job(row.id, row.subscription_id, row.attempts, row.endpoint, row.p256dh, row.auth,
-                        payload(row.title, row.body, row.url, row.tag), ttl, str(row.urgency), row.topic))
+                        data, ttl, str(row.urgency), row.topic))
     if dead:
         _write([{"b_id": i, "b_status": DeliveryStatus.FAILED.value, "b_error": why, "b_next": now, "b_sent": None}
                 for i, why in dead])
@@ -190,9 +199,15 @@ def record(outcomes: list[Outcome], now: datetime | None = None) -> None:
     if not outcomes:
         return
     now = now or utcnow()
-    _write([{"b_id": o.job.delivery_id, "b_status": o.status.value, "b_error": o.error,
-             "b_next": o.retry_at or now, "b_sent": now if o.status is DeliveryStatus.SENT else None}
-            for o in outcomes])
+    sent = [o.job.delivery_id for o in outcomes if o.status is DeliveryStatus.SENT]
+    if sent:  # the common case, one statement for the group
+        db.session.execute(update(Delivery.__table__).where(Delivery.__table__.c.id.in_(sent)).values(
+            status=DeliveryStatus.SENT.value, last_error=None, next_attempt_at=now, sent_at=now,
+            claimed_by=None, claimed_at=None))
+    other = [{"b_id": o.job.delivery_id, "b_status": o.status.value, "b_error": o.error, "b_next": o.retry_at or now,
+              "b_sent": None} for o in outcomes if o.status is not DeliveryStatus.SENT]
+    if other:
+        _write(other)
     ok = sorted({o.job.subscription_id for o in outcomes if o.status is DeliveryStatus.SENT})
     if ok:
         db.session.execute(update(PushSubscription).where(PushSubscription.id.in_(ok))
@@ -208,67 +223,26 @@ def record(outcomes: list[Outcome], now: datetime | None = None) -> None:
     db.session.commit()
 
 
-class Sender:
-    """Sends jobs with one aiohttp session (keep-alive connections, reused across batches)."""
+async def send_all(sender: Sender, jobs: list[Job], recorder: Recorder, concurrency: int) -> None:
+    """Send the jobs with `concurrency` worker coroutines (each takes the next job when it is free) and hand
+    the results to the recorder in groups of FLUSH_EVERY, or after FLUSH_SECONDS."""
+    todo = iter(jobs)
+    group: list[Outcome] = []
+    last_flush = time.monotonic()
 
-    def __init__(self, signer: VapidSigner, concurrency: int = CONCURRENCY, timeout: float = TIMEOUT):
-        self.signer = signer
-        self.concurrency = concurrency
-        self.timeout = aiohttp.ClientTimeout(total=timeout)
-        self.session: aiohttp.ClientSession | None = None
-        self._allowed: dict[str, bool] = {}  # per origin, for this run
+    async def worker() -> None:
+        nonlocal group, last_flush
+        for job in todo:
+            if recorder.full():
+                await recorder.room()  # back-pressure: no new request while the database lags
+            status, error, retry_after = await sender.send(job)
+            group.append(classify(job, status, error, retry_after, utcnow()))
+            if len(group) >= FLUSH_EVERY or time.monotonic() - last_flush > FLUSH_SECONDS:
+                recorder.submit(group)
+                group, last_flush = [], time.monotonic()
 
-    async def __aenter__(self):
-        connector = aiohttp.TCPConnector(limit=self.concurrency, limit_per_host=self.concurrency, ttl_dns_cache=300)
-        self.session = aiohttp.ClientSession(connector=connector, trust_env=False)
-        return self
-
-    async def __aexit__(self, *exc):
-        await self.session.close()
-
-    async def send(self, job: Job) -> tuple[int | None, str | None, str | None]:
-        """(HTTP status, error text, Retry-After) — never raises for network trouble."""
-        try:
-            origin = origin_of(job.endpoint)
-            if origin not in self._allowed:  # the allow-list again: config may have changed since subscribing
-                try:
-                    check_endpoint(job.endpoint)
-                    self._allowed[origin] = True
-                except SubscriptionError:
-                    self._allowed[origin] = False
-            if not self._allowed[origin]:
-                raise SubscriptionError("push service not allowed")
-            headers = {"Authorization": self.signer.header(job.endpoint), "Urgency": job.urgency}
-            if job.topic:
-                headers["Topic"] = job.topic
-            pusher = WebPusher({"endpoint": job.endpoint, "keys": {"p256dh": job.p256dh, "auth": job.auth}},
-                               aiohttp_session=self.session)
-            resp = await pusher.send_async(job.data, headers=headers, ttl=job.ttl, timeout=self.timeout,
-                                           content_encoding="aes128gcm")
-            body = None if resp.status < 300 else (await resp.text())[:200]
-            return resp.status, body, resp.headers.get("Retry-After")
-        except SubscriptionError as exc:
-            return 400, str(exc), None
-        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
-            return None, f"{exc.__class__.__name__}: {exc}"[:200], None
-
-    async def run(self, jobs: list[Job], on_results) -> None:
-        """Send all jobs, `concurrency` at a time; hand results to `await on_results(...)` in small groups."""
-        queue: list[Outcome] = []
-        last_flush = time.monotonic()
-        sem = asyncio.Semaphore(self.concurrency)
-
-        async def one(job: Job) -> Outcome:
-            async with sem:
-                status, error, retry_after = await self.send(job)
-            return classify(job, status, error, retry_after, utcnow())
-
-        for done in asyncio.as_completed([one(job) for job in jobs]):
-            queue.append(await done)
-            if len(queue) >= FLUSH_EVERY or time.monotonic() - last_flush > FLUSH_SECONDS:
-                await on_results(queue)
-                queue, last_flush = [], time.monotonic()
-        await on_results(queue)
+    await asyncio.gather(*(worker() for _ in range(min(concurrency, len(jobs)))))
+    recorder.submit(group)
 
 
 def signer_from_config() -> VapidSigner:
@@ -276,68 +250,31 @@ def signer_from_config() -> VapidSigner:
     return VapidSigner(cfg["VAPID_PRIVATE_KEY"], cfg["VAPID_SUBJECT"])
 
 
-class DbThread:
-    """The dispatcher's database work (claims, results) on one thread with its own app context and session,
-    so commits never stall the sending loop and the next batch is claimed while this one is on the wire."""
-
-    def __init__(self, app):
-        self._local = threading.local()
-        self._pool = ThreadPoolExecutor(1, thread_name_prefix="notify-db", initializer=self._enter, initargs=(app,))
-
-    def _enter(self, app) -> None:
-        self._local.ctx = app.app_context()
-        self._local.ctx.push()
-
-    def _leave(self) -> None:
-        db.session.remove()
-        self._local.ctx.pop()
-
-    def call(self, fn, *args) -> asyncio.Future:
-        return asyncio.get_running_loop().run_in_executor(self._pool, partial(fn, *args))
-
-    def close(self) -> None:
-        self._pool.submit(self._leave).result()
-        self._pool.shutdown()
-
-
 async def _dispatch(app, once: bool, batch: int, concurrency: int, lease: timedelta, idle: float, stop) -> Stats:
     stats = Stats()
-    writes: list[asyncio.Future] = []
     dbt = DbThread(app)
-
-    async def on_results(outcomes: list[Outcome]) -> None:
-        if outcomes:
-            writes.append(dbt.call(record, list(outcomes)))
-            for outcome in outcomes:
-                stats.add(outcome)
-        # back-pressure: while the database lags, stop sending — results not yet committed are what a crash
-        # could send twice, so their number stays bounded
-        while len(writes) > MAX_UNRECORDED_GROUPS:
-            await writes.pop(0)
-
+    recorder = Recorder(dbt, record, stats, MAX_UNRECORDED_GROUPS)
+    sender = Sender(signer_from_config())
     try:
-        async with Sender(signer_from_config(), concurrency) as sender:
-            upcoming = dbt.call(claim, batch, lease)
-            while True:
-                jobs = await upcoming
-                stats.claimed += len(jobs)
-                if not jobs:
-                    if once or stop():
-                        break
-                    await asyncio.gather(*writes)
-                    writes.clear()
-                    await dbt.call(beat_ok)
-                    await asyncio.sleep(idle)
-                    upcoming = dbt.call(claim, batch, lease)
-                    continue
-                # claim the next batch while this one is sent (rows claimed are always sent, even when stopping)
-                upcoming = dbt.call(claim, batch, lease) if not stop() else _nothing()
-                await sender.run(jobs, on_results)
-                while writes and writes[0].done():
-                    writes.pop(0).result()  # surface a failed write
-            await asyncio.gather(*writes)
+        upcoming = dbt.call(claim, batch, lease)
+        while True:
+            jobs = await upcoming
+            stats.claimed += len(jobs)
+            if not jobs:
+                if once or stop():
+                    break
+                await recorder.drain()
+                await dbt.call(beat_ok)
+                await asyncio.sleep(idle)
+                upcoming = dbt.call(claim, batch, lease)
+                continue
+            # claim the next batch while this one is sent (rows claimed are always sent, even when stopping)
+            upcoming = dbt.call(claim, batch, lease) if not stop() else _nothing()
+            await send_all(sender, jobs, recorder, concurrency)
+        await recorder.drain()
     finally:
-        await asyncio.gather(*writes, return_exceptions=True)
+        await sender.close()
+        await asyncio.gather(*recorder.writes, return_exceptions=True)
         dbt.close()
     return stats
 
@@ -353,8 +290,12 @@ def beat_ok() -> None:
 
 
 def dispatch(once: bool = True, batch: int = BATCH, concurrency: int = CONCURRENCY, lease: timedelta = LEASE,
-             idle: float = 2.0, stop=lambda: False) -> Stats:
-    """Deliver what is due (`once`), or keep delivering until `stop()` says so. Records a heartbeat."""
+             idle: float = 2.0, stop=lambda: False, processes: int = 1) -> Stats:
+    """Deliver what is due (`once`), or keep delivering until `stop()` says so. Records a heartbeat.
+
+    `processes` > 1 forks helper dispatchers (handbook/notify/processes.py): with `once`, only as many as the
+    backlog needs (none when at most one batch is due), so a worker polling an empty outbox forks nothing."""
+    from handbook.notify import processes as procs
     from handbook.notify.rules import beat
 
     db.session.commit()  # whatever the caller wrote is visible to the dispatcher's own session
@@ -367,16 +308,34 @@ def dispatch(once: bool = True, batch: int = BATCH, concurrency: int = CONCURREN
             return run()
 
     try:
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:
-            stats = run()
-        else:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        in_loop = False
+    else:
+        in_loop, processes = True, 1  # no forking under someone else's event loop
+    helpers = []
+    if processes > 1:
+        wanted = processes - 1
+        if once:
+            wanted = min(wanted, procs.backlog(_due(utcnow(), lease), batch * processes) // batch)
+        if wanted > 0:
+            helpers = procs.start(app, wanted, {"once": once, "batch": batch, "concurrency": concurrency,
+                                                "lease": lease, "idle": idle})
+    try:
+        if in_loop:
             with ThreadPoolExecutor(1) as pool:
                 stats = pool.submit(run_in_thread).result()
+        else:
+            stats = run()
     except Exception as exc:
         db.session.rollback()
         beat("dispatch", ok=False, note=f"{exc.__class__.__name__}: {exc}"[:300])
         raise
+    finally:
+        if not once:
+            procs.stop(helpers)  # they send what they claimed, then stop
+        helper_stats = procs.join(helpers)
+    for other in helper_stats:
+        stats.merge(other)
     beat("dispatch", note=f"sent {stats.sent}, failed {stats.failed}, retried {stats.retried}")
     return stats

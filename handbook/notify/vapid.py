@@ -30,7 +30,10 @@ class VapidSigner:
 
     def header(self, endpoint: str) -> str:
         """The `Authorization: vapid t=…,k=…` value for this endpoint's origin."""
-        origin = origin_of(endpoint)
+        return self.for_origin(origin_of(endpoint))
+
+    def for_origin(self, origin: str) -> str:
+        """The same for an origin (`scheme://host[:port]`)."""
         now = int(self._clock())
         cached = self._cache.get(origin)
         if cached is not None and cached[0] - now > min(REFRESH_BEFORE, self._lifetime // 2):

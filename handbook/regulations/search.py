@@ -19,12 +19,13 @@ from handbook.extensions import db
 from handbook.org import access as acl
 from handbook.org.access import Access
 from handbook.regulations.models import Article, Document, DocumentKind, DocumentStatus
-from handbook.regulations.search_index import FTS_TABLE, KEY_SPAN, PG_COLUMN, dialect
+from handbook.regulations.search_index import FTS_TABLE, KEY_SPAN, PG_TABLE, dialect
 from handbook.regulations.service import RegulationError
 from handbook.regulations.textfold import highlight, query_terms
 
 _MARKUP_NOISE = re.compile(r"<[^>]*>|[*_#>`|]+")
 _fts = table(FTS_TABLE, column("rowid"))
+_pg = table(PG_TABLE, column("document_id"), column("position"), column("search_vector"))
 # bm25 weights per FTS5 column: title, heading, body.
 BM25 = (10.0, 4.0, 1.0)
 
@@ -78,9 +79,8 @@ def _scored_articles(terms: list[str]):
     """
     if dialect() == "postgresql":
         tsquery = func.to_tsquery("simple", " & ".join(terms[:-1] + [terms[-1] + ":*"]))
-        vector = literal_column(f"regulation_articles.{PG_COLUMN}")
-        return select(Article.document_id, Article.position,
-                      (-func.ts_rank(vector, tsquery)).label("score")).where(vector.op("@@")(tsquery))
+        return select(_pg.c.document_id, _pg.c.position, (-func.ts_rank(_pg.c.search_vector, tsquery)).label("score")
+                      ).where(_pg.c.search_vector.op("@@")(tsquery))
     fts_query = " ".join([f'"{t}"' for t in terms[:-1]] + [f'"{terms[-1]}"*'])
     # The FTS5 table alone: document and position come out of the rowid (search_index.fts_rowid).
     return select(literal_column(f"{FTS_TABLE}.rowid / {KEY_SPAN}").label("document_id"),

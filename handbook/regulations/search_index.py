@@ -1,9 +1,10 @@
-"""The full-text index behind search: an FTS5 table on SQLite, a tsvector column with a GIN index on PostgreSQL.
+"""The full-text index behind search: an FTS5 table on SQLite, a narrow tsvector table on PostgreSQL.
 
-Both are created by migration 0004_regulations, outside the models' metadata. On SQLite the service keeps
-the FTS5 table in step with regulation_articles (rowid = document id × KEY_SPAN + position) through
-`index_articles` / `unindex_document`; on PostgreSQL `search_vector` is a stored generated column of the
-folded text columns (to_tsvector('simple', …), weighted A/B/C), so it follows the table by itself.
+Both live outside the models' metadata (migrations 0004_regulations and 0008_search_table) and hold one
+row per article, which the service keeps in step with regulation_articles through `index_articles` /
+`unindex_document` in the same transaction. SQLite: rowid = document id × KEY_SPAN + position. PostgreSQL:
+(document_id, position, search_vector) with a GIN index, the vector weighted A/B/C from the folded
+title/heading/body (to_tsvector('simple', …)); narrow rows keep ranking a broad query cheap.
 """
 from __future__ import annotations
 
@@ -15,9 +16,8 @@ from handbook.extensions import db
 
 FTS_TABLE = "regulation_fts"
 KEY_SPAN = 1_000_000  # positions within a document stay below this
-PG_INDEX = "ix_regulation_articles_fts"
-PG_COLUMN = "search_vector"
-# The expression of the generated column regulation_articles.search_vector (see the migration).
+PG_TABLE = "regulation_search"
+# The vector of an article, computed from regulation_articles' folded columns (see migration 0008).
 PG_VECTOR = (
     "setweight(to_tsvector('simple', search_title), 'A') || "
     "setweight(to_tsvector('simple', search_heading), 'B') || "
@@ -26,18 +26,15 @@ PG_VECTOR = (
 
 
 def is_search_index_table(name: str) -> bool:
-    """The FTS5 table and its shadow tables: not in the models' metadata, owned by the migration."""
-    return name == FTS_TABLE or name.startswith(FTS_TABLE + "_")
+    """The FTS5 table with its shadow tables, and the PostgreSQL vector table: owned by the migrations."""
+    return name in (FTS_TABLE, PG_TABLE) or name.startswith(FTS_TABLE + "_")
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
-    """Alembic filter: autogenerate and the migration test leave the FTS5 tables and the PostgreSQL
-    search column and its index alone."""
+    """Alembic filter: autogenerate and the migration test leave the search index tables alone."""
     if type_ == "table" and is_search_index_table(name):
         return False
-    if type_ == "column" and name == PG_COLUMN and getattr(obj.table, "name", None) == "regulation_articles":
-        return False
-    return not (type_ == "index" and name == PG_INDEX)
+    return not (type_ == "index" and getattr(getattr(obj, "table", None), "name", None) in (FTS_TABLE, PG_TABLE))
 
 
 def dialect() -> str:
@@ -51,6 +48,10 @@ def fts_rowid(document_id: int, position: int) -> int:
 
 
 def _drop_document_rows(document_ids: Iterable[int]) -> None:
+    if dialect() == "postgresql":
+        db.session.execute(text(f"DELETE FROM {PG_TABLE} WHERE document_id = ANY(:ids)"),
+                           {"ids": sorted(set(document_ids))})
+        return
     db.session.execute(
         text(f"DELETE FROM {FTS_TABLE} WHERE rowid >= :low AND rowid < :high"),
         [{"low": fts_rowid(d, 0), "high": fts_rowid(d + 1, 0)} for d in set(document_ids)],
@@ -60,15 +61,22 @@ def _drop_document_rows(document_ids: Iterable[int]) -> None:
 def index_articles(articles: Iterable) -> None:
     """Rewrite the FTS rows of these articles' documents (all of each document's articles must be given);
     call within the same transaction as their changes."""
-    if dialect() != "sqlite":
+    articles = list(articles)
+    if not articles:
         return
-    rows = [
+    if dialect() == "postgresql":
+        ids = sorted({a.document_id for a in articles})
+        _drop_document_rows(ids)
+        db.session.execute(text(
+            f"INSERT INTO {PG_TABLE} (document_id, position, search_vector) "
+            f"SELECT document_id, position, {PG_VECTOR} FROM regulation_articles WHERE document_id = ANY(:ids)"
+        ), {"ids": ids})
+        return
+    rows = [  # SQLite: the folded text itself goes into the FTS5 table
         {"id": fts_rowid(a.document_id, a.position), "title": a.search_title, "heading": a.search_heading,
          "body": a.search_body}
         for a in articles
     ]
-    if not rows:
-        return
     # Always replace the documents' whole range: nothing from an earlier version (or from a deleted
     # document whose id SQLite has since reused) can linger.
     _drop_document_rows({a.document_id for a in articles})
@@ -78,5 +86,4 @@ def index_articles(articles: Iterable) -> None:
 
 
 def unindex_document(document_id: int) -> None:
-    if dialect() == "sqlite":
-        _drop_document_rows([document_id])
+    _drop_document_rows([document_id])

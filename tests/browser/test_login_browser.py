@@ -54,7 +54,7 @@ def test_phone_login_in_national_format(page: Page, live_server):
 
 def test_wrong_password_shows_vietnamese_error(page: Page, live_server):
     login(page, live_server, "dangvien@demo.vn", "sai-mat-khau")
-    expect(page.get_by_role("alert")).to_have_text("Mật khẩu không đúng.")
+    expect(page.get_by_role("alert")).to_contain_text("E-mail/số điện thoại hoặc mật khẩu không đúng.")
     expect(page).to_have_url(live_server + "/login")
 
 

@@ -1,10 +1,15 @@
-"""The encryption we rely on (http_ece through pywebpush), checked against RFC 8291 Appendix A."""
+"""The encryption we send with (handbook/notify/ece.py), and http_ece (what the fake push service decrypts
+with), checked against RFC 8291 Appendix A."""
 from __future__ import annotations
 
+import os
+
 import http_ece
+import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from handbook.notify.ece import KeyCache, Subscriber, encrypt
 from tests.notify.fake_push import b64, unb64
 
 PLAINTEXT = b"When I grow up, I want to be a watermelon"
@@ -33,3 +38,21 @@ def test_rfc8291_appendix_a_decrypts_with_the_user_agent_key():
                             version="aes128gcm") == PLAINTEXT
     public = _private(AS_PRIVATE).public_key().public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
     assert b64(public) == AS_PUBLIC
+
+
+def test_our_encryption_gives_the_rfc8291_appendix_a_body():
+    to = Subscriber(UA_PUBLIC, AUTH)
+    body = encrypt(PLAINTEXT, to, salt=unb64(SALT), private_key=_private(AS_PRIVATE))
+    assert b64(body) == BODY
+
+
+def test_our_encryption_uses_a_fresh_key_and_salt_per_message_and_decrypts():
+    ua = ec.generate_private_key(ec.SECP256R1())
+    auth = os.urandom(16)
+    to = KeyCache().get(b64(ua.public_key().public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)), b64(auth))
+    first, second = encrypt(PLAINTEXT, to), encrypt(PLAINTEXT, to)
+    assert first[:16] != second[:16] and first[21:86] != second[21:86]  # salt, then the sender's public key
+    for body in (first, second):
+        assert http_ece.decrypt(body, private_key=ua, auth_secret=auth, version="aes128gcm") == PLAINTEXT
+    with pytest.raises(ValueError):
+        encrypt(b"x" * 4080, to)

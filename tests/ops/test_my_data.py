@@ -103,3 +103,20 @@ def test_audit_purge_keeps_the_retention_period(app, runner, factory, monkeypatc
         select(AuditEvent))) == [1, 100]
     assert runner.invoke(args=["audit", "purge", "--days", "50"]).exit_code == 0
     assert db.session.scalar(select(db.func.count(AuditEvent.id))) == 1
+
+
+def test_ended_sessions_are_purged_live_ones_kept(app, factory):
+    from handbook.auth.models import UserSession
+    from handbook.ops.retention import purge_sessions
+
+    user = factory.user("a@test.vn")
+    factory.commit()
+    now = utcnow()
+    rows = {"live": (now - timedelta(hours=1), None), "revoked": (now - timedelta(hours=1), now),
+            "expired": (now - timedelta(hours=13), None)}
+    for name, (created, revoked) in rows.items():
+        db.session.add(UserSession(id=name, user_id=user.id, created_at=created, last_seen_at=created,
+                                   revoked_at=revoked))
+    db.session.commit()
+    assert purge_sessions(batch=1, now=now) == 2  # SESSION_MAX_HOURS is 12 by default
+    assert [s.id for s in db.session.scalars(select(UserSession))] == ["live"]

@@ -1,0 +1,72 @@
+"""One push request: the allow-list again, the VAPID header of the origin, RFC 8291 encryption, the POST.
+
+Kept apart from the dispatcher (claiming, recording) so each part stays small; this module knows nothing of
+the database. `Sender.send(job)` never raises for network trouble: it returns (status, error, Retry-After)."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from yarl import URL
+
+from handbook.notify.ece import KeyCache, encrypt
+from handbook.notify.pushhttp import PushClient
+from handbook.notify.subscriptions import SubscriptionError, check_endpoint
+from handbook.notify.vapid import VapidSigner
+
+TIMEOUT = 15  # seconds per request (connecting included)
+_FIXED = {"Content-Encoding": "aes128gcm", "Content-Type": "application/octet-stream"}
+
+
+def split_endpoint(endpoint: str) -> tuple[str, str]:
+    """`https://host[:port]` and the request target (path and query) of a push endpoint."""
+    parts = urlsplit(endpoint)
+    target = parts.path or "/"
+    if parts.query:
+        target += "?" + parts.query
+    return f"{parts.scheme}://{parts.netloc}", target
+
+
+class Sender:
+    """Sends one job at a time per caller over `PushClient`'s pooled keep-alive connections."""
+
+    def __init__(self, signer: VapidSigner, timeout: float = TIMEOUT):
+        self.signer = signer
+        self.client = PushClient(timeout)
+        self.keys = KeyCache()
+        self._allowed: dict[str, URL | None] = {}  # per origin, for this run
+
+    def _origin(self, origin: str) -> URL | None:
+        """The allow-list, checked again once per origin and run: config may have changed since subscribing."""
+        if origin not in self._allowed:
+            try:
+                check_endpoint(origin + "/")
+                self._allowed[origin] = self.client.origin(origin)
+            except SubscriptionError:
+                self._allowed[origin] = None
+        return self._allowed[origin]
+
+    async def send(self, job) -> tuple[int | None, str | None, str | None]:
+        """(HTTP status, error text, Retry-After); a refused or broken subscription is a 400 of our own."""
+        origin_text, target = split_endpoint(job.endpoint)
+        origin = self._origin(origin_text)
+        if origin is None:
+            return 400, "push service not allowed", None
+        try:
+            body = encrypt(job.data, self.keys.get(job.p256dh, job.auth))
+        except ValueError as exc:
+            return 400, f"invalid subscription keys: {exc}"[:200], None
+        headers = {**_FIXED, "TTL": str(job.ttl), "Urgency": job.urgency,
+                   "Authorization": self.signer.for_origin(origin_text)}
+        if job.topic:
+            headers["Topic"] = job.topic
+        try:
+            answer = await self.client.post(origin, target, headers, body)
+        except ValueError as exc:  # a header value HTTP cannot carry: sending again will not help
+            return 400, f"{exc}"[:200], None
+        except (TimeoutError, OSError) as exc:
+            return None, f"{exc.__class__.__name__}: {exc}"[:200], None
+        error = None if answer.status < 300 else answer.body.decode("utf-8", "replace")[:200]
+        return answer.status, error, answer.retry_after
+
+    async def close(self) -> None:
+        await self.client.close()

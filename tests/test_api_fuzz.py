@@ -107,10 +107,16 @@ def test_the_documented_error_shape_is_the_one_sent(app, client):
     assert set(body) == {"error"} and {"code", "message"} <= set(body["error"])
 
 
-def test_a_fractional_id_is_refused(app, client, fuzz_scene):
+@pytest.mark.parametrize("value", [5.066490122676597e-292, 1244478774337411])
+def test_a_fractional_or_huge_id_in_a_body_is_refused(app, client, fuzz_scene, value):
     headers = {"Authorization": fuzz_scene[0].config.headers["Authorization"]}
-    response = client.post("/api/v1/notifications/read", json={"id": 5.066490122676597e-292}, headers=headers)
+    response = client.post("/api/v1/notifications/read", json={"id": value}, headers=headers)
     assert response.status_code == 422 and "id" in response.get_json()["error"]["fields"]
+    start = utcnow() + timedelta(days=3)
+    response = client.post("/api/v1/meetings", headers=headers, json={
+        "organisation_id": value, "kind": "chuyen_de", "place": "Hội trường",
+        "starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=1)).isoformat()})
+    assert response.status_code == 422 and "organisation_id" in response.get_json()["error"]["fields"]
 
 
 @pytest.mark.parametrize("path", ["/api/v1/privacy/consent",

@@ -5,7 +5,7 @@ from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
 
 from handbook.core.i18n import lazy_gettext as _l
 from handbook.core.timeutil import as_utc
-from handbook.core.web import MAX_PAGE  # a larger page made the offset overflow the database's integer: 500
+from handbook.core.web import MAX_ID, MAX_PAGE  # a larger page made the offset overflow the database's integer: 500
 
 FIELD_ERRORS = {
     "required": _l("Thiếu trường bắt buộc."),
@@ -59,6 +59,10 @@ def text(*, required: bool = True, max_length: int = 255, min_length: int = 1, *
         error_messages=FIELD_ERRORS,
         **kwargs,
     )
+
+
+# an id in a JSON body: a larger number made PostgreSQL refuse the query ("integer out of range": 500)
+ID_RANGE = validate.Range(min=1, max=MAX_ID, error=_l("Phải từ {min} đến {max}."))
 
 
 def page_field() -> fields.Integer:

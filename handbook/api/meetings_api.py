@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 from marshmallow import fields, validate
 from sqlalchemy import select
 
-from handbook.api.fields import FIELD_ERRORS, InputSchema, OutputSchema, UtcDateTime, text
+from handbook.api.fields import FIELD_ERRORS, ID_RANGE, InputSchema, OutputSchema, UtcDateTime, text
 from handbook.core.i18n import lazy_gettext as _l
 from handbook.core.timeutil import as_utc
 from handbook.core.web import current_access, json_error, require
@@ -66,7 +66,7 @@ class MeetingListOut(OutputSchema):
 
 
 class MeetingIn(InputSchema):
-    organisation_id = fields.Integer(required=True, strict=True, error_messages=FIELD_ERRORS)  # 2.5 is no id
+    organisation_id = fields.Integer(required=True, strict=True, error_messages=FIELD_ERRORS, validate=ID_RANGE)
     kind = fields.String(required=True, validate=validate.OneOf([k.value for k in MeetingKind], error=ONE_OF),
                          error_messages=FIELD_ERRORS)
     format = fields.String(load_default=MeetingFormat.TRUC_TIEP.value,

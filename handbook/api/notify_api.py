@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 from marshmallow import fields
 
-from handbook.api.fields import FIELD_ERRORS, InputSchema, OutputSchema, UtcDateTime, page_field, text
+from handbook.api.fields import FIELD_ERRORS, ID_RANGE, InputSchema, OutputSchema, UtcDateTime, page_field, text
 from handbook.core.web import json_error
 from handbook.notify import inbox, subscriptions
 
@@ -66,7 +66,7 @@ class PageArgs(InputSchema):
 
 
 class ReadIn(InputSchema):
-    id = fields.Integer(load_default=None, allow_none=True, strict=True, error_messages=FIELD_ERRORS,
+    id = fields.Integer(load_default=None, allow_none=True, strict=True, error_messages=FIELD_ERRORS, validate=ID_RANGE,
                         metadata={"description": "bỏ trống: đánh dấu tất cả"})  # strict: 5e-292 was read as 0
 
 

@@ -103,6 +103,7 @@ def handle_unexpected(exc: Exception):
         _rollback()
         return error_response(exc.status, str(exc))
     current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+    _rollback()  # a failed statement must not leave the session unusable for whatever runs next in this context
     return error_response(500)
 
 

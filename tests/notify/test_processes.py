@@ -3,6 +3,7 @@ backlog, and every notification still reaches every device once."""
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -37,9 +38,20 @@ def _fan_out(push, factory, notifications: int, devices: int = 3) -> int:
     return notifications * devices
 
 
+def _without_event_loop(app, fn, **kwargs):
+    """Call `fn` in a thread with no asyncio loop: Playwright's sync API leaves one running in the test thread
+    after a browser test has run in this worker, and dispatch() forks no helper under a running loop."""
+    def call():
+        with app.app_context():
+            return fn(**kwargs)
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(call).result()
+
+
 def test_a_backlog_is_shared_with_a_forked_helper_and_sent_once(app, push, factory, forks):
     total = _fan_out(push, factory, 100)
-    stats = dispatch.dispatch(once=True, batch=50, processes=2)
+    stats = _without_event_loop(app, dispatch.dispatch, once=True, batch=50, processes=2)
     assert forks == [1]
     assert stats.sent == total  # the helper's numbers come back to the caller
     counts = push.counts()

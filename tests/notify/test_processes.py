@@ -3,6 +3,7 @@ backlog, and every notification still reaches every device once."""
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -37,9 +38,20 @@ def _fan_out(push, factory, notifications: int, devices: int = 3) -> int:
     return notifications * devices
 
 
+def _dispatch_outside_any_event_loop(app, **options):
+    """As `flask worker` calls it: from a thread with no running event loop (in the full suite, this test's
+    process may still hold a browser test's Playwright loop, under which dispatch rightly refuses to fork)."""
+    def run():
+        with app.app_context():
+            return dispatch.dispatch(**options)
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(run).result()
+
+
 def test_a_backlog_is_shared_with_a_forked_helper_and_sent_once(app, push, factory, forks):
     total = _fan_out(push, factory, 100)
-    stats = dispatch.dispatch(once=True, batch=50, processes=2)
+    stats = _dispatch_outside_any_event_loop(app, once=True, batch=50, processes=2)
     assert forks == [1]
     assert stats.sent == total  # the helper's numbers come back to the caller
     counts = push.counts()
@@ -48,7 +60,7 @@ def test_a_backlog_is_shared_with_a_forked_helper_and_sent_once(app, push, facto
 
 def test_a_small_backlog_forks_nothing(app, push, factory, forks):
     total = _fan_out(push, factory, 5)
-    assert dispatch.dispatch(once=True, batch=50, processes=4).sent == total
+    assert _dispatch_outside_any_event_loop(app, once=True, batch=50, processes=4).sent == total
     assert forks == []
 
 

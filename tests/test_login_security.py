@@ -4,7 +4,7 @@ from __future__ import annotations
 import time
 
 import pyotp
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
 from handbook import create_app
 from handbook.audit.models import AuditEvent
@@ -189,3 +189,19 @@ def test_failed_login_audit_names_the_account_and_ip_never_the_password(app, cli
     assert [e.action for e in events] == ["auth.login_failed", "auth.login", "auth.logout"]
     assert events[0].actor_id == user.id and events[0].ip == "127.0.0.1"
     assert "bi-mat" not in repr([e.details for e in events])
+
+
+def test_authenticator_seeds_are_stored_sealed(app, factory, monkeypatch):
+    staff, _leader = _staff(factory)
+    secret = totp.pending_secret(staff)
+    raw = db.session.execute(text("SELECT secret FROM totp_credentials WHERE user_id = :id"),
+                             {"id": staff.id}).scalar_one()
+    from handbook.core.sealing import unseal
+
+    assert secret not in raw and unseal(raw) == secret  # the database holds only the sealed form
+    db.session.expire_all()
+    monkeypatch.setitem(app.config, "SECRET_KEY", "another-key-after-a-rotation")
+    assert db.session.get(TotpCredential, staff.id).secret is None  # unreadable, never a 500
+    assert totp.verify(staff.id, totp_code(secret), confirming=True) is False
+    fresh = totp.pending_secret(staff)  # setting up again replaces the unreadable seed
+    assert fresh != secret and db.session.get(TotpCredential, staff.id).secret == fresh

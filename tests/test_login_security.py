@@ -116,7 +116,8 @@ def test_staff_enrol_before_anything_else_then_need_a_code(app, client, factory)
     secret = db.session.get(TotpCredential, staff.id).secret
     wrong = client.post("/login/2fa/setup", data={"csrf_token": csrf_from(page), "code": "000000"})
     assert wrong.status_code == 400
-    done = client.post("/login/2fa/setup", data={"csrf_token": csrf_from(page), "code": totp_code(secret)})
+    first = totp_code(secret)
+    done = client.post("/login/2fa/setup", data={"csrf_token": csrf_from(page), "code": first})
     html = done.get_data(as_text=True)
     assert done.status_code == 200 and html.count("<li><code>") == 10
     codes = [line.split("<code>")[1].split("</code>")[0] for line in html.splitlines() if "<li><code>" in line]
@@ -127,7 +128,8 @@ def test_staff_enrol_before_anything_else_then_need_a_code(app, client, factory)
 
     assert _post_login(client, "canbo@test.vn", factory.PASSWORD).headers["Location"] == "/login/2fa"
     token = get_csrf(client, "/login/2fa")
-    replay = client.post("/login/2fa", data={"csrf_token": token, "code": totp_code(secret)})
+    # the very code used at set-up (a fresh totp_code() would be a new code once a 30 s step has passed)
+    replay = client.post("/login/2fa", data={"csrf_token": token, "code": first})
     assert replay.status_code == 400 and "đã được dùng" in replay.get_data(as_text=True)
     next_step = pyotp.TOTP(secret).at(time.time() + 30)  # ±1 step is accepted
     assert client.post("/login/2fa", data={"csrf_token": token, "code": next_step}).status_code == 302

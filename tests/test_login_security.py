@@ -4,7 +4,7 @@ from __future__ import annotations
 import time
 
 import pyotp
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
 from handbook import create_app
 from handbook.audit.models import AuditEvent
@@ -116,7 +116,8 @@ def test_staff_enrol_before_anything_else_then_need_a_code(app, client, factory)
     secret = db.session.get(TotpCredential, staff.id).secret
     wrong = client.post("/login/2fa/setup", data={"csrf_token": csrf_from(page), "code": "000000"})
     assert wrong.status_code == 400
-    done = client.post("/login/2fa/setup", data={"csrf_token": csrf_from(page), "code": totp_code(secret)})
+    first = totp_code(secret)
+    done = client.post("/login/2fa/setup", data={"csrf_token": csrf_from(page), "code": first})
     html = done.get_data(as_text=True)
     assert done.status_code == 200 and html.count("<li><code>") == 10
     codes = [line.split("<code>")[1].split("</code>")[0] for line in html.splitlines() if "<li><code>" in line]
@@ -127,7 +128,8 @@ def test_staff_enrol_before_anything_else_then_need_a_code(app, client, factory)
 
     assert _post_login(client, "canbo@test.vn", factory.PASSWORD).headers["Location"] == "/login/2fa"
     token = get_csrf(client, "/login/2fa")
-    replay = client.post("/login/2fa", data={"csrf_token": token, "code": totp_code(secret)})
+    # the very code used at set-up (a fresh totp_code() would be a new code once a 30 s step has passed)
+    replay = client.post("/login/2fa", data={"csrf_token": token, "code": first})
     assert replay.status_code == 400 and "đã được dùng" in replay.get_data(as_text=True)
     next_step = pyotp.TOTP(secret).at(time.time() + 30)  # ±1 step is accepted
     assert client.post("/login/2fa", data={"csrf_token": token, "code": next_step}).status_code == 302
@@ -189,3 +191,19 @@ def test_failed_login_audit_names_the_account_and_ip_never_the_password(app, cli
     assert [e.action for e in events] == ["auth.login_failed", "auth.login", "auth.logout"]
     assert events[0].actor_id == user.id and events[0].ip == "127.0.0.1"
     assert "bi-mat" not in repr([e.details for e in events])
+
+
+def test_authenticator_seeds_are_stored_sealed(app, factory, monkeypatch):
+    staff, _leader = _staff(factory)
+    secret = totp.pending_secret(staff)
+    raw = db.session.execute(text("SELECT secret FROM totp_credentials WHERE user_id = :id"),
+                             {"id": staff.id}).scalar_one()
+    from handbook.core.sealing import unseal
+
+    assert secret not in raw and unseal(raw) == secret  # the database holds only the sealed form
+    db.session.expire_all()
+    monkeypatch.setitem(app.config, "SECRET_KEY", "another-key-after-a-rotation")
+    assert db.session.get(TotpCredential, staff.id).secret is None  # unreadable, never a 500
+    assert totp.verify(staff.id, totp_code(secret), confirming=True) is False
+    fresh = totp.pending_secret(staff)  # setting up again replaces the unreadable seed
+    assert fresh != secret and db.session.get(TotpCredential, staff.id).secret == fresh

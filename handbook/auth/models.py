@@ -7,6 +7,7 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from handbook.core.sealing import Sealed
 from handbook.core.timeutil import utcnow
 from handbook.extensions import db
 
@@ -83,7 +84,8 @@ class TotpCredential(db.Model):
     __tablename__ = "totp_credentials"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
-    secret: Mapped[str] = mapped_column(String(64))  # base32
+    # base32 seed, sealed with a key derived from SECRET_KEY (core/sealing.py); None when it cannot be opened
+    secret: Mapped[str | None] = mapped_column(Sealed(), nullable=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_step: Mapped[int | None] = mapped_column(Integer)  # time step of the last accepted code: no replay

@@ -37,6 +37,10 @@ def is_enrolled(user_id: int) -> bool:
 def pending_secret(user: User) -> str:
     """The secret being set up (kept across reloads of the set-up page until confirmed)."""
     cred = credential(user.id)
+    if cred is not None and cred.secret is None:  # sealed under an earlier SECRET_KEY: start again
+        db.session.delete(cred)
+        db.session.flush()
+        cred = None
     if cred is None:
         cred = TotpCredential(user_id=user.id, secret=pyotp.random_base32())
         db.session.add(cred)
@@ -69,7 +73,7 @@ def _matching_step(secret: str, code: str) -> int | None:
 def verify(user_id: int, code: str, *, confirming: bool = False) -> bool:
     """Check a 6-digit code; each code is accepted once (a replay, even within its 30 s, is refused)."""
     cred = credential(user_id)
-    if cred is None or (cred.confirmed_at is None) != confirming:
+    if cred is None or cred.secret is None or (cred.confirmed_at is None) != confirming:
         return False
     step = _matching_step(cred.secret, code)
     if step is None:

@@ -54,7 +54,7 @@ def upgrade():
 
     op.create_table('totp_credentials',
     sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('secret', sa.String(length=64), nullable=False),
+    sa.Column('secret', sa.String(length=255), nullable=False),  # sealed (handbook/core/sealing.py)
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('confirmed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('last_step', sa.Integer(), nullable=True),

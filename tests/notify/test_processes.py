@@ -38,20 +38,20 @@ def _fan_out(push, factory, notifications: int, devices: int = 3) -> int:
     return notifications * devices
 
 
-def _without_event_loop(app, fn, **kwargs):
-    """Call `fn` in a thread with no asyncio loop: Playwright's sync API leaves one running in the test thread
-    after a browser test has run in this worker, and dispatch() forks no helper under a running loop."""
-    def call():
+def _dispatch_outside_any_event_loop(app, **options):
+    """As `flask worker` calls it: from a thread with no running event loop (in the full suite, this test's
+    process may still hold a browser test's Playwright loop, under which dispatch rightly refuses to fork)."""
+    def run():
         with app.app_context():
-            return fn(**kwargs)
+            return dispatch.dispatch(**options)
 
     with ThreadPoolExecutor(1) as pool:
-        return pool.submit(call).result()
+        return pool.submit(run).result()
 
 
 def test_a_backlog_is_shared_with_a_forked_helper_and_sent_once(app, push, factory, forks):
     total = _fan_out(push, factory, 100)
-    stats = _without_event_loop(app, dispatch.dispatch, once=True, batch=50, processes=2)
+    stats = _dispatch_outside_any_event_loop(app, once=True, batch=50, processes=2)
     assert forks == [1]
     assert stats.sent == total  # the helper's numbers come back to the caller
     counts = push.counts()
@@ -60,7 +60,7 @@ def test_a_backlog_is_shared_with_a_forked_helper_and_sent_once(app, push, facto
 
 def test_a_small_backlog_forks_nothing(app, push, factory, forks):
     total = _fan_out(push, factory, 5)
-    assert dispatch.dispatch(once=True, batch=50, processes=4).sent == total
+    assert _dispatch_outside_any_event_loop(app, once=True, batch=50, processes=4).sent == total
     assert forks == []
 
 

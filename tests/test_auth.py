@@ -196,3 +196,17 @@ def test_short_password_is_refused(app, factory):
     code = service.issue_activation_code(user, None)
     with pytest.raises(service.AuthError, match="ít nhất 8 ký tự"):
         service.activate(code, "ngan")
+
+
+def test_password_hashes_stay_small_and_old_ones_are_rehashed_at_login(app, client, factory):
+    """Argon2id at 19 MiB (OWASP's minimum profile): threads hashing at once must fit a worker's memory budget."""
+    from argon2 import PasswordHasher, extract_parameters
+
+    params = extract_parameters(service.hash_password("Mot-mat-khau-dai"))
+    assert params.memory_cost <= 19 * 1024 and params.type.name == "ID"
+    user = factory.user("a@test.vn")
+    user.password_hash = PasswordHasher().hash(factory.PASSWORD)  # argon2-cffi's 64 MiB default, as before
+    factory.commit()
+    assert login(client, "a@test.vn").status_code == 302
+    db.session.expire_all()
+    assert extract_parameters(db.session.get(User, user.id).password_hash).memory_cost == 19 * 1024

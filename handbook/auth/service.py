@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
 from datetime import timedelta
 
 from argon2 import PasswordHasher
@@ -17,7 +18,13 @@ from handbook.core.i18n import gettext as _
 from handbook.core.timeutil import as_utc, utcnow
 from handbook.extensions import db
 
-_hasher = PasswordHasher()
+# Argon2id with OWASP's minimum profile (19 MiB, 2 passes, 1 lane) rather than argon2-cffi's 64 MiB default,
+# and at most HASHING_AT_ONCE hashes per process at a time: a gunicorn worker's threads all checking passwords
+# at once (the 3rd of the month) must not take it past its memory budget (200 MB RSS). Older hashes are
+# re-hashed with these parameters at the member's next login (check_needs_rehash).
+_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+HASHING_AT_ONCE = 2
+_hashing = threading.BoundedSemaphore(HASHING_AT_ONCE)
 _DUMMY_HASH = _hasher.hash("không-dùng-để-đăng-nhập")
 # Unambiguous characters for codes people read aloud or type on a phone.
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -37,7 +44,8 @@ class AuthError(ValueError):
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    with _hashing:
+        return _hasher.hash(password)
 
 
 def verify_password(user: User, password: str) -> bool:
@@ -47,13 +55,14 @@ def verify_password(user: User, password: str) -> bool:
     if not _hasher_verify(user.password_hash, password):
         return False
     if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = _hasher.hash(password)
+        user.password_hash = hash_password(password)
     return True
 
 
 def _hasher_verify(hashed: str, password: str) -> bool:
     try:
-        return _hasher.verify(hashed, password)
+        with _hashing:
+            return _hasher.verify(hashed, password)
     except (VerificationError, InvalidHashError):
         return False
 

@@ -1,6 +1,7 @@
 """Shared steps for the PWA browser tests."""
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 from playwright.sync_api import Page, expect
@@ -10,12 +11,22 @@ from tests.browser.test_login_browser import login
 
 MAIN_PAGES = ("/", "/meetings", "/regulations", "/notifications", "/profile")
 
-__all__ = ["login", "MAIN_PAGES", "wait_controlled", "wait_cached", "in_cache", "future_meeting_id"]
+__all__ = ["login", "MAIN_PAGES", "wait_controlled", "wait_cached", "wait_until", "in_cache", "future_meeting_id"]
+
+
+def wait_until(page: Page, expression: str, arg=None, timeout: float = 10_000) -> None:
+    """Like page.wait_for_function, without evaluating a string inside the page (our Content-Security-Policy
+    forbids eval there, and Playwright's polling uses it): poll page.evaluate (DevTools, outside the CSP)."""
+    deadline = time.monotonic() + timeout / 1000
+    while not (page.evaluate(expression) if arg is None else page.evaluate(expression, arg)):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout / 1000:.0f} s: {expression[:80]}")
+        page.wait_for_timeout(100)
 
 
 def wait_controlled(page: Page) -> None:
     """The service worker controls the page (it calls clients.claim(), so the first load is enough)."""
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=15_000)
+    wait_until(page, "navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=15_000)
 
 
 IN_CACHE = """async (path) => {
@@ -32,7 +43,7 @@ def in_cache(page: Page, path: str) -> bool:
 
 
 def wait_cached(page: Page, path: str) -> None:
-    page.wait_for_function(IN_CACHE, arg=path, timeout=10_000)
+    wait_until(page, IN_CACHE, path, timeout=10_000)
 
 
 def visit(page: Page, base: str, path: str) -> None:

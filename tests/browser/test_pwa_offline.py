@@ -5,7 +5,7 @@ import re
 
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.browser.pwa_helpers import MAIN_PAGES, future_meeting_id, in_cache, login, visit, wait_controlled
+from tests.browser.pwa_helpers import MAIN_PAGES, future_meeting_id, in_cache, login, visit, wait_controlled, wait_until
 
 
 def _visit_all(page: Page, base: str, meeting: str) -> list[str]:
@@ -65,7 +65,7 @@ def test_logout_removes_personal_pages_next_account_sees_none(page: Page, contex
     first_home = page.locator("h1").inner_text()
     page.get_by_role("button", name="Đăng xuất").click()
     expect(page).to_have_url(live_server + "/login")
-    page.wait_for_function("""async () => !(await caches.keys()).some(k => k.startsWith('pages-'))""")
+    wait_until(page, """async () => !(await caches.keys()).some(k => k.startsWith('pages-'))""")
     for path in paths:
         if not path.startswith("/regulations"):  # regulations are the same for every member
             assert not in_cache(page, path), path

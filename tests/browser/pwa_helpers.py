@@ -26,7 +26,7 @@ def wait_until(page: Page, expression: str, arg=None, timeout: float = 10_000) -
 
 def wait_controlled(page: Page) -> None:
     """The service worker controls the page (it calls clients.claim(), so the first load is enough)."""
-    wait_until(page, "navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=15_000)
+    wait_until(page, "navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=30_000)
 
 
 IN_CACHE = """async (path) => {

@@ -12,6 +12,7 @@ from datetime import date
 
 from markupsafe import Markup
 from sqlalchemy import and_, column, func, literal_column, select, table
+from sqlalchemy.orm import defer
 from sqlalchemy.sql.elements import ColumnElement
 
 from handbook.core.i18n import gettext as _
@@ -28,6 +29,11 @@ _fts = table(FTS_TABLE, column("rowid"))
 _pg = table(PG_TABLE, column("document_id"), column("position"), column("search_vector"))
 # bm25 weights per FTS5 column: title, heading, body.
 BM25 = (10.0, 4.0, 1.0)
+
+
+# Large columns a result line never shows (the rendered article, the document's source and preamble).
+_NOT_FOR_HITS = (defer(Article.body_html), defer(Article.search_title), defer(Article.search_heading),
+                 defer(Article.search_body), defer(Document.source_markdown), defer(Document.preamble_html))
 
 
 class EmptyQuery(RegulationError):
@@ -135,7 +141,8 @@ def search(access: Access, query: str | None, filters: Filters | None = None, *,
     total = rows[0].total
     ids = [row.article_id for row in rows]
     loaded = {article.id: (article, document) for article, document in db.session.execute(
-        select(Article, Document).join(Document, Document.id == Article.document_id).where(Article.id.in_(ids)))}
+        select(Article, Document).join(Document, Document.id == Article.document_id).where(Article.id.in_(ids))
+        .options(*_NOT_FOR_HITS))}
     # An index row outliving its article (deleted behind the service's back) is skipped, never a 500.
     items = [_hit(loaded[i][1], loaded[i][0], terms) for i in ids if i in loaded]
     return Results(items, page, per_page, total, terms)

@@ -225,6 +225,7 @@ def start_gunicorn(url: str, port: int, workers: int, threads: int) -> subproces
     # every simulated member logs in from 127.0.0.1: the per-IP login limit would refuse all but the first 30
     env = {**os.environ, "DATABASE_URL": url, "INSTANCE_PATH": str(CACHE / "instance"), "SECRET_KEY": "load-bench",
            "QUIET_HOURS": "", "LOGIN_LIMIT_IP": "10000 per 15 minutes"}
+    env.setdefault("MALLOC_ARENA_MAX", "2")  # as scripts/production.sh runs the workers
     # self-contained: an empty config file, so the production gunicorn.conf.py (access log, worker recycling) is not
     # read from the working directory; the settings are all on this command line
     config = CACHE / "gunicorn-empty.conf.py"

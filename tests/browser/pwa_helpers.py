@@ -24,9 +24,18 @@ def wait_until(page: Page, expression: str, arg=None, timeout: float = 10_000) -
         page.wait_for_timeout(100)
 
 
+CONTROLLED = "navigator.serviceWorker && navigator.serviceWorker.controller !== null"
+
+
 def wait_controlled(page: Page) -> None:
-    """The service worker controls the page (it calls clients.claim(), so the first load is enough)."""
-    wait_until(page, "navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=30_000)
+    """The service worker controls the page. It calls clients.claim(), so the first load is normally enough; in
+    a persistent browser profile on a loaded machine the claim sometimes misses the page that registered it, and
+    (as on a phone) the next load is controlled — so one reload is allowed, never more."""
+    try:
+        wait_until(page, CONTROLLED, timeout=10_000)
+    except AssertionError:
+        page.reload()
+        wait_until(page, CONTROLLED, timeout=20_000)
 
 
 IN_CACHE = """async (path) => {

@@ -7,7 +7,7 @@ unanswered rows `sending`; once the lease expires another run sends them again. 
 key, so a row whose request was in flight at the kill may reach the push service twice — the notification
 keeps its `tag`, so the phone replaces it rather than showing two.
 
-Per push: sender.py (allow-list, VAPID, ece.py's RFC 8291 encryption, pushhttp.py's trimmed aiohttp POST) from a
+Per push: sender.py (allow-list, VAPID, ece.py's RFC 8291 encryption, pushhttp.py's libcurl POST) from a
 fixed set of worker coroutines; dbthread.py commits the results; processes.py forks helper dispatchers."""
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 
+import uvloop
 from flask import current_app
 from sqlalchemy import and_, bindparam, or_, select, text, update
 
@@ -100,6 +101,22 @@ def _due(now: datetime, lease: timedelta):
     )
 
 
+def _due_ids(limit: int, lease: timedelta, now: datetime, postgres: bool) -> list[int]:
+    """Up to `limit` due rows: dead claimers' rows first, then pending ones oldest-due first. Two queries that
+    each walk ix_deliveries_due in order and stop at `limit` — one query with OR would collect and sort every
+    due row, which grows with the backlog."""
+    stale = (select(Delivery.id).where(Delivery.status == DeliveryStatus.SENDING, Delivery.claimed_at < now - lease)
+             .order_by(Delivery.status, Delivery.next_attempt_at).limit(limit))
+    pending = (select(Delivery.id).where(Delivery.status == DeliveryStatus.PENDING, Delivery.next_attempt_at <= now)
+               .order_by(Delivery.status, Delivery.next_attempt_at))
+    if postgres:  # concurrent claimers take different rows
+        stale, pending = stale.with_for_update(skip_locked=True), pending.with_for_update(skip_locked=True)
+    ids = list(db.session.scalars(stale))
+    if len(ids) < limit:
+        ids += db.session.scalars(pending.limit(limit - len(ids)))
+    return ids
+
+
 def claim(limit: int = BATCH, lease: timedelta = LEASE, now: datetime | None = None) -> list[Job]:
     """Mark up to `limit` due rows as ours and commit; return what to send."""
     now = now or utcnow()
@@ -108,10 +125,7 @@ def claim(limit: int = BATCH, lease: timedelta = LEASE, now: datetime | None = N
     postgres = db.session.get_bind().dialect.name == "postgresql"
     if not postgres:
         db.session.execute(text("BEGIN IMMEDIATE"))  # SQLite: one claimer at a time
-    query = select(Delivery.id).where(_due(now, lease)).order_by(Delivery.id).limit(limit)
-    if postgres:
-        query = query.with_for_update(skip_locked=True)  # concurrent claimers take different rows
-    ids = list(db.session.scalars(query))
+    ids = _due_ids(limit, lease, now, postgres)
     if not ids:
         db.session.commit()
         return []
@@ -121,29 +135,30 @@ def claim(limit: int = BATCH, lease: timedelta = LEASE, now: datetime | None = N
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    rows = db.session.execute(
+    rows = _core().execute(
         select(Delivery.id, Delivery.attempts, Delivery.subscription_id, Notification.title, Notification.body,
                Notification.url, Notification.tag, Notification.ttl_seconds, Notification.urgency,
                Notification.topic, Notification.created_at,
                PushSubscription.endpoint, PushSubscription.p256dh, PushSubscription.auth)
         .join(Notification, Notification.id == Delivery.notification_id)
         .outerjoin(PushSubscription, PushSubscription.id == Delivery.subscription_id)
-        .where(Delivery.claimed_by == token)
+        .where(Delivery.id.in_(ids), Delivery.claimed_by == token)
     ).all()
     jobs, dead = [], []
     payloads: dict[tuple, bytes] = {}  # a reminder to a whole cell has one text: encode it once
-    for row in rows:
+    for (delivery_id, attempts, subscription_id, title, body, url, tag, ttl_seconds, urgency, topic, created_at,
+         endpoint, p256dh, auth) in rows:
         # TTL counts from the event (a reminder held by quiet hours still expires when the meeting starts)
-        ttl = row.ttl_seconds - int((now - as_utc(row.created_at)).total_seconds())
-        if row.endpoint is None or ttl <= 0:
-            dead.append((row.id, "unsubscribed" if row.endpoint is None else "expired"))
+        ttl = ttl_seconds - int((now - as_utc(created_at)).total_seconds())
+        if endpoint is None or ttl <= 0:
+            dead.append((delivery_id, "unsubscribed" if endpoint is None else "expired"))
             continue
-        shown = (row.title, row.body, row.url, row.tag)
+        shown = (title, body, url, tag)
         data = payloads.get(shown)
         if data is None:
             data = payloads[shown] = payload(*shown)
-        jobs.append(Job(row.id, row.subscription_id, row.attempts, row.endpoint, row.p256dh, row.auth,
-                        data, ttl, str(row.urgency), row.topic))
+        jobs.append(Job(delivery_id, subscription_id, attempts, endpoint, p256dh, auth, data, ttl, str(urgency),
+                        topic))
     if dead:
         _write([{"b_id": i, "b_status": DeliveryStatus.FAILED.value, "b_error": why, "b_next": now, "b_sent": None}
                 for i, why in dead])
@@ -184,9 +199,15 @@ def classify(job: Job, status: int | None, error: str | None, retry_after: str |
     return Outcome(job, DeliveryStatus.PENDING, reason, retry_at=when)
 
 
+def _core():
+    """The session's connection (same transaction): the hot statements here are plain Core, so they skip the
+    ORM's per-statement compile step."""
+    return db.session.connection()
+
+
 def _write(params: list[dict]) -> None:
     table = Delivery.__table__
-    db.session.execute(
+    _core().execute(
         update(table).where(table.c.id == bindparam("b_id"))
         .values(status=bindparam("b_status"), last_error=bindparam("b_error"), next_attempt_at=bindparam("b_next"),
                 sent_at=bindparam("b_sent"), claimed_by=None, claimed_at=None),
@@ -201,7 +222,7 @@ def record(outcomes: list[Outcome], now: datetime | None = None) -> None:
     now = now or utcnow()
     sent = [o.job.delivery_id for o in outcomes if o.status is DeliveryStatus.SENT]
     if sent:  # the common case, one statement for the group
-        db.session.execute(update(Delivery.__table__).where(Delivery.__table__.c.id.in_(sent)).values(
+        _core().execute(update(Delivery.__table__).where(Delivery.__table__.c.id.in_(sent)).values(
             status=DeliveryStatus.SENT.value, last_error=None, next_attempt_at=now, sent_at=now,
             claimed_by=None, claimed_at=None))
     other = [{"b_id": o.job.delivery_id, "b_status": o.status.value, "b_error": o.error, "b_next": o.retry_at or now,
@@ -209,14 +230,12 @@ def record(outcomes: list[Outcome], now: datetime | None = None) -> None:
     if other:
         _write(other)
     ok = sorted({o.job.subscription_id for o in outcomes if o.status is DeliveryStatus.SENT})
+    subs = PushSubscription.__table__
     if ok:
-        db.session.execute(update(PushSubscription).where(PushSubscription.id.in_(ok))
-                           .values(last_success_at=now, failure_count=0).execution_options(synchronize_session=False))
+        _core().execute(update(subs).where(subs.c.id.in_(ok)).values(last_success_at=now, failure_count=0))
     bad = sorted({o.job.subscription_id for o in outcomes if o.status is not DeliveryStatus.SENT and not o.gone})
     if bad:
-        db.session.execute(update(PushSubscription).where(PushSubscription.id.in_(bad))
-                           .values(failure_count=PushSubscription.failure_count + 1)
-                           .execution_options(synchronize_session=False))
+        _core().execute(update(subs).where(subs.c.id.in_(bad)).values(failure_count=subs.c.failure_count + 1))
     gone = sorted({o.job.subscription_id for o in outcomes if o.gone})
     if gone:
         forget(gone)
@@ -301,7 +320,8 @@ def dispatch(once: bool = True, batch: int = BATCH, concurrency: int = CONCURREN
     db.session.commit()  # whatever the caller wrote is visible to the dispatcher's own session
     app = current_app._get_current_object()
     def run() -> Stats:
-        return asyncio.run(_dispatch(app, once, batch, concurrency, lease, idle, stop))
+        with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:  # libuv: cheaper socket watching
+            return runner.run(_dispatch(app, once, batch, concurrency, lease, idle, stop))
 
     def run_in_thread() -> Stats:  # the caller already runs an event loop (e.g. Playwright's)
         with app.app_context():

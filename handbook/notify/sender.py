@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from yarl import URL
-
 from handbook.notify.ece import KeyCache, encrypt
 from handbook.notify.pushhttp import PushClient
 from handbook.notify.subscriptions import SubscriptionError, check_endpoint
@@ -33,9 +31,9 @@ class Sender:
         self.signer = signer
         self.client = PushClient(timeout)
         self.keys = KeyCache()
-        self._allowed: dict[str, URL | None] = {}  # per origin, for this run
+        self._allowed: dict[str, str | None] = {}  # per origin, for this run
 
-    def _origin(self, origin: str) -> URL | None:
+    def _origin(self, origin: str) -> str | None:
         """The allow-list, checked again once per origin and run: config may have changed since subscribing."""
         if origin not in self._allowed:
             try:

@@ -56,3 +56,16 @@ def test_our_encryption_uses_a_fresh_key_and_salt_per_message_and_decrypts():
         assert http_ece.decrypt(body, private_key=ua, auth_secret=auth, version="aes128gcm") == PLAINTEXT
     with pytest.raises(ValueError):
         encrypt(b"x" * 4080, to)
+
+
+@pytest.mark.parametrize("change", ["off the curve", "compressed", "short"])
+def test_keys_that_are_not_an_uncompressed_p256_point_are_refused(change):
+    raw = bytearray(unb64(UA_PUBLIC))
+    if change == "off the curve":
+        raw[-1] ^= 1
+    elif change == "compressed":
+        raw = bytearray([2 + raw[-1] % 2]) + raw[1:33]
+    else:
+        raw = raw[:40]
+    with pytest.raises(ValueError):
+        Subscriber(b64(bytes(raw)), AUTH)

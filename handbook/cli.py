@@ -6,11 +6,13 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
+    from handbook.auth.cli import users_cli
     from handbook.members.cli import members_cli
     from handbook.org.cli import positions_cli
 
     app.cli.add_command(members_cli)
     app.cli.add_command(positions_cli)
+    app.cli.add_command(users_cli)
 
     @app.cli.command("seed-demo")
     @click.option("--members", "members", type=click.IntRange(min=30), default=None,

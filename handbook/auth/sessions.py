@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from handbook.auth.models import User, UserSession
 from handbook.core.timeutil import as_utc, utcnow
@@ -57,13 +57,16 @@ def is_current(row: UserSession, now: datetime | None = None) -> bool:
             and as_utc(row.created_at) + absolute > now)
 
 
+# every signed-in request runs this: built once, so a request only binds the digest
+_SESSION_AND_USER = select(UserSession, User).join(User, User.id == UserSession.user_id).where(
+    UserSession.id == bindparam("session_id"))
+
+
 def user_for(token: str | None, user_id: str) -> User | None:
     """The signed-in user for a session cookie, or None if the session ended (one query; a write ≤ 1/min)."""
     if not token or not user_id.isdigit():
         return None
-    found = db.session.execute(
-        select(UserSession, User).join(User, User.id == UserSession.user_id).where(UserSession.id == digest(token))
-    ).first()
+    found = db.session.execute(_SESSION_AND_USER, {"session_id": digest(token)}).first()
     if found is None:
         return None
     row, user = found

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from handbook.auth import service as auth_service
@@ -16,11 +16,13 @@ from handbook.members.models import ACTIVE_STATUSES, Member
 from handbook.org.models import Organisation, OrgKind, Position, Role
 from handbook.org.service import position_title
 
+# most pages look up the signed-in member: built once, so a request only binds the user id
+_MEMBER_OF_USER = select(Member).options(joinedload(Member.cell), joinedload(Member.group)).where(
+    Member.user_id == bindparam("user_id"))
+
 
 def member_for_user(user_id: int) -> Member | None:
-    return db.session.scalar(
-        select(Member).options(joinedload(Member.cell), joinedload(Member.group)).where(Member.user_id == user_id)
-    )
+    return db.session.scalar(_MEMBER_OF_USER, {"user_id": user_id})
 
 
 def get_member(member_id: int) -> Member | None:

@@ -6,10 +6,11 @@ tree node by node.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from flask import g
-from sqlalchemy import and_, false, or_, select, true
+from sqlalchemy import and_, bindparam, false, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from handbook.extensions import db
@@ -54,22 +55,27 @@ class Access:
 ANONYMOUS = Access()
 
 
-def load_access(user) -> Access:
-    """Build the Access of `user` (two queries: positions, own member record)."""
+@functools.cache
+def _access_queries():
+    """The two queries every signed-in request runs, built once (a request only binds the user id)."""
     from handbook.members.models import Member  # members depends on org, not the reverse at import time
 
+    positions = (select(Position.organisation_id, Organisation.path, Position.role, Position.scope)
+                 .join(Organisation, Organisation.id == Position.organisation_id)
+                 .where(Position.user_id == bindparam("user_id")))
+    own = (select(Member.id, Member.cell_id, Organisation.path, Member.temporary_cell_id)
+           .join(Organisation, Organisation.id == Member.cell_id)
+           .where(Member.user_id == bindparam("user_id")))
+    return positions, own
+
+
+def load_access(user) -> Access:
+    """Build the Access of `user` (two queries: positions, own member record)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return ANONYMOUS
-    rows = db.session.execute(
-        select(Position.organisation_id, Organisation.path, Position.role, Position.scope)
-        .join(Organisation, Organisation.id == Position.organisation_id)
-        .where(Position.user_id == user.id)
-    ).all()
-    own = db.session.execute(
-        select(Member.id, Member.cell_id, Organisation.path, Member.temporary_cell_id)
-        .join(Organisation, Organisation.id == Member.cell_id)
-        .where(Member.user_id == user.id)
-    ).first()
+    positions, own_record = _access_queries()
+    rows = db.session.execute(positions, {"user_id": user.id}).all()
+    own = db.session.execute(own_record, {"user_id": user.id}).first()
     return Access(
         user_id=user.id,
         is_admin=bool(user.is_admin),

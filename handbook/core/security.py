@@ -28,8 +28,10 @@ BEFORE_CONSENT = {"ops.healthz", "static", "pwa.service_worker", "pwa.manifest",
 
 
 def _signed_in() -> bool:
-    """Whether the request had a signed-in user, without loading one just to find out."""
-    return "_login_user" in g and current_user.is_authenticated
+    """Whether the request had a signed-in user, without loading one just to find out — nor reloading it: after
+    a commit its columns are expired, and `is_authenticated` would read `is_active_account` again."""
+    user = g.get("_login_user")
+    return user is not None and not user.is_anonymous
 
 
 def apply_headers(response):

@@ -24,12 +24,12 @@ def member_orgs(member: Member | None) -> list[int]:
 
 
 def next_meeting(member: Member | None, now: datetime | None = None) -> Meeting | None:
-    """The member's next meeting that has not ended, agenda and documents included (three queries)."""
+    """The member's next meeting that has not ended, with its agenda (two queries)."""
     if member is None:
         return None
     now = now or utcnow()
     candidates = db.session.scalars(
-        select(Meeting).options(selectinload(Meeting.agenda), selectinload(Meeting.documents))
+        select(Meeting).options(selectinload(Meeting.agenda))
         .where(Meeting.organisation_id.in_(member_orgs(member)), Meeting.status != MeetingStatus.CANCELLED,
                Meeting.starts_at >= now - timedelta(hours=24))
         .order_by(Meeting.starts_at).limit(10)

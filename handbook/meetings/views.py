@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from handbook.core.i18n import gettext as _
 from handbook.core.web import current_access, require
@@ -26,7 +26,7 @@ LABELS = TEMPLATE_LABELS
 def visible_meeting(meeting_id: int) -> Meeting:
     """The meeting if the caller may see its organisation; 404 otherwise (existence does not leak)."""
     meeting = db.session.scalar(select(Meeting).options(
-        selectinload(Meeting.agenda), selectinload(Meeting.documents), selectinload(Meeting.organisation)
+        selectinload(Meeting.agenda), selectinload(Meeting.documents), joinedload(Meeting.organisation)
     ).where(Meeting.id == meeting_id))
     if meeting is None:
         abort(404)
@@ -94,7 +94,7 @@ def absence(meeting_id: int):
         flash(str(exc), "error")
         return render_again(meeting_id, 400)
     flash(_("Đã gửi báo vắng tới chi bộ."), "success")
-    return redirect(url_for(".show", meeting_id=meeting.id))
+    return redirect(url_for(".show", meeting_id=meeting_id))  # not meeting.id: the commit expired it
 
 
 @bp.post("/meetings/<int:meeting_id>/check-in")

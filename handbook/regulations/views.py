@@ -105,8 +105,6 @@ def article(article_id: int):
     access = current_access()
     item = service.get_article(access, article_id)
     require(item is not None)
-    if item.document.is_published:
-        reading.record_read(current_user.id, item)
     previous, following = reading.neighbours(item)
     html = render_template(
         "regulations/article.html", article=item, doc=item.document, previous=previous, following=following,
@@ -115,6 +113,8 @@ def article(article_id: int):
             reading.TEXT_SIZE_COOKIE)), kind_labels=service.KIND_LABELS, status_labels=service.STATUS_LABELS,
         sample_notice=service.SAMPLE_NOTICE,
     )
+    if item.document.is_published:  # once the page is rendered: the commit expires what the page used
+        reading.record_read(current_user.id, item)
     return _cacheable(html)
 
 

@@ -6,7 +6,6 @@ import hmac
 import secrets
 
 import pyotp
-import segno
 from sqlalchemy import delete, or_, select, update
 
 from handbook.auth.models import RecoveryCode, TotpCredential, User
@@ -54,6 +53,8 @@ def provisioning_uri(user: User, secret: str) -> str:
 
 def qr_svg(uri: str) -> str:
     """An inline SVG (no style attributes, so the Content-Security-Policy allows it)."""
+    import segno  # only while setting up an authenticator
+
     return segno.make(uri, error="m").svg_inline(scale=4, dark="#1c1c1c")
 
 

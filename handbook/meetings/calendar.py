@@ -5,14 +5,17 @@ import hashlib
 import secrets
 from datetime import timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from icalendar import Alarm, Calendar, Event, Timezone
 from sqlalchemy import func, select
 
 from handbook.core.timeutil import as_utc, local_zone, utcnow
 from handbook.extensions import db
 from handbook.meetings.models import CalendarToken, Meeting, MeetingStatus
 from handbook.members.models import Member
+
+if TYPE_CHECKING:  # icalendar is imported where a calendar is built, not by every web worker at start-up
+    from icalendar import Event, Timezone
 
 FEED_PAST_DAYS = 31
 
@@ -91,6 +94,8 @@ def feed_body(member: Member, host: str, base_url: str, name: str) -> tuple[byte
 
 
 def _event(meeting: Meeting, host: str, base_url: str) -> Event:
+    from icalendar import Alarm, Event
+
     zone = local_zone()
     event = Event()
     event.add("uid", f"meeting-{meeting.id}@{host}")  # stable across regenerations
@@ -121,6 +126,8 @@ def _event(meeting: Meeting, host: str, base_url: str) -> Event:
 
 
 def build_calendar(meetings: list[Meeting], host: str, base_url: str, name: str) -> bytes:
+    from icalendar import Calendar
+
     cal = Calendar()
     cal.add("prodid", "-//So tay dang vien dien tu//vi")
     cal.add("version", "2.0")
@@ -136,4 +143,6 @@ def build_calendar(meetings: list[Meeting], host: str, base_url: str, name: str)
 @lru_cache(maxsize=4)
 def _vtimezone(tzid: str) -> Timezone:
     """The VTIMEZONE block, computed once per process (icalendar walks every transition to build it)."""
+    from icalendar import Timezone
+
     return Timezone.from_tzid(tzid)

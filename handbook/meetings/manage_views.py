@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-import segno
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -199,6 +198,8 @@ def checkin_code(meeting_id: int):
     meeting = managed_meeting(meeting_id)
     code, left = attendance.current_code(meeting)
     target = url_for("meetings.show", meeting_id=meeting.id, code=code, _external=True)
+    import segno  # only on the check-in page
+
     qr = Markup(segno.make(target, error="m").svg_inline(scale=6, dark="#1c1c1c"))
     return render_template("meetings/checkin_code.html", meeting=meeting, code=code, left=left, qr=qr,
                            open=attendance.checkin_open(meeting), **LABELS)

@@ -5,7 +5,6 @@ import io
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
-from openpyxl import Workbook
 
 from handbook.core.i18n import gettext as _
 from handbook.core.timeutil import format_when
@@ -181,6 +180,8 @@ def committee():
 
 def _export(access, year: int, month: int, only: str | None):
     """Excel of every cell in scope, written page by page so memory stays flat."""
+    from openpyxl import Workbook  # imported here: a web worker that never exports does not carry it (~20 MiB)
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet(f"{month:02d}-{year}")
     sheet.append([_("Chi bộ"), _("Tình trạng"), _("Thời gian họp")])

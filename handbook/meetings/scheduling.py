@@ -4,7 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-import holidays
 import pyotp
 from dateutil.rrule import MONTHLY, rrule
 from sqlalchemy import select
@@ -204,6 +203,8 @@ def plan_series(year: int, day_of_month: int = 3, today: date | None = None) -> 
     today = today or datetime.now(local_zone()).date()
     if year < today.year or year > today.year + 1:
         raise MeetingError(_("Chỉ lập lịch cho năm nay hoặc năm sau."))
+    import holidays  # only when planning a year: web workers do not carry every country's calendar
+
     vn_holidays = holidays.country_holidays("VN", years=year, language="vi")
     days = rrule(MONTHLY, dtstart=datetime(year, 1, day_of_month), count=12, bymonthday=day_of_month)
     return [

@@ -6,7 +6,6 @@ import io
 from dataclasses import dataclass
 
 from flask_babel import force_locale
-from openpyxl import Workbook
 from sqlalchemy import and_, select
 
 from handbook.core.timeutil import format_date
@@ -60,6 +59,8 @@ def member_rows(org: Organisation) -> list[ExportRow]:
 
 
 def workbook(org: Organisation, rows: list[ExportRow]) -> bytes:
+    from openpyxl import Workbook  # imported here: a web worker that never exports does not carry it (~20 MiB)
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Danh sách đảng viên")
     sheet.append([f"DANH SÁCH ĐẢNG VIÊN — {org.name}"])

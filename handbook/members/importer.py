@@ -16,8 +16,6 @@ from datetime import date
 from typing import IO, Any
 
 from flask_babel import force_locale
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import insert
 
 from handbook.audit import service as audit
@@ -101,6 +99,9 @@ class ImportReport:
 
 
 def _open(source: IO[bytes] | str):
+    from openpyxl import load_workbook  # imported here: web workers that never import files do not carry it
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         return load_workbook(source, read_only=True, data_only=False)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError) as exc:
@@ -260,6 +261,8 @@ def import_valid(report: ImportReport, cell: Organisation, actor: Actor, *, orig
 
 def template_workbook() -> bytes:
     """The import template: Vietnamese headings, a guide sheet with an example."""
+    from openpyxl import Workbook
+
     headings = headings_vi()
     book = Workbook()
     sheet = book.active
@@ -294,6 +297,8 @@ def rejected_workbook(report: ImportReport) -> bytes:
     reasons: dict[int, list[str]] = {}
     for problem in report.problems:
         reasons.setdefault(problem.row, []).append(f"{problem.column}: {problem.message}")
+    from openpyxl import Workbook
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Dòng bị từ chối")
     sheet.append(["Dòng trong tệp gốc", "Lý do"] + [headings[name] for name in FIELDS])

@@ -169,9 +169,14 @@ def test_a_member_may_turn_two_factor_on_and_off(app, client, factory):
     login(client, "dv@test.vn")
     page = client.get("/account/2fa").get_data(as_text=True)
     secret = db.session.get(TotpCredential, user.id).secret
+    wrong = client.post("/account/2fa", data={"csrf_token": csrf_from(page), "code": "000000"})
+    assert wrong.status_code == 400 and "Mã không đúng" in wrong.get_data(as_text=True)
+    assert not totp.is_enrolled(user.id)
     assert client.post("/account/2fa", data={"csrf_token": csrf_from(page), "code": totp_code(secret)}).status_code \
         == 200
     assert totp.is_enrolled(user.id)
+    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.target_id == user.id)).all()
+    assert "auth.2fa_failed" in actions and "auth.2fa_enrol" in actions
     page = client.get("/account/2fa/disable").get_data(as_text=True)
     assert client.post("/account/2fa/disable", data={"csrf_token": csrf_from(page), "password": "sai"}).status_code \
         == 400

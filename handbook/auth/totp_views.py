@@ -1,6 +1,8 @@
 """The second step of login (a code from the authenticator app) and setting the app up."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -67,6 +69,21 @@ def _setup_page(user: User, form: TotpForm, status: int, signed_in: bool):
                            required=totp.required_for(user), signed_in=signed_in), status
 
 
+def _confirm_first_code(user: User, signed_in: bool, finish: Callable[[], str]):
+    """Both set-up pages: the first code confirms the authenticator (audited; `finish` starts or keeps the
+    session and says where to go after the recovery codes); a wrong one is counted and audited."""
+    form = TotpForm()
+    if not form.validate_on_submit():
+        return _setup_page(user, form, 400 if form.is_submitted() else 200, signed_in)
+    codes = totp.confirm(user, form.code.data)
+    if not codes:
+        _fail(user.id)
+        form.code.errors = [_("Mã không đúng. Hãy kiểm tra giờ trên điện thoại và nhập mã đang hiện.")]
+        return _setup_page(user, form, 400, signed_in)
+    record("auth.2fa_enrol", Actor(user.id, request.remote_addr), target_type="user", target_id=user.id)
+    return render_template("auth/recovery_codes.html", codes=codes, target=finish())
+
+
 @bp.route("/login/2fa/setup", methods=["GET", "POST"])
 @throttle.ip_limit("totp")
 @throttle.account_limit(pending_key, "totp")
@@ -75,18 +92,12 @@ def setup():
     user = _pending_user()
     if totp.is_enrolled(user.id):
         return redirect(url_for("twofactor.verify"))
-    form = TotpForm()
-    if form.validate_on_submit():
-        codes = totp.confirm(user, form.code.data)
-        if codes:
-            target = session.get("mfa_next") or url_for("home.index")
-            record("auth.2fa_enrol", Actor(user.id, request.remote_addr), target_type="user", target_id=user.id)
-            start_session(user, "totp")
-            return render_template("auth/recovery_codes.html", codes=codes, target=target)
-        _fail(user.id)
-        form.code.errors = [_("Mã không đúng. Hãy kiểm tra giờ trên điện thoại và nhập mã đang hiện.")]
-        return _setup_page(user, form, 400, signed_in=False)
-    return _setup_page(user, form, 400 if form.is_submitted() else 200, signed_in=False)
+
+    def finish() -> str:
+        target = session.get("mfa_next") or url_for("home.index")
+        start_session(user, "totp")  # commits
+        return target
+    return _confirm_first_code(user, False, finish)
 
 
 @bp.route("/account/2fa", methods=["GET", "POST"])
@@ -96,18 +107,11 @@ def enable():
     """A signed-in member turns on two-factor login of their own accord."""
     if totp.is_enrolled(current_user.id):
         return redirect(url_for("home.profile"))
-    form = TotpForm()
-    if form.validate_on_submit():
-        codes = totp.confirm(current_user, form.code.data)
-        if codes:
-            record("auth.2fa_enrol", Actor(current_user.id, request.remote_addr), target_type="user",
-                   target_id=current_user.id)
-            db.session.commit()
-            return render_template("auth/recovery_codes.html", codes=codes, target=url_for("home.profile"))
-        throttle.mark_failed(current_user.id)
-        form.code.errors = [_("Mã không đúng. Hãy kiểm tra giờ trên điện thoại và nhập mã đang hiện.")]
-        return _setup_page(current_user, form, 400, signed_in=True)
-    return _setup_page(current_user, form, 400 if form.is_submitted() else 200, signed_in=True)
+
+    def finish() -> str:
+        db.session.commit()
+        return url_for("home.profile")
+    return _confirm_first_code(current_user, True, finish)
 
 
 @bp.route("/account/2fa/disable", methods=["GET", "POST"])

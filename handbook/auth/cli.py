@@ -19,6 +19,17 @@ from handbook.extensions import db
 users_cli = AppGroup("users", help="Việc quản trị tài khoản; mọi thay đổi được ghi nhật ký.")
 
 
+def user_from_login(login: str):
+    """The account named by a LOGIN argument (e-mail or phone), or a clear error for the command line."""
+    try:
+        user = find_user(login)
+    except IdentifierError as exc:
+        raise click.BadParameter(str(exc), param_hint="LOGIN") from exc
+    if user is None:
+        raise click.BadParameter("Không có tài khoản này.", param_hint="LOGIN")
+    return user
+
+
 @users_cli.command("reset-2fa")
 @click.argument("login")
 @click.option("--reason", required=True, help="Lý do (ghi vào nhật ký), ví dụ: mất điện thoại.")
@@ -27,12 +38,7 @@ def reset_2fa(login: str, reason: str) -> None:
     reason = reason.strip()
     if not reason:
         raise click.BadParameter("Cần ghi lý do.", param_hint="--reason")
-    try:
-        user = find_user(login)
-    except IdentifierError as exc:
-        raise click.BadParameter(str(exc), param_hint="LOGIN") from exc
-    if user is None:
-        raise click.BadParameter("Không có tài khoản này.", param_hint="LOGIN")
+    user = user_from_login(login)
     if not totp.is_enrolled(user.id):
         raise click.ClickException("Tài khoản này chưa bật xác thực hai bước: không có gì để đặt lại.")
     totp.disable(user.id)

@@ -6,8 +6,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from handbook.audit.service import CLI as CLI_ACTOR
-from handbook.auth.identifiers import IdentifierError
-from handbook.auth.service import find_user
+from handbook.auth.cli import user_from_login as _user
 from handbook.extensions import db
 from handbook.org.models import Organisation, Position, Role, Scope
 from handbook.org.positions import PositionError, assign, remove
@@ -15,16 +14,6 @@ from handbook.org.service import position_title
 
 positions_cli = AppGroup(
     "positions", help="Giao và thu hồi chức vụ (quyền xem, quản lý); mọi thay đổi được ghi nhật ký.")
-
-
-def _user(login: str):
-    try:
-        user = find_user(login)
-    except IdentifierError as exc:
-        raise click.BadParameter(str(exc), param_hint="LOGIN") from exc
-    if user is None:
-        raise click.BadParameter("Không có tài khoản này.", param_hint="LOGIN")
-    return user
 
 
 def _org(org_id: int) -> Organisation:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hmac
 import os
 import struct
+import threading
 
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -50,7 +51,7 @@ def encrypt(plaintext: bytes, to: Subscriber, *, salt: bytes | None = None,
     in use both are left out and made fresh here for each message."""
     if len(plaintext) + 17 > RECORD_SIZE:  # + the padding delimiter and the GCM tag
         raise ValueError("payload too large for one record")
-    salt = salt or os.urandom(16)
+    salt = salt or _salts.take()
     private_key = private_key or ec.generate_private_key(_CURVE)
     as_public = private_key.public_key().public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
     shared = private_key.exchange(_ECDH, to.public_key)
@@ -62,6 +63,30 @@ def encrypt(plaintext: bytes, to: Subscriber, *, salt: bytes | None = None,
     # one record, so it is the last: its padding delimiter is 0x02 (RFC 8188 §2)
     body = AESGCM(cek).encrypt(nonce, plaintext + b"\x02", None)
     return salt + struct.pack("!IB", RECORD_SIZE, len(as_public)) + as_public + body
+
+
+class _Salts:
+    """Fresh random salts, read from the OS in blocks (one `getrandom` call per 256 messages, not per message).
+    Each salt is handed out once: under a lock across threads, and a forked child drops what it inherited."""
+
+    def __init__(self, block: int = 256):
+        self._block, self._pool, self._at = block, b"", 0
+        self._lock = threading.Lock()
+        os.register_at_fork(after_in_child=self._forget)
+
+    def _forget(self) -> None:
+        self._pool, self._at = b"", 0
+        self._lock = threading.Lock()
+
+    def take(self) -> bytes:
+        with self._lock:
+            if self._at >= len(self._pool):
+                self._pool, self._at = os.urandom(16 * self._block), 0
+            self._at += 16
+            return self._pool[self._at - 16:self._at]
+
+
+_salts = _Salts()
 
 
 class KeyCache:

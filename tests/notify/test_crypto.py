@@ -69,3 +69,20 @@ def test_keys_that_are_not_an_uncompressed_p256_point_are_refused(change):
         raw = raw[:40]
     with pytest.raises(ValueError):
         Subscriber(b64(bytes(raw)), AUTH)
+
+
+def test_salts_are_never_handed_out_twice_not_even_across_fork():
+    import multiprocessing
+
+    from handbook.notify.ece import _salts
+
+    mine = [_salts.take() for _ in range(600)]  # more than two blocks
+    assert len(set(mine)) == len(mine) and all(len(salt) == 16 for salt in mine)
+    _salts.take()  # the parent's pool now holds unused salts a child inherits
+    reader, writer = multiprocessing.get_context("fork").Pipe(duplex=False)
+    child = multiprocessing.get_context("fork").Process(target=lambda: writer.send([_salts.take() for _ in range(5)]))
+    child.start()
+    theirs = reader.recv()
+    child.join()
+    ours = [_salts.take() for _ in range(5)]
+    assert not set(theirs) & set(ours)

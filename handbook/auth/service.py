@@ -19,11 +19,12 @@ from handbook.core.timeutil import as_utc, utcnow
 from handbook.extensions import db
 
 # Argon2id with OWASP's minimum profile (19 MiB, 2 passes, 1 lane) rather than argon2-cffi's 64 MiB default,
-# and at most HASHING_AT_ONCE hashes per process at a time: a gunicorn worker's threads all checking passwords
-# at once (the 3rd of the month) must not take it past its memory budget (200 MB RSS). Older hashes are
-# re-hashed with these parameters at the member's next login (check_needs_rehash).
+# and one hash per process at a time: a gunicorn worker's threads all checking passwords at once (the 3rd of
+# the month) must not take it past its memory budget (200 MB RSS), and hashing is CPU work — the worker
+# processes already use every core. Older hashes are re-hashed with these parameters at the member's next login
+# (check_needs_rehash).
 _hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
-HASHING_AT_ONCE = 2
+HASHING_AT_ONCE = 1
 _hashing = threading.BoundedSemaphore(HASHING_AT_ONCE)
 _DUMMY_HASH = _hasher.hash("không-dùng-để-đăng-nhập")
 # Unambiguous characters for codes people read aloud or type on a phone.

@@ -42,9 +42,16 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        pass  # clients refusing our certificate or giving up on /slow end connections early: expected here
+
+
 def _serve(tls: ssl.SSLContext | None = None):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    server.daemon_threads, server.seen = True, []
+    server = _Server(("127.0.0.1", 0), _Handler)
+    server.seen = []
     if tls is not None:
         server.socket = tls.wrap_socket(server.socket, server_side=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()

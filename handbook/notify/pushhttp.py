@@ -70,9 +70,6 @@ class PushClient:
         self._free: list[pycurl.Curl] = []     # finished handles, ready for the next request
         self._pending: dict[pycurl.Curl, asyncio.Future] = {}
 
-    def origin(self, origin: str) -> str:
-        return origin
-
     # ------------------------------------------------------------------ libcurl ⇄ event loop
     def _multi_now(self) -> pycurl.CurlMulti:
         if self._multi is None:

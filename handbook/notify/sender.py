@@ -4,24 +4,13 @@ Kept apart from the dispatcher (claiming, recording) so each part stays small; t
 the database. `Sender.send(job)` never raises for network trouble: it returns (status, error, Retry-After)."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from handbook.notify.ece import KeyCache, encrypt
 from handbook.notify.pushhttp import PushClient
 from handbook.notify.subscriptions import SubscriptionError, check_endpoint
-from handbook.notify.vapid import VapidSigner
+from handbook.notify.vapid import VapidSigner, split_endpoint
 
 TIMEOUT = 15  # seconds per request (connecting included)
 _FIXED = {"Content-Encoding": "aes128gcm", "Content-Type": "application/octet-stream"}
-
-
-def split_endpoint(endpoint: str) -> tuple[str, str]:
-    """`https://host[:port]` and the request target (path and query) of a push endpoint."""
-    parts = urlsplit(endpoint)
-    target = parts.path or "/"
-    if parts.query:
-        target += "?" + parts.query
-    return f"{parts.scheme}://{parts.netloc}", target
 
 
 class Sender:
@@ -31,30 +20,29 @@ class Sender:
         self.signer = signer
         self.client = PushClient(timeout)
         self.keys = KeyCache()
-        self._allowed: dict[str, str | None] = {}  # per origin, for this run
+        self._allowed: dict[str, bool] = {}  # per origin, for this run
 
-    def _origin(self, origin: str) -> str | None:
+    def _allows(self, origin: str) -> bool:
         """The allow-list, checked again once per origin and run: config may have changed since subscribing."""
         if origin not in self._allowed:
             try:
                 check_endpoint(origin + "/")
-                self._allowed[origin] = self.client.origin(origin)
+                self._allowed[origin] = True
             except SubscriptionError:
-                self._allowed[origin] = None
+                self._allowed[origin] = False
         return self._allowed[origin]
 
     async def send(self, job) -> tuple[int | None, str | None, str | None]:
         """(HTTP status, error text, Retry-After); a refused or broken subscription is a 400 of our own."""
-        origin_text, target = split_endpoint(job.endpoint)
-        origin = self._origin(origin_text)
-        if origin is None:
+        origin, target = split_endpoint(job.endpoint)
+        if not self._allows(origin):
             return 400, "push service not allowed", None
         try:
             body = encrypt(job.data, self.keys.get(job.p256dh, job.auth))
         except ValueError as exc:
             return 400, f"invalid subscription keys: {exc}"[:200], None
         headers = {**_FIXED, "TTL": str(job.ttl), "Urgency": job.urgency,
-                   "Authorization": self.signer.for_origin(origin_text)}
+                   "Authorization": self.signer.for_origin(origin)}
         if job.topic:
             headers["Topic"] = job.topic
         try:

@@ -14,9 +14,17 @@ LIFETIME = 12 * 3600      # RFC 8292 allows at most 24 h
 REFRESH_BEFORE = 3600     # re-sign when less than this is left
 
 
-def origin_of(endpoint: str) -> str:
+def split_endpoint(endpoint: str) -> tuple[str, str]:
+    """`https://host[:port]` and the request target (path and query) of a push endpoint."""
     parts = urlsplit(endpoint)
-    return f"{parts.scheme}://{parts.netloc}"
+    target = parts.path or "/"
+    if parts.query:
+        target += "?" + parts.query
+    return f"{parts.scheme}://{parts.netloc}", target
+
+
+def origin_of(endpoint: str) -> str:
+    return split_endpoint(endpoint)[0]
 
 
 class VapidSigner:

@@ -24,16 +24,22 @@ def push(app, monkeypatch):
         assert not service.errors, service.errors
 
 
-@pytest.fixture
-def cell_scene(factory):
-    ward = factory.org("Đảng bộ phường Hải Châu", OrgKind.DANG_BO_XA)
-    cell = factory.org("Chi bộ khu dân cư số 3", OrgKind.CHI_BO, ward)
+def cell_with_leader(factory, ward_name: str, cell_name: str, members: int):
+    """A ward, one of its cells, the cell's bí thư (a member too) and `members` members with accounts."""
+    ward = factory.org(ward_name, OrgKind.DANG_BO_XA)
+    cell = factory.org(cell_name, OrgKind.CHI_BO, ward)
     leader = factory.user("bithu@test.vn", name="Bí thư")
     factory.member(cell, leader)
     factory.grant(leader, cell, Role.BI_THU)
-    members = [factory.user(f"dv{i}@test.vn", name=f"Đảng viên {i}") for i in range(2)]
-    for user in members:
+    users = [factory.user(f"dv{i}@test.vn", name=f"Đảng viên {i}") for i in range(members)]
+    for user in users:
         factory.member(cell, user)
+    return cell, leader, users
+
+
+@pytest.fixture
+def cell_scene(factory):
+    cell, leader, members = cell_with_leader(factory, "Đảng bộ phường Hải Châu", "Chi bộ khu dân cư số 3", 2)
     exempt = factory.user("mien@test.vn")
     factory.member(cell, exempt, status=MemberStatus.MIEN_SINH_HOAT)
     factory.member(cell)  # no account: cannot be notified

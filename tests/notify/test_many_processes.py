@@ -33,7 +33,7 @@ from handbook.extensions import db
 from handbook.meetings.models import Meeting
 from handbook.notify import dispatch
 from handbook.notify.models import Delivery, DeliveryStatus, Notification, PushSubscription
-from handbook.org.models import OrgKind, Role
+from tests.notify.conftest import cell_with_leader
 from tests.notify.test_crash import CONCURRENCY, _dispatcher, _env, _left
 
 MEMBERS = 199           # + the leader: 200 invitees, one device each
@@ -74,14 +74,8 @@ def _wait_ready(base: str, proc: subprocess.Popen) -> None:
 
 
 def _scene(factory):
-    ward = factory.org("Đảng bộ phường Thạch Thang", OrgKind.DANG_BO_XA)
-    cell = factory.org("Chi bộ khu dân cư số 7", OrgKind.CHI_BO, ward)
-    leader = factory.user("bithu@test.vn", name="Bí thư")
-    factory.member(cell, leader)
-    factory.grant(leader, cell, Role.BI_THU)
-    users = [leader] + [factory.user(f"dv{i}@test.vn", name=f"Đảng viên {i}") for i in range(MEMBERS)]
-    for user in users[1:]:
-        factory.member(cell, user)
+    cell, leader, members = cell_with_leader(factory, "Đảng bộ phường Thạch Thang", "Chi bộ khu dân cư số 7", MEMBERS)
+    users = [leader, *members]
     factory.commit()
     # tokens straight from the auth service: 200 password logins would only measure argon2
     return cell, {user.id: create_api_token(user) for user in users}

@@ -86,7 +86,7 @@ def _certificates(tmp_path, names: list[x509.GeneralName]):
 def _post(client: PushClient, origin: str, target: str, headers=None, body=b"ciphertext"):
     async def go():
         try:
-            return await client.post(client.origin(origin), target, headers or {"TTL": "60"}, body)
+            return await client.post(origin, target, headers or {"TTL": "60"}, body)
         finally:
             await client.close()
     return asyncio.run(go())

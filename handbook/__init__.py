@@ -113,13 +113,15 @@ def _init_extensions(app: Flask) -> None:
     security.init_app(app)
     throttle.init_app(app)
 
+    from handbook.core import fragments
+
+    fragments.init_app(app)
+
     @app.context_processor
     def layout_context():
-        from handbook.auth.forms import EmptyForm
         from handbook.core.i18n import select_locale
 
-        # formdata=None: the layout never reads the request body (a refused upload must still render).
-        return {"logout_form": EmptyForm(formdata=None), "current_locale": select_locale()}
+        return {"current_locale": select_locale()}
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -1,6 +1,7 @@
 """Manifest, service worker, offline page and the large-text setting."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
@@ -9,7 +10,6 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from handbook.auth.forms import EmptyForm
 from handbook.core.i18n import gettext as _
 from handbook.core.i18n import select_locale
 from handbook.core.web import error_response
@@ -26,10 +26,10 @@ TEXT_COOKIE = "text_size"
 YEAR = 365 * 24 * 3600
 
 
-def user_key(user_id: int) -> str:
+@functools.lru_cache(maxsize=4096)
+def user_key(secret: str, user_id: int) -> str:
     """An opaque per-account key (the service worker's personal cache is named after it)."""
-    secret = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(secret, f"pwa-user:{user_id}".encode(), hashlib.sha256).hexdigest()[:16]
+    return hmac.new(secret.encode(), f"pwa-user:{user_id}".encode(), hashlib.sha256).hexdigest()[:16]
 
 
 def text_size() -> str:
@@ -39,8 +39,8 @@ def text_size() -> str:
 
 @bp.app_context_processor
 def pwa_context():
-    key = user_key(current_user.id) if current_user.is_authenticated else ""
-    return {"user_key": key, "text_size": text_size(), "text_form": EmptyForm(formdata=None)}
+    key = user_key(current_app.config["SECRET_KEY"], current_user.id) if current_user.is_authenticated else ""
+    return {"user_key": key, "text_size": text_size()}
 
 
 def manifest_dict() -> dict:

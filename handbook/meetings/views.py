@@ -23,11 +23,13 @@ bp = Blueprint("meetings", __name__)
 LABELS = TEMPLATE_LABELS
 
 
-def visible_meeting(meeting_id: int) -> Meeting:
-    """The meeting if the caller may see its organisation; 404 otherwise (existence does not leak)."""
-    meeting = db.session.scalar(select(Meeting).options(
-        selectinload(Meeting.agenda), selectinload(Meeting.documents), joinedload(Meeting.organisation)
-    ).where(Meeting.id == meeting_id))
+def visible_meeting(meeting_id: int, *, details: bool = True) -> Meeting:
+    """The meeting if the caller may see its organisation; 404 otherwise (existence does not leak).
+    `details=False` for the one-tap actions: agenda and documents are not loaded (two queries fewer)."""
+    query = select(Meeting).options(joinedload(Meeting.organisation)).where(Meeting.id == meeting_id)
+    if details:
+        query = query.options(selectinload(Meeting.agenda), selectinload(Meeting.documents))
+    meeting = db.session.scalar(query)
     if meeting is None:
         abort(404)
     require(acl.can_see_org(current_access(), meeting.organisation))
@@ -81,7 +83,7 @@ def _member_or_403():
 @bp.post("/meetings/<int:meeting_id>/absence")
 @login_required
 def absence(meeting_id: int):
-    meeting = visible_meeting(meeting_id)
+    meeting = visible_meeting(meeting_id, details=False)
     member = _member_or_403()
     form = AbsenceForm()
     if not form.validate_on_submit():
@@ -100,7 +102,7 @@ def absence(meeting_id: int):
 @bp.post("/meetings/<int:meeting_id>/check-in")
 @login_required
 def check_in(meeting_id: int):
-    meeting = visible_meeting(meeting_id)
+    meeting = visible_meeting(meeting_id, details=False)
     member = _member_or_403()
     form = CheckinForm()
     if not form.validate_on_submit():
@@ -124,7 +126,7 @@ def render_again(meeting_id: int, status: int):
 @bp.get("/meetings/<int:meeting_id>/documents/<int:document_id>")
 @login_required
 def document(meeting_id: int, document_id: int):
-    meeting = visible_meeting(meeting_id)
+    meeting = visible_meeting(meeting_id, details=False)
     doc = db.session.get(MeetingDocument, document_id)
     if doc is None or doc.meeting_id != meeting.id:
         abort(404)

@@ -191,12 +191,13 @@ def test_bookmarks_and_recently_read(app, factory, tree):
     reading.set_bookmark(user.id, second, False)
     assert reading.bookmarks(who, user.id) == []
     for article in doc.articles:
-        reading.record_read(user.id, article)
-    reading.record_read(user.id, first)
+        reading.record_read(user.id, article.id)
+    reading.record_read(user.id, first.id)
     recent = reading.recently_read(who, user.id)
     assert len(recent) == reading.RECENT_LIMIT and recent[0].article_id == first.id
-    assert reading.neighbours(first) == (None, second)
-    assert reading.neighbours(doc.articles[-1]) == (doc.articles[-2], None)
+    assert reading.neighbours(first) == (None, (second.id, "Điều 2"))
+    assert reading.neighbours(second) == ((first.id, "Điều 1"), (doc.articles[2].id, "Điều 3"))
+    assert reading.neighbours(doc.articles[-1]) == ((doc.articles[-2].id, "Điều 13"), None)
 
 
 def test_demo_documents(app, factory, tree):

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy.exc import IntegrityError
 
 from handbook.core.timeutil import utcnow
 from handbook.extensions import db
@@ -40,10 +42,26 @@ def _position(node: TocNode) -> int:
     return node.part.position if node.part else node.article.position
 
 
-def neighbours(article: Article) -> tuple[Article | None, Article | None]:
-    articles = article.document.articles
-    index = next(i for i, a in enumerate(articles) if a.id == article.id)
-    return (articles[index - 1] if index else None, articles[index + 1] if index + 1 < len(articles) else None)
+class ArticleLink(NamedTuple):
+    id: int
+    label: str
+
+
+# the reader's ← and → links: two one-row lookups (loading the whole document's articles, bodies and all, for
+# them cost more than the rest of the page); built once, a request only binds the values
+_BEFORE = (select(Article.id, Article.label).where(Article.document_id == bindparam("document_id"),
+                                                   Article.position < bindparam("position"))
+           .order_by(Article.position.desc()).limit(1))
+_AFTER = (select(Article.id, Article.label).where(Article.document_id == bindparam("document_id"),
+                                                  Article.position > bindparam("position"))
+          .order_by(Article.position).limit(1))
+
+
+def neighbours(article: Article) -> tuple[ArticleLink | None, ArticleLink | None]:
+    """The articles before and after this one in its document."""
+    where = {"document_id": article.document_id, "position": article.position}
+    found = [db.session.execute(query, where).first() for query in (_BEFORE, _AFTER)]
+    return tuple(ArticleLink(*row) if row else None for row in found)
 
 
 def is_bookmarked(user_id: int, article_id: int) -> bool:
@@ -75,13 +93,18 @@ def bookmarks(access: Access, user_id: int) -> list[Bookmark]:
     ))
 
 
-def record_read(user_id: int, article: Article) -> None:
-    mark = db.session.scalar(select(ReadMark).where(ReadMark.user_id == user_id, ReadMark.article_id == article.id))
-    if mark is None:
-        db.session.add(ReadMark(user_id=user_id, article_id=article.id))
-    else:
-        mark.read_at = utcnow()
-    db.session.commit()
+def record_read(user_id: int, article_id: int) -> None:
+    """Remember when the user last opened the article: one UPDATE, an INSERT the first time."""
+    now = utcnow()
+    done = db.session.execute(
+        update(ReadMark).where(ReadMark.user_id == user_id, ReadMark.article_id == article_id)
+        .values(read_at=now).execution_options(synchronize_session=False)).rowcount
+    if not done:
+        db.session.add(ReadMark(user_id=user_id, article_id=article_id, read_at=now))
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same member's other tab recorded its first read at this very moment
+        db.session.rollback()
 
 
 def recently_read(access: Access, user_id: int, limit: int = RECENT_LIMIT) -> list[ReadMark]:

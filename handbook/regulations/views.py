@@ -114,7 +114,7 @@ def article(article_id: int):
         sample_notice=service.SAMPLE_NOTICE,
     )
     if item.document.is_published:  # once the page is rendered: the commit expires what the page used
-        reading.record_read(current_user.id, item)
+        reading.record_read(current_user.id, item.id)
     return _cacheable(html)
 
 

@@ -35,20 +35,25 @@ class _Server(ThreadingHTTPServer):
 
 
 class FakePushService:
+    scheme = "http"
+
     def __init__(self, delay: float = 0.0):
         self.keys: dict[str, tuple[ec.EllipticCurvePrivateKey, bytes]] = {}
         self.received: list[dict] = []
         self.errors: list[str] = []
         self.verified: set[str] = set()  # VAPID headers whose signature verified
-        self.plan: dict[str, list[tuple[int, dict]]] = {}  # path → answers to give next (status, headers)
+        self.plan: dict[str, list[tuple]] = {}  # path → answers to give next: (status, headers[, body])
         self.delay = delay
         self.lock = threading.Lock()
-        self.server = _Server(("127.0.0.1", 0), self._handler())
-        self.server.daemon_threads = True
-        self.port = self.server.server_address[1]
-        self.origin = f"http://127.0.0.1:{self.port}"
+        self.port = self._listen()
+        self.origin = f"{self.scheme}://127.0.0.1:{self.port}"
         self.host = f"127.0.0.1:{self.port}"
+
+    def _listen(self) -> int:
+        """Bind the server (HTTP/1.1 here; tests/notify/test_pushhttp_h2.py serves HTTP/2) and return its port."""
+        self.server = _Server(("127.0.0.1", 0), self._handler())
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        return self.server.server_address[1]
 
     def __enter__(self):
         self.thread.start()
@@ -69,7 +74,7 @@ class FakePushService:
         return {"endpoint": self.origin + path, "expirationTime": None,
                 "keys": {"p256dh": b64(public), "auth": b64(auth)}}
 
-    def answer(self, endpoint: str, *answers: tuple[int, dict]) -> None:
+    def answer(self, endpoint: str, *answers: tuple) -> None:
         self.plan.setdefault(endpoint.replace(self.origin, ""), []).extend(answers)
 
     def payloads(self, endpoint: str | None = None) -> list[dict]:
@@ -107,6 +112,23 @@ class FakePushService:
         return {"path": path, "payload": json.loads(plain), "ttl": int(ttl), "urgency": headers.get("Urgency"),
                 "topic": headers.get("Topic"), "aud": claims["aud"], "exp": claims["exp"], "size": len(plain)}
 
+    def respond(self, path: str, headers, body: bytes) -> tuple[int, dict, bytes]:
+        """The answer to a POST (whichever server received it): the next planned one for this path, else 201
+        if `_check` passes — 400 and an entry in `errors` if it does not."""
+        with self.lock:
+            planned = self.plan.get(path)
+            status, extra, *content = planned.pop(0) if planned else (201, {})
+        if status == 201:
+            try:
+                record = self._check(path, headers, body)
+            except Exception as exc:  # noqa: BLE001 - the test asserts there were none
+                with self.lock:
+                    self.errors.append(f"{path}: {exc}")
+                return 400, {}, b""
+            with self.lock:
+                self.received.append(record)
+        return status, extra, content[0] if content else b""
+
     def _handler(self):
         service = self
 
@@ -120,23 +142,12 @@ class FakePushService:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 if service.delay:
                     time.sleep(service.delay)
-                with service.lock:
-                    planned = service.plan.get(self.path)
-                    status, extra = planned.pop(0) if planned else (201, {})
-                if status == 201:
-                    try:
-                        record = service._check(self.path, self.headers, body)
-                    except Exception as exc:  # noqa: BLE001 - the test asserts there were none
-                        with service.lock:
-                            service.errors.append(f"{self.path}: {exc}")
-                        status, extra = 400, {}
-                    else:
-                        with service.lock:
-                            service.received.append(record)
+                status, extra, content = service.respond(self.path, self.headers, body)
                 self.send_response(status)
-                for key, value in extra.items():
+                for key, value in {**extra, "Content-Length": str(len(content))}.items():
                     self.send_header(key, value)
-                self.send_header("Content-Length", "0")
                 self.end_headers()
+                if content:
+                    self.wfile.write(content)
 
         return Handler

@@ -50,6 +50,11 @@ def _init_extensions(app: Flask) -> None:
     from handbook.core.i18n import select_locale
 
     db.init_app(app)
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        from handbook.core.dbping import ping_when_idle
+
+        with app.app_context():
+            ping_when_idle(db.engine, app.config.get("DB_PING_IDLE_SECONDS", 10.0))
     from handbook.regulations.search_index import include_object
 
     migrate.init_app(

@@ -131,6 +131,6 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
     if database_url.startswith("sqlite"):
         config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
     else:
-        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {}  # idle connections are pinged: handbook/core/dbping.py
     config.update(overrides)
     return config

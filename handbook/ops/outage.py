@@ -1,5 +1,6 @@
 """The database is away for a while: answer 503 with Retry-After, keep nothing half-written, and recover by
-itself (PostgreSQL: `pool_pre_ping` replaces dead connections; SQLite: the next connection opens the file again).
+itself (PostgreSQL: a disconnect empties the connection pool and idle connections are pinged before use —
+handbook/core/dbping.py; SQLite: the next connection opens the file again).
 """
 from __future__ import annotations
 

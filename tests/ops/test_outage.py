@@ -7,6 +7,7 @@ import os
 import secrets
 import shutil
 import sqlite3
+import time
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -34,6 +35,11 @@ def _subscription() -> dict:
 def outage_app(tmp_path):
     # SQLite: a short busy timeout, so a locked file answers in a second rather than after 30.
     extra = {} if ON_POSTGRES else {"SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"timeout": 0.5}}}
+    yield from _scene(tmp_path, **extra)
+
+
+def _scene(tmp_path, **extra):
+    """An app with one signed-in member: (app, client, CSRF token)."""
     app = build_app(tmp_path, "outage", **extra)
     with app.app_context():
         factory = Factory()
@@ -98,6 +104,40 @@ def test_postgres_unreachable_then_back(outage_app):
             conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
         admin.dispose()
     _assert_recovered(app, client, token)
+
+
+def _cut_connections(app) -> None:
+    """End every server process of the app's database (a restart, a failover, a firewall dropping idle links)."""
+    name = make_url(app.config["SQLALCHEMY_DATABASE_URI"]).database
+    admin = create_engine(os.environ["TEST_DATABASE_URL"], isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        ended = conn.execute(text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                  "WHERE datname = :name AND pid <> pg_backend_pid()"), {"name": name}).scalar()
+    admin.dispose()
+    assert ended >= 1  # the pool's connection was there to cut
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="PostgreSQL: TEST_DATABASE_URL")
+def test_postgres_connection_cut_while_idle_costs_no_request(tmp_path):
+    """A pooled connection that waited past DB_PING_IDLE_SECONDS is pinged first and replaced when dead."""
+    for app, client, _token in _scene(tmp_path, DB_PING_IDLE_SECONDS=0.2):
+        assert client.get("/profile").status_code == 200
+        _cut_connections(app)
+        time.sleep(0.3)
+        assert client.get("/profile").status_code == 200
+        assert client.get("/api/v1/me").status_code == 200
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="PostgreSQL: TEST_DATABASE_URL")
+def test_postgres_connection_cut_between_busy_requests_costs_one(tmp_path):
+    """A connection in use a moment ago is not pinged (a round trip saved on every request): if it died in
+    between, that one request gets the outage page, and the disconnect empties the pool for the next."""
+    for app, client, _token in _scene(tmp_path, DB_PING_IDLE_SECONDS=3600):
+        assert client.get("/profile").status_code == 200
+        _cut_connections(app)
+        assert client.get("/profile").status_code == 503
+        assert client.get("/profile").status_code == 200
+        assert client.get("/api/v1/me").status_code == 200
 
 
 @pytest.mark.skipif(ON_POSTGRES, reason="SQLite only")

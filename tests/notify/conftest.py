@@ -1,6 +1,10 @@
 """Fixtures: a fake push service the app may talk to, and a cell with a leader and members."""
 from __future__ import annotations
 
+import asyncio
+import contextvars
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from handbook.members.models import MemberStatus
@@ -45,3 +49,11 @@ def cell_scene(factory):
     factory.member(cell)  # no account: cannot be notified
     factory.commit()
     return {"cell": cell, "leader": leader, "members": members, "exempt": exempt}
+
+
+def run_async(coroutine):
+    """`asyncio.run` in a thread of its own: on a test worker that has run the browser tests, Playwright's event
+    loop is running in the main thread, and asyncio.run refuses to start another there. The thread works in a
+    copy of this one's context (the app context the test holds), while this one waits."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(contextvars.copy_context().run, asyncio.run, coroutine).result()

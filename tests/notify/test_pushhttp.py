@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from handbook.notify.pushhttp import MAX_BODY, PushClient
+from tests.notify.conftest import run_async
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -89,7 +90,7 @@ def _post(client: PushClient, origin: str, target: str, headers=None, body=b"cip
             return await client.post(origin, target, headers or {"TTL": "60"}, body)
         finally:
             await client.close()
-    return asyncio.run(go())
+    return run_async(go())
 
 
 @pytest.fixture
@@ -160,6 +161,6 @@ def test_many_requests_at_once_all_arrive(plain):
             return await asyncio.gather(*(client.post(origin, f"/push/{i}", {"TTL": "1"}, b"b") for i in range(200)))
         finally:
             await client.close()
-    answers = asyncio.run(go())
+    answers = run_async(go())
     assert [a.status for a in answers] == [201] * 200
     assert sorted(path for path, _h, _b in plain.seen) == sorted(f"/push/{i}" for i in range(200))

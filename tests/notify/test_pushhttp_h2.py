@@ -23,6 +23,7 @@ from handbook.notify import dispatch, sender, subscriptions
 from handbook.notify.models import Delivery, Urgency
 from handbook.notify.outbox import NotificationSpec, enqueue, payload
 from handbook.notify.pushhttp import MAX_BODY, PushClient
+from tests.notify.conftest import run_async
 from tests.notify.fake_push import FakePushService
 from tests.notify.test_pushhttp import _certificates
 
@@ -103,7 +104,7 @@ def test_many_pushes_at_once_share_an_http2_connection(push, at_once, connection
             return await asyncio.gather(*(sending.send(job) for job in jobs))
         finally:
             await sending.close()
-    assert asyncio.run(go()) == [(201, None, None)] * at_once
+    assert run_async(go()) == [(201, None, None)] * at_once
     assert [version for version, _port in push.seen] == ["2"] * at_once
     assert len({port for _version, port in push.seen}) == connections
     assert sorted(r["payload"]["body"] for r in push.received) == sorted(f"Buổi {i}" for i in range(at_once))
@@ -144,7 +145,7 @@ def test_error_answers_over_http2_keep_status_retry_after_and_the_start_of_the_b
                                           for path in ("/busy", "/gone")))
         finally:
             await client.close()
-    busy, gone = asyncio.run(go())
+    busy, gone = run_async(go())
     assert busy == (429, "Wed, 21 Oct 2099 07:28:00 GMT", b"x" * MAX_BODY)
     assert gone == (410, None, b"push subscription has expired")
     assert [version for version, _port in push.seen] == ["2", "2"]

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import re
 
-from handbook.core.fragments import section
+from flask_babel import force_locale
+
+from handbook.core.fragments import fragment, section
 from handbook.org.models import Role
 from tests.conftest import csrf_from, login
 
@@ -67,3 +69,15 @@ def test_layout_forms_carry_this_sessions_csrf_token(client, factory):
         tokens.append(csrf_from(logout))
         assert other.post("/logout", data={"csrf_token": tokens[-1]}).status_code == 302
     assert tokens[0] != tokens[1]
+
+
+def test_cached_pieces_follow_the_language_in_force(app):
+    """A piece rendered under flask-babel's `force_locale` (e.g. for another member) is kept apart."""
+    with app.test_request_context("/"):
+        before = fragment("layout/_banners.html")
+        with force_locale("en"):
+            english = fragment("layout/_banners.html")
+        after = fragment("layout/_banners.html")
+    assert "Cài đặt ứng dụng" in before and "Install the app" not in before
+    assert "Install the app" in english and "Cài đặt ứng dụng" not in english
+    assert after == before

@@ -8,18 +8,18 @@ count — so each combination is rendered once and kept. Per-request values (CSR
 from __future__ import annotations
 
 from flask import current_app, render_template, request
+from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
-
-from handbook.core.i18n import select_locale
 
 MAX_ENTRIES = 2048  # unread counts make the nav's combinations open-ended: past this the store starts over
 
 
 def fragment(template: str, **inputs) -> Markup:
-    """`template` rendered with only `inputs` (plus the language and URL prefix), cached by all three."""
+    """`template` rendered with only `inputs` (plus the language and URL prefix), cached by all three. The
+    language is flask-babel's for this moment, so a page rendered under `force_locale` gets its own."""
     store: dict = current_app.extensions.setdefault("layout_fragments", {})
-    key = (template, select_locale(), request.script_root, tuple(sorted(inputs.items())))
+    key = (template, str(get_locale()), request.script_root, tuple(sorted(inputs.items())))
     html = store.get(key)
     if html is None:
         if len(store) >= MAX_ENTRIES:

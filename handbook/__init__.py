@@ -51,10 +51,10 @@ def _init_extensions(app: Flask) -> None:
 
     db.init_app(app)
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        from handbook.core.dbping import ping_when_idle
+        from handbook.core.dbping import IDLE_SECONDS, ping_when_idle
 
         with app.app_context():
-            ping_when_idle(db.engine, app.config.get("DB_PING_IDLE_SECONDS", 10.0))
+            ping_when_idle(db.engine, app.config.get("DB_PING_IDLE_SECONDS", IDLE_SECONDS))
     from handbook.regulations.search_index import include_object
 
     migrate.init_app(

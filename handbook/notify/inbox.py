@@ -15,13 +15,14 @@ from handbook.notify.outbox import NotificationSpec, enqueue
 PER_PAGE = 20
 
 
+def _due_for(user_id, now):
+    """The conditions of "this user's notification, due by `now`" (values or bound parameters)."""
+    return Notification.user_id == user_id, Notification.not_before.is_(None) | (Notification.not_before <= now)
+
+
 def visible(user_id: int, now: datetime | None = None):
     """A user's notifications that are due (quiet hours hold the inbox too, so both agree)."""
-    now = now or utcnow()
-    return select(Notification).where(
-        Notification.user_id == user_id,
-        (Notification.not_before.is_(None)) | (Notification.not_before <= now),
-    )
+    return select(Notification).where(*_due_for(user_id, now or utcnow()))
 
 
 def page_of(user_id: int, page: int = 1, per_page: int = PER_PAGE) -> tuple[list[Notification], int]:
@@ -34,8 +35,7 @@ def page_of(user_id: int, page: int = 1, per_page: int = PER_PAGE) -> tuple[list
 
 # on every signed-in page (the menu's badge): built once, so a request only binds the values
 _UNREAD = select(func.count(Notification.id)).where(
-    Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None),
-    Notification.not_before.is_(None) | (Notification.not_before <= bindparam("now")))
+    *_due_for(bindparam("user_id"), bindparam("now")), Notification.read_at.is_(None))
 
 
 def unread_count(user_id: int) -> int:

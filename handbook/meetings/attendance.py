@@ -1,16 +1,17 @@
 """Who is expected, absence notices, check-in (code, online, by the leader) and the attendance sheet."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pyotp
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from handbook.core.i18n import gettext as _
 from handbook.core.timeutil import as_utc, utcnow
-from handbook.extensions import db
+from handbook.extensions import db, lookup
 from handbook.meetings.models import Attendance, AttendanceStatus, Meeting, MeetingFormat, MeetingKind, MeetingStatus
 from handbook.meetings.rules import MeetingError
 from handbook.meetings.scheduling import mark_held, meeting_end
@@ -26,29 +27,36 @@ EXEMPT = (MemberStatus.MIEN_SINH_HOAT, MemberStatus.TAM_MIEN)
 COMMITTEE_ROLES = (Role.BI_THU, Role.PHO_BI_THU, Role.CAP_UY_VIEN)
 
 
-def _invitee_query(meeting: Meeting):
-    """The cell's (or group's) active members; for a chi ủy meeting, only those holding a position there."""
-    org = meeting.organisation
-    if org.kind is OrgKind.TO_DANG:
-        placed = Member.group_id == org.id
-    else:  # the cell's own members and those attending it temporarily (who do not vote there)
-        placed = or_(Member.cell_id == org.id, Member.temporary_cell_id == org.id)
+@functools.cache
+def _invitee_statement(group: bool, committee: bool, one_member: bool):
+    """The invitee query of one kind of meeting, built once; a request binds the organisation (and member)."""
+    org_id = bindparam("org_id")
+    placed = Member.group_id == org_id if group else \
+        or_(Member.cell_id == org_id, Member.temporary_cell_id == org_id)  # those attending it temporarily too
     query = select(Member).where(placed, Member.status.in_(EXPECTED + EXEMPT))
-    if meeting.kind is MeetingKind.CHI_UY:
-        committee = select(Position.user_id).where(Position.organisation_id == org.id,
-                                                   Position.role.in_(COMMITTEE_ROLES))
-        query = query.where(Member.user_id.in_(committee))
+    if committee:
+        query = query.where(Member.user_id.in_(select(Position.user_id).where(
+            Position.organisation_id == org_id, Position.role.in_(COMMITTEE_ROLES))))
+    if one_member:
+        query = query.with_only_columns(Member.id).where(Member.id == bindparam("member_id"))
     return query
+
+
+def _invitee_query(meeting: Meeting, one_member: bool = False):
+    """The cell's (or group's) active members; for a chi ủy meeting, only those holding a position there."""
+    return _invitee_statement(meeting.organisation.kind is OrgKind.TO_DANG, meeting.kind is MeetingKind.CHI_UY,
+                              one_member)
 
 
 def invitees(meeting: Meeting) -> list[Member]:
     """Who is invited: expected members, and exempt ones shown as such."""
-    return list(db.session.scalars(_invitee_query(meeting)))
+    return list(db.session.scalars(_invitee_query(meeting), {"org_id": meeting.organisation_id}))
 
 
 def is_invited(meeting: Meeting, member: Member) -> bool:
-    return db.session.scalar(_invitee_query(meeting).where(Member.id == member.id).with_only_columns(Member.id)) \
-        is not None
+    found = lookup(_invitee_query(meeting, one_member=True), {"org_id": meeting.organisation_id,
+                                                               "member_id": member.id})
+    return found.first() is not None
 
 
 def join_open(meeting: Meeting, now: datetime | None = None) -> bool:

@@ -78,11 +78,14 @@ def meetings_for_orgs(org_ids: list[int], now: datetime | None = None) -> tuple[
     return upcoming, past
 
 
+_ATTENDANCE = select(Attendance).where(Attendance.member_id == bindparam("member_id"),
+                                      Attendance.meeting_id.in_(bindparam("ids", expanding=True)))
+
+
 def attendance_of(member: Member, meeting_ids: list[int]) -> dict[int, Attendance]:
     if not meeting_ids:
         return {}
-    return {a.meeting_id: a for a in db.session.scalars(select(Attendance).where(
-        Attendance.member_id == member.id, Attendance.meeting_id.in_(meeting_ids)))}
+    return {a.meeting_id: a for a in db.session.scalars(_ATTENDANCE, {"member_id": member.id, "ids": meeting_ids})}
 
 
 @dataclass

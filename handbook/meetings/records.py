@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, time
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from handbook.core.i18n import gettext as _
 from handbook.core.timeutil import as_utc, local_zone
@@ -53,11 +53,16 @@ def minutes_history(meeting: Meeting) -> list[MinutesRevision]:
     ))
 
 
+# what the meeting page shows of a meeting's records: built once, a request only binds the meeting id
+_MEETING_ID = bindparam("meeting_id")
+_CURRENT_MINUTES = (select(MinutesRevision).where(MinutesRevision.meeting_id == _MEETING_ID)
+                    .order_by(MinutesRevision.id.desc()).limit(1))
+_RESOLUTIONS = select(Resolution).where(Resolution.meeting_id == _MEETING_ID).order_by(Resolution.id)
+_VOTES = select(Vote).where(Vote.meeting_id == _MEETING_ID).order_by(Vote.id)
+
+
 def current_minutes(meeting: Meeting) -> MinutesRevision | None:
-    return db.session.scalar(
-        select(MinutesRevision).where(MinutesRevision.meeting_id == meeting.id)
-        .order_by(MinutesRevision.id.desc()).limit(1)
-    )
+    return db.session.scalar(_CURRENT_MINUTES, {"meeting_id": meeting.id})
 
 
 def add_resolution(meeting: Meeting, title: str, body: str, by_user_id: int) -> Resolution:
@@ -73,8 +78,7 @@ def add_resolution(meeting: Meeting, title: str, body: str, by_user_id: int) -> 
 
 
 def resolutions(meeting: Meeting) -> list[Resolution]:
-    return list(db.session.scalars(select(Resolution).where(Resolution.meeting_id == meeting.id)
-                                   .order_by(Resolution.id)))
+    return list(db.session.scalars(_RESOLUTIONS, {"meeting_id": meeting.id}))
 
 
 @dataclass
@@ -136,7 +140,7 @@ def record_vote(meeting: Meeting, question: str, counts: tuple[int, int, int], r
 
 
 def votes(meeting: Meeting) -> list[Vote]:
-    return list(db.session.scalars(select(Vote).where(Vote.meeting_id == meeting.id).order_by(Vote.id)))
+    return list(db.session.scalars(_VOTES, {"meeting_id": meeting.id}))
 
 
 def unexcused_months(member_ids: list[int], year: int) -> dict[int, list[int]]:

@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, func, select, update
 
 from handbook.core.i18n import gettext as _
 from handbook.core.timeutil import utcnow
-from handbook.extensions import db
+from handbook.extensions import db, lookup
 from handbook.notify.models import Notification, NotificationPreference, Urgency
 from handbook.notify.outbox import NotificationSpec, enqueue
 
@@ -39,7 +39,7 @@ _UNREAD = select(func.count(Notification.id)).where(
 
 
 def unread_count(user_id: int) -> int:
-    return db.session.scalar(_UNREAD, {"user_id": user_id, "now": utcnow()}) or 0
+    return lookup(_UNREAD, {"user_id": user_id, "now": utcnow()}).scalar() or 0
 
 
 def mark_read(user_id: int, notification_id: int | None = None) -> int:

@@ -13,7 +13,7 @@ from flask import g
 from sqlalchemy import and_, bindparam, false, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
-from handbook.extensions import db
+from handbook.extensions import db, lookup
 from handbook.org.models import Organisation, Position, Role, Scope
 
 
@@ -74,8 +74,8 @@ def load_access(user) -> Access:
     if user is None or not getattr(user, "is_authenticated", False):
         return ANONYMOUS
     positions, own_record = _access_queries()
-    rows = db.session.execute(positions, {"user_id": user.id}).all()
-    own = db.session.execute(own_record, {"user_id": user.id}).first()
+    rows = lookup(positions, {"user_id": user.id}).all()
+    own = lookup(own_record, {"user_id": user.id}).first()
     return Access(
         user_id=user.id,
         is_admin=bool(user.is_admin),

@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from handbook.core.timeutil import utcnow
-from handbook.extensions import db
+from handbook.extensions import db, lookup
 from handbook.org.access import Access
 from handbook.regulations.models import Article, Bookmark, Document, DocumentPart, ReadMark
 from handbook.regulations.service import readable_documents
@@ -60,14 +60,16 @@ _AFTER = (select(Article.id, Article.label).where(Article.document_id == bindpar
 def neighbours(article: Article) -> tuple[ArticleLink | None, ArticleLink | None]:
     """The articles before and after this one in its document."""
     where = {"document_id": article.document_id, "position": article.position}
-    found = [db.session.execute(query, where).first() for query in (_BEFORE, _AFTER)]
+    found = [lookup(query, where).first() for query in (_BEFORE, _AFTER)]
     return tuple(ArticleLink(*row) if row else None for row in found)
 
 
+_BOOKMARK = select(Bookmark.id).where(Bookmark.user_id == bindparam("user_id"),
+                                     Bookmark.article_id == bindparam("article_id"))
+
+
 def is_bookmarked(user_id: int, article_id: int) -> bool:
-    return db.session.scalar(
-        select(Bookmark.id).where(Bookmark.user_id == user_id, Bookmark.article_id == article_id)
-    ) is not None
+    return lookup(_BOOKMARK, {"user_id": user_id, "article_id": article_id}).first() is not None
 
 
 def set_bookmark(user_id: int, article: Article, saved: bool) -> None:

@@ -16,6 +16,7 @@ from handbook.meetings.models import Attendance, AttendanceStatus, Meeting, Meet
 from handbook.meetings.rules import MeetingError
 from handbook.meetings.scheduling import mark_held, meeting_end
 from handbook.members.models import Member, MemberStatus
+from handbook.org.access import MemberRef
 from handbook.org.models import OrgKind, Position, Role
 
 CODE_SECONDS = 60          # a check-in code rotates every minute
@@ -53,7 +54,7 @@ def invitees(meeting: Meeting) -> list[Member]:
     return list(db.session.scalars(_invitee_query(meeting), {"org_id": meeting.organisation_id}))
 
 
-def is_invited(meeting: Meeting, member: Member) -> bool:
+def is_invited(meeting: Meeting, member: Member | MemberRef) -> bool:
     found = lookup(_invitee_query(meeting, one_member=True), {"org_id": meeting.organisation_id,
                                                                "member_id": member.id})
     return found.first() is not None

@@ -21,12 +21,13 @@ from handbook.meetings.models import (
 from handbook.meetings.scheduling import local_datetime, meeting_end
 from handbook.members.models import Member
 from handbook.org import access as acl
+from handbook.org.access import MemberRef
 from handbook.org.models import CELL_KINDS, Organisation
 
 RECENT_DAYS = 92
 
 
-def member_orgs(member: Member | None) -> list[int]:
+def member_orgs(member: Member | MemberRef | None) -> list[int]:
     """The organisations whose meetings the member attends: cell, tổ đảng, and a temporary cell."""
     return [i for i in (member.cell_id, member.group_id, member.temporary_cell_id) if i] if member else []
 
@@ -66,8 +67,8 @@ def next_meeting(member: Member | None, now: datetime | None = None) -> Meeting 
 def meetings_for_orgs(org_ids: list[int], now: datetime | None = None) -> tuple[list[Meeting], list[Meeting]]:
     """(upcoming, past within ~3 months) for the given organisations, in one query."""
     now = now or utcnow()
-    # no eager organisation: the member's cell and tổ are in the session already (member_for_user), so
-    # `meeting.organisation` is found there without a query
+    # no eager organisation: the list does not show it, and where a caller reads it, the member's cell and tổ
+    # are usually in the session already (member_for_user), so `meeting.organisation` is found without a query
     rows = db.session.scalars(
         select(Meeting)
         .where(Meeting.organisation_id.in_(org_ids), Meeting.starts_at >= now - timedelta(days=RECENT_DAYS))
@@ -82,7 +83,7 @@ _ATTENDANCE = select(Attendance).where(Attendance.member_id == bindparam("member
                                       Attendance.meeting_id.in_(bindparam("ids", expanding=True)))
 
 
-def attendance_of(member: Member, meeting_ids: list[int]) -> dict[int, Attendance]:
+def attendance_of(member: Member | MemberRef, meeting_ids: list[int]) -> dict[int, Attendance]:
     if not meeting_ids:
         return {}
     return {a.meeting_id: a for a in db.session.scalars(_ATTENDANCE, {"member_id": member.id, "ids": meeting_ids})}

@@ -40,7 +40,7 @@ def visible_meeting(meeting_id: int, *, details: bool = True) -> Meeting:
 @login_required
 def index():
     access = current_access()
-    member = member_for_user(current_user.id)
+    member = access.member  # placement only: the member record itself is not shown here
     org_ids = queries.member_orgs(member)
     managed = []
     if access.grants:
@@ -59,7 +59,7 @@ def index():
 def show(meeting_id: int):
     meeting = visible_meeting(meeting_id)
     access = current_access()
-    member = member_for_user(current_user.id)
+    member = access.member  # placement only: the member record itself is not shown here
     invited = member is not None and attendance.is_invited(meeting, member)
     mine = queries.attendance_of(member, [meeting.id]).get(meeting.id) if member else None
     checkin_form = CheckinForm()

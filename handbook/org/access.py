@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from flask import g
 from sqlalchemy import and_, bindparam, false, or_, select, true
@@ -30,6 +31,16 @@ class Grant:
         return org_path.startswith(self.path)
 
 
+class MemberRef(NamedTuple):
+    """Where the signed-in member is placed: enough for their meetings and attendance without loading the
+    member record (it has the attributes of `Member` those read)."""
+
+    id: int
+    cell_id: int
+    group_id: int | None
+    temporary_cell_id: int | None
+
+
 @dataclass
 class Access:
     """What one user holds: admin flag, positions, and the cell they belong to."""
@@ -41,6 +52,14 @@ class Access:
     cell_path: str | None = None
     temporary_cell_id: int | None = None  # a cell the member attends temporarily: its meetings, nothing more
     grants: list[Grant] = field(default_factory=list)
+    group_id: int | None = None  # the tổ đảng inside the cell, if any
+
+    @property
+    def member(self) -> MemberRef | None:
+        """The user's own member placement, or None for an account without a member record."""
+        if self.member_id is None:
+            return None
+        return MemberRef(self.member_id, self.cell_id, self.group_id, self.temporary_cell_id)
 
     @property
     def is_authenticated(self) -> bool:
@@ -63,7 +82,7 @@ def _access_queries():
     positions = (select(Position.organisation_id, Organisation.path, Position.role, Position.scope)
                  .join(Organisation, Organisation.id == Position.organisation_id)
                  .where(Position.user_id == bindparam("user_id")))
-    own = (select(Member.id, Member.cell_id, Organisation.path, Member.temporary_cell_id)
+    own = (select(Member.id, Member.cell_id, Organisation.path, Member.temporary_cell_id, Member.group_id)
            .join(Organisation, Organisation.id == Member.cell_id)
            .where(Member.user_id == bindparam("user_id")))
     return positions, own
@@ -84,6 +103,7 @@ def load_access(user) -> Access:
         cell_path=own[2] if own else None,
         temporary_cell_id=own[3] if own else None,
         grants=[Grant(*row) for row in rows],
+        group_id=own[4] if own else None,
     )
 
 

@@ -73,7 +73,8 @@ def checkin_open(meeting: Meeting, now: datetime | None = None) -> bool:
             and as_utc(meeting.starts_at) - CHECKIN_OPENS <= now <= meeting_end(meeting))
 
 
-def _record(meeting: Meeting, member: Member, client_ref: str | None) -> tuple[Attendance | None, Attendance | None]:
+def _record(meeting: Meeting, member: Member | MemberRef,
+            client_ref: str | None) -> tuple[Attendance | None, Attendance | None]:
     """(the row for this member at this meeting, a row already made with this client id)."""
     rows = db.session.scalars(select(Attendance).where(
         Attendance.member_id == member.id,
@@ -97,7 +98,7 @@ def _check_client_ref(client_ref: str | None) -> str | None:
     return client_ref
 
 
-def send_absence(meeting: Meeting, member: Member, reason: str, client_ref: str | None = None,
+def send_absence(meeting: Meeting, member: Member | MemberRef, reason: str, client_ref: str | None = None,
                  now: datetime | None = None) -> Attendance:
     """'Báo vắng' before the meeting; a retry with the same client id returns the first record."""
     client_ref = _check_client_ref(client_ref)
@@ -124,7 +125,7 @@ def send_absence(meeting: Meeting, member: Member, reason: str, client_ref: str 
     return _save(row, meeting, member, client_ref)
 
 
-def _save(row: Attendance, meeting: Meeting, member: Member, client_ref: str | None) -> Attendance:
+def _save(row: Attendance, meeting: Meeting, member: Member | MemberRef, client_ref: str | None) -> Attendance:
     """Commit; if a simultaneous first request won the race, answer with its record instead of failing."""
     db.session.add(row)
     try:
@@ -160,7 +161,7 @@ def _code_step(meeting: Meeting, code: str, now: datetime) -> int:
     raise MeetingError(_("Mã điểm danh không đúng."))
 
 
-def check_in(meeting: Meeting, member: Member, code: str | None = None, client_ref: str | None = None,
+def check_in(meeting: Meeting, member: Member | MemberRef, code: str | None = None, client_ref: str | None = None,
              now: datetime | None = None) -> Attendance:
     """Check in with the rotating code (in person) or without one (online/hybrid meetings)."""
     client_ref = _check_client_ref(client_ref)

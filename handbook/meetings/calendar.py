@@ -17,6 +17,8 @@ from handbook.members.models import Member
 if TYPE_CHECKING:  # icalendar is imported where a calendar is built, not by every web worker at start-up
     from icalendar import Event, Timezone
 
+    from handbook.org.access import MemberRef
+
 FEED_PAST_DAYS = 31
 
 
@@ -24,7 +26,7 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(member: Member) -> str:
+def issue_token(member: Member | MemberRef) -> str:
     """A new feed address for the member (their other addresses keep working until revoked)."""
     token = secrets.token_urlsafe(32)
     db.session.add(CalendarToken(member_id=member.id, token_hash=_digest(token)))
@@ -37,7 +39,7 @@ def tokens_of(member: Member) -> list[CalendarToken]:
         CalendarToken.member_id == member.id, CalendarToken.revoked_at.is_(None)).order_by(CalendarToken.id)))
 
 
-def revoke_token(member: Member, token_id: int) -> bool:
+def revoke_token(member: Member | MemberRef, token_id: int) -> bool:
     token = db.session.get(CalendarToken, token_id)
     if token is None or token.member_id != member.id or token.revoked_at is not None:
         return False

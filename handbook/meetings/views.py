@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
@@ -14,7 +14,6 @@ from handbook.meetings.forms import AbsenceForm, CheckinForm
 from handbook.meetings.labels import TEMPLATE_LABELS
 from handbook.meetings.models import Meeting, MeetingDocument
 from handbook.meetings.rules import MeetingError
-from handbook.members.service import member_for_user
 from handbook.org import access as acl
 from handbook.org.models import Organisation
 
@@ -75,7 +74,8 @@ def show(meeting_id: int):
 
 
 def _member_or_403():
-    member = member_for_user(current_user.id)
+    """The caller's member placement (what the one-tap actions write with), 403 for an account without one."""
+    member = current_access().member
     require(member is not None, 403)
     return member
 

@@ -80,6 +80,20 @@ def test_member_searches_without_diacritics_reads_and_bookmarks(client, scene):
     assert listing.count(link) == 2  # saved, and recently read
 
 
+def test_reader_links_the_articles_on_each_side(app, factory):
+    body = "".join(f"Điều {n}. Tiêu đề {n}\nNội dung {n}.\n" for n in range(1, 5))
+    doc = factory.document(None, number="02-QĐ/TW", title="Bốn điều", body=body)
+    factory.document(None, number="03-QĐ/TW", title="Văn bản khác", body="Điều 1. Khác\nKhác.")
+    factory.commit()
+    from handbook.regulations.reading import neighbours
+
+    articles = sorted(doc.articles, key=lambda a: a.position)
+    links = [neighbours(article) for article in articles]
+    labels = [(before.label if before else None, after.label if after else None) for before, after in links]
+    assert labels == [(None, "Điều 2"), ("Điều 1", "Điều 3"), ("Điều 2", "Điều 4"), ("Điều 3", None)]
+    assert links[1][0].id == articles[0].id and links[1][1].id == articles[2].id
+
+
 def test_search_page_messages_and_nav(client, scene):
     login(client, "a@test.vn")
     html = client.get("/regulations?q=++").get_data(as_text=True)

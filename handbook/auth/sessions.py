@@ -58,7 +58,9 @@ def is_current(row: UserSession, now: datetime | None = None) -> bool:
 
 
 # every signed-in request runs this: built once, so a request only binds the digest
-_SESSION_AND_USER = select(UserSession, User).join(User, User.id == UserSession.user_id).where(
+# (the session's own columns as plain values: the ORM builds one object a request, the user, not two)
+_SESSION_AND_USER = select(User, UserSession.id, UserSession.created_at, UserSession.last_seen_at,
+                           UserSession.revoked_at).join(User, User.id == UserSession.user_id).where(
     UserSession.id == bindparam("session_id"))
 
 
@@ -69,7 +71,7 @@ def user_for(token: str | None, user_id: str) -> User | None:
     found = db.session.execute(_SESSION_AND_USER, {"session_id": digest(token)}).first()
     if found is None:
         return None
-    row, user = found
+    user, row = found[0], found
     now = utcnow()
     if user.id != int(user_id) or not user.is_active_account or not is_current(row, now):
         return None

@@ -10,7 +10,7 @@ from handbook.auth import service as auth_service
 from handbook.auth.models import User
 from handbook.core.i18n import gettext as _
 from handbook.core.i18n import lazy_gettext as _l
-from handbook.extensions import db
+from handbook.extensions import db, lookup
 from handbook.members.collation import name_sort_key
 from handbook.members.models import ACTIVE_STATUSES, Member
 from handbook.org.models import Organisation, OrgKind, Position, Role
@@ -29,14 +29,17 @@ def get_member(member_id: int) -> Member | None:
     return db.session.scalar(select(Member).options(joinedload(Member.cell)).where(Member.id == member_id))
 
 
+# the home page's titles: each position's role and its organisation's kind and name, built once
+_TITLES = (select(Position.role, Organisation.kind, Organisation.name)
+           .join(Organisation, Organisation.id == Position.organisation_id)
+           .where(Position.user_id == bindparam("user_id")).order_by(Organisation.depth.desc(), Position.id))
+
+
 def titles_for_user(user_id: int | None) -> list[str]:
-    """Every position the user holds, as Vietnamese titles; empty for an ordinary member."""
+    """Every position the user holds, as Vietnamese titles; empty for an ordinary member (one query)."""
     if user_id is None:
         return []
-    positions = db.session.scalars(
-        select(Position).join(Organisation).where(Position.user_id == user_id).order_by(Organisation.depth.desc())
-    )
-    return [position_title(p.role, p.organisation) for p in positions]
+    return [position_title(row.role, row) for row in lookup(_TITLES, {"user_id": user_id})]
 
 
 @dataclass

@@ -26,11 +26,14 @@ def visible(user_id: int, now: datetime | None = None):
 
 
 def page_of(user_id: int, page: int = 1, per_page: int = PER_PAGE) -> tuple[list[Notification], int]:
+    """One page of the inbox and the total; a first page that is not full is the total, so it is not counted."""
+    page = max(page, 1)
     query = visible(user_id)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    items = db.session.scalars(query.order_by(Notification.created_at.desc(), Notification.id.desc())
-                               .limit(per_page).offset((max(page, 1) - 1) * per_page)).all()
-    return list(items), total
+    items = list(db.session.scalars(query.order_by(Notification.created_at.desc(), Notification.id.desc())
+                                    .limit(per_page).offset((page - 1) * per_page)))
+    if page == 1 and len(items) < per_page:
+        return items, len(items)
+    return items, db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 
 # on every signed-in page (the menu's badge): built once, so a request only binds the values

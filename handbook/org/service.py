@@ -60,7 +60,7 @@ def children(org: Organisation) -> list[Organisation]:
 
 
 def position_title(role: Role, org: Organisation) -> str:
-    """'Bí thư Chi bộ Khu phố 3', 'Chi ủy viên', 'Cán bộ Đảng bộ phường …'."""
+    """'Bí thư Chi bộ Khu phố 3', 'Chi ủy viên', 'Cán bộ Đảng bộ phường …' (`org`: anything with its kind and name)."""
     if role is Role.CAP_UY_VIEN and org.kind in CELL_KINDS:
         return str(_l("Chi ủy viên"))
     label = str(ROLE_LABELS[role])

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from handbook.core.timeutil import utcnow
@@ -47,21 +47,25 @@ class ArticleLink(NamedTuple):
     label: str
 
 
-# the reader's ← and → links: two one-row lookups (loading the whole document's articles, bodies and all, for
-# them cost more than the rest of the page); built once, a request only binds the values
-_BEFORE = (select(Article.id, Article.label).where(Article.document_id == bindparam("document_id"),
-                                                   Article.position < bindparam("position"))
-           .order_by(Article.position.desc()).limit(1))
-_AFTER = (select(Article.id, Article.label).where(Article.document_id == bindparam("document_id"),
-                                                  Article.position > bindparam("position"))
-          .order_by(Article.position).limit(1))
+# the reader's ← and → links: the nearest article on each side, in one query (loading the whole document's
+# articles, bodies and all, for them cost more than the rest of the page); built once, a request binds the values
+_DOC, _POS = bindparam("document_id"), bindparam("position")
+_NEIGHBOURS = select(Article.id, Article.label, Article.position).where(
+    Article.document_id == _DOC,
+    Article.position.in_([
+        select(func.max(Article.position)).where(Article.document_id == _DOC, Article.position < _POS)
+        .scalar_subquery(),
+        select(func.min(Article.position)).where(Article.document_id == _DOC, Article.position > _POS)
+        .scalar_subquery(),
+    ]))
 
 
 def neighbours(article: Article) -> tuple[ArticleLink | None, ArticleLink | None]:
     """The articles before and after this one in its document."""
-    where = {"document_id": article.document_id, "position": article.position}
-    found = [lookup(query, where).first() for query in (_BEFORE, _AFTER)]
-    return tuple(ArticleLink(*row) if row else None for row in found)
+    rows = lookup(_NEIGHBOURS, {"document_id": article.document_id, "position": article.position}).all()
+    before = next((ArticleLink(r.id, r.label) for r in rows if r.position < article.position), None)
+    after = next((ArticleLink(r.id, r.label) for r in rows if r.position > article.position), None)
+    return before, after
 
 
 _BOOKMARK = select(Bookmark.id).where(Bookmark.user_id == bindparam("user_id"),

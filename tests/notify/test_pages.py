@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from handbook.core.timeutil import utcnow
 from handbook.extensions import db
-from handbook.notify import subscriptions
+from handbook.notify import inbox, subscriptions
 from handbook.notify.models import Delivery, Notification, NotificationPreference, WorkerHeartbeat
 from handbook.notify.outbox import NotificationSpec, enqueue
 from handbook.notify.rules import beat
@@ -50,6 +51,20 @@ def test_inbox_pages_and_api(app, client, cell_scene):
     assert one.get_json() == {"marked": 1, "unread": 24}
     assert client.post("/api/v1/notifications/read", json={}, headers={"X-CSRFToken": token}).get_json()["unread"] == 0
     assert client.get("/api/v1/notifications?page=0").status_code == 422
+
+
+@pytest.mark.parametrize("count, page, expected_items, expected_total", [
+    (0, 1, 0, 0), (5, 1, 5, 5), (20, 1, 20, 20), (25, 1, 20, 25), (25, 2, 5, 25), (25, 3, 0, 25), (40, 2, 20, 40),
+])
+def test_inbox_page_total_with_and_without_counting(app, cell_scene, count, page, expected_items, expected_total):
+    """A first page that is not full is the total (not counted again); any other page counts."""
+    user = cell_scene["members"][0]
+    _notify(user, count)
+    _notify(user, 2, not_before=utcnow() + timedelta(hours=3))  # held by quiet hours: in neither figure
+    _notify(cell_scene["members"][1], 3)  # someone else's
+    items, total = inbox.page_of(user.id, page)
+    assert (len(items), total) == (expected_items, expected_total)
+    assert all(item.user_id == user.id for item in items)
 
 
 def test_quiet_hours_hold_the_inbox_too(app, client, cell_scene):

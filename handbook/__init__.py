@@ -124,9 +124,9 @@ def _init_extensions(app: Flask) -> None:
 
     @app.context_processor
     def layout_context():
-        from handbook.core.i18n import select_locale
+        from flask_babel import get_locale
 
-        return {"current_locale": select_locale()}
+        return {"current_locale": str(get_locale())}  # the one in force (flask-babel asks select_locale once)
 
 
 def _register_blueprints(app: Flask) -> None:

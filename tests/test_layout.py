@@ -52,8 +52,10 @@ def test_layout_links_follow_the_proxy_prefix(client, factory):
     assert 'href="/meetings"' in plain and "/so-tay/" not in plain
     assert 'href="/so-tay/meetings"' in prefixed and 'href="/so-tay/manifest.webmanifest"' in prefixed
     assert 'action="/so-tay/logout"' in prefixed
+    assert 'href="/so-tay/static/app.css?v=' in prefixed and 'src="/so-tay/static/app.js?v=' in prefixed
     # the unprefixed site is not served what was cached for the prefixed one
-    assert "/so-tay/" not in client.get("/").get_data(as_text=True)
+    again = client.get("/").get_data(as_text=True)
+    assert "/so-tay/" not in again and 'src="/static/app.js?v=' in again
 
 
 def test_layout_forms_carry_this_sessions_csrf_token(client, factory):

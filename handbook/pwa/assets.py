@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, has_request_context, request, url_for
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 HASH_LEN = 10
@@ -27,7 +27,15 @@ def file_hash(filename: str) -> str:
 
 
 def static_url(filename: str, **kwargs) -> str:
-    return url_for("static", filename=filename, v=file_hash(filename), **kwargs)
+    if kwargs or not has_request_context():
+        return url_for("static", filename=filename, v=file_hash(filename), **kwargs)
+    # every page links the same few files: the URL is built once per file and URL prefix
+    cache: dict[tuple[str, str], str] = current_app.extensions.setdefault("static_urls", {})
+    key = (request.script_root, filename)
+    url = cache.get(key)
+    if url is None:
+        url = cache[key] = url_for("static", filename=filename, v=file_hash(filename))
+    return url
 
 
 def _cache_static(response):

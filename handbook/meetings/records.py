@@ -4,11 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, time
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, exists, select
 
 from handbook.core.i18n import gettext as _
 from handbook.core.timeutil import as_utc, local_zone
-from handbook.extensions import db
+from handbook.extensions import db, lookup
 from handbook.meetings.attendance import invitees, is_temporary
 from handbook.meetings.models import (
     Attendance,
@@ -79,6 +79,28 @@ def add_resolution(meeting: Meeting, title: str, body: str, by_user_id: int) -> 
 
 def resolutions(meeting: Meeting) -> list[Resolution]:
     return list(db.session.scalars(_RESOLUTIONS, {"meeting_id": meeting.id}))
+
+
+@dataclass
+class Outcome:
+    """What the meeting page shows of the records: that minutes exist (their text is on the minutes page), the
+    resolutions and the votes."""
+
+    has_minutes: bool
+    resolutions: list[Resolution]
+    votes: list[Vote]
+
+
+_PRESENT = select(exists().where(MinutesRevision.meeting_id == _MEETING_ID),
+                  exists().where(Resolution.meeting_id == _MEETING_ID),
+                  exists().where(Vote.meeting_id == _MEETING_ID))
+
+
+def outcome(meeting: Meeting) -> Outcome:
+    """One query says which kinds of record exist (for a meeting still ahead: none), then one per kind that does."""
+    has_minutes, has_resolutions, has_votes = lookup(_PRESENT, {"meeting_id": meeting.id}).one()
+    return Outcome(bool(has_minutes), resolutions(meeting) if has_resolutions else [],
+                   votes(meeting) if has_votes else [])
 
 
 @dataclass

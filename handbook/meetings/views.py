@@ -64,12 +64,13 @@ def show(meeting_id: int):
     checkin_form = CheckinForm()
     if request.method == "GET" and request.args.get("code"):
         checkin_form.code.data = request.args["code"][:12]  # opened by scanning the QR code
+    outcome = records.outcome(meeting)
     return render_template(
         "meetings/show.html", meeting=meeting, mine=mine, invited=invited,
         manages=acl.can_manage_org(access, meeting.organisation),
         join_open=attendance.join_open(meeting), checkin_open=attendance.checkin_open(meeting),
-        minutes=records.current_minutes(meeting), resolutions=records.resolutions(meeting),
-        votes=records.votes(meeting), absence_form=AbsenceForm(), checkin_form=checkin_form, **LABELS,
+        minutes=outcome.has_minutes, resolutions=outcome.resolutions, votes=outcome.votes,
+        absence_form=AbsenceForm(), checkin_form=checkin_form, **LABELS,
     )
 
 

@@ -478,3 +478,20 @@ def test_review_page_lists_unexcused_months_and_flags_three(app, cell, leader):
     item = r'<li>([^<]+?)(?: <span class="tag warn">(Cần xem xét)</span>)?\s*<small>[^:]+: ([^<]*)</small>'
     items = re.findall(item, page)
     assert items == [("Trần Văn Minh", "Cần xem xét", "1, 2, 3"), ("Lê Thị Dự Bị", "", "1")]
+
+
+def test_meeting_page_shows_the_outcome_only_once_there_is_one(app, cell, leader, member):
+    meeting = make_meeting(cell.org, utcnow() + timedelta(days=2), by=cell.leader_user, now=utcnow())
+    db.session.commit()
+    for client in (member, leader):
+        assert "Kết quả" not in _text(client.get(f"/meetings/{meeting.id}"))
+    records.save_minutes(meeting, "Chi bộ họp đủ.", cell.leader_user.id)
+    assert "Kết quả" not in _text(member.get(f"/meetings/{meeting.id}"))  # the minutes are the leader's page
+    page = _text(leader.get(f"/meetings/{meeting.id}"))
+    assert "Kết quả" in page and f'href="/meetings/{meeting.id}/minutes"' in page
+    records.add_resolution(meeting, "Nghị quyết quý IV", "Chi bộ thống nhất.", cell.leader_user.id)
+    records.record_vote(meeting, "Thông qua nghị quyết", (0, 0, 0), "half", cell.leader_user.id)
+    page = _text(member.get(f"/meetings/{meeting.id}"))
+    assert "Nghị quyết quý IV" in page and "Chi bộ thống nhất." in page
+    assert "Thông qua nghị quyết: tán thành 0, không tán thành 0, không biểu quyết 0" in page
+    assert f'href="/meetings/{meeting.id}/minutes"' not in page

@@ -108,8 +108,7 @@ def article(article_id: int):
     previous, following = reading.neighbours(item)
     html = render_template(
         "regulations/article.html", article=item, doc=item.document, previous=previous, following=following,
-        saved=reading.is_bookmarked(current_user.id, item.id), bookmark_form=BookmarkForm(),
-        size_form=TextSizeForm(next=request.path), text_size=reading.text_size(request.cookies.get(
+        saved=reading.is_bookmarked(current_user.id, item.id), text_size=reading.text_size(request.cookies.get(
             reading.TEXT_SIZE_COOKIE)), kind_labels=service.KIND_LABELS, status_labels=service.STATUS_LABELS,
         sample_notice=service.SAMPLE_NOTICE,
     )

@@ -31,8 +31,7 @@ def unread_badge():
 def inbox_page():
     page = page_arg()
     items, total = inbox.page_of(current_user.id, page)
-    return render_template("notify/inbox.html", items=items, total=total, page=page,
-                           per_page=inbox.PER_PAGE, form=EmptyForm())
+    return render_template("notify/inbox.html", items=items, total=total, page=page, per_page=inbox.PER_PAGE)
 
 
 @bp.get("/notifications/<int:notification_id>")

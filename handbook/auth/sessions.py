@@ -49,8 +49,9 @@ def _limits() -> tuple[timedelta, timedelta]:
     return timedelta(minutes=config["SESSION_IDLE_MINUTES"]), timedelta(hours=config["SESSION_MAX_HOURS"])
 
 
-def is_current(row: UserSession, now: datetime | None = None) -> bool:
-    """Not revoked, used within the idle limit, younger than the absolute limit."""
+def is_current(row, now: datetime | None = None) -> bool:
+    """Not revoked, used within the idle limit, younger than the absolute limit (`row`: a `UserSession`, or a
+    result row with its `revoked_at`, `last_seen_at` and `created_at`)."""
     now = now or utcnow()
     idle, absolute = _limits()
     return (row.revoked_at is None and as_utc(row.last_seen_at) + idle > now

@@ -53,7 +53,7 @@ def minutes_history(meeting: Meeting) -> list[MinutesRevision]:
     ))
 
 
-# what the meeting page shows of a meeting's records: built once, a request only binds the meeting id
+# a meeting's records (the meeting page, the minutes page, the outcome check): built once, a request binds the id
 _MEETING_ID = bindparam("meeting_id")
 _CURRENT_MINUTES = (select(MinutesRevision).where(MinutesRevision.meeting_id == _MEETING_ID)
                     .order_by(MinutesRevision.id.desc()).limit(1))

@@ -76,6 +76,9 @@ def test_large_text_setting_is_remembered(page: Page, live_server):
     normal = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
     page.get_by_label("Chữ lớn").check()
     page.get_by_role("button", name="Lưu cỡ chữ").click()
+    # the form posts and comes back to the same URL: wait for the new page itself, not for the URL
+    expect(page.locator("html")).to_have_class(re.compile(r"\btext-large\b"))
+    page.wait_for_load_state("load")
     expect(page).to_have_url(live_server + "/profile")
     large = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
     assert large >= normal * 1.2
@@ -85,6 +88,8 @@ def test_large_text_setting_is_remembered(page: Page, live_server):
     page.goto(live_server + "/profile")
     page.get_by_label("Chữ thường").check()
     page.get_by_role("button", name="Lưu cỡ chữ").click()
+    expect(page.locator("html")).not_to_have_class(re.compile(r"\btext-large\b"))
+    page.wait_for_load_state("load")
     assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") == normal
 
 

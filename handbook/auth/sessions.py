@@ -7,8 +7,9 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import select, update
 
+from handbook.auth import signed_in
 from handbook.auth.models import User, UserSession
 from handbook.core.timeutil import as_utc, utcnow
 from handbook.extensions import db
@@ -58,24 +59,19 @@ def is_current(row, now: datetime | None = None) -> bool:
             and as_utc(row.created_at) + absolute > now)
 
 
-# every signed-in request runs this: built once, so a request only binds the digest
-# (the session's own columns as plain values: the ORM builds one object a request, the user, not two)
-_SESSION_AND_USER = select(User, UserSession.id, UserSession.created_at, UserSession.last_seen_at,
-                           UserSession.revoked_at).join(User, User.id == UserSession.user_id).where(
-    UserSession.id == bindparam("session_id"))
-
-
 def user_for(token: str | None, user_id: str) -> User | None:
-    """The signed-in user for a session cookie, or None if the session ended (one query; a write ≤ 1/min)."""
+    """The signed-in user for a session cookie, or None if the session ended (one query, which also brings what
+    every page needs — `signed_in`; a write ≤ 1/min)."""
     if not token or not user_id.isdigit():
         return None
-    found = db.session.execute(_SESSION_AND_USER, {"session_id": digest(token)}).first()
-    if found is None:
-        return None
-    user, row = found[0], found
     now = utcnow()
+    row = db.session.execute(signed_in.statement(), {"session_id": digest(token), "now": now}).first()
+    if row is None:
+        return None
+    user = row[0]
     if user.id != int(user_id) or not user.is_active_account or not is_current(row, now):
         return None
+    signed_in.remember(row)
     if as_utc(row.last_seen_at) + TOUCH_EVERY <= now:
         db.session.execute(update(UserSession).where(UserSession.id == row.id).values(last_seen_at=now))
         db.session.commit()

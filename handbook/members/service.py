@@ -7,6 +7,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from handbook.auth import service as auth_service
+from handbook.auth import signed_in
 from handbook.auth.models import User
 from handbook.core.i18n import gettext as _
 from handbook.core.i18n import lazy_gettext as _l
@@ -38,6 +39,9 @@ _TITLES = (select(Position.role, Organisation.kind, Organisation.name)
 def titles_for_user(user_id: int | None) -> list[str]:
     """Every position the user holds, as Vietnamese titles; empty for an ordinary member (one query)."""
     if user_id is None:
+        return []
+    preloaded = signed_in.preloaded(user_id)
+    if preloaded is not None and not preloaded.has_positions:  # the session lookup said so: no query
         return []
     return [position_title(row.role, row) for row in lookup(_TITLES, {"user_id": user_id})]
 

@@ -36,9 +36,13 @@ def page_of(user_id: int, page: int = 1, per_page: int = PER_PAGE) -> tuple[list
     return items, db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 
-# on every signed-in page (the menu's badge): built once, so a request only binds the values
-_UNREAD = select(func.count(Notification.id)).where(
-    *_due_for(bindparam("user_id"), bindparam("now")), Notification.read_at.is_(None))
+def unread_clauses(user_id, now):
+    """The conditions of "this user's notification, due by `now` and not read yet" (the menu's badge; signed-in
+    pages get it with the session lookup, `auth.signed_in`)."""
+    return *_due_for(user_id, now), Notification.read_at.is_(None)
+
+
+_UNREAD = select(func.count(Notification.id)).where(*unread_clauses(bindparam("user_id"), bindparam("now")))
 
 
 def unread_count(user_id: int) -> int:

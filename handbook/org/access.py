@@ -14,6 +14,7 @@ from flask import g
 from sqlalchemy import and_, bindparam, false, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
+from handbook.auth import signed_in
 from handbook.extensions import db, lookup
 from handbook.org.models import Organisation, Position, Role, Scope
 
@@ -89,22 +90,23 @@ def _access_queries():
 
 
 def load_access(user) -> Access:
-    """Build the Access of `user` (two queries: positions, own member record)."""
+    """Build the Access of `user`: two queries (positions, own member record), or none beyond the session lookup
+    for a member without positions (`auth.signed_in` brought the placement and whether there are any)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return ANONYMOUS
     positions, own_record = _access_queries()
-    rows = lookup(positions, {"user_id": user.id}).all()
-    own = lookup(own_record, {"user_id": user.id}).first()
-    return Access(
-        user_id=user.id,
-        is_admin=bool(user.is_admin),
-        member_id=own[0] if own else None,
-        cell_id=own[1] if own else None,
-        cell_path=own[2] if own else None,
-        temporary_cell_id=own[3] if own else None,
-        grants=[Grant(*row) for row in rows],
-        group_id=own[4] if own else None,
-    )
+    preloaded = signed_in.preloaded(user.id)
+    if preloaded is not None:
+        member_id, cell_id, cell_path, temporary_cell_id, group_id = preloaded.placement
+        rows = lookup(positions, {"user_id": user.id}).all() if preloaded.has_positions else []
+    else:
+        rows = lookup(positions, {"user_id": user.id}).all()
+        own = lookup(own_record, {"user_id": user.id}).first()
+        member_id, cell_id, cell_path, temporary_cell_id, group_id = (own[0], own[1], own[2], own[3], own[4]) \
+            if own else (None,) * 5
+    return Access(user_id=user.id, is_admin=bool(user.is_admin), member_id=member_id, cell_id=cell_id,
+                  cell_path=cell_path, temporary_cell_id=temporary_cell_id, grants=[Grant(*row) for row in rows],
+                  group_id=group_id)
 
 
 def access_for(user) -> Access:

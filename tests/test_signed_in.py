@@ -9,12 +9,12 @@ from flask import g
 from sqlalchemy import event
 
 from handbook.auth import sessions
+from handbook.core.timeutil import utcnow
 from handbook.extensions import db
 from handbook.members.service import titles_for_user
 from handbook.notify.models import Notification
 from handbook.org.access import load_access
 from handbook.org.models import OrgKind, Role, Scope
-from handbook.core.timeutil import utcnow
 from tests.meetings.conftest import signed_in
 
 

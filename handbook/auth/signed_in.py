@@ -10,11 +10,14 @@ the few who hold one.
 from __future__ import annotations
 
 import functools
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from flask import g, has_app_context
 from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.orm import aliased
+
+if TYPE_CHECKING:
+    from handbook.members.models import MemberStatus
 
 
 class Placement(NamedTuple):
@@ -25,6 +28,7 @@ class Placement(NamedTuple):
     cell_path: str | None
     temporary_cell_id: int | None
     group_id: int | None
+    status: MemberStatus | None
 
 
 class Preloaded(NamedTuple):
@@ -48,7 +52,7 @@ def statement():
     return (
         select(User, UserSession.id, UserSession.created_at, UserSession.last_seen_at, UserSession.revoked_at,
                Member.id.label("member_id"), Member.cell_id, cell.path.label("cell_path"),
-               Member.temporary_cell_id, Member.group_id,
+               Member.temporary_cell_id, Member.group_id, Member.status.label("member_status"),
                exists().where(Position.user_id == User.id).label("has_positions"), unread.label("unread"))
         .join(User, User.id == UserSession.user_id)
         .outerjoin(Member, Member.user_id == User.id)  # members.user_id is unique: at most one row
@@ -60,7 +64,7 @@ def statement():
 def remember(row) -> None:
     """Keep what came with a live session's row for the rest of this request."""
     g.signed_in = Preloaded(row[0].id, Placement(row.member_id, row.cell_id, row.cell_path, row.temporary_cell_id,
-                                                 row.group_id), bool(row.has_positions))
+                                                 row.group_id, row.member_status), bool(row.has_positions))
     g.nav_unread = row.unread or 0
 
 

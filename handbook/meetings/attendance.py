@@ -55,6 +55,13 @@ def invitees(meeting: Meeting) -> list[Member]:
 
 
 def is_invited(meeting: Meeting, member: Member | MemberRef) -> bool:
+    """Whether `member` is among `invitees(meeting)`: decided from the member's placement and status, except for
+    a chi ủy meeting, which asks who holds a position there (one query)."""
+    if meeting.kind is not MeetingKind.CHI_UY:
+        org_id = meeting.organisation_id
+        placed = member.group_id == org_id if meeting.organisation.kind is OrgKind.TO_DANG \
+            else org_id in (member.cell_id, member.temporary_cell_id)
+        return placed and member.status in EXPECTED + EXEMPT
     found = lookup(_invitee_query(meeting, one_member=True), {"org_id": meeting.organisation_id,
                                                                "member_id": member.id})
     return found.first() is not None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from flask import g
 from sqlalchemy import and_, bindparam, false, or_, select, true
@@ -17,6 +17,9 @@ from sqlalchemy.sql.elements import ColumnElement
 from handbook.auth import signed_in
 from handbook.extensions import db, lookup
 from handbook.org.models import Organisation, Position, Role, Scope
+
+if TYPE_CHECKING:  # members depends on org, not the reverse at import time
+    from handbook.members.models import MemberStatus
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,7 @@ class MemberRef(NamedTuple):
     cell_id: int
     group_id: int | None
     temporary_cell_id: int | None
+    status: MemberStatus
 
 
 @dataclass
@@ -54,13 +58,14 @@ class Access:
     temporary_cell_id: int | None = None  # a cell the member attends temporarily: its meetings, nothing more
     grants: list[Grant] = field(default_factory=list)
     group_id: int | None = None  # the tổ đảng inside the cell, if any
+    member_status: MemberStatus | None = None
 
     @property
     def member(self) -> MemberRef | None:
         """The user's own member placement, or None for an account without a member record."""
         if self.member_id is None:
             return None
-        return MemberRef(self.member_id, self.cell_id, self.group_id, self.temporary_cell_id)
+        return MemberRef(self.member_id, self.cell_id, self.group_id, self.temporary_cell_id, self.member_status)
 
     @property
     def is_authenticated(self) -> bool:
@@ -83,7 +88,8 @@ def _access_queries():
     positions = (select(Position.organisation_id, Organisation.path, Position.role, Position.scope)
                  .join(Organisation, Organisation.id == Position.organisation_id)
                  .where(Position.user_id == bindparam("user_id")))
-    own = (select(Member.id, Member.cell_id, Organisation.path, Member.temporary_cell_id, Member.group_id)
+    own = (select(Member.id, Member.cell_id, Organisation.path, Member.temporary_cell_id, Member.group_id,
+                   Member.status)
            .join(Organisation, Organisation.id == Member.cell_id)
            .where(Member.user_id == bindparam("user_id")))
     return positions, own
@@ -97,16 +103,15 @@ def load_access(user) -> Access:
     positions, own_record = _access_queries()
     preloaded = signed_in.preloaded(user.id)
     if preloaded is not None:
-        member_id, cell_id, cell_path, temporary_cell_id, group_id = preloaded.placement
+        member_id, cell_id, cell_path, temporary_cell_id, group_id, status = preloaded.placement
         rows = lookup(positions, {"user_id": user.id}).all() if preloaded.has_positions else []
     else:
         rows = lookup(positions, {"user_id": user.id}).all()
         own = lookup(own_record, {"user_id": user.id}).first()
-        member_id, cell_id, cell_path, temporary_cell_id, group_id = (own[0], own[1], own[2], own[3], own[4]) \
-            if own else (None,) * 5
+        member_id, cell_id, cell_path, temporary_cell_id, group_id, status = tuple(own) if own else (None,) * 6
     return Access(user_id=user.id, is_admin=bool(user.is_admin), member_id=member_id, cell_id=cell_id,
                   cell_path=cell_path, temporary_cell_id=temporary_cell_id, grants=[Grant(*row) for row in rows],
-                  group_id=group_id)
+                  group_id=group_id, member_status=status)
 
 
 def access_for(user) -> Access:

@@ -10,9 +10,10 @@ from sqlalchemy import func, select
 from handbook.core.timeutil import as_utc
 from handbook.extensions import db
 from handbook.meetings import attendance
-from handbook.meetings.models import Attendance, AttendanceStatus, MeetingFormat, MeetingStatus
+from handbook.meetings.models import Attendance, AttendanceStatus, MeetingFormat, MeetingKind, MeetingStatus
 from handbook.meetings.rules import MeetingError
 from handbook.meetings.scheduling import cancel_meeting
+from handbook.org.access import MemberRef
 from tests.meetings.conftest import NOW, make_meeting
 
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # fixed, so the codes below are deterministic
@@ -59,6 +60,25 @@ def test_a_tổ_đảng_meeting_invites_its_group_only(cell):
     meeting = make_meeting(cell.group, NOW + timedelta(days=1))
     assert [m.id for m in attendance.invitees(meeting)] == [cell.member.id]
     assert not attendance.is_invited(meeting, cell.leader)
+
+
+@pytest.mark.parametrize("kind", ["cell", "group", "committee", "other_cell"])
+def test_is_invited_agrees_with_the_invitee_list_for_everyone(cell, kind):
+    """`is_invited` decides most meetings in Python (the meeting page and the absence notice ask it): for every
+    member of every status and placement it must say what the invitee query says, for records and placements."""
+    cell.member.group_id = cell.group.id
+    cell.outsider.temporary_cell_id = cell.org.id  # attends the cell's meetings for a while
+    db.session.commit()
+    org = cell.group if kind == "group" else cell.other_cell if kind == "other_cell" else cell.org
+    meeting = make_meeting(org, NOW + timedelta(days=1), kind=MeetingKind.CHI_UY if kind == "committee"
+                           else MeetingKind.THUONG_KY)
+    invited = {m.id for m in attendance.invitees(meeting)}
+    everyone = (cell.leader, cell.member, cell.probation, cell.exempt, cell.paused, cell.gone, cell.outsider)
+    for member in everyone:
+        ref = MemberRef(member.id, member.cell_id, member.group_id, member.temporary_cell_id, member.status)
+        assert attendance.is_invited(meeting, member) is (member.id in invited), member.full_name
+        assert attendance.is_invited(meeting, ref) is (member.id in invited), member.full_name
+    assert invited  # each kind invites someone, so the loop compared both answers
 
 
 # --- absence notices -------------------------------------------------------------------------------

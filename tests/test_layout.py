@@ -83,3 +83,16 @@ def test_cached_pieces_follow_the_language_in_force(app):
     assert "Cài đặt ứng dụng" in before and "Install the app" not in before
     assert "Install the app" in english and "Cài đặt ứng dụng" not in english
     assert after == before
+
+
+def test_id_urls_are_the_urls_url_for_builds_under_any_prefix(app):
+    """Lists link each row through `id_url` (one URL pattern per endpoint and prefix, not url_for per row)."""
+    from flask import url_for
+
+    from handbook.core.web import MAX_ID, id_url
+
+    for base in ("http://localhost", "http://localhost/so-tay", "http://localhost"):
+        with app.test_request_context("/", base_url=base):
+            for endpoint, name in (("meetings.show", "meeting_id"), ("regulations.article", "article_id")):
+                for value in (1, 42, 2026, MAX_ID):
+                    assert id_url(endpoint, value, name) == url_for(endpoint, **{name: value})

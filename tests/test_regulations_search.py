@@ -1,17 +1,18 @@
 """Search (SQLite FTS5 by default, PostgreSQL full text when TEST_DATABASE_URL points there), scope, publishing."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
+from handbook.core.timeutil import as_utc, utcnow
 from handbook.extensions import db
 from handbook.org.access import load_access
 from handbook.org.models import OrgKind, Role
 from handbook.regulations import reading, service
 from handbook.regulations.demo import seed_demo_documents
-from handbook.regulations.models import Document, DocumentKind, DocumentStatus
+from handbook.regulations.models import Document, DocumentKind, DocumentStatus, ReadMark
 from handbook.regulations.search import EmptyQuery, Filters, search
 from handbook.regulations.search_index import FTS_TABLE, dialect
 
@@ -198,6 +199,36 @@ def test_bookmarks_and_recently_read(app, factory, tree):
     assert reading.neighbours(first) == (None, (second.id, "Điều 2"))
     assert reading.neighbours(second) == ((first.id, "Điều 1"), (doc.articles[2].id, "Điều 3"))
     assert reading.neighbours(doc.articles[-1]) == ((doc.articles[-2].id, "Điều 13"), None)
+
+
+def test_reopening_the_article_read_last_is_written_at_most_once_a_minute(app, factory, tree):
+    user = tree["users"]["a"]
+    doc = factory.document(body="\n".join(f"Điều {i}. Tiêu đề {i}\nNội dung {i}." for i in range(1, 4)))
+    factory.commit()
+    first, second = doc.articles[0], doc.articles[1]
+    start = utcnow().replace(microsecond=0)
+
+    def read(article, seconds: int) -> None:
+        reading.record_read(user.id, article.id, reading.reader_state(user.id, article.id),
+                            now=start + timedelta(seconds=seconds))
+
+    def read_at(article):
+        return as_utc(db.session.scalar(select(ReadMark.read_at).where(ReadMark.user_id == user.id,
+                                                                        ReadMark.article_id == article.id)))
+
+    read(first, 0)
+    read(first, 30)  # back and forth in the same article: nothing written
+    assert read_at(first) == start
+    read(second, 40)
+    read(first, 50)  # no longer the last one read: it goes back to the top at once
+    assert read_at(first) == start + timedelta(seconds=50)
+    assert [r.article_id for r in reading.recently_read(access(user), user.id)] == [first.id, second.id]
+    read(first, 50 + 61)  # more than a minute later: written again
+    assert read_at(first) == start + timedelta(seconds=111)
+    reading.set_bookmark(user.id, second, True)
+    assert reading.reader_state(user.id, second.id).saved and not reading.reader_state(user.id, first.id).saved
+    assert reading.reader_state(user.id, doc.articles[2].id) == (False, None, reading.reader_state(
+        user.id, first.id).latest)
 
 
 def test_demo_documents(app, factory, tree):

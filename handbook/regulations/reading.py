@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from handbook.core.timeutil import utcnow
+from handbook.core.timeutil import as_utc, utcnow
 from handbook.extensions import db, lookup
 from handbook.org.access import Access
 from handbook.regulations.models import Article, Bookmark, Document, DocumentPart, ReadMark
@@ -16,6 +17,7 @@ from handbook.regulations.service import readable_documents
 RECENT_LIMIT = 10
 TEXT_SIZES = ("s", "m", "l", "xl")  # the reader's text-size setting, kept in a cookie
 TEXT_SIZE_COOKIE = "reg_text"
+READ_TOUCH_EVERY = timedelta(minutes=1)  # re-opening the article read last moves its time at most this often
 
 
 @dataclass
@@ -99,9 +101,37 @@ def bookmarks(access: Access, user_id: int) -> list[Bookmark]:
     ))
 
 
-def record_read(user_id: int, article_id: int) -> None:
-    """Remember when the user last opened the article: one UPDATE, an INSERT the first time."""
-    now = utcnow()
+class ReaderState(NamedTuple):
+    """What the reader needs to know of the member and the article before showing it (one lookup)."""
+
+    saved: bool
+    read_at: datetime | None  # when the member last opened this article
+    latest: datetime | None  # when they last opened any article
+
+
+_READER_STATE = select(
+    select(Bookmark.id).where(Bookmark.user_id == bindparam("user_id"),
+                              Bookmark.article_id == bindparam("article_id")).exists().label("saved"),
+    select(ReadMark.read_at).where(ReadMark.user_id == bindparam("user_id"),
+                                   ReadMark.article_id == bindparam("article_id")).scalar_subquery().label("read_at"),
+    select(func.max(ReadMark.read_at)).where(ReadMark.user_id == bindparam("user_id"))
+    .scalar_subquery().label("latest"),
+)
+
+
+def reader_state(user_id: int, article_id: int) -> ReaderState:
+    row = lookup(_READER_STATE, {"user_id": user_id, "article_id": article_id}).one()
+    return ReaderState(bool(row.saved), row.read_at, row.latest)
+
+
+def record_read(user_id: int, article_id: int, state: ReaderState | None = None, now: datetime | None = None) -> None:
+    """Remember when the user last opened the article: one UPDATE, an INSERT the first time. Given the reader's
+    `state`, nothing is written when the article already heads their recently-read list and was opened within
+    READ_TOUCH_EVERY (going back and forth in one article; the list shows minutes)."""
+    now = now or utcnow()
+    if (state is not None and state.read_at is not None and state.read_at == state.latest
+            and as_utc(state.read_at) + READ_TOUCH_EVERY > now):
+        return
     done = db.session.execute(
         update(ReadMark).where(ReadMark.user_id == user_id, ReadMark.article_id == article_id)
         .values(read_at=now).execution_options(synchronize_session=False)).rowcount

@@ -106,14 +106,15 @@ def article(article_id: int):
     item = service.get_article(access, article_id)
     require(item is not None)
     previous, following = reading.neighbours(item)
+    state = reading.reader_state(current_user.id, item.id)
     html = render_template(
         "regulations/article.html", article=item, doc=item.document, previous=previous, following=following,
-        saved=reading.is_bookmarked(current_user.id, item.id), text_size=reading.text_size(request.cookies.get(
+        saved=state.saved, text_size=reading.text_size(request.cookies.get(
             reading.TEXT_SIZE_COOKIE)), kind_labels=service.KIND_LABELS, status_labels=service.STATUS_LABELS,
         sample_notice=service.SAMPLE_NOTICE,
     )
     if item.document.is_published:  # once the page is rendered: the commit expires what the page used
-        reading.record_read(current_user.id, item.id)
+        reading.record_read(current_user.id, item.id, state)
     return _cacheable(html)
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import bindparam, case, exists, func, inspect, select
+from sqlalchemy import Row, bindparam, case, exists, func, inspect, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from handbook.core.timeutil import local_zone, utcnow
-from handbook.extensions import db
+from handbook.extensions import db, lookup
 from handbook.meetings.models import (
     AgendaItem,
     Attendance,
@@ -79,14 +79,16 @@ def meetings_for_orgs(org_ids: list[int], now: datetime | None = None) -> tuple[
     return upcoming, past
 
 
-_ATTENDANCE = select(Attendance).where(Attendance.member_id == bindparam("member_id"),
-                                      Attendance.meeting_id.in_(bindparam("ids", expanding=True)))
+_ATTENDANCE = select(Attendance.meeting_id, Attendance.status, Attendance.reason).where(
+    Attendance.member_id == bindparam("member_id"), Attendance.meeting_id.in_(bindparam("ids", expanding=True)))
 
 
-def attendance_of(member: Member | MemberRef, meeting_ids: list[int]) -> dict[int, Attendance]:
+def attendance_of(member: Member | MemberRef, meeting_ids: list[int]) -> dict[int, Row]:
+    """The member's attendance at these meetings, by meeting: rows with `status` and `reason` (what the pages and
+    the API show), read as plain rows — not for changing them (`attendance` does that)."""
     if not meeting_ids:
         return {}
-    return {a.meeting_id: a for a in db.session.scalars(_ATTENDANCE, {"member_id": member.id, "ids": meeting_ids})}
+    return {row.meeting_id: row for row in lookup(_ATTENDANCE, {"member_id": member.id, "ids": meeting_ids})}
 
 
 @dataclass

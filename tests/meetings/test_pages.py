@@ -196,6 +196,11 @@ def test_member_sends_absence_and_the_leader_sees_it_prefilled(app, cell, leader
     assert response.status_code == 302
     shown = _text(member.get(response.headers["Location"]))
     assert "Đã gửi báo vắng tới chi bộ." in shown and "Vắng có lý do: Đi công tác Quảng Ngãi" in shown
+    # the list and the home card show it too; the API says it
+    tag = '<p class="tag">Vắng có lý do</p>'
+    assert tag in _text(member.get("/meetings")) and tag in _text(member.get("/"))
+    items = member.get("/api/v1/meetings").get_json()["items"]
+    assert [m["my_attendance"] for m in items if m["id"] == meeting.id] == ["vang_co_ly_do"]
 
     sheet = _text(leader.get(f"/meetings/{meeting.id}/attendance"))
     assert _select_value(sheet, f"status_{cell.member.id}") == "vang_co_ly_do"

@@ -31,6 +31,16 @@ class Placement(NamedTuple):
     status: MemberStatus | None
 
 
+NO_PLACEMENT = Placement(None, None, None, None, None, None)
+
+
+def placement_columns(member, cell) -> tuple:
+    """The columns of a `Placement`, in its order (`member`: the Member entity, `cell`: its cell's Organisation):
+    this lookup and `org.access`'s own query select the same."""
+    return (member.id.label("member_id"), member.cell_id, cell.path.label("cell_path"), member.temporary_cell_id,
+            member.group_id, member.status.label("member_status"))
+
+
 class Preloaded(NamedTuple):
     user_id: int
     placement: Placement
@@ -51,9 +61,8 @@ def statement():
               .scalar_subquery())
     return (
         select(User, UserSession.id, UserSession.created_at, UserSession.last_seen_at, UserSession.revoked_at,
-               Member.id.label("member_id"), Member.cell_id, cell.path.label("cell_path"),
-               Member.temporary_cell_id, Member.group_id, Member.status.label("member_status"),
-               exists().where(Position.user_id == User.id).label("has_positions"), unread.label("unread"))
+               *placement_columns(Member, cell), exists().where(Position.user_id == User.id).label("has_positions"),
+               unread.label("unread"))
         .join(User, User.id == UserSession.user_id)
         .outerjoin(Member, Member.user_id == User.id)  # members.user_id is unique: at most one row
         .outerjoin(cell, cell.id == Member.cell_id)

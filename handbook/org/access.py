@@ -88,8 +88,7 @@ def _access_queries():
     positions = (select(Position.organisation_id, Organisation.path, Position.role, Position.scope)
                  .join(Organisation, Organisation.id == Position.organisation_id)
                  .where(Position.user_id == bindparam("user_id")))
-    own = (select(Member.id, Member.cell_id, Organisation.path, Member.temporary_cell_id, Member.group_id,
-                   Member.status)
+    own = (select(*signed_in.placement_columns(Member, Organisation))
            .join(Organisation, Organisation.id == Member.cell_id)
            .where(Member.user_id == bindparam("user_id")))
     return positions, own
@@ -103,15 +102,16 @@ def load_access(user) -> Access:
     positions, own_record = _access_queries()
     preloaded = signed_in.preloaded(user.id)
     if preloaded is not None:
-        member_id, cell_id, cell_path, temporary_cell_id, group_id, status = preloaded.placement
+        placement = preloaded.placement
         rows = lookup(positions, {"user_id": user.id}).all() if preloaded.has_positions else []
     else:
         rows = lookup(positions, {"user_id": user.id}).all()
         own = lookup(own_record, {"user_id": user.id}).first()
-        member_id, cell_id, cell_path, temporary_cell_id, group_id, status = tuple(own) if own else (None,) * 6
-    return Access(user_id=user.id, is_admin=bool(user.is_admin), member_id=member_id, cell_id=cell_id,
-                  cell_path=cell_path, temporary_cell_id=temporary_cell_id, grants=[Grant(*row) for row in rows],
-                  group_id=group_id, member_status=status)
+        placement = signed_in.Placement(*own) if own else signed_in.NO_PLACEMENT
+    return Access(user_id=user.id, is_admin=bool(user.is_admin), member_id=placement.member_id,
+                  cell_id=placement.cell_id, cell_path=placement.cell_path,
+                  temporary_cell_id=placement.temporary_cell_id, grants=[Grant(*row) for row in rows],
+                  group_id=placement.group_id, member_status=placement.status)
 
 
 def access_for(user) -> Access:

@@ -110,8 +110,7 @@ class ReaderState(NamedTuple):
 
 
 _READER_STATE = select(
-    select(Bookmark.id).where(Bookmark.user_id == bindparam("user_id"),
-                              Bookmark.article_id == bindparam("article_id")).exists().label("saved"),
+    _BOOKMARK.exists().label("saved"),
     select(ReadMark.read_at).where(ReadMark.user_id == bindparam("user_id"),
                                    ReadMark.article_id == bindparam("article_id")).scalar_subquery().label("read_at"),
     select(func.max(ReadMark.read_at)).where(ReadMark.user_id == bindparam("user_id"))

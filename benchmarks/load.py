@@ -6,9 +6,12 @@
 Loopback only, bounded in time (--duration per phase) and count (--max-requests per phase). For each database:
 the seeded demo (cached under /tmp/handbook-load/<migration head>/, or a PostgreSQL database named after it) is
 copied, member accounts are made through the app's own services (activation code, then password), gunicorn
-starts (`-k gthread`), and then for each concurrency level two phases run against the same server:
+starts (`-k gthread`), and then for each concurrency level these phases run against the same server:
 
 - ceiling: GET /ping (no database, no session) — what this server, client and machine can do at all;
+- floors (--no-floors to skip): signed-in members asking for a page that does nothing (the session check and
+  what every request pays), then one that draws only the layout (benchmarks/load_app.py) — the stack's share
+  of a page's cost;
 - members: each simulated member logs in once, then loops: home, meetings, a meeting, a regulation article,
   the inbox, an absence notice (a POST with CSRF; sending it again updates the reason).
 
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import multiprocessing as mp
 import os
 import re
@@ -39,6 +43,8 @@ CACHE = Path("/tmp/handbook-load")
 PASSWORD = "Demo@2026"
 LOAD_EMAIL = "tai-{n}@load.demo.vn"
 PAGES = ("home", "meetings", "meeting", "article", "inbox", "absence")
+# the stack under a page (benchmarks/load_app.py): signed in and nothing else; signed in, an empty layout
+FLOORS = (("/_bench/signed-in", "floor: signed in"), ("/_bench/layout", "floor: + empty layout"))
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
@@ -237,7 +243,7 @@ def start_gunicorn(url: str, port: int, workers: int, threads: int) -> subproces
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--config", str(config), "--no-control-socket", "--workers", str(workers),
          "--worker-class", "gthread", "--threads", str(threads), "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", "--backlog", "512", "handbook:create_app()"],
+         "--log-level", "warning", "--backlog", "512", "benchmarks.load_app:create_app()"],
         cwd=ROOT, env=env)
     import urllib.request
 
@@ -349,18 +355,19 @@ async def _log_in(session, base: str, login: str) -> None:
             raise SystemExit(f"login of {login} failed: {resp.status}")
 
 
-async def _ping(session, base: str, samples: Samples, stop_at: float, budget: list[int]) -> None:
+async def _repeat(session, base: str, path: str, samples: Samples, stop_at: float, budget: list[int]) -> None:
+    """One URL again and again (the ceiling and the floors)."""
     import aiohttp
 
     while time.monotonic() < stop_at and budget[0] > 0:
         budget[0] -= 1
         started = time.perf_counter()
         try:
-            async with session.get(base + "/ping") as resp:
+            async with session.get(base + path, allow_redirects=False) as resp:
                 await resp.read()
-                samples.add("ping", time.perf_counter() - started, resp.status == 200, str(resp.status))
+                samples.add(path, time.perf_counter() - started, resp.status == 200, f"{resp.status} {path}")
         except aiohttp.ClientError as exc:
-            samples.add("ping", time.perf_counter() - started, False, repr(exc))
+            samples.add(path, time.perf_counter() - started, False, repr(exc))
 
 
 async def _client(base: str, scenario: str, users: list, articles: list[int], duration: float,
@@ -371,7 +378,7 @@ async def _client(base: str, scenario: str, users: list, articles: list[int], du
     sessions = [aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True),
                                       connector=aiohttp.TCPConnector(limit=1), trust_env=False) for _ in users]
     try:
-        if scenario == "members":
+        if scenario != "/ping":  # the members' loop and the floors are signed in
             await asyncio.gather(*(_log_in(s, base, login) for s, (login, _m) in zip(sessions, users, strict=True)))
         # every client process starts measuring together, once all members have logged in (argon2 is slow)
         await asyncio.get_running_loop().run_in_executor(None, start.wait)
@@ -382,7 +389,7 @@ async def _client(base: str, scenario: str, users: list, articles: list[int], du
             await asyncio.gather(*(_member(s, base, login, meeting, articles, n, samples, stop_at, budget)
                                    for n, (s, (login, meeting)) in enumerate(zip(sessions, users, strict=True))))
         else:
-            await asyncio.gather(*(_ping(s, base, samples, stop_at, budget) for s in sessions))
+            await asyncio.gather(*(_repeat(s, base, scenario, samples, stop_at, budget) for s in sessions))
         samples.seconds, samples.cpu = time.monotonic() - t0, time.process_time() - cpu0
     finally:
         await asyncio.gather(*(s.close() for s in sessions))
@@ -428,13 +435,13 @@ def row(label: str, s: Samples, ceiling: float | None) -> str:
     share = f"{100 * rate / ceiling:5.1f} %" if ceiling else "    —  "
     cpu = 100 * s.cpu / s.seconds if s.seconds else 0
     per_request = 1000 * s.server_cpu / len(values) if values else 0
-    return (f"| {label:<26} | {rate:8.0f} | {pct(values, .5):6.1f} | {pct(values, .95):6.1f} | {pct(values, .99):6.1f} "
+    return (f"| {label:<33} | {rate:8.0f} | {pct(values, .5):6.1f} | {pct(values, .95):6.1f} | {pct(values, .99):6.1f} "
             f"| {sum(s.errors.values()):6d} | {share} | {per_request:10.2f} | {cpu:8.0f} % |")
 
 
-HEADER = ("| phase                      |  req/s   | p50 ms | p95 ms | p99 ms | errors | % ceil. | CPU ms/req "
-          "| client CPU |\n|----------------------------|---------:|-------:|-------:|-------:|-------:|--------:|"
-          "-----------:|-----------:|")
+HEADER = ("| phase                             |  req/s   | p50 ms | p95 ms | p99 ms | errors | % ceil. | CPU ms/req "
+          "| client CPU |\n|-----------------------------------|---------:|-------:|-------:|-------:|-------:|"
+          "--------:|-----------:|-----------:|")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -449,6 +456,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--client-processes", type=int, default=2)
+    parser.add_argument("--floors", action=argparse.BooleanOptionalAction, default=True,
+                        help="also measure the stack under a page (a signed-in answer; an empty layout)")
     args = parser.parse_args(argv)
     levels = [int(x) for x in args.concurrency.split(",")]
     accounts = max(levels)
@@ -468,12 +477,17 @@ def main(argv: list[str] | None = None) -> int:
         try:
             workers = worker_pids(server.pid)
             for level in levels:
-                ceiling = run_phase(base, "ping", scene["users"], scene["articles"], level, args.duration,
-                                    args.max_requests, args.client_processes, workers)
-                members = run_phase(base, "members", scene["users"], scene["articles"], level, args.duration,
-                                    args.max_requests, args.client_processes, workers)
+                phase = functools.partial(run_phase, base, users=scene["users"], articles=scene["articles"],
+                                          concurrency=level, duration=args.duration, max_requests=args.max_requests,
+                                          processes=args.client_processes, workers=workers)
+                ceiling = phase("/ping")
                 rate = sum(len(v) for v in ceiling.latencies.values()) / ceiling.seconds
-                print(row(f"ceiling /ping, {level} conc.", ceiling, None))
+                print(row(f"ceiling /ping, {level} conc.", ceiling, None), flush=True)
+                for path, label in FLOORS if args.floors else ():
+                    floor = phase(path)
+                    print(row(f"{label}, {level} conc.", floor, rate), flush=True)
+                    errors += floor.first_errors
+                members = phase("members")
                 print(row(f"members, {level} conc.", members, rate), flush=True)
                 pages = "  ".join(f"{p} {pct(members.latencies.get(p, []), .95):.0f}" for p in PAGES)
                 print(f"|   p95 per page (ms): {pages}")

@@ -31,8 +31,7 @@ def push_site(tmp_path):
     from tests.conftest import build_app
 
     with FakePushService() as push:
-        app = build_app(tmp_path, "pushbrowser", PUSH_ALLOWED_HOSTS=[push.host], PUSH_ALLOW_HTTP=True,
-                        QUIET_HOURS="")
+        app = build_app(tmp_path, "pushbrowser", PUSH_ALLOWED_HOSTS=[push.host], PUSH_ALLOW_HTTP=True)
         with app.app_context():
             f = Factory()
             cell = f.org("Chi bộ Khu dân cư số 3", OrgKind.CHI_BO)

@@ -12,18 +12,11 @@ from handbook.org.models import OrgKind, Role
 from tests.notify.fake_push import FakePushService
 
 
-@pytest.fixture(autouse=True)
-def no_quiet_hours(app, monkeypatch):
-    """Tests run at any hour; the ones about quiet hours set them."""
-    monkeypatch.setitem(app.config, "QUIET_HOURS", "")
-
-
 @pytest.fixture
 def push(app, monkeypatch):
     with FakePushService() as service:
         monkeypatch.setitem(app.config, "PUSH_ALLOWED_HOSTS", [service.host])
         monkeypatch.setitem(app.config, "PUSH_ALLOW_HTTP", True)
-        monkeypatch.setitem(app.config, "QUIET_HOURS", "")
         yield service
         assert not service.errors, service.errors
 

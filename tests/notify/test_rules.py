@@ -110,8 +110,7 @@ def test_payload_stays_under_3_kb_and_only_same_origin_links(app, factory):
     assert set(db.session.scalars(select(Notification.url))) == {"/"}
 
 
-def test_reminders_at_24_hours_and_2_hours_before(app, cell_scene, monkeypatch):
-    monkeypatch.setitem(app.config, "QUIET_HOURS", "")
+def test_reminders_at_24_hours_and_2_hours_before(app, cell_scene):
     starts = local(2026, 12, 3, 19, 30)  # a Thursday
     meeting = _meeting(cell_scene["cell"], starts)
     run_rules(now=starts - timedelta(hours=25))
@@ -129,8 +128,7 @@ def test_reminders_at_24_hours_and_2_hours_before(app, cell_scene, monkeypatch):
     assert meeting.id
 
 
-def test_leaders_hear_of_missing_documents_and_records(app, cell_scene, monkeypatch):
-    monkeypatch.setitem(app.config, "QUIET_HOURS", "")
+def test_leaders_hear_of_missing_documents_and_records(app, cell_scene):
     now = utcnow()
     soon = _meeting(cell_scene["cell"], now + timedelta(hours=10))
     past = _meeting(cell_scene["cell"], now - timedelta(days=3), status=MeetingStatus.HELD)
@@ -147,8 +145,7 @@ def test_leaders_hear_of_missing_documents_and_records(app, cell_scene, monkeypa
     assert db.session.scalar(select(func.count()).where(Notification.kind == "leader_task")) == 2
 
 
-def test_next_months_regular_meeting_unscheduled_from_the_25th(app, cell_scene, monkeypatch):
-    monkeypatch.setitem(app.config, "QUIET_HOURS", "")
+def test_next_months_regular_meeting_unscheduled_from_the_25th(app, cell_scene):
     run_rules(now=local(2026, 11, 24, 9))
     assert _titles("leader_task") == []
     run_rules(now=local(2026, 11, 25, 9))

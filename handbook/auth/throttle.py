@@ -8,7 +8,6 @@ Only failed attempts count, per account and per IP, inside a window: nobody is l
 from __future__ import annotations
 
 import random
-import time
 from datetime import UTC, datetime
 
 from flask import current_app, g, request
@@ -21,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from handbook.auth.models import RateLimitCounter
 from handbook.core.i18n import gettext as _
+from handbook.core.timeutil import timestamp
 from handbook.extensions import db
 
 
@@ -38,7 +38,7 @@ class DatabaseStorage(Storage):
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         """Add `amount` to the key's window, starting a new window if the old one ran out — atomically."""
-        now = time.time()
+        now = timestamp()
         table = RateLimitCounter.__table__
         insert = (postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert)(table)
         insert = insert.values(key=key, count=amount, expires_at=now + expiry)
@@ -61,11 +61,11 @@ class DatabaseStorage(Storage):
 
     def get(self, key: str) -> int:
         row = self._row(key)
-        return row.count if row is not None and row.expires_at > time.time() else 0
+        return row.count if row is not None and row.expires_at > timestamp() else 0
 
     def get_expiry(self, key: str) -> float:
         row = self._row(key)
-        return row.expires_at if row is not None and row.expires_at > time.time() else time.time()
+        return row.expires_at if row is not None and row.expires_at > timestamp() else timestamp()
 
     def check(self) -> bool:
         try:
@@ -139,7 +139,7 @@ def retry_message(reset_at: float) -> str:
     from handbook.core.timeutil import to_local
 
     when = to_local(datetime.fromtimestamp(reset_at, UTC)).strftime("%H:%M")
-    minutes = max(1, round((reset_at - time.time()) / 60))
+    minutes = max(1, round((reset_at - timestamp()) / 60))
     return _("Đồng chí đã nhập sai quá nhiều lần. Vì an toàn, vui lòng thử lại sau %(when)s (khoảng %(n)d phút "
              "nữa). Nếu quên mật khẩu, hãy xin bí thư chi bộ mã kích hoạt mới.", when=when, n=minutes)
 
@@ -148,9 +148,9 @@ def too_many(exc: RateLimitExceeded):
     from handbook.core.web import error_response
 
     current = limiter.current_limit
-    reset_at = current.reset_at if current is not None else time.time() + 900
+    reset_at = current.reset_at if current is not None else timestamp() + 900
     response = error_response(429, retry_message(reset_at), code="too_many_attempts")
-    wait = str(max(1, int(reset_at - time.time())))
+    wait = str(max(1, int(reset_at - timestamp())))
     if isinstance(response, tuple):
         return response[0], response[1], {"Retry-After": wait}
     response.headers["Retry-After"] = wait

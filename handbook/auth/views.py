@@ -1,7 +1,6 @@
 """Login, logout, activation and password pages."""
 from __future__ import annotations
 
-import time
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
@@ -12,6 +11,7 @@ from handbook.auth import consent, service, sessions, throttle, totp
 from handbook.auth.forms import ActivationForm, EmptyForm, LoginForm, PasswordChangeForm
 from handbook.auth.identifiers import IdentifierError
 from handbook.core.i18n import gettext as _
+from handbook.core.timeutil import timestamp
 from handbook.extensions import db
 
 bp = Blueprint("auth", __name__)
@@ -47,7 +47,7 @@ def start_session(user, method: str = "password") -> None:
 def pending_user_id() -> int | None:
     """The account that gave the right password and still owes its second factor."""
     started = session.get("mfa_at", 0)
-    if not session.get("mfa_uid") or time.time() - started > PENDING_SECONDS:
+    if not session.get("mfa_uid") or timestamp() - started > PENDING_SECONDS:
         return None
     return int(session["mfa_uid"])
 
@@ -59,7 +59,7 @@ def _after_password(user, target: str):
         start_session(user)
         return redirect(target)
     _fresh_session()
-    session.update({"mfa_uid": user.id, "mfa_at": time.time(), "mfa_next": target})
+    session.update({"mfa_uid": user.id, "mfa_at": timestamp(), "mfa_next": target})
     return redirect(url_for("twofactor.verify" if enrolled else "twofactor.setup"))
 
 

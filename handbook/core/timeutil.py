@@ -1,6 +1,12 @@
-"""Store UTC, show APP_TIMEZONE (DESIGN.md: Time)."""
+"""Time: the one place that reads the clock; store UTC, show APP_TIMEZONE.
+
+Everything else takes `now` (an aware UTC datetime) or `today` (a local date) as an argument and, where a caller
+has none, asks this module: `utcnow()`, `local_now()`, `local_today()`, `timestamp()`. Tests move this clock with
+`time_machine`; the CI's second pass runs the whole suite at a date it chooses (.ci/run).
+"""
 from __future__ import annotations
 
+import time
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -15,8 +21,23 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def timestamp() -> float:
+    """Seconds since the epoch, for expiry times kept as numbers (throttles, signed-in steps, temporary files)."""
+    return time.time()
+
+
 def local_zone() -> ZoneInfo:
     return ZoneInfo(current_app.config["APP_TIMEZONE"])
+
+
+def local_now(now: datetime | None = None) -> datetime:
+    """`now` (or the clock) as the app's local wall time."""
+    return (now or utcnow()).astimezone(local_zone())
+
+
+def local_today(now: datetime | None = None) -> date:
+    """The local date at `now` (or now): from 00:00 to 07:00 in Hà Nội it is a day after UTC's."""
+    return local_now(now).date()
 
 
 def as_utc(value: datetime) -> datetime:
@@ -40,7 +61,7 @@ def format_datetime(value: datetime | None) -> str:
     return "" if value is None else to_local(value).strftime("%H:%M %d/%m/%Y")
 
 
-def _weekday(value: datetime) -> str:
+def weekday_name(value: date) -> str:
     """The day's name, translated (only that one: a list of meetings calls this for every date)."""
     return str(_WEEKDAYS[value.weekday()])
 
@@ -50,7 +71,7 @@ def format_when(value: datetime | None) -> str:
     if value is None:
         return ""
     local = to_local(value)
-    return f"{_weekday(local)}, {local.strftime('%d/%m/%Y, %H:%M')}"
+    return f"{weekday_name(local)}, {local.strftime('%d/%m/%Y, %H:%M')}"
 
 
 def format_until(value: datetime | None, now: datetime | None = None) -> str:

@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from handbook.core.i18n import gettext as _
 from handbook.core.storage import StorageError
-from handbook.core.timeutil import local_zone, to_local
+from handbook.core.timeutil import local_today, to_local
 from handbook.core.web import current_access, organisation_in_scope, require
 from handbook.extensions import db
 from handbook.meetings import attendance, documents, scheduling
@@ -155,7 +155,7 @@ def new_series():
     """Step 1 shows the year's dates with weekends and holidays flagged; step 2 creates them."""
     org = managed_org(request.args.get("org", type=int))
     form = SeriesForm()
-    today = datetime.now(local_zone()).date()
+    today = local_today()
     if request.method == "GET":
         form.year.data = today.year + (today.month == 12)
     plan, status = [], 200

@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import Row, bindparam, case, exists, func, inspect, select
 from sqlalchemy.orm.attributes import set_committed_value
 
-from handbook.core.timeutil import local_zone, utcnow
+from handbook.core.timeutil import local_now, utcnow
 from handbook.extensions import db, lookup
 from handbook.meetings.models import (
     AgendaItem,
@@ -168,5 +168,5 @@ def missing_records(now: datetime | None = None, after: timedelta = timedelta(da
 
 
 def this_month(now: datetime | None = None) -> tuple[int, int]:
-    local = (now or utcnow()).astimezone(local_zone())
+    local = local_now(now)
     return local.year, local.month

@@ -8,7 +8,7 @@ from sqlalchemy import exists, select
 
 from handbook.core.i18n import gettext as _
 from handbook.core.i18n import lazy_gettext as _l
-from handbook.core.timeutil import _weekday, as_utc, to_local, utcnow
+from handbook.core.timeutil import as_utc, to_local, utcnow, weekday_name
 from handbook.extensions import db
 from handbook.meetings.attendance import EXPECTED, invitees
 from handbook.meetings.events import meeting_changed
@@ -30,7 +30,7 @@ DAY = 86400
 def when_where(meeting: Meeting) -> str:
     """'19:30 Thứ Năm, 03/12/2026 tại Nhà văn hóa khu dân cư số 3'."""
     local = to_local(meeting.starts_at)
-    text = f"{local.strftime('%H:%M')} {_weekday(local)}, {local.strftime('%d/%m/%Y')}"
+    text = f"{local.strftime('%H:%M')} {weekday_name(local)}, {local.strftime('%d/%m/%Y')}"
     if meeting.place:
         text += " " + _("tại %(place)s", place=meeting.place)
     if meeting.format is MeetingFormat.TRUC_TUYEN:

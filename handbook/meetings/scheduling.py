@@ -9,7 +9,7 @@ from dateutil.rrule import MONTHLY, rrule
 from sqlalchemy import select
 
 from handbook.core.i18n import gettext as _
-from handbook.core.timeutil import as_utc, local_zone, utcnow
+from handbook.core.timeutil import as_utc, local_today, local_zone, utcnow
 from handbook.extensions import db
 from handbook.meetings import rules
 from handbook.meetings.events import announce
@@ -200,7 +200,7 @@ def plan_series(year: int, day_of_month: int = 3, today: date | None = None) -> 
     """The regular meeting dates of `year` still ahead, with weekends and public holidays flagged."""
     if not 1 <= day_of_month <= 28:
         raise MeetingError(_("Ngày họp hằng tháng phải từ 1 đến 28."))
-    today = today or datetime.now(local_zone()).date()
+    today = today or local_today()
     if year < today.year or year > today.year + 1:
         raise MeetingError(_("Chỉ lập lịch cho năm nay hoặc năm sau."))
     import holidays  # only when planning a year: web workers do not carry every country's calendar

@@ -21,7 +21,7 @@ from sqlalchemy import insert
 from handbook.audit import service as audit
 from handbook.audit.service import Actor
 from handbook.core.i18n import lazy_gettext as _l
-from handbook.core.timeutil import utcnow
+from handbook.core.timeutil import local_today, utcnow
 from handbook.extensions import db
 from handbook.members.models import Member, MemberChange, MemberStatusHistory
 from handbook.members.records import initial_statuses
@@ -162,7 +162,7 @@ def validate_file(source: IO[bytes] | str, *, today: date | None = None,
 
     Rows are checked in chunks of BATCH: memory holds one chunk, the keys seen so far and the bad rows."""
     rows, ignored, _estimate = read_rows(_rewind(source))
-    report = ImportReport(ignored_columns=ignored, today=today or date.today(), spill=tempfile.TemporaryFile())  # noqa: SIM115 - closed by report.close()
+    report = ImportReport(ignored_columns=ignored, today=today or local_today(), spill=tempfile.TemporaryFile())  # noqa: SIM115 - closed by report.close()
     headings = headings_vi()
     seen: dict[int, int] = {}
     chunk: list[tuple[int, dict[str, Any], dict[str, Any]]] = []

@@ -4,7 +4,6 @@ from __future__ import annotations
 import io
 import json
 import secrets
-import time
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
@@ -15,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from handbook.audit import service as audit
 from handbook.auth.forms import EmptyForm
 from handbook.core.i18n import gettext as _
+from handbook.core.timeutil import timestamp
 from handbook.core.web import current_access, current_actor, error_response, organisation_in_scope, require
 from handbook.extensions import db
 from handbook.members import export, importer
@@ -50,7 +50,7 @@ def _cells_to_choose() -> list[Organisation]:
 def _store() -> Path:
     path = Path(current_app.instance_path) / "imports"
     path.mkdir(parents=True, exist_ok=True)
-    cutoff = time.time() - KEEP_SECONDS
+    cutoff = timestamp() - KEEP_SECONDS
     for old in path.iterdir():
         if old.stat().st_mtime < cutoff:
             old.unlink(missing_ok=True)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 from handbook.audit import service as audit
 from handbook.audit.service import Actor
 from handbook.core.i18n import lazy_gettext as _l
-from handbook.core.timeutil import utcnow
+from handbook.core.timeutil import local_today, utcnow
 from handbook.extensions import db
 from handbook.members.models import Member, MemberChange, MemberStatus, MemberStatusHistory
 from handbook.members.validation import Cleaned, Problem, clean_record, find_conflicts, shown
@@ -98,7 +98,7 @@ def _refresh_status(member: Member) -> None:
 def record_status(member: Member, status: MemberStatus, from_date: date, reason: str | None, actor: Actor,
                   *, today: date | None = None) -> MemberStatusHistory:
     """Add a dated status; the member's current status follows the latest date."""
-    today = today or date.today()
+    today = today or local_today()
     if from_date > today:
         raise RecordError([Problem("status", shown(from_date), str(_l("Ngày không được ở tương lai.")))])
     reason = (reason or "").strip() or None

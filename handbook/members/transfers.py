@@ -14,6 +14,7 @@ from sqlalchemy import select
 from handbook.audit import service as audit
 from handbook.audit.service import Actor
 from handbook.core.i18n import gettext as _
+from handbook.core.timeutil import local_today
 from handbook.extensions import db
 from handbook.members.models import ACTIVE_STATUSES, Member, MemberChange
 from handbook.org.models import CELL_KINDS, Organisation
@@ -33,7 +34,7 @@ def temporary_members(cell: Organisation) -> list[Member]:
 def host_temporarily(cell: Organisation, card_number: str, until: date | None, actor: Actor,
                      today: date | None = None) -> Member:
     """Record that the member with this card attends `cell` until `until`; one transaction."""
-    today = today or date.today()
+    today = today or local_today()
     card = "".join((card_number or "").split())
     if cell.kind not in CELL_KINDS:
         raise TransferError(_("Chỉ chi bộ mới tiếp nhận đảng viên sinh hoạt tạm thời."))

@@ -16,6 +16,7 @@ from sqlalchemy import select, tuple_
 
 from handbook.auth.identifiers import IdentifierError, normalise_email, normalise_phone
 from handbook.core.i18n import lazy_gettext as _l
+from handbook.core.timeutil import local_today
 from handbook.extensions import db
 from handbook.members.models import Gender, Member, MemberStatus
 
@@ -154,7 +155,7 @@ def _text(result: Cleaned, name: str, raw: Any) -> str | None:
 def clean_record(raw: dict[str, Any], *, today: date | None = None, partial: bool = False) -> Cleaned:
     """Check and normalise the fields present in `raw`. With `partial`, missing required fields are fine
     (a member editing only their contact details)."""
-    today = today or date.today()
+    today = today or local_today()
     result = Cleaned()
     for name in FIELDS:
         if name not in raw:

@@ -5,10 +5,11 @@ given, so a dict shared across push services sends one service's audience to ano
 from __future__ import annotations
 
 import threading
-import time
 from urllib.parse import urlsplit
 
 from py_vapid import Vapid02
+
+from handbook.core.timeutil import timestamp
 
 LIFETIME = 12 * 3600      # RFC 8292 allows at most 24 h
 REFRESH_BEFORE = 3600     # re-sign when less than this is left
@@ -28,7 +29,7 @@ def origin_of(endpoint: str) -> str:
 
 
 class VapidSigner:
-    def __init__(self, private_pem: str, subject: str, lifetime: int = LIFETIME, clock=time.time):
+    def __init__(self, private_pem: str, subject: str, lifetime: int = LIFETIME, clock=timestamp):
         self._vapid = Vapid02.from_pem(private_pem.encode() if isinstance(private_pem, str) else private_pem)
         self._subject = subject
         self._lifetime = lifetime

@@ -14,7 +14,6 @@ import subprocess
 import tarfile
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from alembic.migration import MigrationContext
@@ -22,7 +21,7 @@ from alembic.script import ScriptDirectory
 from flask import current_app
 from sqlalchemy.engine import make_url
 
-from handbook.core.timeutil import utcnow
+from handbook.core.timeutil import local_now, utcnow
 from handbook.extensions import db
 
 FORMAT = "so-tay-dang-vien-backup"
@@ -97,7 +96,7 @@ def create(output: str | None = None) -> tuple[Path, Manifest]:
     if output is None:
         folder = Path(current_app.config["BACKUP_DIR"])
         folder.mkdir(parents=True, exist_ok=True)
-        output = str(folder / f"so-tay-{datetime.now().strftime('%Y%m%d-%H%M%S')}.tar.gz")
+        output = str(folder / f"so-tay-{local_now().strftime('%Y%m%d-%H%M%S')}.tar.gz")
     path = Path(output)
     with tempfile.TemporaryDirectory(prefix="backup-") as tmp:
         dump = Path(tmp) / DUMPS[_dialect()]

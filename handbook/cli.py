@@ -22,7 +22,14 @@ def register(app: Flask) -> None:
         """Tạo dữ liệu mẫu: tổ chức, đảng viên và các tài khoản demo."""
         from handbook.demo.seed import seed_demo
 
-        report = seed_demo(members=members, if_empty=if_empty, echo=click.echo)
+        try:
+            report = seed_demo(members=members, if_empty=if_empty, echo=click.echo)
+        except Exception as exc:  # the seed wrote nothing; say so in one line, never a traceback
+            app.logger.debug("seed-demo failed", exc_info=True)
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise click.ClickException(
+                f"Không tạo được dữ liệu mẫu ({reason}). Cơ sở dữ liệu không bị thay đổi; hãy sửa lỗi rồi chạy lại."
+            ) from None
         if report is None:
             click.echo("Cơ sở dữ liệu đã có dữ liệu; bỏ qua dữ liệu mẫu.")
             return

@@ -232,8 +232,8 @@ def test_reopening_the_article_read_last_is_written_at_most_once_a_minute(app, f
 
 
 def test_demo_documents(app, factory, tree):
-    assert seed_demo_documents() == 6
-    assert seed_demo_documents() == 0  # once
+    assert seed_demo_documents(utcnow()) == 6
+    assert seed_demo_documents(utcnow()) == 0  # once
     who = access(tree["users"]["a"])
     docs = db.session.query(Document).all()
     assert all(d.is_sample and "Văn bản mẫu để trình diễn" in d.preamble_html for d in docs)

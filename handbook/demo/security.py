@@ -3,20 +3,20 @@
 Never reuse this secret outside a demo."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 
 from handbook.auth.consent import NOTICE_VERSION
 from handbook.auth.models import PrivacyConsent, TotpCredential, User
-from handbook.core.timeutil import utcnow
 from handbook.extensions import db
 
 DEMO_TOTP_SECRET = "SOTAYDANGVIENDEMOHAIBUOCXACTHUCQ"  # base32; README's demo section shows it
 DEMO_STAFF = ("admin@demo.vn", "canbo@demo.vn")
 
 
-def seed_demo_security(logins: tuple[str, ...]) -> None:
+def seed_demo_security(logins: tuple[str, ...], now: datetime) -> None:
     """Consent for every demo login with a password; the demo authenticator for the staff among them."""
-    now = utcnow()
     users = db.session.scalars(select(User).where(User.email.in_(logins), User.password_hash.is_not(None))).all()
     for user in users:
         db.session.add(PrivacyConsent(user_id=user.id, version=NOTICE_VERSION, accepted_at=now, ip=None))

@@ -1,7 +1,8 @@
 """`flask seed-demo`: a realistic, reproducible — and entirely fictional — demo organisation and the demo accounts.
 
 Rows are inserted in bulk with ids assigned here (after the current maximum of each table) and paths
-computed in Python, ward by ward, so 140,000 members take a minute or two and memory stays bounded.
+computed in Python, ward by ward, so 140,000 members take a minute or two and memory stays bounded. The whole
+seed is one transaction (core/transaction.py): a failure leaves the database as it was.
 """
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from sqlalchemy import func, insert, select, text
 
 from handbook.auth.models import User
 from handbook.auth.service import hash_password
-from handbook.core.timeutil import utcnow
+from handbook.core.timeutil import local_today, utcnow
+from handbook.core.transaction import all_or_nothing
 from handbook.demo.people import PeopleFactory, Places, UsedIdentifiers, add_years
 from handbook.demo.tree import (
     CITY_NAME,
@@ -103,15 +105,17 @@ class BulkWriter:
 
 
 def seed_demo(members: int | None = None, if_empty: bool = False,
-              echo: Callable[[str], Any] | None = None) -> SeedReport | None:
-    """Create the demo organisation and accounts; None (and nothing written) if `if_empty` and data exists."""
+              echo: Callable[[str], Any] | None = None, now: datetime | None = None) -> SeedReport | None:
+    """Create the demo organisation and accounts as of `now`, in one transaction: everything or nothing.
+    None (and nothing written) if `if_empty` and data exists."""
     started = perf_counter()
-    if if_empty and db.session.scalar(select(Organisation.id).limit(1)) is not None:
-        return None
+    now = now or utcnow()
     total = max(members or DEFAULT_MEMBERS, MIN_MEMBERS)
     say = echo if echo is not None and total > LARGE_RUN else None
-    try:
-        seeder = Seeder(total, say)
+    with all_or_nothing():
+        if if_empty and db.session.scalar(select(Organisation.id).limit(1)) is not None:
+            return None
+        seeder = Seeder(total, say, now)
         report = seeder.run()
         from handbook.members.records import backfill_status_history
 
@@ -119,16 +123,13 @@ def seed_demo(members: int | None = None, if_empty: bool = False,
         if seeder.demo:
             from handbook.demo.meetings import seed_demo_meetings
 
-            seed_demo_meetings(SECRETARY["email"])
+            seed_demo_meetings(SECRETARY["email"], now)
             from handbook.demo.security import seed_demo_security
 
-            seed_demo_security((ADMIN["email"], STAFF["email"], SECRETARY["email"], MEMBER["email"]))
+            seed_demo_security((ADMIN["email"], STAFF["email"], SECRETARY["email"], MEMBER["email"]), now)
         from handbook.regulations.demo import seed_demo_documents
 
-        seed_demo_documents()
-    except BaseException:
-        db.session.rollback()
-        raise
+        seed_demo_documents(now)
     report.seconds = perf_counter() - started
     return report
 
@@ -158,7 +159,7 @@ def ward_count(total: int) -> int:
 class Seeder:
     """One seed run: plans ward by ward and streams the rows to the database."""
 
-    def __init__(self, total: int, say: Callable[[str], Any] | None) -> None:
+    def __init__(self, total: int, say: Callable[[str], Any] | None, now: datetime) -> None:
         self.total = total
         self.say = say
         self.rng = random.Random(RANDOM_SEED)
@@ -174,10 +175,10 @@ class Seeder:
         self.wards = ward_names(ward_count(total), self.rng)
         city_wards = tuple(f"{prefix} {name}" for prefix, name in REAL_WARDS)
         self.places = Places.build(faker, city_wards)
-        self.people = PeopleFactory(self.rng, self.places, date.today(), self.used)
+        self.people = PeopleFactory(self.rng, self.places, local_today(now), self.used)
         self.writer = BulkWriter()
         self.report = SeedReport()
-        self.now: datetime = utcnow()
+        self.now = now
         self.password_hash = hash_password(DEMO_PASSWORD) if self.demo else None
         self.staff_number = 0
         self.committed_members = 0

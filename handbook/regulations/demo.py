@@ -5,7 +5,7 @@ numbered 339), structure (Phần/Chương/Mục/Điều/Khoản/Điểm) and a s
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 
@@ -189,10 +189,8 @@ def _demo_ward_id() -> int | None:
     return db.session.scalar(query.order_by(Organisation.id).limit(1))
 
 
-def seed_demo_documents() -> int:
-    """Add the sample documents once (none if any sample exists); returns how many were added."""
-    from handbook.core.timeutil import utcnow
-
+def seed_demo_documents(now: datetime) -> int:
+    """Add the sample documents once (none if any sample exists), published at `now`; returns how many."""
     if db.session.scalar(select(Document.id).where(Document.is_sample.is_(True)).limit(1)):
         return 0
     ward_id = _demo_ward_id()
@@ -201,7 +199,7 @@ def seed_demo_documents() -> int:
         data.body = _notice() + data.body
         data.is_sample = True
         document = build_document(data).document
-        document.published_at = utcnow()
+        document.published_at = now
         built.append(document)
     old, new = built[1], built[2]
     old.status, old.replaced_by_id = DocumentStatus.SUPERSEDED, new.id

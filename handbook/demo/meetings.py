@@ -1,15 +1,21 @@
-"""Demo meetings: the demo cell's yearly series, one held meeting with records, and this month's
-regular meeting in most other cells (so the committee view has something to show)."""
+"""Demo meetings, useful on any day of the year.
+
+The demo cell gets: every regular meeting of the last twelve months that has ended, recorded as held (attendance,
+minutes, a vote), with one member absent without reason throughout and one now and then, so the yearly review
+has someone to show; the regular series for what is left of this year (none from the 4th of December) and for
+next year. Most other cells get last month's and this month's regular meeting, for the committee view.
+"""
 from __future__ import annotations
 
 import random
 from datetime import date, datetime, time, timedelta
 
 import pyotp
+from dateutil.relativedelta import relativedelta
 from sqlalchemy import insert, select
 
 from handbook.auth.models import User
-from handbook.core.timeutil import local_zone
+from handbook.core.timeutil import local_today
 from handbook.extensions import db
 from handbook.meetings import attendance, records, scheduling
 from handbook.meetings.models import AttendanceStatus, Meeting, MeetingFormat, MeetingKind, MeetingStatus
@@ -17,76 +23,105 @@ from handbook.members.models import Member
 from handbook.org.models import CELL_KINDS, Organisation
 
 BATCH = 2_000
-SHARE_MEETING = 0.8  # cells that have this month's regular meeting in the demo
+SHARE_MEETING = 0.8  # cells that have last month's and this month's regular meeting in the demo
+HISTORY_MONTHS = 12
+DAY, AT, LENGTH = 3, time(19, 30), timedelta(minutes=120)
+PLACE = "Nhà văn hóa khu dân cư số 3"
+AGENDA = ["Thông tin thời sự trong tháng", "Đánh giá công tác tháng, phương hướng tháng tới",
+          "Xét đề nghị kết nạp quần chúng ưu tú"]
+MINUTES = ("Văn bản mẫu để trình diễn.\n\nChi bộ nghe thông tin thời sự; đánh giá kết quả thực hiện nhiệm vụ "
+           "tháng; thống nhất phương hướng tháng tới; thảo luận hồ sơ đề nghị kết nạp một quần chúng ưu tú.")
 
 
-def seed_demo_meetings(secretary_email: str, seed: int = 2026) -> int:
-    """Create the demo meetings; returns how many meetings were made."""
+def seed_demo_meetings(secretary_email: str, now: datetime, seed: int = 2026) -> int:
+    """Create the demo meetings as seen at `now`; returns how many meetings were made."""
     rng = random.Random(seed)
-    today = datetime.now(local_zone()).date()
     secretary = db.session.scalar(select(User).where(User.email == secretary_email))
     if secretary is None:
         return 0
     cell = db.session.scalar(select(Organisation).join(Member, Member.cell_id == Organisation.id)
                              .where(Member.user_id == secretary.id))
-    made = _held_meeting(cell, secretary, today, rng)
+    made = held_history(cell, secretary, now, rng)
+    today = local_today(now)
     for year in (today.year, today.year + 1):
-        _series, meetings = scheduling.create_series(
-            cell, year, secretary.id, place="Nhà văn hóa khu dân cư số 3", today=today)
-        made += len(meetings)
-    return made + _other_cells(cell.id, today, rng)
+        if remaining_days(cell, year, today):
+            _series, meetings = scheduling.create_series(cell, year, secretary.id, place=PLACE, today=today)
+            made += len(meetings)
+    return made + _other_cells(cell.id, now, rng)
 
 
-def _held_meeting(cell: Organisation, secretary: User, today: date, rng: random.Random) -> int:
-    """Last month's regular meeting, recorded as held: attendance, minutes and a vote."""
-    last = (today.replace(day=1) - timedelta(days=1)).replace(day=3)
-    starts = scheduling.local_datetime(last, time(19, 30))
-    meeting = scheduling.create_meeting(cell, scheduling.MeetingInput(
-        kind=MeetingKind.THUONG_KY, starts_at=starts, ends_at=starts + timedelta(minutes=120),
-        place="Nhà văn hóa khu dân cư số 3", recording_held=True,
-        agenda=["Thông tin thời sự trong tháng", "Đánh giá công tác tháng, phương hướng tháng tới",
-                "Xét đề nghị kết nạp quần chúng ưu tú"],
-    ), secretary.id)
-    entries = {}
-    for member in attendance.invitees(meeting):
-        roll = rng.random()
-        if member.status.value in ("mien_sinh_hoat", "tam_mien"):
-            continue
-        if roll < 0.85:
-            entries[member.id] = (AttendanceStatus.CO_MAT, None)
-        elif roll < 0.95:
-            entries[member.id] = (AttendanceStatus.VANG_CO_LY_DO, "Đi công tác xa")
-        else:
-            entries[member.id] = (AttendanceStatus.VANG_KHONG_LY_DO, None)
-    attendance.record_sheet(meeting, entries, secretary.id)
-    records.save_minutes(meeting, (
-        "Văn bản mẫu để trình diễn.\n\nChi bộ nghe thông tin thời sự; đánh giá kết quả thực hiện nhiệm vụ tháng; "
-        "thống nhất phương hướng tháng tới; thảo luận hồ sơ đề nghị kết nạp một quần chúng ưu tú."
-    ), secretary.id)
-    present = records.tally(meeting).present
-    records.record_vote(meeting, "Thông qua phương hướng nhiệm vụ tháng tới", (present, 0, 0), "half", secretary.id)
-    return 1
+def regular_start(month: date) -> datetime:
+    """The demo cell's regular meeting of `month`: the 3rd at 19:30 local time."""
+    return scheduling.local_datetime(month.replace(day=DAY), AT)
 
 
-def _other_cells(demo_cell_id: int, today: date, rng: random.Random) -> int:
-    """This month's regular meeting for most other cells, inserted in bounded batches."""
-    day = today.replace(day=3)
-    starts = scheduling.local_datetime(day, time(19, 30))
-    status = MeetingStatus.HELD if day < today else MeetingStatus.SCHEDULED
-    cell_ids = db.session.scalars(select(Organisation.id).where(
-        Organisation.kind.in_(CELL_KINDS), Organisation.id != demo_cell_id).order_by(Organisation.id))
-    title = scheduling.default_title(MeetingKind.THUONG_KY, starts)
-    rows, made = [], 0
-    for cell_id in cell_ids:
-        if rng.random() >= SHARE_MEETING:
-            continue
-        rows.append({"organisation_id": cell_id, "kind": MeetingKind.THUONG_KY, "format": MeetingFormat.TRUC_TIEP,
-                     "title": title, "starts_at": starts, "duration_minutes": 90, "status": status,
-                     "combined_thematic": False, "checkin_secret": pyotp.random_base32(),
-                     "created_at": starts, "updated_at": starts})
-        if len(rows) >= BATCH:
-            made += _flush(rows)
-    made += _flush(rows)
+def held_months(now: datetime) -> list[date]:
+    """First days of the months whose regular meeting has ended by `now`, within the last twelve months."""
+    this_month = local_today(now).replace(day=1)
+    months = [this_month - relativedelta(months=k) for k in range(HISTORY_MONTHS, -1, -1)]
+    return [m for m in months if regular_start(m) + LENGTH <= now][-HISTORY_MONTHS:]
+
+
+def remaining_days(cell: Organisation, year: int, today: date) -> list[scheduling.PlannedDate]:
+    """The regular meeting days of `year` from `today` on that the cell has not held or planned yet."""
+    taken = scheduling.regular_months(cell.id, year)
+    return [p for p in scheduling.plan_series(year, DAY, today) if p.month not in taken]
+
+
+def held_history(cell: Organisation, secretary: User, now: datetime, rng: random.Random) -> int:
+    """The last twelve months' regular meetings, recorded as held: attendance, minutes and a vote each."""
+    # two members without an account (so no demo login, no position) miss meetings without reason
+    members = list(db.session.scalars(select(Member.id).where(
+        Member.cell_id == cell.id, Member.status.in_(attendance.EXPECTED), Member.user_id.is_(None),
+    ).order_by(Member.id)))
+    stopped, sometimes = (members[-1], members[-2]) if len(members) >= 2 else (None, None)
+    months = held_months(now)
+    for index, month in enumerate(months):
+        starts = regular_start(month)
+        meeting = scheduling.create_meeting(cell, scheduling.MeetingInput(
+            kind=MeetingKind.THUONG_KY, starts_at=starts, ends_at=starts + LENGTH, place=PLACE,
+            recording_held=True, agenda=list(AGENDA)), secretary.id, now=now)
+        entries = {}
+        for member in attendance.invitees(meeting):
+            if member.status not in attendance.EXPECTED:
+                continue  # exempt members are not expected
+            roll = rng.random()
+            if member.id == stopped or (member.id == sometimes and index % 5 == 2):
+                entries[member.id] = (AttendanceStatus.VANG_KHONG_LY_DO, None)
+            elif roll < 0.9:
+                entries[member.id] = (AttendanceStatus.CO_MAT, None)
+            else:
+                entries[member.id] = (AttendanceStatus.VANG_CO_LY_DO, "Đi công tác xa")
+        attendance.record_sheet(meeting, entries, secretary.id)
+        records.save_minutes(meeting, MINUTES, secretary.id)
+        present = records.tally(meeting).present
+        records.record_vote(meeting, "Thông qua phương hướng nhiệm vụ tháng tới", (present, 0, 0), "half",
+                            secretary.id)
+    return len(months)
+
+
+def _other_cells(demo_cell_id: int, now: datetime, rng: random.Random) -> int:
+    """Last month's and this month's regular meeting for most other cells, inserted in bounded batches."""
+    this_month = local_today(now).replace(day=1)
+    cell_ids = list(db.session.scalars(select(Organisation.id).where(
+        Organisation.kind.in_(CELL_KINDS), Organisation.id != demo_cell_id).order_by(Organisation.id)))
+    made = 0
+    for month in (this_month - relativedelta(months=1), this_month):
+        starts = scheduling.local_datetime(month.replace(day=DAY), AT)
+        status = MeetingStatus.HELD if starts + timedelta(minutes=90) <= now else MeetingStatus.SCHEDULED
+        title = scheduling.default_title(MeetingKind.THUONG_KY, starts)
+        rows = []
+        for cell_id in cell_ids:
+            if rng.random() >= SHARE_MEETING:
+                continue
+            rows.append({"organisation_id": cell_id, "kind": MeetingKind.THUONG_KY,
+                         "format": MeetingFormat.TRUC_TIEP, "title": title, "starts_at": starts,
+                         "duration_minutes": 90, "status": status, "combined_thematic": False,
+                         "checkin_secret": pyotp.random_base32(), "created_at": min(starts, now),
+                         "updated_at": min(starts, now)})
+            if len(rows) >= BATCH:
+                made += _flush(rows)
+        made += _flush(rows)
     db.session.commit()
     return made
 
@@ -97,3 +132,4 @@ def _flush(rows: list[dict]) -> int:
     count = len(rows)
     rows.clear()
     return count
+

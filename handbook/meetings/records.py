@@ -187,6 +187,23 @@ def absence_overview(cell_id: int, year: int) -> list[tuple[Member, list[int]]]:
     return sorted(rows, key=lambda row: (-len(row[1]), row[0].full_name))
 
 
+def held_regular_months(cell_id: int, year: int) -> int:
+    """How many months of `year` the cell held its regular meeting (a held meeting, or one with records)."""
+    start, end = local_datetime(date(year, 1, 1), time(0)), local_datetime(date(year + 1, 1, 1), time(0))
+    starts = db.session.scalars(select(Meeting.starts_at).where(
+        Meeting.organisation_id == cell_id, Meeting.kind == MeetingKind.THUONG_KY,
+        Meeting.status == MeetingStatus.HELD, Meeting.starts_at >= start, Meeting.starts_at < end))
+    return len({as_utc(s).astimezone(local_zone()).month for s in starts})
+
+
+def review_year(cell_id: int, today: date) -> int:
+    """The year the review list opens on: this year once the cell has met in enough months of it to flag anyone,
+    before that (January to March) last year, which is the list the cell still has to consider."""
+    if held_regular_months(cell_id, today.year) >= REVIEW_MONTHS:
+        return today.year
+    return today.year - 1
+
+
 def needs_review(cell_id: int, year: int) -> list[tuple[Member, list[int]]]:
     """Members of the cell with unexcused absences in 3 or more months of the year ("cần xem xét")."""
     return [row for row in absence_overview(cell_id, year) if len(row[1]) >= REVIEW_MONTHS]

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user, login_required
 
 from handbook.core.i18n import gettext as _
-from handbook.core.timeutil import format_when
+from handbook.core.timeutil import format_when, local_today
 from handbook.core.web import current_access, page_arg
 from handbook.extensions import db
 from handbook.meetings import attendance, queries, records
@@ -19,6 +19,7 @@ from handbook.meetings.rules import MeetingError
 from handbook.meetings.views import LABELS
 
 bp = Blueprint("meetings_records", __name__, url_prefix="/meetings")
+REVIEW_YEARS = (2000, 2100)
 
 
 @bp.route("/<int:meeting_id>/attendance", methods=["GET", "POST"])
@@ -152,9 +153,12 @@ def add_vote(meeting_id: int):
 @login_required
 def review():
     org = managed_org(request.args.get("org", type=int))
-    year = queries.this_month()[0]
+    today = local_today()
+    year = request.args.get("year", type=int) or records.review_year(org.id, today)
+    if not REVIEW_YEARS[0] <= year <= today.year:
+        abort(404)
     return render_template("meetings/review.html", org=org, year=year, rows=records.absence_overview(org.id, year),
-                           threshold=records.REVIEW_MONTHS)
+                           threshold=records.REVIEW_MONTHS, this_year=today.year)
 
 
 @bp.get("/committee")

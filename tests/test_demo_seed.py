@@ -218,3 +218,25 @@ def test_cli_builds_a_larger_organisation(seed_app):
     again = runner.invoke(args=["seed-demo", "--if-empty"])
     assert again.exit_code == 0 and "bỏ qua" in again.output
     assert db.session.scalar(select(func.count(Member.id))) == members
+
+
+@pytest.mark.parametrize("step", ["handbook.regulations.demo.seed_demo_documents",
+                                  "handbook.demo.meetings.seed_demo_meetings"])
+def test_a_failed_seed_writes_nothing_says_so_in_vietnamese_and_the_next_run_seeds(seed_app, monkeypatch, step):
+    runner = seed_app.test_cli_runner()
+    with monkeypatch.context() as patched:
+        def broken(*_args, **_kwargs):
+            raise RuntimeError("ổ đĩa đầy")
+
+        patched.setattr(step, broken)
+        failed = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert failed.exit_code == 1
+    assert "Không tạo được dữ liệu mẫu (ổ đĩa đầy)" in failed.output and "Traceback" not in failed.output
+    db.session.remove()
+    for table in db.metadata.sorted_tables:
+        assert db.session.scalar(select(func.count()).select_from(table)) == 0, table.name
+
+    again = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert again.exit_code == 0, again.output
+    assert db.session.scalar(select(func.count(Member.id))) > 0
+    assert find_user("dangvien@demo.vn") is not None

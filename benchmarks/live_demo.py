@@ -63,4 +63,4 @@ def a_meeting_path(app, login: str) -> str:
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == login))
         member = db.session.scalar(select(Member).where(Member.user_id == user.id))
-        return f"/meetings/{next_meeting(member, access_of_member(member)).id}"
+        return f"/meetings/{next_meeting(member, access=access_of_member(member)).id}"

@@ -217,7 +217,7 @@ def targets(url: str) -> dict:
     with app.app_context():
         rows = db.session.execute(select(User, Member).join(Member, Member.user_id == User.id)
                                   .where(User.email.like(LOAD_EMAIL.format(n="%"))).order_by(User.id)).all()
-        users = [(user.email, next_meeting(member, access_of_member(member)).id) for user, member in rows]
+        users = [(user.email, next_meeting(member, access=access_of_member(member)).id) for user, member in rows]
         articles = db.session.scalars(select(Article.id).order_by(Article.id).limit(20)).all()
         db.session.remove()
         db.engine.dispose()

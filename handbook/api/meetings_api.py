@@ -127,7 +127,7 @@ def list_meetings():
     """Các buổi sinh hoạt sắp tới và gần đây của chi bộ (và tổ đảng) của người gọi."""
     access = current_access()
     member = access.member  # None for an account without a member record and for a member who left
-    upcoming, past = queries.meetings_for_orgs(queries.member_orgs(member), access) if member else ([], [])
+    upcoming, past = queries.meetings_for_orgs(queries.member_orgs(member), access=access) if member else ([], [])
     mine = queries.attendance_of(member, [m.id for m in upcoming + past]) if member else {}
     return {"items": [_meeting_dict(m, mine.get(m.id)) for m in upcoming + past], "upcoming": len(upcoming)}
 

@@ -29,7 +29,7 @@ def index():
     access = current_access()
     member = members.member_for_user(current_user.id)
     titles = members.titles_for_user(current_user.id)
-    meeting = next_meeting(access.member, access)  # none for a member who left
+    meeting = next_meeting(access.member, access=access)  # none for a member who left
     return render_template(
         "home/index.html", member=member, titles=titles, member_status_labels=STATUS_LABELS,
         has_left=access.has_left, is_leader=access.is_leader,

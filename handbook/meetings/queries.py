@@ -66,8 +66,8 @@ def load_details(meeting: Meeting, *, documents: bool = True) -> Meeting:
     return meeting
 
 
-def next_meeting(member: Member | MemberRef | None, access: acl.Access,
-                 now: datetime | None = None) -> Meeting | None:
+def next_meeting(member: Member | MemberRef | None, now: datetime | None = None, *,
+                 access: acl.Access) -> Meeting | None:
     """The member's next meeting that has not ended and that `access` may see (a chi ủy meeting only for its
     audience), with its agenda (two queries)."""
     if member is None:
@@ -79,8 +79,8 @@ def next_meeting(member: Member | MemberRef | None, access: acl.Access,
     return load_details(chosen, documents=False) if chosen is not None else None
 
 
-def meetings_for_orgs(org_ids: list[int], access: acl.Access,
-                      now: datetime | None = None) -> tuple[list[Meeting], list[Meeting]]:
+def meetings_for_orgs(org_ids: list[int], now: datetime | None = None, *,
+                      access: acl.Access) -> tuple[list[Meeting], list[Meeting]]:
     """(upcoming, past within ~3 months) for the given organisations, those `access` may see (a chi ủy meeting
     only for its audience), in one query."""
     now = now or utcnow()

@@ -47,7 +47,7 @@ def index():
             acl.managed_orgs_clause(access), Organisation.kind.in_(("chi_bo", "chi_bo_co_so"))
         ).order_by(Organisation.path).limit(50)))
         org_ids = sorted(set(org_ids) | {o.id for o in managed})
-    upcoming, past = queries.meetings_for_orgs(org_ids, access) if org_ids else ([], [])
+    upcoming, past = queries.meetings_for_orgs(org_ids, access=access) if org_ids else ([], [])
     mine = queries.attendance_of(member, [m.id for m in upcoming + past]) if member else {}
     return render_template("meetings/index.html", upcoming=upcoming, past=past, by_meeting=mine, managed=managed,
                            is_staff=access.is_admin or bool(access.grants), **LABELS)

@@ -58,8 +58,9 @@ def a_meeting_path(app, login: str) -> str:
     from handbook.extensions import db
     from handbook.meetings.queries import next_meeting
     from handbook.members.models import Member
+    from handbook.org.access import access_of_member
 
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == login))
         member = db.session.scalar(select(Member).where(Member.user_id == user.id))
-        return f"/meetings/{next_meeting(member).id}"
+        return f"/meetings/{next_meeting(member, access=access_of_member(member)).id}"

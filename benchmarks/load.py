@@ -210,13 +210,14 @@ def targets(url: str) -> dict:
     from handbook.extensions import db
     from handbook.meetings.queries import next_meeting
     from handbook.members.models import Member
+    from handbook.org.access import access_of_member
     from handbook.regulations.models import Article
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": str(CACHE / "instance"), "SECRET_KEY": "x"})
     with app.app_context():
         rows = db.session.execute(select(User, Member).join(Member, Member.user_id == User.id)
                                   .where(User.email.like(LOAD_EMAIL.format(n="%"))).order_by(User.id)).all()
-        users = [(user.email, next_meeting(member).id) for user, member in rows]
+        users = [(user.email, next_meeting(member, access=access_of_member(member)).id) for user, member in rows]
         articles = db.session.scalars(select(Article.id).order_by(Article.id).limit(20)).all()
         db.session.remove()
         db.engine.dispose()

@@ -1,4 +1,14 @@
-"""Every endpoint × every role → the expected status (DESIGN.md: access is decided in one place).
+"""Every endpoint × every role × every member status × both meeting audiences → the expected status, in one table
+(access is decided in one place: handbook/org/access.py).
+
+- ROLES: who asks — nobody, a member of cell A, a member of cell B, cell A's leader (a member of cell A too),
+  committee staff above cell A, staff of another ward, an admin.
+- STATUS: the member of cell A in each status. Chính thức, dự bị, miễn and tạm miễn sinh hoạt answer as the
+  "member" column; chuyển đi, ra khỏi Đảng and đã mất (the last column, "left") keep their own record and the
+  privacy pages only. Their sessions were opened while they were in the cell and their status changed behind the
+  service, so nothing was revoked: the table checks the decision made at every request.
+- AUDIENCE: every meeting endpoint runs for a meeting of the whole cell and for a chi ủy meeting (`_both_audiences`),
+  with an invitee (the leader) and a non-invitee member; LISTS checks which meetings each list shows.
 
 Later issues add their endpoints to ENDPOINTS; `test_every_endpoint_is_in_the_table` fails until they do.
 """
@@ -11,19 +21,29 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from sqlalchemy import delete, update
 from werkzeug.datastructures import FileStorage
 
+from handbook.auth.models import RateLimitCounter
 from handbook.core.timeutil import utcnow
 from handbook.extensions import db
 from handbook.meetings import calendar, documents, scheduling
 from handbook.meetings.models import MeetingFormat, MeetingKind
+from handbook.members.models import LEFT_STATUSES, Member, MemberStatus
 from handbook.notify.models import Notification, PushSubscription
 from handbook.org.models import OrgKind, Role
 from handbook.regulations.files import Upload, add_attachment
-from tests.conftest import get_csrf, login
+from tests.conftest import _empty_all_tables, get_csrf, login
+from tests.factories import Factory
+from tests.meetings.conftest import signed_in
 
 ROLES = ("anonymous", "member", "other_member", "leader", "staff_above", "staff_unrelated", "admin")
+COLUMNS = (*ROLES, "left")  # "left": a member of cell A whose record says chuyển đi, ra khỏi Đảng or đã mất
+STATUSES = tuple(MemberStatus)  # the status table: each one a member of cell A, answering as "member" or "left"
 
+
+def _column(status: MemberStatus) -> str:
+    return "left" if status in LEFT_STATUSES else "member"
 
 
 def _new_meeting(ids: dict) -> dict:
@@ -33,152 +53,225 @@ def _new_meeting(ids: dict) -> dict:
             "online_url": "https://meet.jit.si/chibo-a"}
 
 
-# method, path (placeholders filled from the scene), expected status per role in ROLES order, and optionally
-# a function of the scene's ids (plus "role") giving the body (JSON for /api/, form fields otherwise)
+def _both_audiences(rows):
+    """Each meeting row twice: for the whole cell's meeting, then (its ids swapped in) for the chi ủy meeting."""
+    committee = lambda ids: {**ids, "meeting": ids["cu_meeting"], "document": ids["cu_document"]}  # noqa: E731
+    for method, path, whole, chi_uy, *body in rows:
+        yield (method, path, whole, *body)
+        yield (method, path, chi_uy, (lambda ids, make=body[0]: make(committee(ids))) if body else None, committee)
+
+
+# method, path (placeholders filled from the scene), expected status per column in COLUMNS order, optionally a
+# function of the scene's ids (plus "role") giving the body (JSON for /api/, form fields otherwise), and (meeting
+# rows only) a function choosing the ids of the audience
 ENDPOINTS = [
-    ("GET", "/", (302, 200, 200, 200, 200, 200, 200)),
-    ("GET", "/ping", (200, 200, 200, 200, 200, 200, 200)),
-    ("GET", "/login", (200, 302, 302, 302, 302, 302, 302)),
-    ("POST", "/login", (400, 302, 302, 302, 302, 302, 302)),  # an empty form
-    ("GET", "/activate", (200, 200, 200, 200, 200, 200, 200)),
-    ("POST", "/activate", (400, 400, 400, 400, 400, 400, 400)),  # an empty form
-    ("GET", "/password", (302, 200, 200, 200, 200, 200, 200)),
-    ("POST", "/password", (302, 400, 400, 400, 400, 400, 400)),  # an empty form
-    ("POST", "/language/{lang}", (302, 302, 302, 302, 302, 302, 302)),
-    ("GET", "/profile", (302, 200, 200, 200, 200, 200, 200)),
-    ("GET", "/meetings", (302, 200, 200, 200, 200, 200, 200)),
-    ("GET", "/regulations", (302, 200, 200, 200, 200, 200, 200)),
-    ("GET", "/regulations/{doc_a}", (302, 200, 404, 200, 200, 404, 200)),
-    ("GET", "/regulations/{draft_a}", (302, 404, 404, 404, 200, 404, 200)),
-    ("GET", "/regulations/articles/{article_a}", (302, 200, 404, 200, 200, 404, 200)),
-    ("POST", "/regulations/articles/{article_a}/bookmark", (302, 302, 404, 302, 302, 404, 302)),
-    ("GET", "/regulations/saved", (302, 200, 200, 200, 200, 200, 200)),
-    ("POST", "/regulations/text-size", (302, 302, 302, 302, 302, 302, 302)),
-    ("GET", "/regulations/attachments/{attachment_a}", (302, 200, 404, 200, 200, 404, 200)),
-    ("GET", "/regulations/new", (302, 403, 403, 200, 200, 200, 200)),
-    ("POST", "/regulations/new", (302, 403, 403, 400, 400, 400, 400)),  # an empty form
-    ("POST", "/regulations/{draft_a}/publish", (302, 404, 404, 404, 302, 404, 302)),
-    ("POST", "/regulations/{doc_a}/status", (302, 403, 404, 403, 302, 404, 302)),
-    ("POST", "/regulations/{draft_a}/discard", (302, 404, 404, 404, 302, 404, 302)),
-    ("GET", "/notifications", (302, 200, 200, 200, 200, 200, 200)),
-    ("GET", "/org/", (302, 200, 200, 200, 200, 200, 200)),
-    ("GET", "/org/{cell}", (302, 200, 404, 200, 200, 404, 200)),
-    ("GET", "/org/{cell}/temporary", (302, 403, 404, 200, 200, 404, 200)),
-    ("POST", "/org/{cell}/temporary", (302, 403, 404, 400, 400, 404, 400)),  # an empty form
-    ("POST", "/org/{cell}/temporary/{member}/end", (302, 403, 404, 404, 404, 404, 404)),  # not attending temporarily
-    ("GET", "/org/{ward}", (302, 404, 404, 404, 200, 404, 200)),
-    ("GET", "/members/{member}", (302, 200, 404, 200, 200, 404, 200)),
-    ("GET", "/members/{other_member}", (302, 404, 200, 404, 404, 200, 200)),
-    ("POST", "/members/{member}/activation-code", (302, 403, 404, 200, 200, 404, 200)),
-    ("GET", "/members/{member}/edit", (302, 403, 404, 200, 200, 404, 200)),
-    ("POST", "/members/{member}/edit", (302, 403, 404, 400, 400, 404, 400)),  # an empty form
-    ("GET", "/members/{member}/contact", (302, 200, 404, 200, 200, 404, 200)),
-    ("POST", "/members/{member}/status", (302, 403, 404, 400, 400, 404, 400)),  # an empty form
-    ("POST", "/members/{member}/photo", (302, 400, 404, 400, 400, 404, 400)),  # no file
-    ("GET", "/members/{member}/photo", (302, 200, 404, 200, 200, 404, 200)),
-    ("POST", "/members/{member}/contact", (302, 302, 404, 302, 302, 404, 302)),  # clears the contact fields
-    ("GET", "/members/import", (302, 403, 403, 200, 200, 200, 200)),
-    ("GET", "/members/import/template.xlsx", (302, 403, 403, 200, 200, 200, 200)),
-    ("POST", "/members/import", (302, 403, 403, 400, 400, 400, 400)),  # no organisation, no file
-    ("POST", "/members/import/{token}", (302, 404, 404, 404, 404, 404, 404)),  # nobody's upload
-    ("GET", "/members/import/{token}/rejected.xlsx", (302, 404, 404, 404, 404, 404, 404)),
-    ("POST", "/members/import/{token}/cancel", (302, 404, 404, 404, 404, 404, 404)),
-    ("GET", "/org/{cell}/members.xlsx", (302, 403, 404, 200, 200, 404, 200)),
-    ("GET", "/org/{cell}/members/print", (302, 403, 404, 200, 200, 404, 200)),
-    ("GET", "/members/duplicates/", (302, 403, 403, 200, 200, 200, 200)),
-    ("POST", "/members/duplicates/merge", (302, 403, 403, 400, 400, 400, 400)),  # no records named
-    ("POST", "/members/duplicates/dismiss", (302, 403, 403, 400, 400, 400, 400)),
-    ("GET", "/admin/audit/", (302, 403, 403, 403, 403, 403, 200)),
-    ("GET", "/api/v1/openapi.json", (200, 200, 200, 200, 200, 200, 200)),
-    ("POST", "/api/v1/auth/token", (401, 401, 401, 401, 401, 401, 401)),
-    ("GET", "/api/v1/me", (401, 200, 200, 200, 200, 200, 200)),
-    ("GET", "/api/v1/organisations/{cell}", (401, 200, 404, 200, 200, 404, 200)),
-    ("GET", "/api/v1/organisations/{ward}", (401, 404, 404, 404, 200, 404, 200)),
-    ("GET", "/api/v1/regulations", (401, 200, 200, 200, 200, 200, 200)),
-    ("GET", "/api/v1/regulations/{doc_a}", (401, 200, 404, 200, 200, 404, 200)),
-    ("GET", "/api/v1/regulations/{draft_a}", (401, 404, 404, 404, 404, 404, 404)),  # drafts are not in the API
-    ("GET", "/api/v1/members/{member}", (401, 200, 404, 200, 200, 404, 200)),
-    ("GET", "/api/v1/members/{cellmate}", (401, 200, 404, 200, 200, 404, 200)),  # a member gets the card only
-    ("GET", "/api/v1/members/{other_member}", (401, 404, 200, 404, 404, 200, 200)),
-    ("GET", "/api/v1/organisations/{cell}/members", (401, 200, 404, 200, 200, 404, 200)),
-    ("GET", "/api/v1/organisations/{ward}/members", (401, 404, 404, 404, 200, 404, 200)),
-    # meetings: a scheduled in-person meeting of cell A three days ahead, a PDF of it, the member's feed
-    ("GET", "/meetings/{meeting}", (302, 200, 404, 200, 200, 404, 200)),
-    ("GET", "/meetings/{meeting}.ics", (302, 200, 404, 200, 200, 404, 200)),
-    ("GET", "/meetings/{meeting}/documents/{document}", (302, 200, 404, 200, 200, 404, 200)),
-    ("POST", "/meetings/{meeting}/absence", (302, 400, 404, 400, 403, 404, 403)),  # no reason
-    ("POST", "/meetings/{meeting}/check-in", (302, 400, 404, 400, 403, 404, 403)),  # not open yet
-    ("GET", "/calendar/{feed_token}.ics", (200, 200, 200, 200, 200, 200, 200)),  # the token is the credential
-    ("POST", "/calendar/tokens", (302, 200, 200, 200, 403, 403, 403)),  # only members have a feed
-    ("POST", "/calendar/tokens/{feed}/revoke", (302, 302, 404, 404, 403, 403, 403)),
-    ("GET", "/meetings/new?org={cell}", (302, 403, 404, 200, 200, 404, 200)),
-    ("POST", "/meetings/new?org={cell}", (302, 403, 404, 400, 400, 404, 400)),  # an empty form
-    ("GET", "/meetings/series/new?org={cell}", (302, 403, 404, 200, 200, 404, 200)),
-    ("POST", "/meetings/series/new?org={cell}", (302, 403, 404, 400, 400, 404, 400)),  # an empty form
-    ("GET", "/meetings/review?org={cell}", (302, 403, 404, 200, 200, 404, 200)),
-    ("GET", "/meetings/committee", (302, 403, 403, 200, 200, 200, 200)),
-    ("GET", "/meetings/{meeting}/edit", (302, 403, 404, 200, 200, 404, 200)),
-    ("POST", "/meetings/{meeting}/edit", (302, 403, 404, 400, 400, 404, 400)),  # an empty form
-    ("POST", "/meetings/{meeting}/documents", (302, 403, 404, 400, 400, 404, 400)),  # neither file nor link
-    ("GET", "/meetings/{meeting}/checkin-code", (302, 403, 404, 200, 200, 404, 200)),
-    ("GET", "/meetings/{meeting}/attendance", (302, 403, 404, 200, 200, 404, 200)),
-    ("POST", "/meetings/{meeting}/attendance", (302, 403, 404, 302, 302, 404, 302)),  # an empty sheet
-    ("GET", "/meetings/{meeting}/minutes", (302, 403, 404, 200, 200, 404, 200)),
-    ("POST", "/meetings/{meeting}/minutes", (302, 403, 404, 400, 400, 404, 400)),  # no text
-    ("GET", "/meetings/{meeting}/minutes/print", (302, 403, 404, 200, 200, 404, 200)),
-    ("POST", "/meetings/{meeting}/resolutions", (302, 403, 404, 400, 400, 404, 400)),  # an empty form
-    ("POST", "/meetings/{meeting}/votes", (302, 403, 404, 400, 400, 404, 400)),  # an empty form
-    ("POST", "/meetings/{meeting}/cancel", (302, 403, 404, 400, 400, 404, 400)),  # no reason
-    ("GET", "/api/v1/meetings", (401, 200, 200, 200, 200, 200, 200)),
-    ("POST", "/api/v1/meetings", (401, 403, 404, 201, 201, 404, 201), _new_meeting),
-    ("GET", "/api/v1/meetings/{meeting}", (401, 200, 404, 200, 200, 404, 200)),
-    # the leader is also a member of cell A; staff and admin have no member record
-    ("POST", "/api/v1/meetings/{meeting}/absence", (401, 201, 404, 201, 403, 404, 403),
-     lambda ids: {"reason": "Đi công tác", "client_id": f"absence-{ids['role']}"}),
-    ("POST", "/api/v1/meetings/{meeting}/check-in", (401, 400, 404, 400, 403, 404, 403),  # not open yet
-     lambda ids: {"client_id": f"check-in-{ids['role']}"}),
-    ("GET", "/manifest.webmanifest", (200, 200, 200, 200, 200, 200, 200)),
-    ("GET", "/sw.js", (200, 200, 200, 200, 200, 200, 200)),
-    ("GET", "/offline", (200, 200, 200, 200, 200, 200, 200)),
-    ("POST", "/settings/text-size", (400, 400, 400, 400, 400, 400, 400)),  # no size chosen
+    ("GET", "/", (302, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/ping", (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/login", (200, 302, 302, 302, 302, 302, 302, 302)),
+    ("POST", "/login", (400, 302, 302, 302, 302, 302, 302, 302)),  # an empty form
+    ("GET", "/activate", (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("POST", "/activate", (400, 400, 400, 400, 400, 400, 400, 400)),  # an empty form
+    ("GET", "/password", (302, 200, 200, 200, 200, 200, 200, 200)),
+    ("POST", "/password", (302, 400, 400, 400, 400, 400, 400, 400)),  # an empty form
+    ("POST", "/language/{lang}", (302, 302, 302, 302, 302, 302, 302, 302)),
+    ("GET", "/profile", (302, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/meetings", (302, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/regulations", (302, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/regulations/{doc_a}", (302, 200, 404, 200, 200, 404, 200, 404)),
+    ("GET", "/regulations/{draft_a}", (302, 404, 404, 404, 200, 404, 200, 404)),
+    ("GET", "/regulations/articles/{article_a}", (302, 200, 404, 200, 200, 404, 200, 404)),
+    ("POST", "/regulations/articles/{article_a}/bookmark", (302, 302, 404, 302, 302, 404, 302, 404)),
+    ("GET", "/regulations/saved", (302, 200, 200, 200, 200, 200, 200, 200)),
+    ("POST", "/regulations/text-size", (302, 302, 302, 302, 302, 302, 302, 302)),
+    ("GET", "/regulations/attachments/{attachment_a}", (302, 200, 404, 200, 200, 404, 200, 404)),
+    ("GET", "/regulations/new", (302, 403, 403, 200, 200, 200, 200, 403)),
+    ("POST", "/regulations/new", (302, 403, 403, 400, 400, 400, 400, 403)),  # an empty form
+    ("POST", "/regulations/{draft_a}/publish", (302, 404, 404, 404, 302, 404, 302, 404)),
+    ("POST", "/regulations/{doc_a}/status", (302, 403, 404, 403, 302, 404, 302, 404)),
+    ("POST", "/regulations/{draft_a}/discard", (302, 404, 404, 404, 302, 404, 302, 404)),
+    ("GET", "/notifications", (302, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/org/", (302, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/org/{cell}", (302, 200, 404, 200, 200, 404, 200, 404)),
+    ("GET", "/org/{cell}/temporary", (302, 403, 404, 200, 200, 404, 200, 404)),
+    ("POST", "/org/{cell}/temporary", (302, 403, 404, 400, 400, 404, 400, 404)),  # an empty form
+    ("POST", "/org/{cell}/temporary/{member}/end", (302, 403, 404, 404, 404, 404, 404, 404)),  # not there temporarily
+    ("GET", "/org/{ward}", (302, 404, 404, 404, 200, 404, 200, 404)),
+    ("GET", "/members/{member}", (302, 200, 404, 200, 200, 404, 200, 200)),
+    ("GET", "/members/{other_member}", (302, 404, 200, 404, 404, 200, 200, 404)),
+    ("POST", "/members/{member}/activation-code", (302, 403, 404, 200, 200, 404, 200, 403)),
+    ("GET", "/members/{member}/edit", (302, 403, 404, 200, 200, 404, 200, 403)),
+    ("POST", "/members/{member}/edit", (302, 403, 404, 400, 400, 404, 400, 403)),  # an empty form
+    ("GET", "/members/{member}/contact", (302, 200, 404, 200, 200, 404, 200, 200)),
+    ("POST", "/members/{member}/status", (302, 403, 404, 400, 400, 404, 400, 403)),  # an empty form
+    ("POST", "/members/{member}/photo", (302, 400, 404, 400, 400, 404, 400, 400)),  # no file
+    ("GET", "/members/{member}/photo", (302, 200, 404, 200, 200, 404, 200, 200)),
+    ("POST", "/members/{member}/contact", (302, 302, 404, 302, 302, 404, 302, 302)),  # clears the contact fields
+    ("GET", "/members/import", (302, 403, 403, 200, 200, 200, 200, 403)),
+    ("GET", "/members/import/template.xlsx", (302, 403, 403, 200, 200, 200, 200, 403)),
+    ("POST", "/members/import", (302, 403, 403, 400, 400, 400, 400, 403)),  # no organisation, no file
+    ("POST", "/members/import/{token}", (302, 404, 404, 404, 404, 404, 404, 404)),  # nobody's upload
+    ("GET", "/members/import/{token}/rejected.xlsx", (302, 404, 404, 404, 404, 404, 404, 404)),
+    ("POST", "/members/import/{token}/cancel", (302, 404, 404, 404, 404, 404, 404, 404)),
+    ("GET", "/org/{cell}/members.xlsx", (302, 403, 404, 200, 200, 404, 200, 404)),
+    ("GET", "/org/{cell}/members/print", (302, 403, 404, 200, 200, 404, 200, 404)),
+    ("GET", "/members/duplicates/", (302, 403, 403, 200, 200, 200, 200, 403)),
+    ("POST", "/members/duplicates/merge", (302, 403, 403, 400, 400, 400, 400, 403)),  # no records named
+    ("POST", "/members/duplicates/dismiss", (302, 403, 403, 400, 400, 400, 400, 403)),
+    ("GET", "/admin/audit/", (302, 403, 403, 403, 403, 403, 200, 403)),
+    ("GET", "/api/v1/openapi.json", (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("POST", "/api/v1/auth/token", (401, 401, 401, 401, 401, 401, 401, 401)),
+    ("GET", "/api/v1/me", (401, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/organisations/{cell}", (401, 200, 404, 200, 200, 404, 200, 404)),
+    ("GET", "/api/v1/organisations/{ward}", (401, 404, 404, 404, 200, 404, 200, 404)),
+    ("GET", "/api/v1/regulations", (401, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/regulations/{doc_a}", (401, 200, 404, 200, 200, 404, 200, 404)),
+    ("GET", "/api/v1/regulations/{draft_a}", (401, 404, 404, 404, 404, 404, 404, 404)),  # drafts are not in the API
+    ("GET", "/api/v1/members/{member}", (401, 200, 404, 200, 200, 404, 200, 200)),
+    ("GET", "/api/v1/members/{cellmate}", (401, 200, 404, 200, 200, 404, 200, 404)),  # a member gets the card only
+    ("GET", "/api/v1/members/{other_member}", (401, 404, 200, 404, 404, 200, 200, 404)),
+    ("GET", "/api/v1/organisations/{cell}/members", (401, 200, 404, 200, 200, 404, 200, 404)),
+    ("GET", "/api/v1/organisations/{ward}/members", (401, 404, 404, 404, 200, 404, 200, 404)),
+    # meetings, for both audiences: {meeting} is a scheduled in-person meeting of the whole of cell A three days
+    # ahead, then a chi ủy meeting of cell A two days ahead, each with a PDF ({document}). The leader (a member of
+    # cell A, its bí thư) is invited to both; "member" only to the first: the chi ủy meeting does not exist for
+    # them (404, as for strangers). Staff and admin have no member record.
+    *_both_audiences([
+        # method, path, (the whole cell's meeting, per column), (the chi ủy meeting, per column)[, body]
+        ("GET", "/meetings/{meeting}",
+         (302, 200, 404, 200, 200, 404, 200, 404), (302, 404, 404, 200, 200, 404, 200, 404)),
+        ("GET", "/meetings/{meeting}.ics",
+         (302, 200, 404, 200, 200, 404, 200, 404), (302, 404, 404, 200, 200, 404, 200, 404)),
+        ("GET", "/meetings/{meeting}/documents/{document}",
+         (302, 200, 404, 200, 200, 404, 200, 404), (302, 404, 404, 200, 200, 404, 200, 404)),
+        ("POST", "/meetings/{meeting}/absence",  # no reason
+         (302, 400, 404, 400, 403, 404, 403, 404), (302, 404, 404, 400, 403, 404, 403, 404)),
+        ("POST", "/meetings/{meeting}/check-in",  # not open yet
+         (302, 400, 404, 400, 403, 404, 403, 404), (302, 404, 404, 400, 403, 404, 403, 404)),
+        ("GET", "/meetings/{meeting}/edit",
+         (302, 403, 404, 200, 200, 404, 200, 404), (302, 404, 404, 200, 200, 404, 200, 404)),
+        ("POST", "/meetings/{meeting}/edit",  # an empty form
+         (302, 403, 404, 400, 400, 404, 400, 404), (302, 404, 404, 400, 400, 404, 400, 404)),
+        ("POST", "/meetings/{meeting}/documents",  # neither file nor link
+         (302, 403, 404, 400, 400, 404, 400, 404), (302, 404, 404, 400, 400, 404, 400, 404)),
+        ("GET", "/meetings/{meeting}/checkin-code",
+         (302, 403, 404, 200, 200, 404, 200, 404), (302, 404, 404, 200, 200, 404, 200, 404)),
+        ("GET", "/meetings/{meeting}/attendance",
+         (302, 403, 404, 200, 200, 404, 200, 404), (302, 404, 404, 200, 200, 404, 200, 404)),
+        ("POST", "/meetings/{meeting}/attendance",  # an empty sheet
+         (302, 403, 404, 302, 302, 404, 302, 404), (302, 404, 404, 302, 302, 404, 302, 404)),
+        ("GET", "/meetings/{meeting}/minutes",
+         (302, 403, 404, 200, 200, 404, 200, 404), (302, 404, 404, 200, 200, 404, 200, 404)),
+        ("POST", "/meetings/{meeting}/minutes",  # no text
+         (302, 403, 404, 400, 400, 404, 400, 404), (302, 404, 404, 400, 400, 404, 400, 404)),
+        ("GET", "/meetings/{meeting}/minutes/print",
+         (302, 403, 404, 200, 200, 404, 200, 404), (302, 404, 404, 200, 200, 404, 200, 404)),
+        ("POST", "/meetings/{meeting}/resolutions",  # an empty form
+         (302, 403, 404, 400, 400, 404, 400, 404), (302, 404, 404, 400, 400, 404, 400, 404)),
+        ("POST", "/meetings/{meeting}/votes",  # an empty form
+         (302, 403, 404, 400, 400, 404, 400, 404), (302, 404, 404, 400, 400, 404, 400, 404)),
+        ("POST", "/meetings/{meeting}/cancel",  # no reason
+         (302, 403, 404, 400, 400, 404, 400, 404), (302, 404, 404, 400, 400, 404, 400, 404)),
+        ("GET", "/api/v1/meetings/{meeting}",
+         (401, 200, 404, 200, 200, 404, 200, 404), (401, 404, 404, 200, 200, 404, 200, 404)),
+        ("POST", "/api/v1/meetings/{meeting}/absence",
+         (401, 201, 404, 201, 403, 404, 403, 404), (401, 404, 404, 201, 403, 404, 403, 404),
+         lambda ids: {"reason": "Đi công tác", "client_id": f"absence-{ids['role']}-{ids['meeting']}"}),
+        ("POST", "/api/v1/meetings/{meeting}/check-in",  # not open yet
+         (401, 400, 404, 400, 403, 404, 403, 404), (401, 404, 404, 400, 403, 404, 403, 404),
+         lambda ids: {"client_id": f"check-in-{ids['role']}-{ids['meeting']}"}),
+    ]),
+    # the feed of the member (and, in the status table, of each member): the token is the credential
+    ("GET", "/calendar/{feed_token}.ics", (200, 200, 200, 200, 200, 200, 200, 404)),
+    ("POST", "/calendar/tokens", (302, 200, 200, 200, 403, 403, 403, 403)),  # only members in a cell have a feed
+    ("POST", "/calendar/tokens/{feed}/revoke", (302, 302, 404, 404, 403, 403, 403, 403)),
+    ("GET", "/meetings/new?org={cell}", (302, 403, 404, 200, 200, 404, 200, 404)),
+    ("POST", "/meetings/new?org={cell}", (302, 403, 404, 400, 400, 404, 400, 404)),  # an empty form
+    ("GET", "/meetings/series/new?org={cell}", (302, 403, 404, 200, 200, 404, 200, 404)),
+    ("POST", "/meetings/series/new?org={cell}", (302, 403, 404, 400, 400, 404, 400, 404)),  # an empty form
+    ("GET", "/meetings/review?org={cell}", (302, 403, 404, 200, 200, 404, 200, 404)),
+    ("GET", "/meetings/committee", (302, 403, 403, 200, 200, 200, 200, 403)),
+    ("GET", "/api/v1/meetings", (401, 200, 200, 200, 200, 200, 200, 200)),
+    ("POST", "/api/v1/meetings", (401, 403, 404, 201, 201, 404, 201, 404), _new_meeting),
+    ("GET", "/manifest.webmanifest", (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/sw.js", (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/offline", (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("POST", "/settings/text-size", (400, 400, 400, 400, 400, 400, 400, 400)),  # no size chosen
     # notifications: one of the member's notifications and one of the member's devices
-    ("GET", "/notifications/{notification}", (302, 302, 404, 404, 404, 404, 404)),  # opens its link
-    ("POST", "/notifications/read-all", (302, 302, 302, 302, 302, 302, 302)),
-    ("GET", "/notifications/settings", (302, 200, 200, 200, 200, 200, 200)),
-    ("POST", "/notifications/settings/preferences", (302, 302, 302, 302, 302, 302, 302)),
-    ("POST", "/notifications/settings/test", (302, 302, 302, 302, 302, 302, 302)),
-    ("POST", "/notifications/settings/devices/{device}/delete", (302, 302, 404, 404, 404, 404, 404)),
-    ("GET", "/admin/notify", (302, 403, 403, 403, 403, 403, 200)),
-    ("GET", "/api/v1/push/vapid-public-key", (200, 200, 200, 200, 200, 200, 200)),
-    ("POST", "/api/v1/push/subscriptions", (401, 422, 422, 422, 422, 422, 422)),  # an empty body
-    ("DELETE", "/api/v1/push/subscriptions", (401, 422, 422, 422, 422, 422, 422)),  # an empty body
-    ("GET", "/api/v1/notifications", (401, 200, 200, 200, 200, 200, 200)),
-    ("POST", "/api/v1/notifications/read", (401, 200, 200, 200, 200, 200, 200)),
-    ("GET", "/healthz", (200, 200, 200, 200, 200, 200, 200)),  # public: load balancers and monitoring
-    ("GET", "/me/data", (302, 200, 200, 200, 200, 200, 200)),  # one's own data only
-    ("GET", "/me/data.json", (302, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/notifications/{notification}", (302, 302, 404, 404, 404, 404, 404, 302)),  # opens its link
+    ("POST", "/notifications/read-all", (302, 302, 302, 302, 302, 302, 302, 302)),
+    ("GET", "/notifications/settings", (302, 200, 200, 200, 200, 200, 200, 200)),
+    ("POST", "/notifications/settings/preferences", (302, 302, 302, 302, 302, 302, 302, 302)),
+    ("POST", "/notifications/settings/test", (302, 302, 302, 302, 302, 302, 302, 302)),
+    ("POST", "/notifications/settings/devices/{device}/delete", (302, 302, 404, 404, 404, 404, 404, 302)),
+    ("GET", "/admin/notify", (302, 403, 403, 403, 403, 403, 200, 403)),
+    ("GET", "/api/v1/push/vapid-public-key", (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("POST", "/api/v1/push/subscriptions", (401, 422, 422, 422, 422, 422, 422, 422)),  # an empty body
+    ("DELETE", "/api/v1/push/subscriptions", (401, 422, 422, 422, 422, 422, 422, 422)),  # an empty body
+    ("GET", "/api/v1/notifications", (401, 200, 200, 200, 200, 200, 200, 200)),
+    ("POST", "/api/v1/notifications/read", (401, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/healthz", (200, 200, 200, 200, 200, 200, 200, 200)),  # public: load balancers and monitoring
+    ("GET", "/me/data", (302, 200, 200, 200, 200, 200, 200, 200)),  # one's own data only
+    ("GET", "/me/data.json", (302, 200, 200, 200, 200, 200, 200, 200)),
     # security: the second login step (nothing pending → back to the login page), own sessions, privacy notice
-    ("GET", "/login/2fa", (302, 302, 302, 302, 302, 302, 302)),
-    ("POST", "/login/2fa", (302, 302, 302, 302, 302, 302, 302)),
-    ("GET", "/login/2fa/setup", (302, 302, 302, 302, 302, 302, 302)),
-    ("POST", "/login/2fa/setup", (302, 302, 302, 302, 302, 302, 302)),
-    ("GET", "/account/2fa", (302, 200, 200, 200, 302, 302, 302)),  # staff already have it → profile
-    ("POST", "/account/2fa", (302, 400, 400, 400, 302, 302, 302)),  # an empty form
-    ("GET", "/account/2fa/disable", (302, 302, 302, 302, 403, 403, 403)),  # staff may not turn it off
-    ("POST", "/account/2fa/disable", (302, 302, 302, 302, 403, 403, 403)),
-    ("POST", "/account/sessions/{session_id}/revoke", (302, 404, 404, 404, 404, 404, 404)),  # not one of mine
-    ("POST", "/account/sessions/revoke-others", (302, 302, 302, 302, 302, 302, 302)),
-    ("GET", "/privacy", (200, 200, 200, 200, 200, 200, 200)),
-    ("POST", "/privacy/accept", (302, 302, 302, 302, 302, 302, 302)),
-    ("GET", "/api/v1/privacy", (401, 200, 200, 200, 200, 200, 200)),
-    ("POST", "/api/v1/privacy/consent", (401, 200, 200, 200, 200, 200, 200), lambda ids: {"version": "2026-01"}),
-    ("POST", "/logout", (302, 302, 302, 302, 302, 302, 302)),
+    ("GET", "/login/2fa", (302, 302, 302, 302, 302, 302, 302, 302)),
+    ("POST", "/login/2fa", (302, 302, 302, 302, 302, 302, 302, 302)),
+    ("GET", "/login/2fa/setup", (302, 302, 302, 302, 302, 302, 302, 302)),
+    ("POST", "/login/2fa/setup", (302, 302, 302, 302, 302, 302, 302, 302)),
+    ("GET", "/account/2fa", (302, 200, 200, 200, 302, 302, 302, 200)),  # staff already have it → profile
+    ("POST", "/account/2fa", (302, 400, 400, 400, 302, 302, 302, 400)),  # an empty form
+    ("GET", "/account/2fa/disable", (302, 302, 302, 302, 403, 403, 403, 302)),  # staff may not turn it off
+    ("POST", "/account/2fa/disable", (302, 302, 302, 302, 403, 403, 403, 302)),
+    ("POST", "/account/sessions/{session_id}/revoke", (302, 404, 404, 404, 404, 404, 404, 404)),  # not one of mine
+    ("POST", "/account/sessions/revoke-others", (302, 302, 302, 302, 302, 302, 302, 302)),
+    ("GET", "/privacy", (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("POST", "/privacy/accept", (302, 302, 302, 302, 302, 302, 302, 302)),
+    ("GET", "/api/v1/privacy", (401, 200, 200, 200, 200, 200, 200, 200)),
+    ("POST", "/api/v1/privacy/consent", (401, 200, 200, 200, 200, 200, 200, 200), lambda ids: {"version": "2026-01"}),
+    ("POST", "/logout", (302, 302, 302, 302, 302, 302, 302, 302)),
 ]
 
 
-@pytest.fixture
-def scene(app, factory):
-    """City → ward A → cell A (+ a tổ đảng), ward B → cell B; one account per role."""
+# Lists that show meetings, fetched by each column's own client: which of cell A's two meetings each shows
+# ("cell": the whole cell's, "cu": the chi ủy one). Columns not named show neither. The home page shows the next
+# meeting only: the chi ủy one is sooner. {own_feed} is the caller's own calendar feed (columns without a member
+# record have none: skipped).
+LISTS = [
+    ("/", {"member": {"cell"}, "leader": {"cu"}}),
+    ("/meetings", {"member": {"cell"}, "leader": {"cell", "cu"}, "staff_above": {"cell", "cu"}}),
+    ("/api/v1/meetings", {"member": {"cell"}, "leader": {"cell", "cu"}}),
+    ("/calendar/{own_feed}.ics", {"member": {"cell"}, "leader": {"cell", "cu"}}),
+    ("/api/v1/notifications", {"member": {"cell"}, "leader": {"cell", "cu"}}),  # "Lịch sinh hoạt mới": to invitees
+]
+
+
+def _own_things(factory: Factory, user, cell, name: str) -> Member:
+    """A member of `cell` for `user` with a photo, a notification and a push device."""
+    member = factory.member(cell, user, name=name)
+    member.photo_file = "scene.jpg"
+    db.session.add_all([
+        Notification(user_id=user.id, kind="test", title="Thông báo", body="…", url="/", tag="t",
+                     dedupe_key=f"scene-{user.id}"),
+        PushSubscription(user_id=user.id, endpoint=f"https://fcm.googleapis.com/fcm/send/scene-{user.id}",
+                         p256dh="x", auth="y"),
+    ])
+    return member
+
+
+def _personal(member: Member) -> dict:
+    """The placeholders that name the caller's own things."""
+    notification = db.session.scalar(db.select(Notification.id).where(Notification.user_id == member.user_id,
+                                                                       Notification.kind == "test"))
+    device = db.session.scalar(db.select(PushSubscription.id).where(PushSubscription.user_id == member.user_id))
+    token = calendar.issue_token(member)
+    return {"member": member.id, "feed": calendar.tokens_of(member)[-1].id, "feed_token": token, "own_feed": token,
+            "notification": notification, "device": device}
+
+
+def _build_scene(app, factory: Factory, statuses=(), before_meetings=None):
+    """City → ward A → cell A (+ a tổ đảng), ward B → cell B; one account per role and one member of cell A per
+    status in `statuses`, each with their own things; `before_meetings(people)` runs next (the status table signs
+    them in and changes their statuses there), then the meetings are made: the whole cell's, three days ahead,
+    and a chi ủy one, two days ahead, each with a PDF (their notices go to whoever is invited then)."""
     city = factory.org("Đảng bộ Thành phố", OrgKind.DANG_BO_TINH)
     ward_a = factory.org("Đảng bộ phường A", OrgKind.DANG_BO_XA, city)
     ward_b = factory.org("Đảng bộ phường B", OrgKind.DANG_BO_XA, city)
@@ -187,39 +280,44 @@ def scene(app, factory):
     cell_b = factory.org("Chi bộ B", OrgKind.CHI_BO, ward_b)
     users = {role: factory.user(f"{role}@test.vn") for role in ROLES[1:]}
     users["admin"].is_admin = True
-    member = factory.member(cell_a, users["member"])
+    member = _own_things(factory, users["member"], cell_a, "Nguyễn Văn Một")
     other = factory.member(cell_b, users["other_member"], phone="+84912000111")
     cellmate = factory.member(cell_a, users["leader"])
     factory.grant(users["leader"], cell_a, Role.BI_THU)
     factory.grant(users["staff_above"], ward_a, Role.CAN_BO)
     factory.grant(users["staff_unrelated"], ward_b, Role.CAN_BO)
+    people = {status: _own_things(factory, factory.user(f"{status.value}@test.vn"), cell_a, f"Đảng viên {status.value}")
+              for status in statuses}
     doc_a = factory.document(ward_a)  # for ward A and everything below it
     draft_a = factory.document(ward_a, published=False)
     attachment = add_attachment(doc_a, Upload("quy-dinh.pdf", b"%PDF-1.4 test"))
-    member.photo_file = "scene.jpg"
     photos = Path(app.instance_path) / "member_photos"
     photos.mkdir(parents=True, exist_ok=True)
     Image.new("RGB", (4, 4)).save(photos / "scene.jpg", "JPEG")
-    notification = Notification(user_id=users["member"].id, kind="test", title="Thông báo", body="…", url="/",
-                                tag="t", dedupe_key="scene")
-    device = PushSubscription(user_id=users["member"].id, endpoint="https://fcm.googleapis.com/fcm/send/scene",
-                              p256dh="x", auth="y")
-    db.session.add_all([notification, device])
     factory.commit()
-    starts = utcnow() + timedelta(days=3)
-    meeting = scheduling.create_meeting(cell_a, scheduling.MeetingInput(
-        kind=MeetingKind.THUONG_KY, format=MeetingFormat.TRUC_TIEP, starts_at=starts,
-        ends_at=starts + timedelta(minutes=90), place="Nhà văn hóa khu A"), users["leader"].id)
-    upload = FileStorage(io.BytesIO(b"%PDF-1.4\n%%EOF\n"), filename="du-thao.pdf")
-    document = documents.add_upload(meeting, upload, "Dự thảo nghị quyết", users["leader"].id)
-    feed_token = calendar.issue_token(member)
-    ids = {"token": "0" * 32, "cellmate": cellmate.id, "session_id": "0" * 64,
-           "lang": "en", "cell": cell_a.id, "ward": ward_a.id, "member": member.id, "other_member": other.id,
-           "meeting": meeting.id, "document": document.id, "feed_token": feed_token,
-           "feed": calendar.tokens_of(member)[0].id,
-           "doc_a": doc_a.id, "draft_a": draft_a.id, "article_a": doc_a.articles[0].id,
-           "attachment_a": attachment.id, "notification": notification.id, "device": device.id}
-    return users, ids
+    own = {"member": _personal(member), "other_member": {"own_feed": calendar.issue_token(other)},
+           "leader": {"own_feed": calendar.issue_token(cellmate)}}
+    own.update({status: _personal(person) for status, person in people.items()})
+    if before_meetings:
+        before_meetings(people)
+    meetings = {}
+    for key, kind, days in (("meeting", MeetingKind.THUONG_KY, 3), ("cu_meeting", MeetingKind.CHI_UY, 2)):
+        starts = utcnow() + timedelta(days=days)
+        meeting = scheduling.create_meeting(cell_a, scheduling.MeetingInput(
+            kind=kind, format=MeetingFormat.TRUC_TIEP, starts_at=starts, ends_at=starts + timedelta(minutes=90),
+            place="Nhà văn hóa khu A"), users["leader"].id)
+        upload = FileStorage(io.BytesIO(b"%PDF-1.4\n%%EOF\n"), filename="du-thao.pdf")
+        document = documents.add_upload(meeting, upload, "Dự thảo nghị quyết", users["leader"].id)
+        meetings[key], meetings[key.replace("meeting", "document")] = meeting.id, document.id
+    ids = {"token": "0" * 32, "cellmate": cellmate.id, "session_id": "0" * 64, "lang": "en", "cell": cell_a.id,
+           "ward": ward_a.id, "other_member": other.id, "doc_a": doc_a.id, "draft_a": draft_a.id,
+           "article_a": doc_a.articles[0].id, "attachment_a": attachment.id, **meetings, **own["member"]}
+    return users, ids, own
+
+
+@pytest.fixture
+def scene(app, factory):
+    return _build_scene(app, factory)
 
 
 def _call(client, method: str, path: str, token: str, body: dict | None = None):
@@ -235,21 +333,88 @@ def _call(client, method: str, path: str, token: str, body: dict | None = None):
     return client.post(path, data={"csrf_token": token, **(body or {})}, headers=headers)
 
 
-@pytest.mark.parametrize("role_index,role", list(enumerate(ROLES)))
-def test_access_table(app, scene, role_index, role):
-    users, ids = scene
-    mismatches = []
+def _shown(body: str, ids: dict) -> set[str]:
+    """Which of cell A's meetings a page, JSON answer or calendar links to."""
+    return {name for name, key in (("cell", "meeting"), ("cu", "cu_meeting"))
+            if re.search(rf"/meetings/{ids[key]}\b", body)}
+
+
+def _check(client, ids: dict, column: str, who: str) -> list[str]:
+    """Run LISTS, then every row of ENDPOINTS (POST /logout last) as `client`; what differs from `column`."""
+    index, mismatches = COLUMNS.index(column), []
+    for path, shows in LISTS:
+        if "{own_feed}" in path and "own_feed" not in ids:
+            continue
+        seen = _shown(client.get(path.format(**ids)).get_data(as_text=True), ids)
+        if seen != shows.get(column, set()):
+            mismatches.append(f"GET {path} shows {sorted(seen)}, expected {sorted(shows.get(column, set()))}")
+    token = get_csrf(client, "/activate")
+    for method, template, expected, *rest in ENDPOINTS:
+        make_body, audience = (rest + [None, None])[:2]
+        row_ids = audience(ids) if audience else ids
+        path = template.format(**row_ids)
+        body = make_body({**row_ids, "role": who}) if make_body else None
+        status = _call(client, method, path, token, body).status_code
+        if status != expected[index]:
+            mismatches.append(f"{method} {path}{' (chi ủy)' if audience else ''}: "
+                              f"expected {expected[index]}, got {status}")
+    return mismatches
+
+
+def _ids_for(ids: dict, own: dict, role: str) -> dict:
+    """The scene's ids with the caller's own feed for LISTS (roles without a member record have none)."""
+    found = {key: value for key, value in ids.items() if key != "own_feed"}
+    if role in own:
+        found["own_feed"] = own[role]["own_feed"]
+    return found
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_access_table(app, scene, role):
+    users, ids, own = scene
     client = app.test_client()
     if role != "anonymous":
         assert login(client, users[role].email).status_code == 302
-    token = get_csrf(client, "/activate")
-    for method, template, expected, *make_body in ENDPOINTS:  # POST /logout comes last
-        path = template.format(**ids)
-        body = make_body[0]({**ids, "role": role}) if make_body else None
-        status = _call(client, method, path, token, body).status_code
-        if status != expected[role_index]:
-            mismatches.append(f"{method} {path}: expected {expected[role_index]}, got {status}")
+    mismatches = _check(client, _ids_for(ids, own, role), role, role)
     assert not mismatches, f"role {role}:\n" + "\n".join(mismatches)
+
+
+@pytest.fixture(scope="module")
+def status_scene(_app):
+    """Built once for the status table: every status is a member of cell A with their own record, feed,
+    notification and device, signed in while chính thức; then the statuses change behind the service (no
+    session, token or feed is revoked), then the meetings are made."""
+    with _app.app_context():
+        clients = {}
+
+        def sign_in_then_change(people):
+            for status, person in people.items():
+                clients[status] = signed_in(_app, f"{status.value}@test.vn")
+                db.session.execute(update(Member).where(Member.id == person.id).values(status=status))
+            db.session.commit()
+
+        _users, ids, own = _build_scene(_app, Factory(), STATUSES, sign_in_then_change)
+        yield clients, ids, own
+        db.session.rollback()
+        _empty_all_tables()
+        db.session.remove()
+
+
+@pytest.mark.parametrize("status", STATUSES, ids=lambda s: s.value)
+def test_status_table(status_scene, status):
+    """The member of cell A in each status, through every endpoint: as "member" while in the cell (exempt
+    included), as "left" once transferred out, out of the Party or deceased — whatever their session says."""
+    clients, ids, own = status_scene
+    db.session.execute(delete(RateLimitCounter))  # the failed token request of the previous run counts per address
+    db.session.commit()
+    mismatches = _check(clients[status], {**ids, **own[status]}, _column(status), status.value)
+    assert not mismatches, f"status {status.value}:\n" + "\n".join(mismatches)
+
+
+def test_every_row_has_a_status_per_column():
+    short = [f"{method} {path}" for method, path, expected, *_rest in ENDPOINTS if len(expected) != len(COLUMNS)]
+    assert not short, "rows without one expected status per column (" + ", ".join(COLUMNS) + "): " + ", ".join(short)
+    assert {column for _path, shows in LISTS for column in shows} <= set(COLUMNS)
 
 
 def _shape(path: str) -> str:

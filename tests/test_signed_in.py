@@ -98,3 +98,22 @@ def test_the_badge_counts_only_my_due_unread_notifications(app, people):
     lookup, rest = statements[0], statements[1:]
     assert "FROM user_sessions" in lookup and "JOIN members" in lookup
     assert not [s for s in rest if "positions" in s or "count(notifications.id)" in s or "FROM members" in s]
+
+
+def test_a_member_who_left_costs_no_statement_and_brings_only_their_own_record(app, people):
+    """The status is in the session lookup's one statement: deciding on it adds nothing — not even the positions
+    of a bí thư who left and still holds them, which no longer count."""
+    from sqlalchemy import update
+
+    from handbook.members.models import Member, MemberStatus
+
+    leader = people["leader"]
+    db.session.execute(update(Member).where(Member.user_id == leader.id).values(status=MemberStatus.CHUYEN_DI))
+    db.session.commit()
+    token = sessions.start(leader, "127.0.0.1", "pytest")
+    with app.test_request_context("/"):
+        found = sessions.user_for(token, str(leader.id))
+        access, statements = _counted(lambda: load_access(found))
+    assert statements == []
+    assert access.member_id is not None and access.member is None and access.has_left
+    assert (access.cell_id, access.cell_path, access.grants, access.is_leader) == (None, None, [], False)

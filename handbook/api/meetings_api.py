@@ -15,7 +15,6 @@ from handbook.extensions import db
 from handbook.meetings import attendance, queries, scheduling
 from handbook.meetings.models import Attendance, Meeting, MeetingFormat, MeetingKind
 from handbook.meetings.rules import MeetingError
-from handbook.members.service import member_for_user
 from handbook.org import access as acl
 from handbook.org.models import Organisation
 
@@ -114,8 +113,9 @@ def _meeting_dict(meeting: Meeting, mine=None) -> dict:
 
 
 def _visible(meeting_id: int) -> Meeting:
+    """The meeting if the caller is in its audience (`acl.can_see_meeting`); 404 otherwise."""
     meeting = db.session.get(Meeting, meeting_id)
-    require(meeting is not None and acl.can_see_org(current_access(), meeting.organisation))
+    require(meeting is not None and acl.can_see_meeting(current_access(), meeting))
     return meeting
 
 
@@ -125,8 +125,9 @@ def _visible(meeting_id: int) -> Meeting:
 @login_required
 def list_meetings():
     """Các buổi sinh hoạt sắp tới và gần đây của chi bộ (và tổ đảng) của người gọi."""
-    member = member_for_user(current_user.id)
-    upcoming, past = queries.meetings_for_orgs(queries.member_orgs(member)) if member else ([], [])
+    access = current_access()
+    member = access.member  # None for an account without a member record and for a member who left
+    upcoming, past = queries.meetings_for_orgs(queries.member_orgs(member), access=access) if member else ([], [])
     mine = queries.attendance_of(member, [m.id for m in upcoming + past]) if member else {}
     return {"items": [_meeting_dict(m, mine.get(m.id)) for m in upcoming + past], "upcoming": len(upcoming)}
 
@@ -158,7 +159,7 @@ def create_meeting(payload):
 
 
 def _detail(meeting: Meeting) -> dict:
-    member = member_for_user(current_user.id)
+    member = current_access().member
     mine = queries.attendance_of(member, [meeting.id]).get(meeting.id) if member else None
     return {
         **_meeting_dict(meeting, mine),
@@ -186,7 +187,7 @@ def _attendance_reply(row, created: bool):
 
 
 def _caller_member():
-    member = member_for_user(current_user.id)
+    member = current_access().member  # the placement the attendance is written with; none for a member who left
     require(member is not None, 403)
     return member
 

@@ -14,7 +14,8 @@ from handbook.extensions import db
 # Keys allowed in `details`: anything else is dropped, so personal data cannot slip in by accident.
 ALLOWED_DETAIL_KEYS = frozenset({
     "fields", "count", "rows", "valid", "rejected", "organisation_id", "member_id", "other_id", "format",
-    "mode", "status", "source", "kept_id", "merged_id", "role", "method", "reason",
+    "mode", "status", "source", "kept_id", "merged_id", "role", "method", "reason", "sessions", "tokens", "feeds",
+    "devices",
 })
 
 ACTIONS = (
@@ -23,6 +24,7 @@ ACTIONS = (
     "member.temporary_out", "personal_data.export", "auth.login", "auth.login_failed", "auth.logout",
     "auth.throttled", "auth.2fa_enrol", "auth.2fa_disable", "auth.2fa_reset", "auth.2fa_failed", "auth.password_change",
     "auth.sessions_revoked", "auth.token", "privacy.consent", "position.grant", "position.revoke",
+    "member.access_ended",
 )
 
 

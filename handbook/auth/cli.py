@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import update
 
 from handbook.audit.service import CLI as CLI_ACTOR
 from handbook.audit.service import record
 from handbook.auth import totp
 from handbook.auth.identifiers import IdentifierError
-from handbook.auth.models import ApiToken
-from handbook.auth.service import find_user
+from handbook.auth.service import find_user, revoke_api_tokens
 from handbook.auth.sessions import revoke_all
-from handbook.core.timeutil import utcnow
 from handbook.extensions import db
 
 users_cli = AppGroup("users", help="Việc quản trị tài khoản; mọi thay đổi được ghi nhật ký.")
@@ -43,8 +40,7 @@ def reset_2fa(login: str, reason: str) -> None:
         raise click.ClickException("Tài khoản này chưa bật xác thực hai bước: không có gì để đặt lại.")
     totp.disable(user.id)
     ended = revoke_all(user.id, commit=False)
-    db.session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-                       .values(revoked_at=utcnow()))
+    revoke_api_tokens(user.id)
     record("auth.2fa_reset", CLI_ACTOR, target_type="user", target_id=user.id, reason=reason[:200], count=ended)
     db.session.commit()
     click.echo(f"Đã đặt lại xác thực hai bước cho {user.email or login}; {ended} phiên đăng nhập đã kết thúc. "

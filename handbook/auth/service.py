@@ -112,8 +112,7 @@ def change_password(user: User, current: str, new: str, keep_session: str | None
     check_new_password(new, user)
     user.password_hash = hash_password(new)
     ended = revoke_all(user.id, except_token=keep_session, commit=False)
-    db.session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-                       .values(revoked_at=utcnow()))
+    revoke_api_tokens(user.id)
     db.session.commit()
     return ended
 
@@ -176,6 +175,12 @@ def create_api_token(user: User) -> str:
     db.session.add(ApiToken(user_id=user.id, token_hash=_digest(token), expires_at=utcnow() + timedelta(days=days)))
     db.session.commit()
     return token
+
+
+def revoke_api_tokens(user_id: int) -> int:
+    """End every API token of an account (no commit: part of the caller's transaction); how many were live."""
+    return db.session.execute(update(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+                              .values(revoked_at=utcnow())).rowcount
 
 
 def user_for_token(token: str) -> User | None:

@@ -5,6 +5,7 @@ from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
 from handbook.auth.forms import EmptyForm
+from handbook.core.web import current_access
 from handbook.meetings import calendar
 from handbook.meetings.attendance import join_open
 from handbook.meetings.labels import TEMPLATE_LABELS as MEETING_LABELS
@@ -25,11 +26,13 @@ def ping():
 @bp.get("/")
 @login_required
 def index():
+    access = current_access()
     member = members.member_for_user(current_user.id)
     titles = members.titles_for_user(current_user.id)
-    meeting = next_meeting(member)
+    meeting = next_meeting(access.member, access=access)  # none for a member who left
     return render_template(
         "home/index.html", member=member, titles=titles, member_status_labels=STATUS_LABELS,
+        has_left=access.has_left, is_leader=access.is_leader,
         meeting=meeting, mine=attendance_of(member, [meeting.id]).get(meeting.id) if meeting else None,
         join_open=join_open(meeting) if meeting else False, **MEETING_LABELS,
     )
@@ -39,9 +42,11 @@ def index():
 @login_required
 def profile():
     member = members.member_for_user(current_user.id)
+    in_cell = current_access().member is not None  # a member who left keeps no calendar
     return render_template(
         "home/profile.html",
-        feeds=calendar.tokens_of(member) if member else [],
+        in_cell=in_cell,
+        feeds=calendar.tokens_of(member) if in_cell else [],
         form=EmptyForm(),
         member=member,
         titles=members.titles_for_user(current_user.id),

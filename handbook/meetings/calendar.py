@@ -7,12 +7,15 @@ from datetime import timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.orm import joinedload
 
+from handbook.auth.models import User
 from handbook.core.timeutil import as_utc, local_zone, utcnow
 from handbook.extensions import db
 from handbook.meetings.models import CalendarToken, Meeting, MeetingStatus
 from handbook.members.models import Member
+from handbook.org import access as acl
 
 if TYPE_CHECKING:  # icalendar is imported where a calendar is built, not by every web worker at start-up
     from icalendar import Event, Timezone
@@ -48,30 +51,49 @@ def revoke_token(member: Member | MemberRef, token_id: int) -> bool:
     return True
 
 
-def member_for_token(token: str) -> Member | None:
-    row = db.session.scalar(select(CalendarToken).where(CalendarToken.token_hash == _digest(token)))
-    if row is None or row.revoked_at is not None:
+def revoke_all_tokens(member_id: int) -> int:
+    """End every feed address of a member (no commit: part of the caller's transaction); how many were live."""
+    return db.session.execute(update(CalendarToken).where(
+        CalendarToken.member_id == member_id, CalendarToken.revoked_at.is_(None)).values(revoked_at=utcnow())).rowcount
+
+
+# the feed's owner, their cell (for their access) and whether their account is an admin: one statement
+_TOKEN_OWNER = (select(Member, User.is_admin).options(joinedload(Member.cell))
+                .join(CalendarToken, CalendarToken.member_id == Member.id)
+                .outerjoin(User, User.id == Member.user_id)
+                .where(CalendarToken.token_hash == bindparam("digest"), CalendarToken.revoked_at.is_(None)))
+
+
+def reader_for_token(token: str) -> tuple[Member, acl.Access] | None:
+    """The member a feed address stands for, and what they may see (two queries: the token with its member, their
+    positions); None for an unknown or revoked address and for a member who left — the token is a credential,
+    so it is checked against the member's status at every request, like a session."""
+    row = db.session.execute(_TOKEN_OWNER, {"digest": _digest(token)}).first()
+    if row is None:
         return None
-    return db.session.get(Member, row.member_id)
+    member, is_admin = row
+    access = acl.access_of_member(member, bool(is_admin))
+    return (member, access) if access.member is not None else None
 
 
-def _feed_filter(member: Member, since):
+def _feed_filter(member: Member, access: acl.Access, since):
     orgs = [i for i in (member.cell_id, member.group_id, member.temporary_cell_id) if i]
-    return (Meeting.organisation_id.in_(orgs), Meeting.starts_at >= since)
+    return (Meeting.organisation_id.in_(orgs), Meeting.starts_at >= since, acl.meeting_audience_clause(access))
 
 
-def feed_meetings(member: Member) -> list[Meeting]:
-    """The member's cell and group meetings from a month ago on; one query."""
+def feed_meetings(member: Member, access: acl.Access) -> list[Meeting]:
+    """The member's cell and group meetings from a month ago on, those `access` may see; one query."""
     since = utcnow() - timedelta(days=FEED_PAST_DAYS)
-    return list(db.session.scalars(select(Meeting).where(*_feed_filter(member, since)).order_by(Meeting.starts_at)))
+    return list(db.session.scalars(select(Meeting).where(*_feed_filter(member, access, since))
+                                   .order_by(Meeting.starts_at)))
 
 
-def feed_version(member: Member) -> str:
+def feed_version(member: Member, access: acl.Access) -> str:
     """Changes whenever the feed's content would: which meetings, and their last edits (one small query)."""
     since = (utcnow() - timedelta(days=FEED_PAST_DAYS)).replace(hour=0, minute=0, second=0, microsecond=0)
     count, last, ids = db.session.execute(
         select(func.count(Meeting.id), func.max(Meeting.updated_at), func.sum(Meeting.id))
-        .where(*_feed_filter(member, since))
+        .where(*_feed_filter(member, access, since))
     ).one()
     return hashlib.sha256(f"{member.id}:{member.cell_id}:{member.group_id}:{member.temporary_cell_id}:"
                           f"{since.date()}:{count}:{last}:{ids}"
@@ -82,13 +104,13 @@ _rendered: dict[str, bytes] = {}
 RENDER_CACHE_SIZE = 2048
 
 
-def feed_body(member: Member, host: str, base_url: str, name: str) -> tuple[bytes, str]:
+def feed_body(member: Member, access: acl.Access, host: str, base_url: str, name: str) -> tuple[bytes, str]:
     """The member's feed and its ETag; rebuilt only when `feed_version` changes (bounded per-process cache)."""
-    etag = feed_version(member)
+    etag = feed_version(member, access)
     key = f"{etag}:{host}"
     body = _rendered.get(key)
     if body is None:
-        body = build_calendar(feed_meetings(member), host, base_url, name)
+        body = build_calendar(feed_meetings(member, access), host, base_url, name)
         if len(_rendered) >= RENDER_CACHE_SIZE:
             _rendered.pop(next(iter(_rendered)))
         _rendered[key] = body

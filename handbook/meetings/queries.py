@@ -1,6 +1,7 @@
 """Reading meetings for a member, a leader or a committee — each in a bounded number of queries."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -42,6 +43,18 @@ _DOCUMENTS = (select(MeetingDocument).where(MeetingDocument.meeting_id == bindpa
               .order_by(MeetingDocument.id))
 
 
+@functools.cache
+def _candidates_without_positions():
+    """The candidates for the many who hold no position: their audience clause is the same for all of them."""
+    return _CANDIDATES.where(acl.meeting_audience_clause(acl.ANONYMOUS))
+
+
+def _candidates(access: acl.Access):
+    if not access.grants and not access.is_admin:
+        return _candidates_without_positions()
+    return _CANDIDATES.where(acl.meeting_audience_clause(access))
+
+
 def load_details(meeting: Meeting, *, documents: bool = True) -> Meeting:
     """Fill the meeting's agenda (and documents) with one prebuilt query each, unless already loaded — cheaper
     than selectinload, whose loader machinery cost ~0.5 ms a relationship on a page showing one meeting."""
@@ -53,25 +66,30 @@ def load_details(meeting: Meeting, *, documents: bool = True) -> Meeting:
     return meeting
 
 
-def next_meeting(member: Member | None, now: datetime | None = None) -> Meeting | None:
-    """The member's next meeting that has not ended, with its agenda (two queries)."""
+def next_meeting(member: Member | MemberRef | None, now: datetime | None = None, *,
+                 access: acl.Access) -> Meeting | None:
+    """The member's next meeting that has not ended and that `access` may see (a chi ủy meeting only for its
+    audience), with its agenda (two queries)."""
     if member is None:
         return None
     now = now or utcnow()
-    candidates = db.session.scalars(_CANDIDATES, {"orgs": member_orgs(member),
-                                                  "since": now - timedelta(hours=24)}).all()
+    candidates = db.session.scalars(_candidates(access), {"orgs": member_orgs(member),
+                                                          "since": now - timedelta(hours=24)}).all()
     chosen = next((m for m in candidates if meeting_end(m) >= now), None)
     return load_details(chosen, documents=False) if chosen is not None else None
 
 
-def meetings_for_orgs(org_ids: list[int], now: datetime | None = None) -> tuple[list[Meeting], list[Meeting]]:
-    """(upcoming, past within ~3 months) for the given organisations, in one query."""
+def meetings_for_orgs(org_ids: list[int], now: datetime | None = None, *,
+                      access: acl.Access) -> tuple[list[Meeting], list[Meeting]]:
+    """(upcoming, past within ~3 months) for the given organisations, those `access` may see (a chi ủy meeting
+    only for its audience), in one query."""
     now = now or utcnow()
     # no eager organisation: the list does not show it, and where a caller reads it, the member's cell and tổ
     # are usually in the session already (member_for_user), so `meeting.organisation` is found without a query
     rows = db.session.scalars(
         select(Meeting)
-        .where(Meeting.organisation_id.in_(org_ids), Meeting.starts_at >= now - timedelta(days=RECENT_DAYS))
+        .where(Meeting.organisation_id.in_(org_ids), Meeting.starts_at >= now - timedelta(days=RECENT_DAYS),
+               acl.meeting_audience_clause(access))
         .order_by(Meeting.starts_at).limit(200)
     ).all()
     upcoming = [m for m in rows if meeting_end(m) >= now]

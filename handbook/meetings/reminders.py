@@ -18,6 +18,7 @@ from handbook.notify.kinds import register_kind
 from handbook.notify.models import Urgency
 from handbook.notify.outbox import NotificationSpec, enqueue, topic_for
 from handbook.notify.rules import reminder_rule
+from handbook.org import access as acl
 from handbook.org.models import CELL_KINDS, Organisation, Position, Role
 
 REMINDER = register_kind("meeting_reminder", _l("Nhắc lịch sinh hoạt"))
@@ -45,13 +46,16 @@ def _seconds_until(meeting: Meeting, now: datetime, cap: int) -> int:
 
 
 def _member_users(meeting: Meeting, expected_only: bool) -> list[int]:
+    """The invitees' accounts (`invitees`: never a member who left; for a chi ủy meeting, its committee only)."""
     return sorted({m.user_id for m in invitees(meeting)
                    if m.user_id and (m.status in EXPECTED or not expected_only)})
 
 
 def leader_users(org_id: int) -> list[int]:
+    """Who holds a leading position in the organisation — not a member who left and still holds one."""
     return sorted(set(db.session.scalars(select(Position.user_id).where(
-        Position.organisation_id == org_id, Position.role.in_(LEADER_ROLES)))))
+        Position.organisation_id == org_id, Position.role.in_(LEADER_ROLES),
+        acl.still_in_cell_clause(Position.user_id)))))
 
 
 def _specs(meeting: Meeting, users: list[int], kind: str, event: str, title: str, body: str, *,
@@ -143,7 +147,8 @@ def next_month_unscheduled(now: datetime) -> Iterator[NotificationSpec]:
     )
     rows = db.session.execute(
         select(Position.user_id, Organisation.id).join(Organisation, Organisation.id == Position.organisation_id)
-        .where(Organisation.kind.in_(CELL_KINDS), Position.role.in_(LEADER_ROLES), ~planned).distinct()
+        .where(Organisation.kind.in_(CELL_KINDS), Position.role.in_(LEADER_ROLES), ~planned,
+               acl.still_in_cell_clause(Position.user_id)).distinct()
     )
     label = f"{month:02d}/{year}"
     for user_id, org_id in rows:

@@ -26,12 +26,12 @@ _MEETING = select(Meeting).options(joinedload(Meeting.organisation)).where(Meeti
 
 
 def visible_meeting(meeting_id: int, *, details: bool = True) -> Meeting:
-    """The meeting if the caller may see its organisation; 404 otherwise (existence does not leak).
-    `details=False` for the one-tap actions: agenda and documents are not loaded (two queries fewer)."""
+    """The meeting if the caller is in its audience (`acl.can_see_meeting`); 404 otherwise (existence does not
+    leak). `details=False` for the one-tap actions: agenda and documents are not loaded (two queries fewer)."""
     meeting = db.session.scalar(_MEETING, {"meeting_id": meeting_id})
     if meeting is None:
         abort(404)
-    require(acl.can_see_org(current_access(), meeting.organisation))
+    require(acl.can_see_meeting(current_access(), meeting))
     return queries.load_details(meeting) if details else meeting
 
 
@@ -39,7 +39,7 @@ def visible_meeting(meeting_id: int, *, details: bool = True) -> Meeting:
 @login_required
 def index():
     access = current_access()
-    member = access.member  # placement only: the member record itself is not shown here
+    member = access.member  # placement only (None for a member who left): the record itself is not shown here
     org_ids = queries.member_orgs(member)
     managed = []
     if access.grants:
@@ -47,7 +47,7 @@ def index():
             acl.managed_orgs_clause(access), Organisation.kind.in_(("chi_bo", "chi_bo_co_so"))
         ).order_by(Organisation.path).limit(50)))
         org_ids = sorted(set(org_ids) | {o.id for o in managed})
-    upcoming, past = queries.meetings_for_orgs(org_ids) if org_ids else ([], [])
+    upcoming, past = queries.meetings_for_orgs(org_ids, access=access) if org_ids else ([], [])
     mine = queries.attendance_of(member, [m.id for m in upcoming + past]) if member else {}
     return render_template("meetings/index.html", upcoming=upcoming, past=past, by_meeting=mine, managed=managed,
                            is_staff=access.is_admin or bool(access.grants), **LABELS)
@@ -151,10 +151,12 @@ def ics(meeting_id: int):
 @bp.get("/calendar/<token>.ics")
 def feed(token: str):
     """The private feed: the token is the only credential, so it is long, random and revocable."""
-    member = calendar.member_for_token(token) if len(token) <= 100 else None
-    if member is None:
+    reader = calendar.reader_for_token(token) if len(token) <= 100 else None
+    if reader is None:  # unknown, revoked, or a member who left
         abort(404)
-    body, etag = calendar.feed_body(member, request.host, request.host_url.rstrip("/"), _("Lịch sinh hoạt chi bộ"))
+    member, access = reader
+    body, etag = calendar.feed_body(member, access, request.host, request.host_url.rstrip("/"),
+                                    _("Lịch sinh hoạt chi bộ"))
     response = Response(body, mimetype="text/calendar", headers={"Cache-Control": "private, max-age=300"})
     response.set_etag(etag)
     return response.make_conditional(request)

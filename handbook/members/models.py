@@ -24,6 +24,8 @@ class MemberStatus(enum.StrEnum):
 
 
 ACTIVE_STATUSES = (MemberStatus.DU_BI, MemberStatus.CHINH_THUC, MemberStatus.MIEN_SINH_HOAT, MemberStatus.TAM_MIEN)
+# no longer in the cell: they keep their own record and nothing of the cell (org.access decides what that means)
+LEFT_STATUSES = (MemberStatus.CHUYEN_DI, MemberStatus.RA_KHOI_DANG, MemberStatus.DA_MAT)
 
 
 class Gender(enum.StrEnum):

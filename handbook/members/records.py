@@ -16,7 +16,7 @@ from handbook.audit.service import Actor
 from handbook.core.i18n import lazy_gettext as _l
 from handbook.core.timeutil import local_today, utcnow
 from handbook.extensions import db
-from handbook.members.models import Member, MemberChange, MemberStatus, MemberStatusHistory
+from handbook.members.models import LEFT_STATUSES, Member, MemberChange, MemberStatus, MemberStatusHistory
 from handbook.members.validation import Cleaned, Problem, clean_record, find_conflicts, shown
 
 
@@ -97,7 +97,9 @@ def _refresh_status(member: Member) -> None:
 
 def record_status(member: Member, status: MemberStatus, from_date: date, reason: str | None, actor: Actor,
                   *, today: date | None = None) -> MemberStatusHistory:
-    """Add a dated status; the member's current status follows the latest date."""
+    """Add a dated status; the member's current status follows the latest date. When that leaves the member
+    out of the cell (chuyển đi, ra khỏi Đảng, đã mất), everything that lets them in ends in the same
+    transaction (`end_access`)."""
     today = today or local_today()
     if from_date > today:
         raise RecordError([Problem("status", shown(from_date), str(_l("Ngày không được ở tương lai.")))])
@@ -113,8 +115,29 @@ def record_status(member: Member, status: MemberStatus, from_date: date, reason:
     db.session.add(MemberChange(member_id=member.id, field="status", old_value=_as_text(old),
                                 new_value=f"{status.value} ({shown(from_date)})", changed_by_id=actor.user_id))
     audit.record("member.status", actor, target_type="member", target_id=member.id, status=status.value)
+    if member.status in LEFT_STATUSES:
+        end_access(member, actor)
     db.session.commit()
     return entry
+
+
+def end_access(member: Member, actor: Actor) -> None:
+    """A member who left the cell: end their sessions, API tokens, calendar feeds and push devices, audited (no
+    commit: part of the status change). Access already follows the status at every request (`org.access`); this
+    makes the ended access visible (their devices sign out, calendar apps stop syncing) and leaves nothing to
+    reopen should the status be corrected back."""
+    from handbook.auth.service import revoke_api_tokens  # members does not depend on these at import time
+    from handbook.auth.sessions import revoke_all
+    from handbook.meetings.calendar import revoke_all_tokens
+    from handbook.notify.subscriptions import forget_all
+
+    user_id = member.user_id
+    ended = {"sessions": revoke_all(user_id, commit=False) if user_id else 0,
+             "tokens": revoke_api_tokens(user_id) if user_id else 0,
+             "feeds": revoke_all_tokens(member.id),
+             "devices": forget_all(user_id) if user_id else 0}
+    audit.record("member.access_ended", actor, target_type="member", target_id=member.id,
+                 status=member.status.value, **ended)
 
 
 def initial_statuses(values: dict[str, Any], recorded_by_id: int | None) -> list[dict[str, Any]]:

@@ -114,6 +114,13 @@ def forget(ids: list[int]) -> None:
                        .execution_options(synchronize_session=False))
 
 
+def forget_all(user_id: int) -> int:
+    """Drop every device of an account (no commit: part of the caller's transaction); how many there were."""
+    ids = list(db.session.scalars(select(PushSubscription.id).where(PushSubscription.user_id == user_id)))
+    forget(ids)
+    return len(ids)
+
+
 def devices(user_id: int) -> list[PushSubscription]:
     return list(db.session.scalars(select(PushSubscription).where(PushSubscription.user_id == user_id)
                                    .order_by(PushSubscription.created_at)))

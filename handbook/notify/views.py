@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from handbook.auth.forms import EmptyForm
 from handbook.core.i18n import gettext as _
-from handbook.core.web import page_arg, require
+from handbook.core.web import current_access, page_arg, require
 from handbook.notify import inbox, subscriptions
 from handbook.notify.health import STALE, health
 from handbook.notify.kinds import KINDS
@@ -96,7 +96,7 @@ def remove_device(subscription_id: int):
 @admin_bp.get("/notify")
 @login_required
 def admin_health():
-    require(bool(current_user.is_admin), 403)
+    require(current_access().is_admin, 403)  # access decides (an admin whose member record left is none)
     return render_template("notify/admin.html", h=health(), stale_minutes=int(STALE.total_seconds() // 60))
 
 

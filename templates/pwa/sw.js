@@ -74,12 +74,24 @@ async function remember(url, response) {
   }
 }
 
+// A page the server no longer shows this account (a chi ủy meeting it is not invited to, the cell of a member
+// who left): its saved copy must not outlive the access.
+const GONE = [403, 404, 410];
+
+async function forgetPage(path) {
+  const key = await currentUser();
+  const names = [REGS].concat(key ? [PAGES + key] : []);
+  await Promise.all(names.map(async (name) => (await caches.open(name)).delete(path)));
+}
+
 async function navigate(event) {
   const url = new URL(event.request.url);
   try {
     const response = await fetch(event.request);
     if (response.ok && response.type === 'basic' && (response.headers.get('content-type') || '').includes('text/html')) {
       event.waitUntil(remember(url, response.clone()).catch(() => {}));
+    } else if (GONE.includes(response.status) && response.type === 'basic') {
+      event.waitUntil(forgetPage(url.pathname).catch(() => {}));
     }
     return response;
   } catch (err) {

@@ -4,8 +4,20 @@ from __future__ import annotations
 import re
 
 from playwright.sync_api import BrowserContext, Page, expect
+from sqlalchemy import delete, select, update
 
-from tests.browser.pwa_helpers import MAIN_PAGES, future_meeting_id, in_cache, login, visit, wait_controlled, wait_until
+from tests.browser.pwa_helpers import (
+    IN_CACHE,
+    MAIN_PAGES,
+    future_meeting_id,
+    in_cache,
+    login,
+    visit,
+    wait_controlled,
+    wait_until,
+)
+
+IN_CACHE_NOT = f"async (path) => !(await ({IN_CACHE})(path))"
 
 
 def _visit_all(page: Page, base: str, meeting: str) -> list[str]:
@@ -87,3 +99,46 @@ def test_logout_removes_personal_pages_next_account_sees_none(page: Page, contex
         assert page.locator("h1").inner_text() != first_home  # its own home page, not the first member's
     finally:
         context.set_offline(False)
+
+
+def test_a_page_this_account_may_no_longer_see_leaves_the_offline_copies(page: Page, context: BrowserContext,
+                                                                         live_server, demo_app):
+    """A saved meeting page that becomes a chi ủy meeting (the member is not invited): the next visit online
+    answers 404 and the worker drops the copy, so offline it is gone too — as a member who left loses the
+    copies of their cell's pages."""
+    from datetime import timedelta
+
+    from handbook.core.timeutil import utcnow
+    from handbook.extensions import db
+    from handbook.meetings.models import Meeting, MeetingKind, MeetingStatus
+
+    with demo_app.app_context():
+        member_cell = db.session.scalar(select(Meeting.organisation_id).where(
+            Meeting.id == future_meeting_id(demo_app, "dangvien@demo.vn")))
+        meeting = Meeting(organisation_id=member_cell, kind=MeetingKind.THUONG_KY, title="Họp thử ngoại tuyến",
+                          starts_at=utcnow() - timedelta(days=60), status=MeetingStatus.HELD,
+                          checkin_secret="JBSWY3DPEHPK3PXP", place="Nhà văn hóa")
+        db.session.add(meeting)
+        db.session.commit()
+        path = f"/meetings/{meeting.id}"
+    try:
+        login(page, live_server, "dangvien@demo.vn")
+        wait_controlled(page)
+        visit(page, live_server, path)
+        with demo_app.app_context():
+            db.session.execute(update(Meeting).where(Meeting.id == int(path.rsplit("/", 1)[1]))
+                               .values(kind=MeetingKind.CHI_UY))
+            db.session.commit()
+        assert page.goto(live_server + path).status == 404
+        wait_until(page, IN_CACHE_NOT, path)
+        context.set_offline(True)
+        try:
+            page.goto(live_server + path)
+            expect(page.locator("h1")).to_have_text("Đồng chí đang ngoại tuyến")
+            assert "Họp thử ngoại tuyến" not in page.content()
+        finally:
+            context.set_offline(False)
+    finally:
+        with demo_app.app_context():
+            db.session.execute(delete(Meeting).where(Meeting.id == int(path.rsplit("/", 1)[1])))
+            db.session.commit()

@@ -14,7 +14,7 @@ from handbook.core.web import current_access, organisation_in_scope, require
 from handbook.extensions import db
 from handbook.meetings import attendance, documents, scheduling
 from handbook.meetings.forms import CancelForm, DocumentForm, MeetingForm, SeriesForm
-from handbook.meetings.models import MeetingFormat, MeetingKind
+from handbook.meetings.models import MeetingFormat, MeetingKind, MeetingStatus
 from handbook.meetings.rules import MeetingError
 from handbook.meetings.views import LABELS, visible_meeting
 from handbook.org import access as acl
@@ -59,11 +59,22 @@ def new():
             form.form_errors.append(str(exc))
             status = 400
         else:
-            flash(_("Đã lên lịch buổi họp và thông báo tới đảng viên."), "success")
+            flash(_created_message(meeting), "success")
             return redirect(url_for("meetings.show", meeting_id=meeting.id))
     elif form.is_submitted():
         status = 400
     return render_template("meetings/form.html", form=form, org=org, meeting=None), status
+
+
+def _created_message(meeting) -> str | Markup:
+    """A scheduled meeting was announced; a meeting recorded after the fact was not: say so, and lead on to
+    what is left to record for it."""
+    if meeting.status is not MeetingStatus.HELD:
+        return _("Đã lên lịch buổi họp và thông báo tới đảng viên.")
+    return Markup("{} <a href=\"{}\">{}</a> · <a href=\"{}\">{}</a>").format(
+        _("Đã ghi lại buổi họp đã tổ chức (không gửi thông báo cho đảng viên). Tiếp theo:"),
+        url_for("meetings_records.sheet", meeting_id=meeting.id), _("ghi điểm danh"),
+        url_for("meetings_records.minutes", meeting_id=meeting.id), _("ghi biên bản"))
 
 
 @bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])

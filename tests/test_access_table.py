@@ -109,7 +109,8 @@ ENDPOINTS = [
     ("POST", "/meetings/{meeting}/absence", (302, 400, 404, 400, 403, 404, 403)),  # no reason
     ("POST", "/meetings/{meeting}/check-in", (302, 400, 404, 400, 403, 404, 403)),  # not open yet
     ("GET", "/calendar/{feed_token}.ics", (200, 200, 200, 200, 200, 200, 200)),  # the token is the credential
-    ("POST", "/calendar/tokens", (302, 200, 200, 200, 403, 403, 403)),  # only members have a feed
+    ("POST", "/calendar/tokens", (302, 302, 302, 302, 403, 403, 403)),  # only members have a feed
+    ("GET", "/calendar/tokens", (302, 200, 200, 200, 403, 403, 403)),  # where the new address is shown once
     ("POST", "/calendar/tokens/{feed}/revoke", (302, 302, 404, 404, 403, 403, 403)),
     ("GET", "/meetings/new?org={cell}", (302, 403, 404, 200, 200, 404, 200)),
     ("POST", "/meetings/new?org={cell}", (302, 403, 404, 400, 400, 404, 400)),  # an empty form

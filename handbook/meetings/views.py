@@ -1,12 +1,25 @@
 """Member side: the meetings list, one meeting, absence notice, check-in, calendar files."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
 from flask_login import login_required
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from handbook.core.i18n import gettext as _
+from handbook.core.sealing import seal, unseal
 from handbook.core.web import current_access, require
 from handbook.extensions import db
 from handbook.meetings import attendance, calendar, documents, queries, records
@@ -160,6 +173,33 @@ def feed(token: str):
     return response.make_conditional(request)
 
 
+NEW_FEED_KEY = "new_feed_token"  # the address just made, shown once by the page the creation redirects to
+
+
+@bp.get("/calendar/tokens")
+@login_required
+def feeds():
+    """The member's calendar addresses. Only a hash of each is stored, so an address is shown once — on the first
+    visit after it was made (kept in the session until then); a lost one is replaced by making a new one."""
+    member = _member_or_403()
+    from handbook.auth.forms import EmptyForm
+
+    token = _new_token(member)
+    response = make_response(render_template(
+        "meetings/feeds.html", url=url_for(".feed", token=token, _external=True) if token else None,
+        feeds=calendar.tokens_of(member), form=EmptyForm()))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _new_token(member) -> str | None:
+    """The address made just before, once: taken out of the session, for the same member only."""
+    kept = session.pop(NEW_FEED_KEY, None)
+    if not isinstance(kept, dict) or kept.get("member") != member.id:
+        return None
+    return unseal(str(kept.get("sealed", "")))
+
+
 @bp.post("/calendar/tokens")
 @login_required
 def new_feed():
@@ -168,9 +208,10 @@ def new_feed():
 
     if not EmptyForm().validate_on_submit():
         abort(400)
-    token = calendar.issue_token(member)
+    # sealed: the session cookie is signed, not encrypted, and this address is a credential
+    session[NEW_FEED_KEY] = {"member": member.id, "sealed": seal(calendar.issue_token(member))}
     flash(_("Đã tạo địa chỉ lịch mới. Sao chép địa chỉ dưới đây vào ứng dụng lịch của đồng chí."), "success")
-    return render_template("meetings/feed_created.html", url=url_for(".feed", token=token, _external=True))
+    return redirect(url_for(".feeds"))
 
 
 @bp.post("/calendar/tokens/<int:token_id>/revoke")
@@ -184,4 +225,4 @@ def revoke_feed(token_id: int):
     if not calendar.revoke_token(member, token_id):
         abort(404)
     flash(_("Đã thu hồi địa chỉ lịch."), "success")
-    return redirect(url_for("home.profile"))
+    return redirect(url_for(".feeds"))

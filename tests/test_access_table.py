@@ -107,6 +107,7 @@ ENDPOINTS = [
     ("GET", "/meetings/{meeting}.ics", (302, 200, 404, 200, 200, 404, 200)),
     ("GET", "/meetings/{meeting}/documents/{document}", (302, 200, 404, 200, 200, 404, 200)),
     ("POST", "/meetings/{meeting}/absence", (302, 400, 404, 400, 403, 404, 403)),  # no reason
+    ("POST", "/meetings/{meeting}/absence/withdraw", (302, 302, 404, 302, 403, 404, 403)),  # none to withdraw
     ("POST", "/meetings/{meeting}/check-in", (302, 400, 404, 400, 403, 404, 403)),  # not open yet
     ("GET", "/calendar/{feed_token}.ics", (200, 200, 200, 200, 200, 200, 200)),  # the token is the credential
     ("POST", "/calendar/tokens", (302, 302, 302, 302, 403, 403, 403)),  # only members have a feed
@@ -136,6 +137,8 @@ ENDPOINTS = [
     # the leader is also a member of cell A; staff and admin have no member record
     ("POST", "/api/v1/meetings/{meeting}/absence", (401, 201, 404, 201, 403, 404, 403),
      lambda ids: {"reason": "Đi công tác", "client_id": f"absence-{ids['role']}"}),
+    ("POST", "/api/v1/meetings/{meeting}/absence/withdraw", (401, 200, 404, 200, 403, 404, 403),
+     lambda ids: {"client_id": f"withdraw-{ids['role']}"}),
     ("POST", "/api/v1/meetings/{meeting}/check-in", (401, 400, 404, 400, 403, 404, 403),  # not open yet
      lambda ids: {"client_id": f"check-in-{ids['role']}"}),
     ("GET", "/manifest.webmanifest", (200, 200, 200, 200, 200, 200, 200)),

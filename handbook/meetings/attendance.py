@@ -132,6 +132,29 @@ def send_absence(meeting: Meeting, member: Member | MemberRef, reason: str, clie
     return _save(row, meeting, member, client_ref)
 
 
+def absence_open(meeting: Meeting, now: datetime | None = None) -> bool:
+    """A notice can be sent, changed or withdrawn until the meeting starts."""
+    return meeting.status is MeetingStatus.SCHEDULED and (now or utcnow()) < as_utc(meeting.starts_at)
+
+
+def withdraw_absence(meeting: Meeting, member: Member | MemberRef, now: datetime | None = None) -> bool:
+    """Take back one's own absence notice before the meeting: the member is expected again (the sheet shows no
+    entry for them). False when there was no notice — a repeated withdrawal (an offline retry) is not an error."""
+    now = now or utcnow()
+    if meeting.status is MeetingStatus.CANCELLED:
+        raise MeetingError(_("Buổi họp đã bị hủy."))
+    if not absence_open(meeting, now):
+        raise MeetingError(_("Buổi họp đã bắt đầu; không thể rút báo vắng nữa. Hãy liên hệ bí thư chi bộ."))
+    mine, _replay = _record(meeting, member, None)
+    if mine is None:
+        return False
+    if mine.status is not AttendanceStatus.VANG_CO_LY_DO or mine.source != "notice":
+        raise MeetingError(_("Đồng chí không có báo vắng nào để rút ở buổi họp này."))
+    db.session.delete(mine)
+    db.session.commit()
+    return True
+
+
 def _save(row: Attendance, meeting: Meeting, member: Member | MemberRef, client_ref: str | None) -> Attendance:
     """Commit; if a simultaneous first request won the race, answer with its record instead of failing."""
     db.session.add(row)
@@ -194,7 +217,7 @@ def check_in(meeting: Meeting, member: Member | MemberRef, code: str | None = No
     row.source = "code" if step is not None else "online"
     row.checkin_step, row.client_ref = step, client_ref or row.client_ref
     row.checked_in_at = now
-    mark_held(meeting, now)
+    mark_held(meeting, now or utcnow())
     return _save(row, meeting, member, client_ref)
 
 
@@ -228,7 +251,8 @@ def attendance_sheet(meeting: Meeting) -> list[SheetLine]:
     return lines
 
 
-def record_sheet(meeting: Meeting, entries: dict[int, tuple[AttendanceStatus, str | None]], by_user_id: int) -> int:
+def record_sheet(meeting: Meeting, entries: dict[int, tuple[AttendanceStatus, str | None]], by_user_id: int, *,
+                 now: datetime | None = None) -> int:
     """The leader's attendance sheet, also for members without a phone; one transaction."""
     allowed = {m.id for m in invitees(meeting)}
     unknown = set(entries) - allowed
@@ -247,6 +271,6 @@ def record_sheet(meeting: Meeting, entries: dict[int, tuple[AttendanceStatus, st
         if row.status is not status or row.reason != reason:
             row.status, row.reason, row.source, row.recorded_by_id = status, reason, "leader", by_user_id
         db.session.add(row)
-    mark_held(meeting)
+    mark_held(meeting, now or utcnow())
     db.session.commit()
     return len(entries)

@@ -23,7 +23,7 @@ from handbook.core.sealing import seal, unseal
 from handbook.core.web import current_access, require
 from handbook.extensions import db
 from handbook.meetings import attendance, calendar, documents, queries, records
-from handbook.meetings.forms import AbsenceForm, CheckinForm
+from handbook.meetings.forms import AbsenceForm, CheckinForm, WithdrawForm
 from handbook.meetings.labels import TEMPLATE_LABELS
 from handbook.meetings.models import Meeting, MeetingDocument
 from handbook.meetings.rules import MeetingError
@@ -78,12 +78,16 @@ def show(meeting_id: int):
     if request.method == "GET" and request.args.get("code"):
         checkin_form.code.data = request.args["code"][:12]  # opened by scanning the QR code
     outcome = records.outcome(meeting)
+    absence_form = AbsenceForm()
+    if not absence_form.is_submitted() and mine is not None and mine.source == "notice":
+        absence_form.reason.data = mine.reason  # changing the notice starts from what was sent
     return render_template(
         "meetings/show.html", meeting=meeting, mine=mine, invited=invited,
         manages=acl.can_manage_org(access, meeting.organisation),
         join_open=attendance.join_open(meeting), checkin_open=attendance.checkin_open(meeting),
+        absence_open=attendance.absence_open(meeting),
         minutes=outcome.has_minutes, resolutions=outcome.resolutions, votes=outcome.votes,
-        absence_form=AbsenceForm(), checkin_form=checkin_form, **LABELS,
+        absence_form=absence_form, withdraw_form=WithdrawForm(formdata=None), checkin_form=checkin_form, **LABELS,
     )
 
 
@@ -104,13 +108,33 @@ def absence(meeting_id: int):
         # form errors are lazy strings: str() them (joining them as they are was a 500)
         flash(" ".join(str(e) for errs in form.errors.values() for e in errs), "error")
         return render_again(meeting_id, 400)
+    before = queries.attendance_of(member, [meeting.id]).get(meeting.id)
     try:
         attendance.send_absence(meeting, member, form.reason.data, form.client_id.data or None)
     except MeetingError as exc:
         flash(str(exc), "error")
         return render_again(meeting_id, 400)
-    flash(_("Đã gửi báo vắng tới chi bộ."), "success")
+    changed = before is not None and before.source == "notice"
+    flash(_("Đã cập nhật lý do vắng mặt.") if changed else _("Đã gửi báo vắng tới chi bộ."), "success")
     return redirect(url_for(".show", meeting_id=meeting_id))  # not meeting.id: the commit expired it
+
+
+@bp.post("/meetings/<int:meeting_id>/absence/withdraw")
+@login_required
+def withdraw_absence(meeting_id: int):
+    """Take the absence notice back before the meeting: the member is expected again."""
+    meeting = visible_meeting(meeting_id, details=False)
+    member = _member_or_403()
+    if not WithdrawForm().validate_on_submit():
+        abort(400)
+    try:
+        withdrawn = attendance.withdraw_absence(meeting, member)
+    except MeetingError as exc:
+        flash(str(exc), "error")
+        return render_again(meeting_id, 400)
+    flash(_("Đã rút báo vắng. Chi bộ sẽ chờ đồng chí dự họp.") if withdrawn
+          else _("Đồng chí không có báo vắng nào ở buổi họp này."), "success" if withdrawn else "info")
+    return redirect(url_for(".show", meeting_id=meeting_id))
 
 
 @bp.post("/meetings/<int:meeting_id>/check-in")

@@ -217,7 +217,7 @@ def check_in(meeting: Meeting, member: Member | MemberRef, code: str | None = No
     row.source = "code" if step is not None else "online"
     row.checkin_step, row.client_ref = step, client_ref or row.client_ref
     row.checked_in_at = now
-    mark_held(meeting, now or utcnow())
+    mark_held(meeting, now)
     return _save(row, meeting, member, client_ref)
 
 
@@ -252,9 +252,12 @@ def attendance_sheet(meeting: Meeting) -> list[SheetLine]:
 
 
 def record_sheet(meeting: Meeting, entries: dict[int, tuple[AttendanceStatus, str | None]], by_user_id: int, *,
-                 now: datetime | None = None) -> int:
-    """The leader's attendance sheet, also for members without a phone; one transaction."""
-    allowed = {m.id for m in invitees(meeting)}
+                 rest_present: bool = False, now: datetime | None = None) -> int:
+    """The leader's attendance sheet, also for members without a phone; one transaction. With `rest_present`
+    ("Tất cả có mặt"), every expected invitee still without an entry is marked present as well — absence notices
+    and what is already recorded stay as they are, exempt members stay exempt. Returns the entries written."""
+    people = invitees(meeting)
+    allowed = {m.id for m in people}
     unknown = set(entries) - allowed
     if unknown:
         raise MeetingError(_("Danh sách có người không thuộc buổi họp này."))
@@ -265,12 +268,19 @@ def record_sheet(meeting: Meeting, entries: dict[int, tuple[AttendanceStatus, st
                for member_id, (status, reason) in entries.items()}
     if any(status is AttendanceStatus.VANG_CO_LY_DO and not reason for status, reason in cleaned.values()):
         raise MeetingError(_("Vắng có lý do cần ghi lý do."))
+    now = now or utcnow()
+    if rest_present and now < as_utc(meeting.starts_at) - CHECKIN_OPENS:
+        raise MeetingError(_("Buổi họp chưa đến giờ; chỉ đánh dấu “Tất cả có mặt” từ 30 phút trước giờ họp."))
     rows = {a.member_id: a for a in db.session.scalars(select(Attendance).where(Attendance.meeting_id == meeting.id))}
+    if rest_present:
+        for member in people:
+            if member.id not in cleaned and member.id not in rows and member.status in EXPECTED:
+                cleaned[member.id] = (AttendanceStatus.CO_MAT, None)
     for member_id, (status, reason) in cleaned.items():
         row = rows.get(member_id) or Attendance(meeting_id=meeting.id, member_id=member_id, source="leader")
         if row.status is not status or row.reason != reason:
             row.status, row.reason, row.source, row.recorded_by_id = status, reason, "leader", by_user_id
         db.session.add(row)
-    mark_held(meeting, now or utcnow())
+    mark_held(meeting, now)
     db.session.commit()
-    return len(entries)
+    return len(cleaned)

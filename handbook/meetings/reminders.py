@@ -27,10 +27,18 @@ from handbook.notify.outbox import NotificationSpec, enqueue, topic_for
 from handbook.notify.rules import reminder_rule
 from handbook.org.models import CELL_KINDS, Organisation, Position, Role
 
+LEADER_ROLES = (Role.BI_THU, Role.PHO_BI_THU, Role.CAP_UY_VIEN)
+
+
+def is_leader(user_id: int) -> bool:
+    """Holds a committee position somewhere: the leaders' reminders go to them only."""
+    return db.session.scalar(select(Position.id).where(
+        Position.user_id == user_id, Position.role.in_(LEADER_ROLES)).limit(1)) is not None
+
+
 REMINDER = register_kind("meeting_reminder", _l("Nhắc lịch sinh hoạt"))
 CHANGE = register_kind("meeting_change", _l("Lịch họp mới, đổi hoặc hủy"))
-LEADER = register_kind("leader_task", _l("Việc cần làm của cấp ủy"))
-LEADER_ROLES = (Role.BI_THU, Role.PHO_BI_THU, Role.CAP_UY_VIEN)
+LEADER = register_kind("leader_task", _l("Việc cần làm của cấp ủy"), audience=is_leader)
 DAY = 86400
 
 

@@ -178,6 +178,28 @@
     });
   }
 
+  /* Copy buttons: the field stays selectable without JavaScript; the button copies it in one tap and says so. */
+  document.querySelectorAll('[data-copy]').forEach(function (btn) {
+    var field = $(btn.getAttribute('data-copy')), status = $(btn.getAttribute('data-copy') + '-status');
+    if (!field) return;
+    btn.hidden = false;
+    var say = function (text) { if (status) status.textContent = text; };
+    btn.addEventListener('click', function () {
+      field.focus();
+      field.setSelectionRange(0, field.value.length);
+      var done = function () { say(btn.dataset.copied); };
+      var fallback = function () {
+        try { if (document.execCommand('copy')) { done(); return; } } catch (e) { /* not allowed here */ }
+        say(btn.dataset.failed);
+      };
+      if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(field.value).then(done, fallback);
+      else fallback();
+    });
+  });
+  document.querySelectorAll('input.copy-source').forEach(function (f) {
+    f.addEventListener('focus', function () { f.setSelectionRange(0, f.value.length); });
+  });
+
   /* Print buttons (no inline handlers: the Content-Security-Policy allows no inline script). */
   document.querySelectorAll('[data-print]').forEach(function (btn) {
     btn.hidden = false;

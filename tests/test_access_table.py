@@ -145,6 +145,8 @@ ENDPOINTS = [
          (302, 200, 404, 200, 200, 404, 200, 404), (302, 404, 404, 200, 200, 404, 200, 404)),
         ("POST", "/meetings/{meeting}/absence",  # no reason
          (302, 400, 404, 400, 403, 404, 403, 404), (302, 404, 404, 400, 403, 404, 403, 404)),
+        ("POST", "/meetings/{meeting}/absence/withdraw",  # none to withdraw
+         (302, 302, 404, 302, 403, 404, 403, 404), (302, 404, 404, 302, 403, 404, 403, 404)),
         ("POST", "/meetings/{meeting}/check-in",  # not open yet
          (302, 400, 404, 400, 403, 404, 403, 404), (302, 404, 404, 400, 403, 404, 403, 404)),
         ("GET", "/meetings/{meeting}/edit",
@@ -176,13 +178,17 @@ ENDPOINTS = [
         ("POST", "/api/v1/meetings/{meeting}/absence",
          (401, 201, 404, 201, 403, 404, 403, 404), (401, 404, 404, 201, 403, 404, 403, 404),
          lambda ids: {"reason": "Đi công tác", "client_id": f"absence-{ids['role']}-{ids['meeting']}"}),
+        ("POST", "/api/v1/meetings/{meeting}/absence/withdraw",
+         (401, 200, 404, 200, 403, 404, 403, 404), (401, 404, 404, 200, 403, 404, 403, 404),
+         lambda ids: {"client_id": f"withdraw-{ids['role']}-{ids['meeting']}"}),
         ("POST", "/api/v1/meetings/{meeting}/check-in",  # not open yet
          (401, 400, 404, 400, 403, 404, 403, 404), (401, 404, 404, 400, 403, 404, 403, 404),
          lambda ids: {"client_id": f"check-in-{ids['role']}-{ids['meeting']}"}),
     ]),
     # the feed of the member (and, in the status table, of each member): the token is the credential
     ("GET", "/calendar/{feed_token}.ics", (200, 200, 200, 200, 200, 200, 200, 404)),
-    ("POST", "/calendar/tokens", (302, 200, 200, 200, 403, 403, 403, 403)),  # only members in a cell have a feed
+    ("POST", "/calendar/tokens", (302, 302, 302, 302, 403, 403, 403, 403)),  # only members in a cell have a feed
+    ("GET", "/calendar/tokens", (302, 200, 200, 200, 403, 403, 403, 403)),  # where a new address is shown once
     ("POST", "/calendar/tokens/{feed}/revoke", (302, 302, 404, 404, 403, 403, 403, 403)),
     ("GET", "/meetings/new?org={cell}", (302, 403, 404, 200, 200, 404, 200, 404)),
     ("POST", "/meetings/new?org={cell}", (302, 403, 404, 400, 400, 404, 400, 404)),  # an empty form

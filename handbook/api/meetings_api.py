@@ -211,10 +211,38 @@ def _attendance_action(meeting_id: int, client_id: str | None, action, refused_c
 @blp.alt_response(200, schema=AttendanceOut, description="Đã nhận trước đó (cùng client_id)")
 @blp.doc(security=SECURITY)
 def send_absence(payload, meeting_id: int):
-    """Báo vắng trước buổi họp, kèm lý do."""
+    """Báo vắng trước buổi họp, kèm lý do; gửi lại (với client_id mới) để sửa lý do cho đến giờ họp."""
     client_id = payload.get("client_id")
     return _attendance_action(meeting_id, client_id, lambda meeting, member: attendance.send_absence(
         meeting, member, payload["reason"], client_id), "absence_refused")
+
+
+class WithdrawIn(InputSchema):
+    client_id = text(required=False, max_length=64, min_length=8,
+                     metadata={"description": "mã do ứng dụng tạo (hàng đợi ngoại tuyến); rút lại lần nữa không lỗi"})
+
+
+class WithdrawOut(OutputSchema):
+    meeting_id = fields.Integer()
+    withdrawn = fields.Boolean(metadata={"description": "false: không còn báo vắng nào (đã rút trước đó)"})
+    status = fields.String(allow_none=True, metadata={"description": "null: chi bộ chờ đồng chí dự họp"})
+
+
+@blp.route("/meetings/<int:meeting_id>/absence/withdraw", methods=["POST"])
+@login_required  # before the body is read: 401, not 422, for the anonymous
+@blp.arguments(WithdrawIn)
+@blp.response(200, WithdrawOut)
+@blp.alt_response(400, description="Buổi họp đã bắt đầu hoặc đã hủy; hoặc vắng do chi ủy ghi")
+@blp.doc(security=SECURITY)
+def withdraw_absence(payload, meeting_id: int):
+    """Rút báo vắng trước giờ họp: đồng chí lại được chờ dự họp."""
+    meeting = _visible(meeting_id)
+    member = _caller_member()
+    try:
+        withdrawn = attendance.withdraw_absence(meeting, member)
+    except MeetingError as exc:
+        return json_error(400, str(exc), code="withdraw_refused")
+    return {"meeting_id": meeting_id, "withdrawn": withdrawn, "status": None}
 
 
 @blp.route("/meetings/<int:meeting_id>/check-in", methods=["POST"])

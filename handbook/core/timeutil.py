@@ -7,7 +7,7 @@ has none, asks this module: `utcnow()`, `local_now()`, `local_today()`, `timesta
 from __future__ import annotations
 
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -66,12 +66,29 @@ def weekday_name(value: date) -> str:
     return str(_WEEKDAYS[value.weekday()])
 
 
+def format_day(value: date | None) -> str:
+    """'Chủ nhật, 03/01/2027'."""
+    return "" if value is None else f"{weekday_name(value)}, {value.strftime('%d/%m/%Y')}"
+
+
 def format_when(value: datetime | None) -> str:
     """'Thứ Năm, 03/12/2026, 19:30' in local time."""
     if value is None:
         return ""
     local = to_local(value)
     return f"{weekday_name(local)}, {local.strftime('%d/%m/%Y, %H:%M')}"
+
+
+def format_span(start: datetime | None, minutes: int | None) -> str:
+    """'Thứ Năm, 03/12/2026, 19:30 – 21:00' (start to start + minutes, local time); the end's date is named too
+    when it falls on another day."""
+    if start is None:
+        return ""
+    local = to_local(start)
+    end = local + timedelta(minutes=minutes or 0)
+    if end.date() == local.date():
+        return f"{format_when(start)} – {end.strftime('%H:%M')}"
+    return f"{format_when(start)} – {weekday_name(end)}, {end.strftime('%d/%m/%Y, %H:%M')}"
 
 
 def format_until(value: datetime | None, now: datetime | None = None) -> str:

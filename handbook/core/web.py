@@ -159,10 +159,31 @@ def register_template_helpers(app) -> None:
     app.jinja_env.filters["datetime"] = timeutil.format_datetime
     app.jinja_env.filters["when"] = timeutil.format_when
     app.jinja_env.filters["until"] = timeutil.format_until
+    app.jinja_env.filters["span"] = timeutil.format_span
+    app.jinja_env.filters["day"] = timeutil.format_day
+    app.jinja_env.filters["filesize"] = format_size
     app.jinja_env.filters["localtime"] = lambda v: timeutil.to_local(v).strftime("%H:%M") if v else ""
     from handbook.auth.identifiers import display_phone
 
     app.jinja_env.filters["phone"] = display_phone
+
+
+def format_size(size: int | None) -> str:
+    """'45 byte', '1,2 KB', '3,4 MB' — in the reader's language (Vietnamese writes a decimal comma)."""
+    if size is None:
+        return ""
+    from babel.numbers import format_decimal
+    from flask_babel import get_locale
+
+    from handbook.core.i18n import gettext as _
+
+    locale = get_locale()
+    if size < 1024:
+        return _("%(n)s byte", n=format_decimal(size, locale=locale))
+    value, unit = round(size / 1024, 1), "KB"
+    if value >= 1024:  # 1 048 000 bytes would round to "1.024 KB"
+        value, unit = round(size / (1024 * 1024), 1), "MB"
+    return f"{format_decimal(value, format='#,##0.#', locale=locale)} {unit}"
 
 
 MAX_ID = 2**31 - 1  # INTEGER primary keys; a larger number in a URL made SQLite overflow (500) instead of 404

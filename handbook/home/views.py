@@ -7,8 +7,10 @@ from flask_login import current_user, login_required
 from handbook.auth.forms import EmptyForm
 from handbook.core.web import current_access
 from handbook.meetings import calendar
-from handbook.meetings.attendance import join_open
+from handbook.meetings.attendance import checkin_open, is_invited, join_open
+from handbook.meetings.forms import CheckinForm
 from handbook.meetings.labels import TEMPLATE_LABELS as MEETING_LABELS
+from handbook.meetings.models import AttendanceStatus
 from handbook.meetings.queries import attendance_of, next_meeting
 from handbook.members import service as members
 from handbook.members.labels import GENDER_LABELS, STATUS_LABELS
@@ -30,11 +32,15 @@ def index():
     member = members.member_for_user(current_user.id)
     titles = members.titles_for_user(current_user.id)
     meeting = next_meeting(access.member, access=access)  # none for a member who left
+    mine = attendance_of(member, [meeting.id]).get(meeting.id) if meeting else None
+    # on the day: the one-tap buttons, once the check-in (30 min before) or the online room (15 min) is open
+    can_check_in = (meeting is not None and checkin_open(meeting) and is_invited(meeting, member)
+                    and not (mine and mine.status is AttendanceStatus.CO_MAT))
     return render_template(
         "home/index.html", member=member, titles=titles, member_status_labels=STATUS_LABELS,
         has_left=access.has_left, is_leader=access.is_leader,
-        meeting=meeting, mine=attendance_of(member, [meeting.id]).get(meeting.id) if meeting else None,
-        join_open=join_open(meeting) if meeting else False, **MEETING_LABELS,
+        meeting=meeting, mine=mine, join_open=join_open(meeting) if meeting else False,
+        can_check_in=can_check_in, checkin_form=CheckinForm() if can_check_in else None, **MEETING_LABELS,
     )
 
 

@@ -132,6 +132,29 @@ def send_absence(meeting: Meeting, member: Member | MemberRef, reason: str, clie
     return _save(row, meeting, member, client_ref)
 
 
+def absence_open(meeting: Meeting, now: datetime | None = None) -> bool:
+    """A notice can be sent, changed or withdrawn until the meeting starts."""
+    return meeting.status is MeetingStatus.SCHEDULED and (now or utcnow()) < as_utc(meeting.starts_at)
+
+
+def withdraw_absence(meeting: Meeting, member: Member | MemberRef, now: datetime | None = None) -> bool:
+    """Take back one's own absence notice before the meeting: the member is expected again (the sheet shows no
+    entry for them). False when there was no notice — a repeated withdrawal (an offline retry) is not an error."""
+    now = now or utcnow()
+    if meeting.status is MeetingStatus.CANCELLED:
+        raise MeetingError(_("Buổi họp đã bị hủy."))
+    if not absence_open(meeting, now):
+        raise MeetingError(_("Buổi họp đã bắt đầu; không thể rút báo vắng nữa. Hãy liên hệ bí thư chi bộ."))
+    mine, _replay = _record(meeting, member, None)
+    if mine is None:
+        return False
+    if mine.status is not AttendanceStatus.VANG_CO_LY_DO or mine.source != "notice":
+        raise MeetingError(_("Đồng chí không có báo vắng nào để rút ở buổi họp này."))
+    db.session.delete(mine)
+    db.session.commit()
+    return True
+
+
 def _save(row: Attendance, meeting: Meeting, member: Member | MemberRef, client_ref: str | None) -> Attendance:
     """Commit; if a simultaneous first request won the race, answer with its record instead of failing."""
     db.session.add(row)
@@ -228,9 +251,13 @@ def attendance_sheet(meeting: Meeting) -> list[SheetLine]:
     return lines
 
 
-def record_sheet(meeting: Meeting, entries: dict[int, tuple[AttendanceStatus, str | None]], by_user_id: int) -> int:
-    """The leader's attendance sheet, also for members without a phone; one transaction."""
-    allowed = {m.id for m in invitees(meeting)}
+def record_sheet(meeting: Meeting, entries: dict[int, tuple[AttendanceStatus, str | None]], by_user_id: int, *,
+                 rest_present: bool = False, now: datetime | None = None) -> int:
+    """The leader's attendance sheet, also for members without a phone; one transaction. With `rest_present`
+    ("Tất cả có mặt"), every expected invitee still without an entry is marked present as well — absence notices
+    and what is already recorded stay as they are, exempt members stay exempt. Returns the entries written."""
+    people = invitees(meeting)
+    allowed = {m.id for m in people}
     unknown = set(entries) - allowed
     if unknown:
         raise MeetingError(_("Danh sách có người không thuộc buổi họp này."))
@@ -241,12 +268,19 @@ def record_sheet(meeting: Meeting, entries: dict[int, tuple[AttendanceStatus, st
                for member_id, (status, reason) in entries.items()}
     if any(status is AttendanceStatus.VANG_CO_LY_DO and not reason for status, reason in cleaned.values()):
         raise MeetingError(_("Vắng có lý do cần ghi lý do."))
+    now = now or utcnow()
+    if rest_present and now < as_utc(meeting.starts_at) - CHECKIN_OPENS:
+        raise MeetingError(_("Buổi họp chưa đến giờ; chỉ đánh dấu “Tất cả có mặt” từ 30 phút trước giờ họp."))
     rows = {a.member_id: a for a in db.session.scalars(select(Attendance).where(Attendance.meeting_id == meeting.id))}
+    if rest_present:
+        for member in people:
+            if member.id not in cleaned and member.id not in rows and member.status in EXPECTED:
+                cleaned[member.id] = (AttendanceStatus.CO_MAT, None)
     for member_id, (status, reason) in cleaned.items():
         row = rows.get(member_id) or Attendance(meeting_id=meeting.id, member_id=member_id, source="leader")
         if row.status is not status or row.reason != reason:
             row.status, row.reason, row.source, row.recorded_by_id = status, reason, "leader", by_user_id
         db.session.add(row)
-    mark_held(meeting)
+    mark_held(meeting, now)
     db.session.commit()
-    return len(entries)
+    return len(cleaned)

@@ -68,10 +68,11 @@ def add_upload(meeting: Meeting, upload: FileStorage, title: str | None, by_user
     return document
 
 
-def add_link(meeting: Meeting, url: str, title: str, by_user_id: int) -> MeetingDocument:
-    url = check_link(url)
+def add_link(meeting: Meeting, url: str | None, title: str | None, by_user_id: int) -> MeetingDocument:
+    url = check_link(url, _("Đường dẫn tài liệu phải là địa chỉ web bắt đầu bằng http:// hoặc https://, "
+                            "ví dụ https://thuvienphapluat.vn/…"))
     if not url:
-        raise MeetingError(_("Vui lòng nhập đường dẫn tài liệu."))
+        raise MeetingError(_("Vui lòng chọn tệp để tải lên hoặc nhập đường dẫn tới tài liệu."))
     title = (title or "").strip()
     if not title or len(title) > 300:
         raise MeetingError(_("Tài liệu cần có tên (tối đa 300 ký tự)."))

@@ -50,6 +50,10 @@ class AbsenceForm(FlaskForm):
     client_id = StringField(validators=[Optional(), Length(max=64)])
 
 
+class WithdrawForm(FlaskForm):
+    client_id = StringField(validators=[Optional(), Length(max=64)])  # lets the offline outbox keep it once
+
+
 class CheckinForm(FlaskForm):
     code = StringField(_l("Mã điểm danh"), validators=[Optional(), Length(max=12, message=LONG)],
                        render_kw={"inputmode": "numeric", "autocomplete": "one-time-code"})

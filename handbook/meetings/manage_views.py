@@ -14,7 +14,7 @@ from handbook.core.web import current_access, organisation_in_scope, require
 from handbook.extensions import db
 from handbook.meetings import attendance, documents, scheduling
 from handbook.meetings.forms import CancelForm, DocumentForm, MeetingForm, SeriesForm
-from handbook.meetings.models import MeetingFormat, MeetingKind
+from handbook.meetings.models import MeetingFormat, MeetingKind, MeetingStatus
 from handbook.meetings.rules import MeetingError
 from handbook.meetings.views import LABELS, visible_meeting
 from handbook.org import access as acl
@@ -59,11 +59,22 @@ def new():
             form.form_errors.append(str(exc))
             status = 400
         else:
-            flash(_("Đã lên lịch buổi họp và thông báo tới đảng viên."), "success")
+            flash(_created_message(meeting), "success")
             return redirect(url_for("meetings.show", meeting_id=meeting.id))
     elif form.is_submitted():
         status = 400
     return render_template("meetings/form.html", form=form, org=org, meeting=None), status
+
+
+def _created_message(meeting) -> str | Markup:
+    """A scheduled meeting was announced; a meeting recorded after the fact was not: say so, and lead on to
+    what is left to record for it."""
+    if meeting.status is not MeetingStatus.HELD:
+        return _("Đã lên lịch buổi họp và thông báo tới đảng viên.")
+    return Markup("{} <a href=\"{}\">{}</a> · <a href=\"{}\">{}</a>").format(
+        _("Đã ghi lại buổi họp đã tổ chức (không gửi thông báo cho đảng viên). Tiếp theo:"),
+        url_for("meetings_records.sheet", meeting_id=meeting.id), _("ghi điểm danh"),
+        url_for("meetings_records.minutes", meeting_id=meeting.id), _("ghi biên bản"))
 
 
 @bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
@@ -152,31 +163,35 @@ def add_document(meeting_id: int):
 @bp.route("/series/new", methods=["GET", "POST"])
 @login_required
 def new_series():
-    """Step 1 shows the year's dates with weekends and holidays flagged; step 2 creates them."""
+    """Step 1 shows the year's dates with weekends and holidays flagged (or why there are none); step 2 creates
+    them. `?year=` chooses the year shown first (the page suggests next year when this one is done)."""
     org = managed_org(request.args.get("org", type=int))
     form = SeriesForm()
     today = local_today()
     if request.method == "GET":
-        form.year.data = today.year + (today.month == 12)
-    plan, status = [], 200
+        wanted = request.args.get("year", type=int)
+        form.year.data = wanted if wanted in (today.year, today.year + 1) else today.year + (today.month == 12)
+    preview, status = None, 200
     if form.validate_on_submit():
         try:
             scheduling.parse_local_time(form.local_time.data)
-            plan = scheduling.plan_series(form.year.data, form.day_of_month.data, today)
-            if request.form.get("confirm") == "1":
+            preview = scheduling.preview_series(org, form.year.data, form.day_of_month.data, today)
+            if request.form.get("confirm") == "1" and not preview.blocked:
                 shifts = _shifts(form.year.data)
                 _series, meetings = scheduling.create_series(
                     org, form.year.data, current_user.id, day_of_month=form.day_of_month.data,
                     local_time=form.local_time.data, place=form.place.data, shifts=shifts, today=today)
-                flash(_("Đã tạo %(n)d buổi sinh hoạt thường kỳ năm %(y)d.", n=len(meetings), y=form.year.data),
-                      "success")
+                flash(_("Đã tạo %(n)d buổi sinh hoạt thường kỳ năm %(y)d và gửi một thông báo tới đảng viên.",
+                        n=len(meetings), y=form.year.data), "success")
                 return redirect(url_for("meetings.index"))
         except MeetingError as exc:
             form.form_errors.append(str(exc))
             status = 400
+        else:
+            status = 400 if preview.blocked and request.form.get("confirm") == "1" else 200
     elif form.is_submitted():
         status = 400
-    return render_template("meetings/series.html", form=form, org=org, plan=plan), status
+    return render_template("meetings/series.html", form=form, org=org, preview=preview), status
 
 
 def _shifts(year: int) -> dict[int, date]:

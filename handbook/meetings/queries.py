@@ -97,12 +97,12 @@ def meetings_for_orgs(org_ids: list[int], now: datetime | None = None, *,
     return upcoming, past
 
 
-_ATTENDANCE = select(Attendance.meeting_id, Attendance.status, Attendance.reason).where(
+_ATTENDANCE = select(Attendance.meeting_id, Attendance.status, Attendance.reason, Attendance.source).where(
     Attendance.member_id == bindparam("member_id"), Attendance.meeting_id.in_(bindparam("ids", expanding=True)))
 
 
 def attendance_of(member: Member | MemberRef, meeting_ids: list[int]) -> dict[int, Row]:
-    """The member's attendance at these meetings, by meeting: rows with `status` and `reason` (what the pages and
+    """The member's attendance at these meetings, by meeting: rows with `status`, `reason`, `source` (what the pages and
     the API show), read as plain rows — not for changing them (`attendance` does that)."""
     if not meeting_ids:
         return {}

@@ -32,17 +32,24 @@ def sheet(meeting_id: int):
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
+        rest_present = request.form.get("all_present") == "1"  # the "Tất cả có mặt" button of the same form
         try:
             entries = _parse_sheet()
-            attendance.record_sheet(meeting, entries, current_user.id)
+            written = attendance.record_sheet(meeting, entries, current_user.id, rest_present=rest_present)
         except MeetingError as exc:
             flash(str(exc), "error")
             status = 400
         else:
-            flash(_("Đã lưu điểm danh."), "success")
+            if rest_present:
+                flash(_("Đã lưu điểm danh; %(n)d đồng chí chưa điểm danh được ghi có mặt. Các báo vắng giữ nguyên.",
+                        n=written - len(entries)), "success")
+            else:
+                flash(_("Đã lưu điểm danh."), "success")
             return redirect(url_for(".sheet", meeting_id=meeting.id))
-    return render_template("meetings/attendance.html", meeting=meeting, lines=attendance.attendance_sheet(meeting),
-                           form=form, statuses=list(AttendanceStatus), **LABELS), status
+    lines = attendance.attendance_sheet(meeting)
+    return render_template("meetings/attendance.html", meeting=meeting, lines=lines, form=form,
+                           unmarked=sum(1 for line in lines if line.status is None),
+                           statuses=list(AttendanceStatus), **LABELS), status
 
 
 def _parse_sheet() -> dict[int, tuple[AttendanceStatus, str | None]]:

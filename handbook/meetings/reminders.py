@@ -11,8 +11,15 @@ from handbook.core.i18n import lazy_gettext as _l
 from handbook.core.timeutil import as_utc, to_local, utcnow, weekday_name
 from handbook.extensions import db
 from handbook.meetings.attendance import EXPECTED, invitees
-from handbook.meetings.events import meeting_changed
-from handbook.meetings.models import Meeting, MeetingDocument, MeetingFormat, MeetingKind, MeetingStatus
+from handbook.meetings.events import meeting_changed, series_created
+from handbook.meetings.models import (
+    Meeting,
+    MeetingDocument,
+    MeetingFormat,
+    MeetingKind,
+    MeetingSeries,
+    MeetingStatus,
+)
 from handbook.meetings.queries import missing_records, month_bounds
 from handbook.notify.kinds import register_kind
 from handbook.notify.models import Urgency
@@ -21,10 +28,18 @@ from handbook.notify.rules import reminder_rule
 from handbook.org import access as acl
 from handbook.org.models import CELL_KINDS, Organisation, Position, Role
 
+LEADER_ROLES = (Role.BI_THU, Role.PHO_BI_THU, Role.CAP_UY_VIEN)
+
+
+def is_leader(user_id: int) -> bool:
+    """Holds a committee position somewhere: the leaders' reminders go to them only."""
+    return db.session.scalar(select(Position.id).where(
+        Position.user_id == user_id, Position.role.in_(LEADER_ROLES)).limit(1)) is not None
+
+
 REMINDER = register_kind("meeting_reminder", _l("Nhắc lịch sinh hoạt"))
 CHANGE = register_kind("meeting_change", _l("Lịch họp mới, đổi hoặc hủy"))
-LEADER = register_kind("leader_task", _l("Việc cần làm của cấp ủy"))
-LEADER_ROLES = (Role.BI_THU, Role.PHO_BI_THU, Role.CAP_UY_VIEN)
+LEADER = register_kind("leader_task", _l("Việc cần làm của cấp ủy"), audience=is_leader)
 DAY = 86400
 
 
@@ -183,4 +198,34 @@ def on_meeting_changed(sender, meeting: Meeting, change: str, **_kw) -> None:
     enqueue(list(_specs(meeting, _member_users(meeting, False), CHANGE, event, title, body, ttl=until_start)))
 
 
+def series_notice(series: MeetingSeries, meetings: list[Meeting]) -> tuple[str, str]:
+    """(title, body) of the one notice for a year's regular meetings: when, where, how many, the moved months."""
+    local = [to_local(m.starts_at) for m in meetings]
+    body = _("%(n)d buổi sinh hoạt thường kỳ, ngày %(day)d hằng tháng lúc %(time)s, từ %(first)s đến %(last)s.",
+             n=len(meetings), day=series.day_of_month, time=series.local_time,
+             first=local[0].strftime("%d/%m/%Y"), last=local[-1].strftime("%d/%m/%Y"))
+    places = {m.place for m in meetings if m.place}
+    if len(places) == 1:
+        body += " " + _("Địa điểm: %(place)s.", place=places.pop())
+    moved = [d.strftime("%d/%m") for d in local if d.day != series.day_of_month]
+    if moved:
+        body += " " + _("Các buổi dời ngày: %(days)s.", days=", ".join(moved))
+    return _("Lịch sinh hoạt thường kỳ năm %(year)d", year=series.year), body
+
+
+def on_series_created(sender, series: MeetingSeries, meetings: list[Meeting], **_kw) -> None:
+    """A year's regular meetings at once: one notice per invitee naming the series, not one per meeting."""
+    if not meetings:
+        return
+    meetings = sorted(meetings, key=lambda m: as_utc(m.starts_at))
+    title, body = series_notice(series, meetings)
+    ttl = max(3600, _seconds_until(meetings[0], utcnow(), 3 * DAY))
+    enqueue([NotificationSpec(
+        user_id=user_id, kind=CHANGE, title=title, body=body, url="/meetings",
+        dedupe_key=f"series:{series.id}:created:u{user_id}", tag=f"series-{series.id}", ttl_seconds=ttl,
+        topic=topic_for("series", series.id),
+    ) for user_id in _member_users(meetings[0], False)])
+
+
 meeting_changed.connect(on_meeting_changed)
+series_created.connect(on_series_created)

@@ -19,14 +19,15 @@ def default_duration(kind: MeetingKind, combined_thematic: bool) -> int:
     return MIN_COMBINED_MINUTES if combined_thematic else MIN_REGULAR_MINUTES if kind is MeetingKind.THUONG_KY else 90
 
 
-def check_link(url: str | None) -> str | None:
-    """Any http(s) address (Jitsi, Zoom, Meet…); nothing else."""
-    if not url:
+def check_link(url: str | None, message: str | None = None) -> str | None:
+    """Any http(s) address (Jitsi, Zoom, Meet…); nothing else. `message` says what the link is for when refused
+    (the online meeting's link by default)."""
+    if not url or not url.strip():
         return None
     url = url.strip()
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 500:
-        raise MeetingError(_("Đường dẫn họp trực tuyến phải là địa chỉ http:// hoặc https:// hợp lệ."))
+        raise MeetingError(message or _("Đường dẫn họp trực tuyến phải là địa chỉ http:// hoặc https:// hợp lệ."))
     return url
 
 

@@ -12,7 +12,7 @@ from handbook.core.i18n import gettext as _
 from handbook.core.timeutil import as_utc, local_today, local_zone, utcnow
 from handbook.extensions import db
 from handbook.meetings import rules
-from handbook.meetings.events import announce
+from handbook.meetings.events import announce, announce_series
 from handbook.meetings.models import (
     AgendaItem,
     Meeting,
@@ -214,27 +214,57 @@ def plan_series(year: int, day_of_month: int = 3, today: date | None = None) -> 
     ]
 
 
+@dataclass
+class SeriesPreview:
+    """What creating the series of `year` would do — or why it would do nothing, and which year to plan instead."""
+
+    year: int
+    dates: list[PlannedDate]          # the meetings that would be created
+    taken: list[int]                  # months left out: a regular meeting is already on the calendar
+    blocked: str | None = None        # why there is nothing to create
+    suggest_year: int | None = None   # a year that can still be planned, when this one cannot
+
+
+def has_series(org_id: int, year: int) -> bool:
+    return db.session.scalar(select(MeetingSeries.id).where(
+        MeetingSeries.organisation_id == org_id, MeetingSeries.year == year)) is not None
+
+
+def preview_series(org: Organisation, year: int, day_of_month: int = 3, today: date | None = None) -> SeriesPreview:
+    """The dates the series would get; refuses a bad day or year (MeetingError) like `plan_series`."""
+    today = today or local_today()
+    plan = plan_series(year, day_of_month, today)
+    taken = regular_months(org.id, year) if plan else set()
+    preview = SeriesPreview(year, [p for p in plan if p.month not in taken], sorted(taken & {p.month for p in plan}))
+    if has_series(org.id, year):
+        preview.dates, preview.taken = [], []
+        preview.blocked = _("Chi bộ đã có lịch sinh hoạt thường kỳ năm %(year)d.", year=year)
+    elif not plan:
+        preview.blocked = _("Năm %(year)d không còn ngày họp nào để lập lịch: ngày %(day)d của các tháng còn lại "
+                            "đã qua.", year=year, day=day_of_month)
+    elif not preview.dates:
+        preview.blocked = _("Các tháng còn lại của năm %(year)d đều đã có buổi sinh hoạt thường kỳ.", year=year)
+    if preview.blocked and year + 1 <= today.year + 1 and not has_series(org.id, year + 1):
+        preview.suggest_year = year + 1
+    return preview
+
+
 def create_series(
     org: Organisation, year: int, by_user_id: int | None, *, day_of_month: int = 3, local_time: str = "19:30",
     place: str | None = None, shifts: dict[int, date] | None = None, today: date | None = None,
 ) -> tuple[MeetingSeries, list[Meeting]]:
-    """Create the year's regular meetings; `shifts` moves chosen months to another day of that month."""
+    """Create the year's regular meetings; `shifts` moves chosen months to another day of that month. Invitees get
+    one notice naming the series (not one per meeting)."""
     if org.kind not in CELL_KINDS:
         raise MeetingError(_("Lịch sinh hoạt thường kỳ chỉ lập cho chi bộ."))
     at = parse_local_time(local_time)
-    planned = plan_series(year, day_of_month, today)
-    if not planned:
-        raise MeetingError(_("Năm %(year)d không còn ngày họp nào để lập lịch.", year=year))
+    preview = preview_series(org, year, day_of_month, today)
+    if preview.blocked:
+        raise MeetingError(preview.blocked)
     if not (place or "").strip():
         raise MeetingError(_("Vui lòng nhập địa điểm họp thường lệ của chi bộ."))
-    if db.session.scalar(select(MeetingSeries.id).where(MeetingSeries.organisation_id == org.id,
-                                                        MeetingSeries.year == year)):
-        raise MeetingError(_("Chi bộ đã có lịch sinh hoạt thường kỳ năm %(year)d.", year=year))
-    taken = regular_months(org.id, year)
     days = []  # every shift is checked before anything is written: a refusal leaves nothing in the session
-    for plan in planned:
-        if plan.month in taken:
-            continue
+    for plan in preview.dates:
         day = (shifts or {}).get(plan.month, plan.day)
         if day.month != plan.month or day.year != year:
             raise MeetingError(_("Ngày dời của tháng %(m)d phải nằm trong tháng đó.", m=plan.month))
@@ -255,8 +285,7 @@ def create_series(
         db.session.add(meeting)
         meetings.append(meeting)
     db.session.flush()
-    for meeting in meetings:
-        announce(meeting, "created")
+    announce_series(series, meetings)
     db.session.commit()
     return series, meetings
 

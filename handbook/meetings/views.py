@@ -1,16 +1,29 @@
 """Member side: the meetings list, one meeting, absence notice, check-in, calendar files."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
 from flask_login import login_required
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from handbook.core.i18n import gettext as _
+from handbook.core.sealing import seal, unseal
 from handbook.core.web import current_access, require
 from handbook.extensions import db
 from handbook.meetings import attendance, calendar, documents, queries, records
-from handbook.meetings.forms import AbsenceForm, CheckinForm
+from handbook.meetings.forms import AbsenceForm, CheckinForm, WithdrawForm
 from handbook.meetings.labels import TEMPLATE_LABELS
 from handbook.meetings.models import Meeting, MeetingDocument
 from handbook.meetings.rules import MeetingError
@@ -65,12 +78,16 @@ def show(meeting_id: int):
     if request.method == "GET" and request.args.get("code"):
         checkin_form.code.data = request.args["code"][:12]  # opened by scanning the QR code
     outcome = records.outcome(meeting)
+    absence_form = AbsenceForm()
+    if not absence_form.is_submitted() and mine is not None and mine.source == "notice":
+        absence_form.reason.data = mine.reason  # changing the notice starts from what was sent
     return render_template(
         "meetings/show.html", meeting=meeting, mine=mine, invited=invited,
         manages=acl.can_manage_org(access, meeting.organisation),
         join_open=attendance.join_open(meeting), checkin_open=attendance.checkin_open(meeting),
+        absence_open=attendance.absence_open(meeting),
         minutes=outcome.has_minutes, resolutions=outcome.resolutions, votes=outcome.votes,
-        absence_form=AbsenceForm(), checkin_form=checkin_form, **LABELS,
+        absence_form=absence_form, withdraw_form=WithdrawForm(formdata=None), checkin_form=checkin_form, **LABELS,
     )
 
 
@@ -91,13 +108,33 @@ def absence(meeting_id: int):
         # form errors are lazy strings: str() them (joining them as they are was a 500)
         flash(" ".join(str(e) for errs in form.errors.values() for e in errs), "error")
         return render_again(meeting_id, 400)
+    before = queries.attendance_of(member, [meeting.id]).get(meeting.id)
     try:
         attendance.send_absence(meeting, member, form.reason.data, form.client_id.data or None)
     except MeetingError as exc:
         flash(str(exc), "error")
         return render_again(meeting_id, 400)
-    flash(_("Đã gửi báo vắng tới chi bộ."), "success")
+    changed = before is not None and before.source == "notice"
+    flash(_("Đã cập nhật lý do vắng mặt.") if changed else _("Đã gửi báo vắng tới chi bộ."), "success")
     return redirect(url_for(".show", meeting_id=meeting_id))  # not meeting.id: the commit expired it
+
+
+@bp.post("/meetings/<int:meeting_id>/absence/withdraw")
+@login_required
+def withdraw_absence(meeting_id: int):
+    """Take the absence notice back before the meeting: the member is expected again."""
+    meeting = visible_meeting(meeting_id, details=False)
+    member = _member_or_403()
+    if not WithdrawForm().validate_on_submit():
+        abort(400)
+    try:
+        withdrawn = attendance.withdraw_absence(meeting, member)
+    except MeetingError as exc:
+        flash(str(exc), "error")
+        return render_again(meeting_id, 400)
+    flash(_("Đã rút báo vắng. Chi bộ sẽ chờ đồng chí dự họp.") if withdrawn
+          else _("Đồng chí không có báo vắng nào ở buổi họp này."), "success" if withdrawn else "info")
+    return redirect(url_for(".show", meeting_id=meeting_id))
 
 
 @bp.post("/meetings/<int:meeting_id>/check-in")
@@ -162,6 +199,33 @@ def feed(token: str):
     return response.make_conditional(request)
 
 
+NEW_FEED_KEY = "new_feed_token"  # the address just made, shown once by the page the creation redirects to
+
+
+@bp.get("/calendar/tokens")
+@login_required
+def feeds():
+    """The member's calendar addresses. Only a hash of each is stored, so an address is shown once — on the first
+    visit after it was made (kept in the session until then); a lost one is replaced by making a new one."""
+    member = _member_or_403()
+    from handbook.auth.forms import EmptyForm
+
+    token = _new_token(member)
+    response = make_response(render_template(
+        "meetings/feeds.html", url=url_for(".feed", token=token, _external=True) if token else None,
+        feeds=calendar.tokens_of(member), form=EmptyForm()))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _new_token(member) -> str | None:
+    """The address made just before, once: taken out of the session, for the same member only."""
+    kept = session.pop(NEW_FEED_KEY, None)
+    if not isinstance(kept, dict) or kept.get("member") != member.id:
+        return None
+    return unseal(str(kept.get("sealed", "")))
+
+
 @bp.post("/calendar/tokens")
 @login_required
 def new_feed():
@@ -170,9 +234,10 @@ def new_feed():
 
     if not EmptyForm().validate_on_submit():
         abort(400)
-    token = calendar.issue_token(member)
+    # sealed: the session cookie is signed, not encrypted, and this address is a credential
+    session[NEW_FEED_KEY] = {"member": member.id, "sealed": seal(calendar.issue_token(member))}
     flash(_("Đã tạo địa chỉ lịch mới. Sao chép địa chỉ dưới đây vào ứng dụng lịch của đồng chí."), "success")
-    return render_template("meetings/feed_created.html", url=url_for(".feed", token=token, _external=True))
+    return redirect(url_for(".feeds"))
 
 
 @bp.post("/calendar/tokens/<int:token_id>/revoke")
@@ -186,4 +251,4 @@ def revoke_feed(token_id: int):
     if not calendar.revoke_token(member, token_id):
         abort(404)
     flash(_("Đã thu hồi địa chỉ lịch."), "success")
-    return redirect(url_for("home.profile"))
+    return redirect(url_for(".feeds"))

@@ -9,7 +9,7 @@ from handbook.core.i18n import gettext as _
 from handbook.core.web import current_access, page_arg, require
 from handbook.notify import inbox, subscriptions
 from handbook.notify.health import STALE, health
-from handbook.notify.kinds import KINDS
+from handbook.notify.kinds import kinds_for
 
 bp = Blueprint("notify", __name__)
 admin_bp = Blueprint("notify_admin", __name__, url_prefix="/admin")
@@ -57,7 +57,8 @@ def read_all():
 @login_required
 def settings():
     return render_template("notify/settings.html", devices=subscriptions.devices(current_user.id),
-                           prefs=inbox.preferences(current_user.id), kinds=KINDS, form=EmptyForm())
+                           prefs=inbox.preferences(current_user.id), kinds=kinds_for(current_user.id),
+                           form=EmptyForm())
 
 
 @bp.post("/notifications/settings/preferences")
@@ -65,7 +66,9 @@ def settings():
 def save_preferences():
     if not EmptyForm().validate_on_submit():
         abort(400)
-    inbox.set_preferences(current_user.id, {kind: request.form.get(f"kind_{kind}") == "on" for kind in KINDS})
+    # only the kinds offered to this user: one they do not receive keeps its setting
+    inbox.set_preferences(current_user.id, {kind: request.form.get(f"kind_{kind}") == "on"
+                                            for kind in kinds_for(current_user.id)})
     flash(_("Đã lưu lựa chọn thông báo."), "info")
     return redirect(url_for("notify.settings"))
 

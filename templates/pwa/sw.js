@@ -7,7 +7,8 @@ const OFFLINE = {{ offline | tojson }};
 const REGS = 'regulations-v1';          // regulations: the same for every member, kept across accounts
 const PAGES = 'pages-';                 // + the account's user key: personal pages, one cache per account
 const META = 'pwa-meta';                // '/__pwa/user' → the signed-in account's key
-const NO_CACHE = ['/login', '/logout', '/activate', '/password', '/offline'];
+// never kept offline: sign-in pages, and the page that shows a new calendar address (a credential) once
+const NO_CACHE = ['/login', '/logout', '/activate', '/password', '/offline', '/calendar/tokens'];
 const APP_NAME = {{ _('Sổ tay đảng viên') | tojson }};
 
 self.addEventListener('install', (event) => {

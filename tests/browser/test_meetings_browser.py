@@ -47,5 +47,6 @@ def test_secretary_schedules_and_member_sends_absence(browser: Browser, browser_
     page.get_by_role("button", name="Báo vắng").click()
     expect(page.get_by_role("status")).to_contain_text("Đã gửi báo vắng tới chi bộ.")
     expect(main).to_contain_text("Vắng có lý do: Đi công tác Hội An")
-    expect(page.get_by_role("button", name="Báo vắng")).to_have_count(0)
+    expect(page.get_by_role("button", name="Báo vắng", exact=True)).to_have_count(0)
+    expect(page.get_by_role("button", name="Rút báo vắng, tôi sẽ dự họp")).to_be_visible()  # until it starts
     member.close()

@@ -89,8 +89,10 @@ def test_token_from_the_profile_page_and_revocation(client, cell, upcoming):
     login(client, "dangvien@test.vn")
     profile = client.get("/profile").get_data(as_text=True)
     assert "Tạo địa chỉ lịch mới" in profile
-    page = client.post("/calendar/tokens", data={"csrf_token": csrf_from(profile)})
-    assert page.status_code == 200
+    created = client.post("/calendar/tokens", data={"csrf_token": csrf_from(profile)})
+    assert (created.status_code, created.headers["Location"]) == (302, "/calendar/tokens")  # post/redirect/get
+    page = client.get("/calendar/tokens")
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
     token = FEED_RE.search(page.get_data(as_text=True)).group(1)
     assert len(token) >= 40
     assert db.session.query(CalendarToken).one().token_hash != token  # only a hash is stored
@@ -105,6 +107,31 @@ def test_token_from_the_profile_page_and_revocation(client, cell, upcoming):
     assert revoked.status_code == 302
     assert anonymous.get(f"/calendar/{token}.ics").status_code == 404
     assert f"/calendar/tokens/{token_id}/revoke" not in client.get("/profile").get_data(as_text=True)
+
+
+def test_the_new_address_is_shown_once_with_a_copy_button_and_a_revisit_is_no_405(app, cell):
+    member = signed_in(app, "dangvien@test.vn")
+    csrf = csrf_from(member.get("/profile").get_data(as_text=True))
+    created = member.post("/calendar/tokens", data={"csrf_token": csrf})
+    assert created.status_code == 302
+    # between the redirect and the page, the address waits in the session sealed, never in clear text
+    kept = app.session_interface.get_signing_serializer(app).loads(member.get_cookie("session").value)
+    page = member.get("/calendar/tokens").get_data(as_text=True)
+    token = FEED_RE.search(page).group(1)
+    assert token not in str(kept) and kept["new_feed_token"]["member"] == cell.member.id
+    field = re.search(r'<input id="feed-url" type="text" readonly value="([^"]+)"', page)
+    assert field and field.group(1).endswith(f"/calendar/{token}.ics")  # selectable without JavaScript
+    assert 'data-copy="feed-url"' in page and "Sao chép địa chỉ" in page
+    assert "Địa chỉ chỉ hiện một lần" in page
+    again = member.get("/calendar/tokens")  # a reload, or coming back later
+    text = again.get_data(as_text=True)
+    assert again.status_code == 200 and FEED_RE.search(text) is None
+    assert "hãy tạo địa chỉ mới" in text and "Tạo địa chỉ lịch mới" in text and "Thu hồi" in text
+    # another account signed in on the same browser never sees it
+    other = signed_in(app, "bithu@test.vn")
+    with other.session_transaction() as session:
+        session["new_feed_token"] = kept["new_feed_token"]
+    assert FEED_RE.search(other.get("/calendar/tokens").get_data(as_text=True)) is None
 
 
 def test_unknown_tokens_are_404(client, cell, upcoming):

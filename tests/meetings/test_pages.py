@@ -181,7 +181,16 @@ def _answer(client, response) -> str:
 def test_a_javascript_link_document_is_refused(app, cell, leader):
     meeting = _create(leader, cell, day=_next_sunday().isoformat())
     response = _doc_post(leader, meeting, title="Xấu", link_url="javascript:alert(1)")
-    assert "http:// hoặc https://" in _answer(leader, response)
+    page = _answer(leader, response)
+    assert "Đường dẫn tài liệu phải là địa chỉ web bắt đầu bằng http:// hoặc https://" in page
+    assert "họp trực tuyến phải" not in page  # the document's own message, not the online meeting's
+    assert db.session.scalars(select(MeetingDocument)).all() == []
+
+
+def test_an_empty_document_form_asks_for_a_file_or_a_link(app, cell, leader):
+    meeting = _create(leader, cell, day=_next_sunday().isoformat())
+    page = _answer(leader, _doc_post(leader, meeting))
+    assert "Vui lòng chọn tệp để tải lên hoặc nhập đường dẫn tới tài liệu." in page
     assert db.session.scalars(select(MeetingDocument)).all() == []
 
 

@@ -233,6 +233,12 @@ ENDPOINTS = [
     ("POST", "/privacy/accept", (302, 302, 302, 302, 302, 302, 302, 302)),
     ("GET", "/api/v1/privacy", (401, 200, 200, 200, 200, 200, 200, 200)),
     ("POST", "/api/v1/privacy/consent", (401, 200, 200, 200, 200, 200, 200, 200), lambda ids: {"version": "2026-01"}),
+    # security review: a regulation is managed by its owner (ward A), not by the cell it is addressed to
+    ("GET", "/regulations/{doc_cell}", (302, 200, 404, 200, 200, 404, 200, 404)),
+    ("GET", "/regulations/{draft_cell}", (302, 404, 404, 404, 200, 404, 200, 404)),
+    ("POST", "/regulations/{draft_cell}/publish", (302, 404, 404, 404, 302, 404, 302, 404)),
+    ("POST", "/regulations/{doc_cell}/status", (302, 403, 404, 403, 302, 404, 302, 404)),
+    ("POST", "/regulations/{draft_cell}/discard", (302, 404, 404, 404, 302, 404, 302, 404)),
     ("POST", "/logout", (302, 302, 302, 302, 302, 302, 302, 302)),
 ]
 
@@ -296,6 +302,8 @@ def _build_scene(app, factory: Factory, statuses=(), before_meetings=None):
               for status in statuses}
     doc_a = factory.document(ward_a)  # for ward A and everything below it
     draft_a = factory.document(ward_a, published=False)
+    doc_cell = factory.document(cell_a, owner_org_id=ward_a.id)  # the ward's documents for cell A
+    draft_cell = factory.document(cell_a, published=False, owner_org_id=ward_a.id)
     attachment = add_attachment(doc_a, Upload("quy-dinh.pdf", b"%PDF-1.4 test"))
     photos = Path(app.instance_path) / "member_photos"
     photos.mkdir(parents=True, exist_ok=True)
@@ -317,7 +325,8 @@ def _build_scene(app, factory: Factory, statuses=(), before_meetings=None):
         meetings[key], meetings[key.replace("meeting", "document")] = meeting.id, document.id
     ids = {"token": "0" * 32, "cellmate": cellmate.id, "session_id": "0" * 64, "lang": "en", "cell": cell_a.id,
            "ward": ward_a.id, "other_member": other.id, "doc_a": doc_a.id, "draft_a": draft_a.id,
-           "article_a": doc_a.articles[0].id, "attachment_a": attachment.id, **meetings, **own["member"]}
+           "article_a": doc_a.articles[0].id, "attachment_a": attachment.id, **meetings, **own["member"],
+           "doc_cell": doc_cell.id, "draft_cell": draft_cell.id}
     return users, ids, own
 
 

@@ -43,7 +43,7 @@ CLI = Actor()
 # a member: audited since the security review (kept apart from the lists above to ease merging them).
 ALLOWED_DETAIL_KEYS = ALLOWED_DETAIL_KEYS | {
     "old_status", "new_status", "revision_id", "vote_id", "resolution_id", "series_id", "request_id", "outside",
-    "document_id", "changed", "present",
+    "document_id", "changed", "present", "previous_id",
 }
 ACTIONS = ACTIONS + (
     "meeting.create", "meeting.update", "meeting.cancel", "meeting.series", "meeting.document", "meeting.minutes",

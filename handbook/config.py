@@ -101,6 +101,12 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "RATELIMIT_KEY_PREFIX": "hb",
         "LOGIN_LIMIT_ACCOUNT": env.get("LOGIN_LIMIT_ACCOUNT", "5 per 15 minutes"),
         "LOGIN_LIMIT_IP": env.get("LOGIN_LIMIT_IP", "30 per 15 minutes"),
+        # The member import's preview looks every row up among all records: at most this many rows per file
+        # (a cell rarely has more than a few hundred members) and this many previews per user per hour.
+        "IMPORT_PREVIEW_MAX_ROWS": int(env.get("IMPORT_PREVIEW_MAX_ROWS", "1000")),
+        "IMPORT_PREVIEWS_PER_HOUR": int(env.get("IMPORT_PREVIEWS_PER_HOUR", "10")),
+        # Requests to receive a member for temporary attendance (sinh hoạt tạm thời), per user per day.
+        "TEMPORARY_REQUESTS_PER_DAY": int(env.get("TEMPORARY_REQUESTS_PER_DAY", "10")),
         "PRIVACY_CONTACT": env.get("PRIVACY_CONTACT") or env.get("VAPID_SUBJECT", "mailto:admin@demo.vn").removeprefix(
             "mailto:"),
         "WTF_CSRF_TIME_LIMIT": None,  # token lives as long as the session

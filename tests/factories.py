@@ -77,8 +77,11 @@ class Factory:
                   "issuer": "Ban Chấp hành Trung ương", "issue_date": date(2024, 1, 1)}
         values.update(fields)
         body = body if body is not None else "Điều 1. Phạm vi\nNội dung điều một.\n\nĐiều 2. Hiệu lực\nNội dung hai."
+        owner = values.pop("owner_org_id", None)
         data = DocumentInput(audience_org_id=audience.id if audience else None, body=body, **values)
         document = build_document(data).document
+        if owner is not None:  # another organisation's document for `audience` (by default its own)
+            document.owner_org_id = owner
         if published:
             document.published_at = utcnow()
         db.session.flush()

@@ -25,11 +25,11 @@ from sqlalchemy import delete, update
 from werkzeug.datastructures import FileStorage
 
 from handbook.auth.models import RateLimitCounter
-from handbook.core.timeutil import utcnow
+from handbook.core.timeutil import local_today, utcnow
 from handbook.extensions import db
 from handbook.meetings import calendar, documents, scheduling
 from handbook.meetings.models import MeetingFormat, MeetingKind
-from handbook.members.models import LEFT_STATUSES, Member, MemberStatus
+from handbook.members.models import LEFT_STATUSES, Member, MemberStatus, TemporaryArrival, TemporaryReason
 from handbook.notify.models import Notification, PushSubscription
 from handbook.org.models import OrgKind, Role
 from handbook.regulations.files import Upload, add_attachment
@@ -233,6 +233,19 @@ ENDPOINTS = [
     ("POST", "/privacy/accept", (302, 302, 302, 302, 302, 302, 302, 302)),
     ("GET", "/api/v1/privacy", (401, 200, 200, 200, 200, 200, 200, 200)),
     ("POST", "/api/v1/privacy/consent", (401, 200, 200, 200, 200, 200, 200, 200), lambda ids: {"version": "2026-01"}),
+    # security review: a regulation is managed by its owner (ward A), not by the cell it is addressed to
+    ("GET", "/regulations/{doc_cell}", (302, 200, 404, 200, 200, 404, 200, 404)),
+    ("GET", "/regulations/{draft_cell}", (302, 404, 404, 404, 200, 404, 200, 404)),
+    ("POST", "/regulations/{draft_cell}/publish", (302, 404, 404, 404, 302, 404, 302, 404)),
+    ("POST", "/regulations/{doc_cell}/status", (302, 403, 404, 403, 302, 404, 302, 404)),
+    ("POST", "/regulations/{draft_cell}/discard", (302, 404, 404, 404, 302, 404, 302, 404)),
+    # sinh hoạt tạm thời: cell B asks for the member of cell A; cell A (or the committee above) answers
+    ("GET", "/org/{ward}/temporary", (302, 404, 404, 404, 200, 404, 200, 404)),  # the committee's pending requests
+    ("POST", "/org/{cell}/temporary/requests/{arrival}/confirm",
+     (302, 403, 404, 400, 400, 404, 400, 404)),  # no "current" placement sent
+    ("POST", "/org/{cell_b}/temporary/requests/{arrival}/confirm", (302, 404, 403, 404, 404, 404, 404, 404)),  # asker
+    ("POST", "/org/{cell_b}/temporary/requests/{arrival}/refuse", (302, 404, 403, 404, 404, 404, 404, 404)),
+    ("POST", "/org/{cell}/temporary/requests/{arrival}/refuse", (302, 403, 404, 302, 302, 404, 302, 404)),
     ("POST", "/logout", (302, 302, 302, 302, 302, 302, 302, 302)),
 ]
 
@@ -296,10 +309,15 @@ def _build_scene(app, factory: Factory, statuses=(), before_meetings=None):
               for status in statuses}
     doc_a = factory.document(ward_a)  # for ward A and everything below it
     draft_a = factory.document(ward_a, published=False)
+    doc_cell = factory.document(cell_a, owner_org_id=ward_a.id)  # the ward's documents for cell A
+    draft_cell = factory.document(cell_a, published=False, owner_org_id=ward_a.id)
     attachment = add_attachment(doc_a, Upload("quy-dinh.pdf", b"%PDF-1.4 test"))
     photos = Path(app.instance_path) / "member_photos"
     photos.mkdir(parents=True, exist_ok=True)
     Image.new("RGB", (4, 4)).save(photos / "scene.jpg", "JPEG")
+    arrival = TemporaryArrival(cell_id=cell_b.id, card_number="48000001", member_id=member.id,  # cell B asks for
+                               reason=TemporaryReason.CONG_TAC, until=local_today() + timedelta(days=120))  # A's member
+    db.session.add(arrival)
     factory.commit()
     own = {"member": _personal(member), "other_member": {"own_feed": calendar.issue_token(other)},
            "leader": {"own_feed": calendar.issue_token(cellmate)}}
@@ -317,7 +335,8 @@ def _build_scene(app, factory: Factory, statuses=(), before_meetings=None):
         meetings[key], meetings[key.replace("meeting", "document")] = meeting.id, document.id
     ids = {"token": "0" * 32, "cellmate": cellmate.id, "session_id": "0" * 64, "lang": "en", "cell": cell_a.id,
            "ward": ward_a.id, "other_member": other.id, "doc_a": doc_a.id, "draft_a": draft_a.id,
-           "article_a": doc_a.articles[0].id, "attachment_a": attachment.id, **meetings, **own["member"]}
+           "article_a": doc_a.articles[0].id, "attachment_a": attachment.id, **meetings, **own["member"],
+           "doc_cell": doc_cell.id, "draft_cell": draft_cell.id, "cell_b": cell_b.id, "arrival": arrival.id}
     return users, ids, own
 
 

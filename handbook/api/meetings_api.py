@@ -10,7 +10,7 @@ from sqlalchemy import select
 from handbook.api.fields import FIELD_ERRORS, ID_RANGE, InputSchema, OutputSchema, UtcDateTime, text
 from handbook.core.i18n import lazy_gettext as _l
 from handbook.core.timeutil import as_utc
-from handbook.core.web import current_access, json_error, require
+from handbook.core.web import current_access, current_actor, json_error, require
 from handbook.extensions import db
 from handbook.meetings import attendance, queries, scheduling
 from handbook.meetings.models import Attendance, Meeting, MeetingFormat, MeetingKind
@@ -152,7 +152,7 @@ def create_meeting(payload):
         recording_held=payload["recording_held"], agenda=payload["agenda"],
     )
     try:
-        meeting = scheduling.create_meeting(org, data, current_user.id)
+        meeting = scheduling.create_meeting(org, data, current_user.id, actor=current_actor())
     except MeetingError as exc:
         return json_error(400, str(exc), code="invalid_meeting")
     return _detail(meeting)

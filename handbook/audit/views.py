@@ -30,11 +30,11 @@ def _date(name: str):
 @login_required
 def index():
     require(acl.can_browse_audit(current_access()), 403)
-    action = request.args.get("action", "")
+    action, target_type = request.args.get("action", ""), request.args.get("target_type", "")
     flt = service.AuditFilter(
         action=action if action in service.ACTIONS else None,
         actor_id=_int("actor"),
-        target_type=request.args.get("target_type") or None,
+        target_type=target_type if target_type in service.TARGET_LABELS else None,
         target_id=_int("target"),
         date_from=_date("from"),
         date_to=_date("to"),
@@ -43,4 +43,5 @@ def index():
     events, total = service.search(flt, page, PER_PAGE)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("audit/index.html", events=events, total=total, page=page, per_page=PER_PAGE,
-                           flt=flt, actions=service.ACTIONS, args=args)
+                           flt=flt, actions=service.ACTIONS, action_label=service.action_label,
+                           target_labels=service.TARGET_LABELS, args=args)

@@ -135,6 +135,25 @@ def _record_breach(limit: RequestLimit) -> None:
     db.session.commit()
 
 
+def hit(limit: str, scope: str, key: str) -> float | None:
+    """Count one attempt of `key` (e.g. a user id) at `scope` against `limit` ("10 per hour"), in the same shared
+    storage as the login limits: None while within it, else when (epoch seconds) the window ends. For features
+    that count every attempt of a signed-in user, whatever its outcome."""
+    from limits import parse
+
+    item = parse(limit)
+    if limiter.limiter.hit(item, scope, key):
+        return None
+    return limiter.limiter.get_window_stats(item, scope, key).reset_time
+
+
+def local_time(reset_at: float) -> str:
+    """'14:05': when a window ends, in the users' time zone."""
+    from handbook.core.timeutil import to_local
+
+    return to_local(datetime.fromtimestamp(reset_at, UTC)).strftime("%H:%M")
+
+
 def retry_message(reset_at: float) -> str:
     from handbook.core.timeutil import to_local
 

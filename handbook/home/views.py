@@ -13,6 +13,7 @@ from handbook.meetings.labels import TEMPLATE_LABELS as MEETING_LABELS
 from handbook.meetings.models import AttendanceStatus
 from handbook.meetings.queries import attendance_of, next_meeting
 from handbook.members import service as members
+from handbook.members import transfers
 from handbook.members.labels import GENDER_LABELS, STATUS_LABELS
 from handbook.org.service import ancestors
 
@@ -53,6 +54,7 @@ def profile():
         "home/profile.html",
         in_cell=in_cell,
         feeds=calendar.tokens_of(member) if in_cell else [],
+        waiting=transfers.waiting_for_member(member) if in_cell else [],
         form=EmptyForm(),
         member=member,
         titles=members.titles_for_user(current_user.id),

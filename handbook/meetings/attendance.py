@@ -9,6 +9,8 @@ import pyotp
 from sqlalchemy import bindparam, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from handbook.audit import service as audit
+from handbook.audit.service import Actor
 from handbook.core.i18n import gettext as _
 from handbook.core.timeutil import as_utc, utcnow
 from handbook.extensions import db, lookup
@@ -252,10 +254,11 @@ def attendance_sheet(meeting: Meeting) -> list[SheetLine]:
 
 
 def record_sheet(meeting: Meeting, entries: dict[int, tuple[AttendanceStatus, str | None]], by_user_id: int, *,
-                 rest_present: bool = False, now: datetime | None = None) -> int:
+                 rest_present: bool = False, now: datetime | None = None, actor: Actor | None = None) -> int:
     """The leader's attendance sheet, also for members without a phone; one transaction. With `rest_present`
     ("Tất cả có mặt"), every expected invitee still without an entry is marked present as well — absence notices
-    and what is already recorded stay as they are, exempt members stay exempt. Returns the entries written."""
+    and what is already recorded stay as they are, exempt members stay exempt. Returns the entries written.
+    Audited with how many rows it held, changed, and marked present (the leader's check-ins)."""
     people = invitees(meeting)
     allowed = {m.id for m in people}
     unknown = set(entries) - allowed
@@ -276,11 +279,16 @@ def record_sheet(meeting: Meeting, entries: dict[int, tuple[AttendanceStatus, st
         for member in people:
             if member.id not in cleaned and member.id not in rows and member.status in EXPECTED:
                 cleaned[member.id] = (AttendanceStatus.CO_MAT, None)
+    changed = present = 0
     for member_id, (status, reason) in cleaned.items():
         row = rows.get(member_id) or Attendance(meeting_id=meeting.id, member_id=member_id, source="leader")
         if row.status is not status or row.reason != reason:
+            changed += 1
+            present += status is AttendanceStatus.CO_MAT
             row.status, row.reason, row.source, row.recorded_by_id = status, reason, "leader", by_user_id
         db.session.add(row)
     mark_held(meeting, now)
+    audit.record("meeting.attendance", actor if actor is not None else Actor(user_id=by_user_id),
+                 target_type="meeting", target_id=meeting.id, rows=len(cleaned), changed=changed, present=present)
     db.session.commit()
     return len(cleaned)

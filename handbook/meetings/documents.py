@@ -9,6 +9,8 @@ from flask import current_app
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
+from handbook.audit import service as audit
+from handbook.audit.service import Actor
 from handbook.core.i18n import gettext as _
 from handbook.core.storage import write_file
 from handbook.extensions import db
@@ -36,7 +38,14 @@ def upload_dir() -> Path:
     return path
 
 
-def add_upload(meeting: Meeting, upload: FileStorage, title: str | None, by_user_id: int) -> MeetingDocument:
+def _audit(document: MeetingDocument, by_user_id: int | None, actor: Actor | None) -> None:
+    db.session.flush()
+    audit.record("meeting.document", actor if actor is not None else Actor(user_id=by_user_id), target_type="meeting",
+                 target_id=document.meeting_id, document_id=document.id)
+
+
+def add_upload(meeting: Meeting, upload: FileStorage, title: str | None, by_user_id: int, *,
+               actor: Actor | None = None) -> MeetingDocument:
     """Store a file after checking its type by content and its size; nothing is kept on failure."""
     original = upload.filename or ""
     ext = os.path.splitext(original)[1].lower()
@@ -60,6 +69,7 @@ def add_upload(meeting: Meeting, upload: FileStorage, title: str | None, by_user
     )
     db.session.add(document)
     try:
+        _audit(document, by_user_id, actor)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -68,7 +78,8 @@ def add_upload(meeting: Meeting, upload: FileStorage, title: str | None, by_user
     return document
 
 
-def add_link(meeting: Meeting, url: str | None, title: str | None, by_user_id: int) -> MeetingDocument:
+def add_link(meeting: Meeting, url: str | None, title: str | None, by_user_id: int, *,
+             actor: Actor | None = None) -> MeetingDocument:
     url = check_link(url, _("Đường dẫn tài liệu phải là địa chỉ web bắt đầu bằng http:// hoặc https://, "
                             "ví dụ https://thuvienphapluat.vn/…"))
     if not url:
@@ -78,6 +89,7 @@ def add_link(meeting: Meeting, url: str | None, title: str | None, by_user_id: i
         raise MeetingError(_("Tài liệu cần có tên (tối đa 300 ký tự)."))
     document = MeetingDocument(meeting_id=meeting.id, title=title, link_url=url, uploaded_by_id=by_user_id)
     db.session.add(document)
+    _audit(document, by_user_id, actor)
     db.session.commit()
     return document
 

@@ -10,7 +10,7 @@ from markupsafe import Markup
 from handbook.core.i18n import gettext as _
 from handbook.core.storage import StorageError
 from handbook.core.timeutil import local_today, to_local
-from handbook.core.web import current_access, organisation_in_scope, require
+from handbook.core.web import current_access, current_actor, organisation_in_scope, require
 from handbook.extensions import db
 from handbook.meetings import attendance, documents, scheduling
 from handbook.meetings.forms import CancelForm, DocumentForm, MeetingForm, SeriesForm
@@ -54,7 +54,7 @@ def new():
     status = 200
     if form.validate_on_submit():
         try:
-            meeting = scheduling.create_meeting(org, _input(form), current_user.id)
+            meeting = scheduling.create_meeting(org, _input(form), current_user.id, actor=current_actor())
         except MeetingError as exc:
             form.form_errors.append(str(exc))
             status = 400
@@ -87,7 +87,7 @@ def edit(meeting_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            scheduling.update_meeting(meeting, _input(form))
+            scheduling.update_meeting(meeting, _input(form), actor=current_actor())
         except MeetingError as exc:
             db.session.rollback()
             form.form_errors.append(str(exc))
@@ -131,7 +131,7 @@ def cancel(meeting_id: int):
         return _edit_page(meeting, cancel_form=form, status=400,
                           error=_("Vui lòng ghi lý do hủy để thông báo cho đảng viên."))
     try:
-        scheduling.cancel_meeting(meeting, form.reason.data)
+        scheduling.cancel_meeting(meeting, form.reason.data, actor=current_actor())
     except MeetingError as exc:
         return _edit_page(meeting, cancel_form=form, error=str(exc), status=400)
     flash(_("Đã hủy buổi họp và thông báo tới đảng viên."), "success")
@@ -149,9 +149,9 @@ def add_document(meeting_id: int):
     try:
         upload = request.files.get("file")
         if upload and upload.filename:
-            documents.add_upload(meeting, upload, form.title.data, current_user.id)
+            documents.add_upload(meeting, upload, form.title.data, current_user.id, actor=current_actor())
         else:
-            documents.add_link(meeting, form.link_url.data, form.title.data, current_user.id)
+            documents.add_link(meeting, form.link_url.data, form.title.data, current_user.id, actor=current_actor())
     except MeetingError as exc:
         return _edit_page(meeting, doc_form=form, error=str(exc), status=400)
     except StorageError as exc:  # a full disk: the form says so, nothing was kept
@@ -180,7 +180,8 @@ def new_series():
                 shifts = _shifts(form.year.data)
                 _series, meetings = scheduling.create_series(
                     org, form.year.data, current_user.id, day_of_month=form.day_of_month.data,
-                    local_time=form.local_time.data, place=form.place.data, shifts=shifts, today=today)
+                    local_time=form.local_time.data, place=form.place.data, shifts=shifts, today=today,
+                    actor=current_actor())
                 flash(_("Đã tạo %(n)d buổi sinh hoạt thường kỳ năm %(y)d và gửi một thông báo tới đảng viên.",
                         n=len(meetings), y=form.year.data), "success")
                 return redirect(url_for("meetings.index"))

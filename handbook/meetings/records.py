@@ -6,6 +6,8 @@ from datetime import date, time
 
 from sqlalchemy import bindparam, exists, select
 
+from handbook.audit import service as audit
+from handbook.audit.service import Actor
 from handbook.core.i18n import gettext as _
 from handbook.core.timeutil import as_utc, local_zone
 from handbook.extensions import db, lookup
@@ -28,7 +30,14 @@ MAX_TEXT = 100_000
 REVIEW_MONTHS = 3  # unexcused absence in 3 months of a year → considered for removal (the software only flags)
 
 
-def save_minutes(meeting: Meeting, body: str, author_id: int) -> MinutesRevision:
+def _audit(action: str, meeting: Meeting, by_user_id: int | None, actor: Actor | None, **details) -> None:
+    """One audit row in the change's transaction; the view passes its actor (with the address)."""
+    audit.record(action, actor if actor is not None else Actor(user_id=by_user_id), target_type="meeting",
+                 target_id=meeting.id, **details)
+
+
+def save_minutes(meeting: Meeting, body: str, author_id: int, *, actor: Actor | None = None) -> MinutesRevision:
+    """A new revision of the minutes (audited); the same text again changes nothing."""
     body = (body or "").strip()
     if not body:
         raise MeetingError(_("Biên bản không được để trống."))
@@ -42,6 +51,8 @@ def save_minutes(meeting: Meeting, body: str, author_id: int) -> MinutesRevision
     revision = MinutesRevision(meeting_id=meeting.id, body=body, author_id=author_id)
     db.session.add(revision)
     mark_held(meeting)
+    db.session.flush()
+    _audit("meeting.minutes", meeting, author_id, actor, revision_id=revision.id)
     db.session.commit()
     return revision
 
@@ -65,7 +76,8 @@ def current_minutes(meeting: Meeting) -> MinutesRevision | None:
     return db.session.scalar(_CURRENT_MINUTES, {"meeting_id": meeting.id})
 
 
-def add_resolution(meeting: Meeting, title: str, body: str, by_user_id: int) -> Resolution:
+def add_resolution(meeting: Meeting, title: str, body: str, by_user_id: int, *,
+                   actor: Actor | None = None) -> Resolution:
     title, body = (title or "").strip(), (body or "").strip()
     if not title or not body:
         raise MeetingError(_("Nghị quyết cần có tiêu đề và nội dung."))
@@ -73,6 +85,8 @@ def add_resolution(meeting: Meeting, title: str, body: str, by_user_id: int) -> 
         raise MeetingError(_("Tiêu đề tối đa 300 ký tự, nội dung tối đa 100.000 ký tự."))
     resolution = Resolution(meeting_id=meeting.id, title=title, body=body, created_by_id=by_user_id)
     db.session.add(resolution)
+    db.session.flush()
+    _audit("meeting.resolution", meeting, by_user_id, actor, resolution_id=resolution.id)
     db.session.commit()
     return resolution
 
@@ -135,7 +149,7 @@ def tally(meeting: Meeting) -> VoteTally:
 
 
 def record_vote(meeting: Meeting, question: str, counts: tuple[int, int, int], rule: str, by_user_id: int,
-                agenda_item_id: int | None = None) -> Vote:
+                agenda_item_id: int | None = None, *, actor: Actor | None = None) -> Vote:
     question = (question or "").strip()
     if not question or len(question) > 300:
         raise MeetingError(_("Nội dung biểu quyết cần có, tối đa 300 ký tự."))
@@ -157,6 +171,8 @@ def record_vote(meeting: Meeting, question: str, counts: tuple[int, int, int], r
         quorum_met=quorum_met, passed=quorum_met and counts[0] >= t.needed(rule), recorded_by_id=by_user_id,
     )
     db.session.add(vote)
+    db.session.flush()
+    _audit("meeting.vote", meeting, by_user_id, actor, vote_id=vote.id)
     db.session.commit()
     return vote
 

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from handbook.core.i18n import gettext as _
 from handbook.core.timeutil import format_when, local_today
-from handbook.core.web import current_access, page_arg
+from handbook.core.web import current_access, current_actor, page_arg
 from handbook.extensions import db
 from handbook.meetings import attendance, queries, records
 from handbook.meetings.forms import MinutesForm, ResolutionForm, VoteForm
@@ -35,7 +35,8 @@ def sheet(meeting_id: int):
         rest_present = request.form.get("all_present") == "1"  # the "Tất cả có mặt" button of the same form
         try:
             entries = _parse_sheet()
-            written = attendance.record_sheet(meeting, entries, current_user.id, rest_present=rest_present)
+            written = attendance.record_sheet(meeting, entries, current_user.id, rest_present=rest_present,
+                                              actor=current_actor())
         except MeetingError as exc:
             flash(str(exc), "error")
             status = 400
@@ -81,7 +82,7 @@ def minutes(meeting_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            records.save_minutes(meeting, form.body.data, current_user.id)
+            records.save_minutes(meeting, form.body.data, current_user.id, actor=current_actor())
         except MeetingError as exc:
             form.form_errors.append(str(exc))
             status = 400
@@ -130,7 +131,7 @@ def add_resolution(meeting_id: int):
         return _minutes_page(meeting, resolution_form=form, status=400,
                              error=_("Nghị quyết cần có tiêu đề và nội dung."))
     try:
-        records.add_resolution(meeting, form.title.data, form.body.data, current_user.id)
+        records.add_resolution(meeting, form.title.data, form.body.data, current_user.id, actor=current_actor())
     except MeetingError as exc:
         return _minutes_page(meeting, resolution_form=form, error=str(exc), status=400)
     flash(_("Đã lưu nghị quyết."), "success")
@@ -148,7 +149,8 @@ def add_vote(meeting_id: int):
     item = int(form.agenda_item.data) if (form.agenda_item.data or "").isdigit() else None
     try:
         vote = records.record_vote(meeting, form.question.data, (form.votes_for.data, form.votes_against.data,
-                                   form.votes_abstain.data), form.rule.data, current_user.id, item)
+                                   form.votes_abstain.data), form.rule.data, current_user.id, item,
+                                   actor=current_actor())
     except MeetingError as exc:
         return _minutes_page(meeting, vote_form=form, error=str(exc), status=400)
     flash(_("Đã ghi kết quả biểu quyết: %(r)s.", r=_("thông qua") if vote.passed else _("không thông qua")),

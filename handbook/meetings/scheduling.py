@@ -8,6 +8,8 @@ import pyotp
 from dateutil.rrule import MONTHLY, rrule
 from sqlalchemy import select
 
+from handbook.audit import service as audit
+from handbook.audit.service import Actor
 from handbook.core.i18n import gettext as _
 from handbook.core.timeutil import as_utc, local_today, local_zone, utcnow
 from handbook.extensions import db
@@ -76,8 +78,14 @@ def _check(org: Organisation, data: MeetingInput, now: datetime) -> int:
     return rules.check_times(data.kind, data.combined_thematic, data.starts_at, data.ends_at)
 
 
+def _actor(by_user_id: int | None, actor: Actor | None) -> Actor:
+    """Who acts, for the audit log: the view's actor (with the address), else the user id alone (the command line)."""
+    return actor if actor is not None else Actor(user_id=by_user_id)
+
+
 def create_meeting(
-    org: Organisation, data: MeetingInput, by_user_id: int | None, now: datetime | None = None
+    org: Organisation, data: MeetingInput, by_user_id: int | None, now: datetime | None = None, *,
+    actor: Actor | None = None,
 ) -> Meeting:
     now = now or utcnow()
     minutes = _check(org, data, now)
@@ -101,12 +109,27 @@ def create_meeting(
     db.session.flush()
     if meeting.status is MeetingStatus.SCHEDULED:
         announce(meeting, "created")
+    audit.record("meeting.create", _actor(by_user_id, actor), target_type="meeting", target_id=meeting.id,
+                 organisation_id=org.id)
     db.session.commit()
     return meeting
 
 
-def update_meeting(meeting: Meeting, data: MeetingInput, now: datetime | None = None) -> Meeting:
-    """Edit one meeting (also one occurrence of a series); invitees hear of a move."""
+AUDITED_FIELDS = ("kind", "format", "title", "starts_at", "duration_minutes", "combined_thematic", "place",
+                  "online_url")
+
+
+def _snapshot(meeting: Meeting) -> dict:
+    values = {name: getattr(meeting, name) for name in AUDITED_FIELDS}
+    values["starts_at"] = as_utc(values["starts_at"])
+    values["agenda"] = [item.title for item in meeting.agenda]
+    return values
+
+
+def update_meeting(meeting: Meeting, data: MeetingInput, now: datetime | None = None, *,
+                   actor: Actor | None = None) -> Meeting:
+    """Edit one meeting (also one occurrence of a series); invitees hear of a move. Audited when something
+    changed, with the names of the fields."""
     if meeting.status is MeetingStatus.CANCELLED:
         raise MeetingError(_("Buổi họp đã bị hủy, không thể sửa."))
     _normalise(data)
@@ -117,6 +140,7 @@ def update_meeting(meeting: Meeting, data: MeetingInput, now: datetime | None = 
         rules.check_not_past(data.starts_at, now or utcnow(), recording_held=False)
     minutes = rules.check_times(data.kind, data.combined_thematic, data.starts_at, data.ends_at)
     agenda = _agenda_items(data.agenda)  # checked before anything changes
+    before = _snapshot(meeting)
     meeting.kind = data.kind
     meeting.format = data.format
     meeting.title = (data.title or "").strip() or default_title(data.kind, data.starts_at)
@@ -127,11 +151,16 @@ def update_meeting(meeting: Meeting, data: MeetingInput, now: datetime | None = 
     meeting.online_url = data.online_url
     meeting.agenda = _merge_agenda(meeting.agenda, agenda)
     announce(meeting, "moved" if moved else "updated")
+    after = _snapshot(meeting)
+    changed = [name for name in after if after[name] != before[name]]
+    if changed:
+        audit.record("meeting.update", _actor(None, actor), target_type="meeting", target_id=meeting.id,
+                     organisation_id=meeting.organisation_id, fields=changed)
     db.session.commit()
     return meeting
 
 
-def cancel_meeting(meeting: Meeting, reason: str) -> Meeting:
+def cancel_meeting(meeting: Meeting, reason: str, *, actor: Actor | None = None) -> Meeting:
     if meeting.status is not MeetingStatus.SCHEDULED:
         raise MeetingError(_("Chỉ hủy được buổi họp chưa diễn ra."))
     reason = (reason or "").strip()
@@ -140,6 +169,8 @@ def cancel_meeting(meeting: Meeting, reason: str) -> Meeting:
     meeting.status = MeetingStatus.CANCELLED
     meeting.cancel_reason = reason[:500]
     announce(meeting, "cancelled")
+    audit.record("meeting.cancel", _actor(None, actor), target_type="meeting", target_id=meeting.id,
+                 organisation_id=meeting.organisation_id)
     db.session.commit()
     return meeting
 
@@ -252,6 +283,7 @@ def preview_series(org: Organisation, year: int, day_of_month: int = 3, today: d
 def create_series(
     org: Organisation, year: int, by_user_id: int | None, *, day_of_month: int = 3, local_time: str = "19:30",
     place: str | None = None, shifts: dict[int, date] | None = None, today: date | None = None,
+    actor: Actor | None = None,
 ) -> tuple[MeetingSeries, list[Meeting]]:
     """Create the year's regular meetings; `shifts` moves chosen months to another day of that month. Invitees get
     one notice naming the series (not one per meeting)."""
@@ -286,6 +318,8 @@ def create_series(
         meetings.append(meeting)
     db.session.flush()
     announce_series(series, meetings)
+    audit.record("meeting.series", _actor(by_user_id, actor), target_type="organisation", target_id=org.id,
+                 series_id=series.id, count=len(meetings))
     db.session.commit()
     return series, meetings
 

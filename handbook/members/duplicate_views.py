@@ -51,7 +51,8 @@ def _pair() -> tuple:
 @login_required
 def index():
     org = _scope()
-    return render_template("members/duplicates.html", org=org, suspects=duplicates.find_suspects(org),
+    return render_template("members/duplicates.html", org=org,
+                           suspects=duplicates.find_suspects(org, scope=current_access()),
                            form=EmptyForm(), status_labels=STATUS_LABELS)
 
 

@@ -29,14 +29,21 @@ class Suspect:
     reasons: list[str] = field(default_factory=list)
 
 
-def _members_in(org: Organisation) -> list[Member]:
+def _members_in(org: Organisation, scope=None) -> list[Member]:
+    """Records of the cells under `org` — only those `scope` (the caller's `Access`) manages: a position over
+    the organisation alone (Scope.UNIT) does not show the records of the cells below it."""
     subtree = select(Organisation.id).where(and_(Organisation.path >= org.path,
                                                  Organisation.path < org.path[:-1] + "0"))
-    return list(db.session.scalars(select(Member).where(Member.cell_id.in_(subtree))))
+    query = select(Member).where(Member.cell_id.in_(subtree))
+    if scope is not None:
+        from handbook.org import access as acl  # org's access rules read members' models, not the reverse
+
+        query = query.where(Member.cell_id.in_(acl.managed_org_ids(scope)))
+    return list(db.session.scalars(query))
 
 
-def find_suspects(org: Organisation, limit: int = 200) -> list[Suspect]:
-    members = _members_in(org)
+def find_suspects(org: Organisation, limit: int = 200, *, scope=None) -> list[Suspect]:
+    members = _members_in(org, scope)
     dismissed = set(db.session.execute(select(DuplicateDismissal.member_a_id, DuplicateDismissal.member_b_id)).all())
     pairs: dict[tuple[int, int], Suspect] = {}
     by_id = {m.id: m for m in members}

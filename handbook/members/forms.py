@@ -94,8 +94,14 @@ def attach_problems(form, problems) -> None:
 
 
 class TemporaryForm(FlaskForm):
-    """A member arriving for sinh hoạt tạm thời, named by the card number on their letter."""
+    """A request to receive a member for sinh hoạt tạm thời: the card number on their letter and a second factor."""
 
     card_number = StringField(_l("Số thẻ đảng viên"), validators=[InputRequired(_l("Vui lòng nhập trường này.")),
-                                                                  Length(max=20, message=_l("Tối đa %(max)d ký tự."))])
+                                                                  Length(max=24, message=_l("Tối đa %(max)d ký tự."))],
+                              render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    birth_date = StringField(_l("Ngày sinh của đảng viên"), validators=[Optional(), Length(max=10)],
+                             render_kw={"placeholder": DATE_HINT, "inputmode": "numeric", "autocomplete": "off"})
+    cccd = StringField(_l("Hoặc số CCCD của đảng viên"), validators=[Optional(), Length(max=16)],
+                       render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    reason = SelectField(_l("Lý do"), choices=[])
     until = DateField(_l("Sinh hoạt tạm thời đến ngày"), validators=[InputRequired(_l("Vui lòng nhập trường này."))])

@@ -68,6 +68,7 @@ class RowProblem:
     column: str
     value: str
     message: str
+    member_id: int | None = None  # an existing record in the uploader's scope that this row duplicates
 
 
 @dataclass
@@ -81,6 +82,8 @@ class ImportReport:
     rejected: dict[int, dict[str, Any]] = field(default_factory=dict)
     ignored_columns: list[str] = field(default_factory=list)
     today: date = field(default_factory=date.today)
+    matches: int = 0   # rows' values found among the stored records (CCCD, card number, name + birth date)
+    outside: int = 0   # of which in records outside the uploader's scope (reported without naming them)
     # The valid rows' cleaned values, pickled chunk by chunk to a temporary file (memory stays flat).
     spill: IO[bytes] | None = None
 
@@ -157,11 +160,14 @@ def _rewind(source):
 
 
 def validate_file(source: IO[bytes] | str, *, today: date | None = None,
-                  progress: Callable[[int], None] | None = None) -> ImportReport:
+                  progress: Callable[[int], None] | None = None, scope=None, max_rows: int = MAX_ROWS) -> ImportReport:
     """Check every row; report every bad row and every duplicate (in the file and against the database).
 
-    Rows are checked in chunks of BATCH: memory holds one chunk, the keys seen so far and the bad rows."""
+    Rows are checked in chunks of BATCH: memory holds one chunk, the keys seen so far and the bad rows. A file of
+    more than `max_rows` rows is refused; when that is at most BATCH, before anything is looked up. `scope` (the
+    uploader's `Access`) keeps records outside it unnamed (`validation.find_conflicts`)."""
     rows, ignored, _estimate = read_rows(_rewind(source))
+    batch = BATCH if max_rows > BATCH else max_rows + 1
     report = ImportReport(ignored_columns=ignored, today=today or local_today(), spill=tempfile.TemporaryFile())  # noqa: SIM115 - closed by report.close()
     headings = headings_vi()
     seen: dict[int, int] = {}
@@ -170,13 +176,16 @@ def validate_file(source: IO[bytes] | str, *, today: date | None = None,
     def check(chunk) -> None:
         cleaned = [dict(values, _row=number) for number, values, _raw in chunk]
         extra: dict[int, list[Problem]] = {}
-        for found in (find_duplicates_within(cleaned, seen), find_conflicts(cleaned)):
+        stored = find_conflicts(cleaned, scope=scope)
+        report.matches += sum(len(found) for found in stored.values())
+        report.outside += sum(p.outside for found in stored.values() for p in found)
+        for found in (find_duplicates_within(cleaned, seen), stored):
             for index, problems in found.items():
                 extra.setdefault(index, []).extend(problems)
         for index, (number, _values, raw) in enumerate(chunk):
             for problem in extra.get(index, []):
                 report.problems.append(RowProblem(number, headings.get(problem.field, problem.field),
-                                                  problem.value, problem.message))
+                                                  problem.value, problem.message, problem.member_id))
             if index in extra:
                 report.rejected[number] = raw
         valid = [values for number, values, _raw in chunk if number not in report.rejected]
@@ -187,8 +196,9 @@ def validate_file(source: IO[bytes] | str, *, today: date | None = None,
 
     for number, raw in rows:
         report.total += 1
-        if report.total > MAX_ROWS:
-            raise ImportFileError(str(_l("Tệp có quá %(n)d dòng; hãy chia nhỏ.", n=MAX_ROWS)))
+        if report.total > max_rows:
+            report.close()
+            raise ImportFileError(str(_l("Tệp có quá %(n)d dòng; hãy chia nhỏ.", n=max_rows)))
         result = clean_record(raw, today=report.today)
         for problem in result.problems:
             report.problems.append(RowProblem(number, headings.get(problem.field, problem.field), problem.value,
@@ -196,7 +206,7 @@ def validate_file(source: IO[bytes] | str, *, today: date | None = None,
         if result.problems:
             report.rejected[number] = raw
         chunk.append((number, result.values, raw))
-        if len(chunk) >= BATCH:
+        if len(chunk) >= batch:
             check(chunk)
             chunk = []
     if chunk:
@@ -248,8 +258,9 @@ def import_valid(report: ImportReport, cell: Organisation, actor: Actor, *, orig
     try:
         for batch in _valid_batches(report):
             inserted += flush(batch)
+        outside = {"outside": report.outside} if report.outside else {}
         audit.record("members.import", actor, target_type="organisation", target_id=cell.id, rows=report.total,
-                     valid=inserted, rejected=report.bad_rows, source=origin)
+                     valid=inserted, rejected=report.bad_rows, source=origin, **outside)
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from handbook.audit import service as audit
+from handbook.auth import throttle
 from handbook.auth.forms import EmptyForm
 from handbook.core.i18n import gettext as _
 from handbook.core.timeutil import timestamp
@@ -124,11 +125,20 @@ def import_preview():
     data = upload.read(IMPORT_MAX_BYTES + 1)
     if len(data) > IMPORT_MAX_BYTES:
         return _too_big()
+    # Each preview looks every row up among all records: bounded per user, and audited.
+    per_hour = current_app.config["IMPORT_PREVIEWS_PER_HOUR"]
+    blocked_until = throttle.hit(f"{per_hour} per hour", "import-preview", str(current_access().user_id))
+    if blocked_until is not None:
+        return _form_error(_("Đồng chí đã xem trước quá %(n)d tệp trong một giờ. Vui lòng thử lại sau %(when)s.",
+                             n=per_hour, when=throttle.local_time(blocked_until)), cell, status=429)
     try:
-        report = importer.validate_file(io.BytesIO(data))
+        report = _validate(io.BytesIO(data))
     except importer.ImportFileError as exc:
         return _form_error(str(exc), cell)
     report.close()  # the preview only shows; the confirmation checks the stored file again
+    audit.record("members.import_preview", current_actor(), target_type="organisation", target_id=cell.id,
+                 rows=report.total, count=report.matches, outside=report.outside)
+    db.session.commit()
     token = secrets.token_hex(16)
     folder = _store()
     (folder / f"{token}.xlsx").write_bytes(data)
@@ -136,9 +146,15 @@ def import_preview():
     return render_template("members/import_preview.html", report=report, cell=cell, token=token, form=EmptyForm())
 
 
-def _form_error(message: str, cell: Organisation | None):
+def _validate(source):
+    """The file checked for the signed-in user: records outside their scope unnamed, rows capped."""
+    return importer.validate_file(source, scope=current_access(),
+                                  max_rows=current_app.config["IMPORT_PREVIEW_MAX_ROWS"])
+
+
+def _form_error(message: str, cell: Organisation | None, status: int = 400):
     return render_template("members/import.html", cells=_cells_to_choose(), chosen=cell.id if cell else None,
-                           form=EmptyForm(), error=message, max_mb=IMPORT_MAX_BYTES // (1024 * 1024)), 400
+                           form=EmptyForm(), error=message, max_mb=IMPORT_MAX_BYTES // (1024 * 1024)), status
 
 
 @bp.post("/members/import/<token>")
@@ -150,7 +166,7 @@ def import_confirm(token: str):
     data_path, meta = _upload(token)
     cell = _managed_org(meta["org_id"], cell=True)
     try:
-        report = importer.validate_file(str(data_path))  # again: the database may have changed meanwhile
+        report = _validate(str(data_path))  # again: the database may have changed meanwhile
     except importer.ImportFileError as exc:
         return _form_error(str(exc), cell)
     valid_only = request.form.get("mode") == "valid_only"

@@ -125,3 +125,44 @@ class DuplicateDismissal(db.Model):
     member_b_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
     dismissed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     dismissed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class TemporaryReason(enum.StrEnum):
+    """Why a member attends another cell for a while; it bounds how long (domain: 3 to under 12 months, study up to
+    24)."""
+
+    CONG_TAC = "cong_tac"  # công tác, lao động
+    HOC_TAP = "hoc_tap"    # học tập
+
+
+class ArrivalStatus(enum.StrEnum):
+    PENDING = "pending"      # the receiving cell asked; the member's own cell has not answered
+    CONFIRMED = "confirmed"  # the member's cell agreed: the placement changed
+    REFUSED = "refused"      # the member's cell said no
+
+
+class TemporaryArrival(db.Model):
+    """A cell's request to receive a member for sinh hoạt tạm thời, answered by the member's own cell (or a committee
+    above it). Every request is kept whether or not its card number and second factor matched an active member
+    (`member_id` is None when they did not), so the receiving cell sees the same thing either way."""
+
+    __tablename__ = "member_temporary_arrivals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cell_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)  # receiving
+    card_number: Mapped[str] = mapped_column(String(20))  # as the receiving cell typed it, spaces removed
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[TemporaryReason] = mapped_column(enum_type(TemporaryReason, 10))
+    until: Mapped[date] = mapped_column(Date)
+    status: Mapped[ArrivalStatus] = mapped_column(enum_type(ArrivalStatus, 10), default=ArrivalStatus.PENDING,
+                                                  index=True)
+    # the cell the member attended temporarily before the confirmation replaced it (it was told)
+    previous_cell_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    cell: Mapped[Organisation] = relationship(foreign_keys=[cell_id])
+    member: Mapped[Member | None] = relationship()
+    previous_cell: Mapped[Organisation | None] = relationship(foreign_keys=[previous_cell_id])

@@ -36,8 +36,9 @@ def _as_text(value: Any) -> str | None:
     return str(getattr(value, "value", value))
 
 
-def check_update(member: Member | None, raw: dict[str, Any], *, partial: bool = False) -> Cleaned:
-    """Validate `raw` for `member` (None for a new record), including uniqueness against the database."""
+def check_update(member: Member | None, raw: dict[str, Any], *, partial: bool = False, scope=None) -> Cleaned:
+    """Validate `raw` for `member` (None for a new record), including uniqueness against the database; a
+    duplicate outside `scope` (the editor's `Access`) is not named (`validation.find_conflicts`)."""
     if member is not None:
         # Cross-field rules (age at admission, probation) need the stored values of fields not sent.
         for name in ("birth_date", "admission_date", "official_date"):
@@ -52,16 +53,17 @@ def check_update(member: Member | None, raw: dict[str, Any], *, partial: bool = 
     # Name + birth date is only a suspicion: checked for new records and when either changes.
     identity_changed = member is None or (row.get("full_name"), row.get("birth_date")) != (
         member.full_name, member.birth_date)
-    for problem in find_conflicts([row], exclude_id=member.id if member else None).get(0, []):
+    for problem in find_conflicts([row], exclude_id=member.id if member else None, scope=scope).get(0, []):
         if problem.field not in failed and (problem.field != "full_name" or identity_changed):
             cleaned.problems.append(problem)
     return cleaned
 
 
-def update_record(member: Member, raw: dict[str, Any], actor: Actor, *, allowed: tuple[str, ...]) -> list[str]:
+def update_record(member: Member, raw: dict[str, Any], actor: Actor, *, allowed: tuple[str, ...],
+                  scope=None) -> list[str]:
     """Apply the fields of `raw` that are in `allowed`; return the names of the fields that changed."""
     raw = {k: v for k, v in raw.items() if k in allowed}
-    cleaned = check_update(member, raw, partial=True)
+    cleaned = check_update(member, raw, partial=True, scope=scope)
     if not cleaned.ok:
         raise RecordError(cleaned.problems)
     changed = []

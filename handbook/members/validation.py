@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import literal, select, tuple_
 
 from handbook.auth.identifiers import IdentifierError, normalise_email, normalise_phone
 from handbook.core.i18n import lazy_gettext as _l
@@ -63,6 +63,8 @@ class Problem:
     field: str
     value: str
     message: str
+    member_id: int | None = None  # the existing record it duplicates, when the reader may open it
+    outside: bool = False          # it duplicates a record outside the reader's scope (not named)
 
     @property
     def heading(self) -> str:
@@ -239,23 +241,47 @@ def status_for(values: dict[str, Any]) -> MemberStatus:
     return MemberStatus.CHINH_THUC if values.get("official_date") else MemberStatus.DU_BI
 
 
-def find_conflicts(rows: list[dict[str, Any]], exclude_id: int | None = None) -> dict[int, list[Problem]]:
+OUTSIDE_SCOPE = _l("Trùng với một hồ sơ đã có ngoài phạm vi quản lý của đồng chí — liên hệ cấp ủy cấp trên.")
+
+
+def _in_scope_column(scope):
+    """Whether each matched record is one `scope` manages (a column of the lookup; always true without a scope)."""
+    if scope is None:
+        return literal(True)
+    from handbook.org import access as acl  # org's access rules read members' models, not the reverse
+
+    return Member.cell_id.in_(acl.managed_org_ids(scope))
+
+
+def find_conflicts(rows: list[dict[str, Any]], exclude_id: int | None = None, *,
+                   scope=None) -> dict[int, list[Problem]]:
     """Against the database: same CCCD, same card number, same name + birth date. Keys are row indexes.
 
+    With `scope` (the caller's `Access`), a record outside what the caller manages is reported with one
+    neutral message naming neither the record, its id nor its cell (`Problem.outside`); one inside may be
+    linked (`Problem.member_id`). Without it (the command line) every match names the record.
     Runs one query per kind per 500 rows, whatever the number of members already stored.
     """
     found: dict[int, list[Problem]] = {}
+    in_scope = _in_scope_column(scope)
+
+    def add(index: int, name: str, value: Any, message, member_id: int, visible: bool) -> None:
+        if visible:
+            problem = Problem(name, shown(value), str(message), member_id=member_id if scope is not None else None)
+        else:
+            problem = Problem(name, shown(value), str(OUTSIDE_SCOPE), outside=True)
+        found.setdefault(index, []).append(problem)
 
     def lookup(column_values: dict[Any, list[int]], column, name: str, message) -> None:
         keys = list(column_values)
         for start in range(0, len(keys), 500):
             chunk = keys[start:start + 500]
-            query = select(column, Member.id).where(column.in_(chunk))
+            query = select(column, Member.id, in_scope).where(column.in_(chunk))
             if exclude_id:
                 query = query.where(Member.id != exclude_id)
-            for value, _member_id in db.session.execute(query):
+            for value, member_id, visible in db.session.execute(query):
                 for index in column_values.get(value, []):
-                    found.setdefault(index, []).append(Problem(name, shown(value), str(message)))
+                    add(index, name, value, message, member_id, bool(visible))
 
     for name, column, message in (
         ("cccd", Member.cccd, _l("Số CCCD đã có trong cơ sở dữ liệu.")),
@@ -274,14 +300,15 @@ def find_conflicts(rows: list[dict[str, Any]], exclude_id: int | None = None) ->
     keys = list(pairs)
     for start in range(0, len(keys), 500):
         chunk = keys[start:start + 500]
-        query = select(Member.full_name, Member.birth_date, Member.id).where(
+        query = select(Member.full_name, Member.birth_date, Member.id, in_scope).where(
             tuple_(Member.full_name, Member.birth_date).in_(chunk))
         if exclude_id:
             query = query.where(Member.id != exclude_id)
-        for full_name, birth, member_id in db.session.execute(query):
+        for full_name, birth, member_id, visible in db.session.execute(query):
             for index in pairs.get((full_name, birth), []):
-                found.setdefault(index, []).append(Problem("full_name", full_name, str(_l(
-                    "Trùng họ tên và ngày sinh với một đảng viên đã có (mã %(id)d).", id=member_id))))
+                add(index, "full_name", full_name, _l(
+                    "Trùng họ tên và ngày sinh với một đảng viên đã có (mã %(id)d).", id=member_id), member_id,
+                    bool(visible))
     return found
 
 

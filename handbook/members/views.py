@@ -115,7 +115,8 @@ def _edit(member, form, allowed, template):
             status = 400
         else:
             try:
-                changed = records.update_record(member, raw_values(form), current_actor(), allowed=allowed)
+                changed = records.update_record(member, raw_values(form), current_actor(), allowed=allowed,
+                                                 scope=current_access())
             except records.RecordError as exc:
                 attach_problems(form, exc.problems)
                 status = 400

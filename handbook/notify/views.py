@@ -4,9 +4,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from handbook.audit import service as audit
 from handbook.auth.forms import EmptyForm
 from handbook.core.i18n import gettext as _
-from handbook.core.web import current_access, page_arg, require
+from handbook.core.web import current_access, current_actor, page_arg, require
+from handbook.extensions import db
 from handbook.notify import inbox, subscriptions
 from handbook.notify.health import STALE, health
 from handbook.notify.kinds import kinds_for
@@ -100,7 +102,10 @@ def remove_device(subscription_id: int):
 @login_required
 def admin_health():
     require(current_access().is_admin, 403)  # access decides (an admin whose member record left is none)
-    return render_template("notify/admin.html", h=health(), stale_minutes=int(STALE.total_seconds() // 60))
+    html = render_template("notify/admin.html", h=health(), stale_minutes=int(STALE.total_seconds() // 60))
+    audit.record("notify.delivery_status", current_actor())  # who read the delivery status, and when
+    db.session.commit()
+    return html
 
 
 @bp.app_template_filter("device_name")

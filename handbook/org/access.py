@@ -353,6 +353,27 @@ def can_publish_any(access: Access) -> bool:
     return access.is_admin or bool(access.grants)
 
 
+def can_manage_document(access: Access, owner: Organisation | None) -> bool:
+    """See a draft, publish it, discard it, change a document's status: whoever manages the organisation that
+    owns (issues) the document — its committee and those above it by scope — never merely the organisations it
+    is addressed to. A document owned by no organisation (the whole deployment's): admins only."""
+    if owner is None:
+        return access.is_admin
+    return can_manage_org(access, owner)
+
+
+def document_owner(access: Access, audience: Organisation | None) -> int | None:
+    """The organisation a new document for `audience` belongs to: the highest one where its author holds a
+    position covering the audience (staff of a ward writing for one of its cells: the ward). None for a
+    document for everyone, or an admin without such a position (then only admins manage it)."""
+    if audience is None:
+        return None
+    covering = [grant for grant in access.grants if grant.covers(audience.id, audience.path)]
+    if not covering:
+        return None
+    return min(covering, key=lambda grant: (grant.path.count("/"), grant.organisation_id)).organisation_id
+
+
 def requires_second_factor(access: Access) -> bool:
     """Admins and committee staff — anyone holding a position above cell level — must sign in with a second
     factor (TOTP). Cell leaders (bí thư chi bộ) and members may turn it on but need not."""

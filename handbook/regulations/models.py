@@ -53,6 +53,11 @@ class Document(db.Model):
     audience_org_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisations.id", ondelete="CASCADE"), index=True
     )
+    # The organisation that issues the document (its committee): those who manage it publish, change and
+    # discard it (`org.access.can_manage_document`), not the organisations it is addressed to. None: the
+    # whole deployment's (admins).
+    owner_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"),
+                                                     index=True)
     preamble_html: Mapped[str] = mapped_column(Text, default="")  # sanitised text before the first article
     source_markdown: Mapped[str] = mapped_column(Text, default="")  # what the author wrote or imported
     is_sample: Mapped[bool] = mapped_column(Boolean, default=False)  # demo text, not an official document
@@ -62,7 +67,8 @@ class Document(db.Model):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     replaced_by: Mapped[Document | None] = relationship(remote_side=[id])
-    audience: Mapped[Organisation | None] = relationship()
+    audience: Mapped[Organisation | None] = relationship(foreign_keys=[audience_org_id])
+    owner: Mapped[Organisation | None] = relationship(foreign_keys=[owner_org_id])
     parts: Mapped[list[DocumentPart]] = relationship(
         back_populates="document", order_by="DocumentPart.position", cascade="all, delete-orphan"
     )

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from handbook.auth.forms import EmptyForm
 from handbook.core.i18n import gettext as _
 from handbook.core.storage import StorageError
-from handbook.core.web import current_access, require
+from handbook.core.web import current_access, current_actor, require
 from handbook.org import access as acl
 from handbook.regulations import files, service
 from handbook.regulations.forms import DocumentForm, PublishForm, StatusForm
@@ -42,7 +42,8 @@ def new():
                     effective_date=form.effective_date.data, audience_org_id=form.audience.data or None,
                     body=form.body.data or "",
                 )
-                draft = service.create_draft(access, current_user.id, data, source=source, attachment=attachment)
+                draft = service.create_draft(access, current_user.id, data, source=source, attachment=attachment,
+                                             actor=current_actor())
             except PermissionError as exc:
                 form.form_errors.append(str(exc))
                 status = 403
@@ -63,9 +64,10 @@ def new():
 
 
 def _draft_or_404(document_id: int) -> Document:
+    """The document if the caller may read it (404 otherwise) and manage it: those who manage its owner (403)."""
     doc = service.get_document(current_access(), document_id)
     require(doc is not None)
-    require(acl.can_publish_for(current_access(), doc.audience), 403)
+    require(service.can_manage(current_access(), doc), 403)
     return doc
 
 
@@ -83,7 +85,7 @@ def publish(document_id: int):
         flash(_("Không ban hành được: lựa chọn văn bản bị thay thế không hợp lệ."), "error")
         return redirect(url_for(".document", document_id=doc.id))
     try:
-        service.publish(current_access(), doc, replaces=_other(form.replaces.data))
+        service.publish(current_access(), doc, replaces=_other(form.replaces.data), actor=current_actor())
     except service.RegulationError as exc:
         flash(str(exc), "error")
     else:
@@ -101,7 +103,8 @@ def change_status(document_id: int):
         flash(_("Tình trạng hoặc văn bản thay thế không hợp lệ."), "error")
         return redirect(url_for(".document", document_id=doc.id))
     try:
-        service.set_status(current_access(), doc, DocumentStatus(form.status.data), _other(form.replaced_by.data))
+        service.set_status(current_access(), doc, DocumentStatus(form.status.data), _other(form.replaced_by.data),
+                           actor=current_actor())
     except service.RegulationError as exc:
         flash(str(exc), "error")
     else:
@@ -115,6 +118,6 @@ def discard(document_id: int):
     doc = _draft_or_404(document_id)
     require(not doc.is_published, 400)
     require(EmptyForm().validate_on_submit(), 400)
-    service.discard_draft(current_access(), doc)
+    service.discard_draft(current_access(), doc, actor=current_actor())
     flash(_("Đã xoá bản nháp."), "success")
     return redirect(url_for(".index"))

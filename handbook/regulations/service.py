@@ -8,6 +8,8 @@ from flask import current_app
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload
 
+from handbook.audit import service as audit
+from handbook.audit.service import Actor
 from handbook.core.i18n import gettext as _
 from handbook.core.i18n import lazy_gettext as _l
 from handbook.core.timeutil import utcnow
@@ -77,8 +79,17 @@ def readable_documents(access: Access) -> Select:
 
 def can_read(access: Access, document: Document) -> bool:
     if not document.is_published:
-        return acl.can_publish_for(access, document.audience)  # a draft: its possible publishers only
+        return can_manage(access, document)  # a draft: those who may publish it only
     return acl.can_read_audience(access, document.audience)
+
+
+def can_manage(access: Access, document: Document) -> bool:
+    """Publish, change the status of, discard: those who manage the organisation owning the document."""
+    return acl.can_manage_document(access, document.owner)
+
+
+def _actor(access: Access, actor: Actor | None) -> Actor:
+    return actor if actor is not None else Actor(user_id=access.user_id)
 
 
 def get_document(access: Access, document_id: int) -> Document | None:
@@ -106,12 +117,12 @@ def publishable_orgs(access: Access) -> list[Organisation]:
 
 
 def replaceable_documents(access: Access, exclude_id: int | None = None) -> list[Document]:
-    """Published documents still in force that the caller could have published (so may declare replaced)."""
+    """Published documents still in force that the caller manages (so may declare replaced)."""
     query = readable_documents(access).where(Document.status != DocumentStatus.SUPERSEDED)
     if exclude_id:
         query = query.where(Document.id != exclude_id)
     docs = db.session.scalars(query.order_by(Document.issue_date.desc()).limit(200))
-    return [d for d in docs if acl.can_publish_for(access, d.audience)]
+    return [d for d in docs if can_manage(access, d)]
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -130,12 +141,14 @@ def _validate(access: Access, data: DocumentInput) -> Organisation | None:
 
 
 def build_document(data: DocumentInput, created_by_id: int | None = None) -> Draft:
-    """A new Document with its parts and articles from `data.body` (added to the session, not committed)."""
+    """A new Document with its parts and articles from `data.body` (added to the session, not committed).
+    It belongs to its audience unless the caller says otherwise (`create_draft` does)."""
     parsed = parse_structure(data.body)
     document = Document(
         kind=data.kind, number=data.number.strip(), title=data.title.strip(), issuer=data.issuer.strip(),
         issue_date=data.issue_date, effective_date=data.effective_date, status=data.status,
-        audience_org_id=data.audience_org_id, source_markdown=data.body, is_sample=data.is_sample,
+        audience_org_id=data.audience_org_id, owner_org_id=data.audience_org_id, source_markdown=data.body,
+        is_sample=data.is_sample,
         preamble_html=markdown_to_html(parsed.preamble), created_by_id=created_by_id,
     )
     parts = [DocumentPart(level=p.level, label=p.label[:60], title=p.title[:300], position=p.position)
@@ -167,18 +180,23 @@ def refresh_search_text(document: Document) -> None:
 
 
 def create_draft(access: Access, user_id: int | None, data: DocumentInput, *,
-                 source: files.Upload | None = None, attachment: files.Upload | None = None) -> Draft:
-    """Save a draft to preview (one transaction). A source file's text replaces `data.body`."""
+                 source: files.Upload | None = None, attachment: files.Upload | None = None,
+                 actor: Actor | None = None) -> Draft:
+    """Save a draft to preview (one transaction). A source file's text replaces `data.body`. The draft belongs
+    to the highest organisation where the author holds a position over its audience (`acl.document_owner`)."""
     stored: list = []
     try:
         if source is not None:
             data.body = files.source_text(source)
-        _validate(access, data)
+        audience = _validate(access, data)
         draft = build_document(data, created_by_id=user_id)
+        draft.document.owner_org_id = acl.document_owner(access, audience)
         if source is not None and source.extension == ".docx":
             stored.append(files.add_attachment(draft.document, source))
         if attachment is not None:
             stored.append(files.add_attachment(draft.document, attachment))
+        audit.record("regulation.create", _actor(access, actor), target_type="regulation", target_id=draft.document.id,
+                     organisation_id=draft.document.owner_org_id)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -188,43 +206,63 @@ def create_draft(access: Access, user_id: int | None, data: DocumentInput, *,
     return draft
 
 
-def publish(access: Access, document: Document, replaces: Document | None = None) -> Document:
-    """Publish a draft (one transaction), mark what it replaces, then announce it to its audience."""
-    if not acl.can_publish_for(access, document.audience):
+def _status_changed(actor: Actor, document: Document, old: DocumentStatus, new: DocumentStatus, **details) -> None:
+    audit.record("regulation.status", actor, target_type="regulation", target_id=document.id,
+                 organisation_id=document.owner_org_id, old_status=old.value, new_status=new.value, **details)
+
+
+def publish(access: Access, document: Document, replaces: Document | None = None,
+            actor: Actor | None = None) -> Document:
+    """Publish a draft (one transaction, audited), mark what it replaces, then announce it to its audience."""
+    actor = _actor(access, actor)
+    if not can_manage(access, document):
         raise PermissionError(_("Đồng chí không có quyền ban hành văn bản cho tổ chức này."))
     if document.is_published:
         raise RegulationError(_("Văn bản này đã được ban hành."))
     if replaces is not None:
-        allowed = replaces.is_published and acl.can_publish_for(access, replaces.audience)
+        allowed = replaces.is_published and can_manage(access, replaces)
         if replaces.id == document.id or not allowed:
             raise RegulationError(_("Không thể đánh dấu văn bản này là bị thay thế."))
+        if replaces.status is not DocumentStatus.SUPERSEDED:
+            _status_changed(actor, replaces, replaces.status, DocumentStatus.SUPERSEDED, other_id=document.id)
         replaces.status = DocumentStatus.SUPERSEDED
         replaces.replaced_by_id = document.id
         replaces.updated_at = utcnow()
     document.published_at = document.updated_at = utcnow()
+    replaced = {"other_id": replaces.id} if replaces is not None else {}
+    audit.record("regulation.publish", actor, target_type="regulation", target_id=document.id,
+                 organisation_id=document.owner_org_id, **replaced)
     db.session.commit()
     announce_publication(document)
     return document
 
 
-def set_status(access: Access, document: Document, status: DocumentStatus, replaced_by: Document | None) -> None:
-    if not acl.can_publish_for(access, document.audience):
+def set_status(access: Access, document: Document, status: DocumentStatus, replaced_by: Document | None,
+               actor: Actor | None = None) -> None:
+    """Change a published document's status (one transaction, audited from → to)."""
+    if not can_manage(access, document):
         raise PermissionError(_("Đồng chí không có quyền sửa văn bản này."))
     if status is DocumentStatus.SUPERSEDED and replaced_by is None:
         raise RegulationError(_("Hãy chọn văn bản thay thế."))
     if replaced_by is not None and replaced_by.id == document.id:
         raise RegulationError(_("Văn bản không thể thay thế chính nó."))
+    old, old_replacement = document.status, document.replaced_by_id
     document.status = status
     document.replaced_by_id = replaced_by.id if status is DocumentStatus.SUPERSEDED else None
     document.updated_at = utcnow()
+    if (old, old_replacement) != (status, document.replaced_by_id):
+        replacement = {"other_id": document.replaced_by_id} if document.replaced_by_id else {}
+        _status_changed(_actor(access, actor), document, old, status, **replacement)
     db.session.commit()
 
 
-def discard_draft(access: Access, document: Document) -> None:
+def discard_draft(access: Access, document: Document, actor: Actor | None = None) -> None:
     from handbook.regulations.search_index import unindex_document
 
-    if document.is_published or not acl.can_publish_for(access, document.audience):
+    if document.is_published or not can_manage(access, document):
         raise PermissionError(_("Không thể xoá văn bản này."))
+    audit.record("regulation.discard", _actor(access, actor), target_type="regulation", target_id=document.id,
+                 organisation_id=document.owner_org_id)
     unindex_document(document.id)
     db.session.delete(document)
     db.session.commit()

@@ -84,7 +84,7 @@ def document(document_id: int):
     access = current_access()
     doc = service.get_document(access, document_id)
     require(doc is not None)
-    publisher = acl.can_publish_for(access, doc.audience)
+    publisher = service.can_manage(access, doc)
     publish_form = status_form = None
     if publisher:
         publish_form = PublishForm()

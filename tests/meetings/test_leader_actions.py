@@ -118,4 +118,6 @@ def test_the_committee_reminder_setting_is_for_leaders_only(app, cell):
         "csrf_token": csrf_from(leader_page), "kind_meeting_change": "on", "kind_meeting_reminder": "on"})
     off = set(db.session.execute(select(NotificationPreference.user_id, NotificationPreference.kind).where(
         NotificationPreference.push_enabled.is_(False))))
-    assert off == {(cell.member_user.id, "meeting_reminder"), (cell.leader_user.id, "leader_task")}
+    assert off == {(cell.member_user.id, "meeting_reminder"), (cell.leader_user.id, "leader_task"),
+                   (cell.leader_user.id, "temporary_attendance")}  # also for cell leaders only
+    assert 'name="kind_temporary_attendance"' not in page and 'name="kind_temporary_attendance"' in leader_page

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import current_app, request
 from flask_login import current_user, login_required
 from flask_smorest import Blueprint
-from marshmallow import fields
+from marshmallow import EXCLUDE, fields
 
 from handbook.api.fields import FIELD_ERRORS, ID_RANGE, InputSchema, OutputSchema, UtcDateTime, page_field, text
 from handbook.core.web import json_error
@@ -39,7 +39,18 @@ class SubscriptionOut(OutputSchema):
 
 
 class EndpointIn(InputSchema):
+    """Which device to forget. Browsers send their whole `PushSubscription.toJSON()`, as when subscribing: only
+    `endpoint` is read; `expirationTime`, `keys` and any other field are accepted and ignored."""
+
+    class Meta:
+        unknown = EXCLUDE
+
     endpoint = text(max_length=1000)
+    expirationTime = fields.Raw(load_default=None, allow_none=True, metadata={
+        "type": "number", "nullable": True, "description": "bỏ qua (trình duyệt gửi kèm)"})
+    keys = fields.Raw(load_default=None, allow_none=True, metadata={
+        "type": "object", "nullable": True, "description": "bỏ qua (trình duyệt gửi kèm)",
+        "properties": {"p256dh": {"type": "string"}, "auth": {"type": "string"}}})
 
 
 class NotificationOut(OutputSchema):
@@ -106,7 +117,7 @@ def subscribe(payload):
 @blp.alt_response(404, description="Không có đăng ký này")
 @blp.doc(security=SECURITY)
 def unsubscribe(payload):
-    """Hủy đăng ký của một thiết bị."""
+    """Hủy đăng ký của một thiết bị (thân chỉ cần `endpoint`; có thể gửi nguyên `PushSubscription.toJSON()`)."""
     if not subscriptions.remove(current_user.id, endpoint=payload["endpoint"]):
         return json_error(404)
     return None

@@ -105,3 +105,37 @@ def test_subscribing_needs_a_login_and_csrf(app, client, push, cell_scene):
 
 def _valid_key() -> str:
     return "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4"  # RFC 8291
+
+
+def test_unsubscribe_accepts_the_browsers_whole_subscription(app, client, push, signed_in):
+    """push.js and other clients send `PushSubscription.toJSON()` as it is: only the endpoint matters."""
+    phone, laptop = push.subscription(), push.subscription()
+    assert _post(client, phone, signed_in).status_code == 201
+    assert _post(client, laptop, signed_in).status_code == 201
+    body = {"endpoint": phone["endpoint"], "expirationTime": None,
+            "keys": {"p256dh": phone["keys"]["p256dh"], "auth": phone["keys"]["auth"]}}
+    gone = client.delete("/api/v1/push/subscriptions", json=body, headers={"X-CSRFToken": signed_in})
+    assert gone.status_code == 204, gone.get_json()
+    assert [s.endpoint for s in db.session.scalars(select(PushSubscription))] == [laptop["endpoint"]]
+    # an expiry time, keys of another shape and fields a future browser may add change nothing
+    body = {"endpoint": laptop["endpoint"], "expirationTime": 1767225600000, "keys": {"p256dh": "x"},
+            "somethingNew": True}
+    assert client.delete("/api/v1/push/subscriptions", json=body,
+                         headers={"X-CSRFToken": signed_in}).status_code == 204
+    assert db.session.scalar(select(db.func.count(PushSubscription.id))) == 0
+    # the endpoint itself is still required
+    missing = client.delete("/api/v1/push/subscriptions", json={"expirationTime": None, "keys": {}},
+                            headers={"X-CSRFToken": signed_in})
+    assert missing.status_code == 422 and "endpoint" in missing.get_json()["error"]["fields"]
+
+
+def test_unsubscribe_body_is_documented(app, client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    body = spec["paths"]["/api/v1/push/subscriptions"]["delete"]["requestBody"]["content"]["application/json"]
+    schema = body["schema"]
+    if "$ref" in schema:
+        schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    assert schema["required"] == ["endpoint"]
+    assert {"endpoint", "expirationTime", "keys"} <= set(schema["properties"])
+    assert schema["properties"]["keys"]["properties"].keys() == {"p256dh", "auth"}
+    assert schema.get("additionalProperties", True) is not False  # other fields are ignored, not refused

@@ -116,3 +116,48 @@ def test_directory_and_profile_query_counts_stay_flat(app, factory):
         factory.member(cell, name=f"Mới Văn Thêm {i}")
     factory.commit()
     assert _counts(app, cell.id) == small  # more members, here and elsewhere: the same number of queries
+
+
+def _groups_scene(factory, groups: int):
+    cell = _scene(factory, size=0)
+    tos = [factory.org(f"Tổ đảng số {i + 1}", OrgKind.TO_DANG, cell) for i in range(groups)]
+    for i, to in enumerate(tos):
+        for j in range(i + 1):  # tổ 1 has one member, tổ 2 two, …
+            factory.member(cell, name=f"Tổ viên {i}-{j}", group_id=to.id)
+    factory.commit()
+    return cell, tos
+
+
+def test_each_party_group_shows_its_members_count(app, client, factory):
+    cell, tos = _groups_scene(factory, 3)
+    empty = factory.org("Tổ đảng trống", OrgKind.TO_DANG, cell)
+    factory.commit()
+    login(client, "dv@test.vn")
+    page = client.get(f"/org/{cell.id}").get_data(as_text=True)
+    for to, n in zip(tos, (1, 2, 3), strict=True):
+        entry = page[page.index(f'href="/org/{to.id}"'):]
+        assert f"Tổ đảng · {n} đảng viên" in entry[:entry.index("</li>")], to.name
+    entry = page[page.index(f'href="/org/{empty.id}"'):]
+    assert "Tổ đảng · 0 đảng viên" in entry[:entry.index("</li>")]
+    # the cell itself counts all its members once, grouped or not
+    from handbook.org.service import count_members_by_org
+    assert count_members_by_org([cell.id, *(t.id for t in tos)]) == {
+        cell.id: 3 + 1 + 2 + 3 + 1, tos[0].id: 1, tos[1].id: 2, tos[2].id: 3}
+
+
+def test_a_party_group_page_lists_its_members(app, client, factory):
+    cell, tos = _groups_scene(factory, 2)
+    login(client, "dv@test.vn")
+    page = client.get(f"/org/{tos[1].id}").get_data(as_text=True)
+    assert "Đảng viên (2)" in page and "Tổ viên 1-0" in page and "Tổ viên 1-1" in page
+    assert "Tổ viên 0-0" not in page and "Lê Văn An" not in page
+
+
+def test_party_group_counts_cost_no_query_per_group(app, factory):
+    cell, _tos = _groups_scene(factory, 2)
+    few = _counts(app, cell.id)
+    for i in range(6):
+        to = factory.org(f"Tổ thêm {i}", OrgKind.TO_DANG, cell)
+        factory.member(cell, name=f"Thêm {i}", group_id=to.id)
+    factory.commit()
+    assert _counts(app, cell.id) == few

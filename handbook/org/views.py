@@ -11,7 +11,7 @@ from handbook.members.labels import STATUS_LABELS
 from handbook.members.models import ACTIVE_STATUSES
 from handbook.members.service import cell_directory
 from handbook.org import access as acl
-from handbook.org.models import Organisation
+from handbook.org.models import Organisation, OrgKind
 from handbook.org.service import KIND_LABELS, ancestors, children, count_members_by_org
 
 bp = Blueprint("org", __name__, url_prefix="/org")
@@ -41,7 +41,12 @@ def show(org_id: int):
     subs = children(org)
     counts = count_members_by_org([o.id for o in subs])
     manages = acl.can_manage_org(access, org)
-    entries = cell_directory(org) if org.is_cell else []
+    if org.is_cell:
+        entries = cell_directory(org)
+    elif org.kind is OrgKind.TO_DANG:  # a tổ đảng lists its members: those of its cell whose group it is
+        entries = [e for e in cell_directory(org.parent) if e.member.group_id == org.id]
+    else:
+        entries = []
     return render_template(
         "org/show.html",
         org=org,
@@ -51,6 +56,7 @@ def show(org_id: int):
         members=[e for e in entries if e.member.status in ACTIVE_STATUSES],
         former=[e for e in entries if e.member.status not in ACTIVE_STATUSES] if manages else [],
         manages=manages,
+        lists_members=org.is_cell or org.kind is OrgKind.TO_DANG,
         kind_labels=KIND_LABELS,
         status_labels=STATUS_LABELS,
     )

@@ -24,8 +24,8 @@ ACTIONS = (
     "members.print", "members.merge", "members.not_duplicate", "members.template", "member.temporary_in",
     "member.temporary_out", "personal_data.export", "auth.login", "auth.login_failed", "auth.logout",
     "auth.throttled", "auth.2fa_enrol", "auth.2fa_disable", "auth.2fa_reset", "auth.2fa_failed", "auth.password_change",
-    "auth.sessions_revoked", "auth.token", "privacy.consent", "position.grant", "position.revoke",
-    "member.access_ended",
+    "auth.sessions_revoked", "auth.token", "auth.login_change", "privacy.consent", "position.grant",
+    "position.revoke", "member.access_ended",
 )
 
 

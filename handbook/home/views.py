@@ -61,4 +61,5 @@ def profile():
         path=ancestors(member.cell) if member else [],
         status_labels=STATUS_LABELS,
         gender_labels=GENDER_LABELS,
+        phone_is_login=bool(member and member.phone and member.phone == current_user.phone),
     )

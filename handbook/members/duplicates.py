@@ -16,6 +16,7 @@ from handbook.audit.service import Actor
 from handbook.core.i18n import lazy_gettext as _l
 from handbook.extensions import db
 from handbook.members.models import DuplicateDismissal, Member, MemberChange, MemberStatusHistory
+from handbook.members.records import align_login_phone
 from handbook.members.validation import RECORD_FIELDS, name_key
 from handbook.org.models import Organisation
 
@@ -104,6 +105,11 @@ def merge(keep: Member, drop: Member, actor: Actor) -> list[str]:
     if keep.user_id is None and drop_user is not None:
         keep.user_id = drop_user
         filled.append("user_id")
+    phone = keep.phone
+    align_login_phone(keep, actor)  # the kept record's phone and its account's login are one number
+    if keep.phone != phone:
+        filled.append("phone")
+        _change(keep.id, "phone", None, keep.phone, actor)
     _change(keep.id, "merge", f"#{drop_id}", f"#{keep.id}", actor)
     audit.record("members.merge", actor, target_type="member", target_id=keep.id, kept_id=keep.id,
                  merged_id=drop_id, fields=filled)

@@ -11,6 +11,8 @@ from handbook.members.labels import STATUS_LABELS
 from handbook.members.validation import CONTACT_FIELDS, FIELDS
 
 DATE_HINT = _l("ngày/tháng/năm")
+PHONE_IS_LOGIN = _l("Số điện thoại này cũng là tên đăng nhập vào ứng dụng: đổi số thì từ lần sau đăng nhập "
+                    "bằng số mới.")
 
 
 def _field(name: str, **kwargs):
@@ -22,6 +24,7 @@ def _field(name: str, **kwargs):
     render = {"maxlength": FIELDS[name][1]} if FIELDS[name][1] else {}
     if name == "phone":
         render.update(inputmode="tel", autocomplete="tel")
+        kwargs.setdefault("description", PHONE_IS_LOGIN)
     if name == "email":
         render.update(inputmode="email", autocomplete="email")
     return StringField(label, render_kw=render or None, **kwargs)

@@ -9,10 +9,12 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Date, DateTime, cast, func, insert, literal, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from handbook.audit import service as audit
 from handbook.audit.service import Actor
+from handbook.auth.models import User
 from handbook.core.i18n import lazy_gettext as _l
 from handbook.core.timeutil import local_today, utcnow
 from handbook.extensions import db
@@ -59,13 +61,63 @@ def check_update(member: Member | None, raw: dict[str, Any], *, partial: bool = 
     return cleaned
 
 
+# The member's contact phone is also their account's login (auth.service.find_user): one E.164 value, kept equal
+# here, unique among accounts (users.phone is a unique column).
+PHONE_TAKEN = _l("Số điện thoại này đã được dùng để đăng nhập một tài khoản khác. Hãy nhập số khác.")
+PHONE_IS_ONLY_LOGIN = _l("Số điện thoại là cách đăng nhập duy nhất của tài khoản này nên không thể để trống; "
+                         "hãy nhập số mới thay cho số cũ.")
+
+
+def phone_login_account(member: Member, phone: str | None) -> User | None:
+    """Check that `phone` may become the member's contact phone, and so their login: return the member's
+    account (None when they have none), or raise RecordError when the number is another account's login or
+    the account would be left with no way to log in. The message never says whose number it is."""
+    if phone is not None:
+        others = select(User.id).where(User.phone == phone)
+        if member.user_id is not None:
+            others = others.where(User.id != member.user_id)
+        if db.session.scalar(others.limit(1)) is not None:
+            raise RecordError([Problem("phone", shown(phone), str(PHONE_TAKEN))])
+    if member.user_id is None:
+        return None
+    account = db.session.get(User, member.user_id)
+    if phone is None and account.phone is not None and not account.email:
+        raise RecordError([Problem("phone", "", str(PHONE_IS_ONLY_LOGIN))])
+    return account
+
+
+def _move_login(account: User | None, phone: str | None, actor: Actor) -> bool:
+    """Make the account log in with `phone` (in the caller's transaction); True when that changed it."""
+    if account is None or account.phone == phone:
+        return False
+    account.phone = phone
+    audit.record("auth.login_change", actor, target_type="user", target_id=account.id, fields=["phone"])
+    return True
+
+
+def _commit_or_phone_taken(phone_moved: bool) -> None:
+    """Commit; when another account took the same number at the same moment, the unique login refuses it."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        if phone_moved:
+            raise RecordError([Problem("phone", "", str(PHONE_TAKEN))]) from None
+        raise
+
+
 def update_record(member: Member, raw: dict[str, Any], actor: Actor, *, allowed: tuple[str, ...],
                   scope=None) -> list[str]:
-    """Apply the fields of `raw` that are in `allowed`; return the names of the fields that changed."""
+    """Apply the fields of `raw` that are in `allowed`; return the names of the fields that changed. A new phone
+    also becomes the login of the member's account (audited as auth.login_change)."""
     raw = {k: v for k, v in raw.items() if k in allowed}
     cleaned = check_update(member, raw, partial=True, scope=scope)
     if not cleaned.ok:
         raise RecordError(cleaned.problems)
+    account = None
+    phone_changes = "phone" in raw and "phone" in cleaned.values and cleaned.values["phone"] != member.phone
+    if phone_changes:
+        account = phone_login_account(member, cleaned.values["phone"])
     changed = []
     for name, value in cleaned.values.items():
         if name not in raw or name == "official_reason" or not hasattr(Member, name):
@@ -84,8 +136,25 @@ def update_record(member: Member, raw: dict[str, Any], actor: Actor, *, allowed:
                                     changed_by_id=actor.user_id))
     if changed:
         audit.record("member.update", actor, target_type="member", target_id=member.id, fields=changed)
-    db.session.commit()
+    moved = _move_login(account, member.phone, actor) if phone_changes else False
+    _commit_or_phone_taken(moved)
     return changed
+
+
+def align_login_phone(member: Member, actor: Actor) -> None:
+    """After records were merged: the account's login follows the record's phone when that number is free; a
+    record without a phone takes its account's. Part of the caller's transaction."""
+    if member.user_id is None:
+        return
+    account = db.session.get(User, member.user_id)
+    if member.phone is None:
+        member.phone = account.phone
+        return
+    try:
+        phone_login_account(member, member.phone)
+    except RecordError:
+        return  # another account logs in with this number: the login stays as it was
+    _move_login(account, member.phone, actor)
 
 
 def _refresh_status(member: Member) -> None:

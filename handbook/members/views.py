@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from handbook.audit import service as audit
 from handbook.auth.forms import EmptyForm
+from handbook.auth.identifiers import display_phone
 from handbook.auth.service import AuthError, format_code
 from handbook.core.i18n import gettext as _
 from handbook.core.storage import StorageError
@@ -123,7 +124,12 @@ def _edit(member, form, allowed, template):
             else:
                 flash(_("Đã lưu %(n)d thay đổi.", n=len(changed)) if changed else _("Không có gì thay đổi."),
                       "success")
-                if current_access().member_id == member.id and template == "members/contact.html":
+                own = current_access().member_id == member.id
+                if "phone" in changed and member.user_id is not None and member.phone:
+                    flash(_("Từ nay đồng chí đăng nhập bằng số điện thoại mới %(phone)s.", phone=display_phone(
+                        member.phone)) if own else _("Từ nay đảng viên này đăng nhập bằng số điện thoại mới %(phone)s.",
+                                                     phone=display_phone(member.phone)), "info")
+                if own and template == "members/contact.html":
                     return redirect(url_for("home.profile"))
                 return redirect(url_for("members.show", member_id=member.id))
     return render_template(template, member=member, form=form, photo_form=PhotoForm()), status

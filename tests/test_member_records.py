@@ -126,6 +126,10 @@ def test_status_history_drives_current_status(app, client, cell):
     assert bad.status_code == 400
     history = client.get(f"/members/{member.id}").get_data(as_text=True)
     assert "Quá trình trạng thái" in history and "Đi làm xa" in history and "01/03/2026" in history
+    # the change history speaks words, not the stored codes
+    assert "Chính thức → Tạm miễn sinh hoạt (01/03/2026)" in history
+    table = history[history.index("Lịch sử thay đổi"):]
+    assert "tam_mien" not in table and "chinh_thuc" not in table and "<td>status</td>" not in table
 
 
 def _image(kind: str, size=(1200, 900)) -> bytes:

@@ -1,6 +1,7 @@
-"""Vietnamese labels for member enums."""
+"""Vietnamese labels for member enums and for the fields of a record's change history."""
 from handbook.core.i18n import lazy_gettext as _l
 from handbook.members.models import Gender, MemberStatus
+from handbook.members.validation import FIELDS
 
 STATUS_LABELS = {
     MemberStatus.DU_BI: _l("Dự bị"),
@@ -13,3 +14,29 @@ STATUS_LABELS = {
 }
 
 GENDER_LABELS = {Gender.NAM: _l("Nam"), Gender.NU: _l("Nữ")}
+
+#: MemberChange.field → heading: the record's fields, and the events the history also keeps
+CHANGE_FIELD_LABELS = {
+    **{name: label for name, (label, _n) in FIELDS.items()},
+    "status": _l("Trạng thái"),
+    "photo_file": _l("Ảnh chân dung"),
+    "temporary_cell_id": _l("Sinh hoạt tạm thời"),
+    "merge": _l("Gộp hồ sơ trùng"),
+    "not_duplicate": _l("Không trùng với hồ sơ"),
+}
+
+
+def change_value(field: str, value: str | None) -> str | None:
+    """A stored old or new value of the change history in words: 'chinh_thuc (19/05/2020)' → 'Chính thức
+    (19/05/2020)', 'nu' → 'Nữ', a photo's file name → 'Có ảnh'; other values as they are."""
+    if not value:
+        return value
+    if field == "status":
+        code, _sep, rest = value.partition(" ")
+        if code in MemberStatus._value2member_map_:
+            return " ".join(filter(None, (str(STATUS_LABELS[MemberStatus(code)]), rest)))
+    elif field == "gender" and value in Gender._value2member_map_:
+        return str(GENDER_LABELS[Gender(value)])
+    elif field == "photo_file":
+        return str(_l("Có ảnh"))
+    return value

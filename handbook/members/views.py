@@ -14,7 +14,7 @@ from handbook.core.web import current_access, current_actor, require
 from handbook.extensions import db
 from handbook.members import photos, records, service
 from handbook.members.forms import ContactForm, PhotoForm, RecordForm, StatusForm, attach_problems, raw_values
-from handbook.members.labels import GENDER_LABELS, STATUS_LABELS
+from handbook.members.labels import CHANGE_FIELD_LABELS, GENDER_LABELS, STATUS_LABELS, change_value
 from handbook.members.models import MemberStatus
 from handbook.members.validation import FIELDS, RECORD_FIELDS, parse_date, shown
 from handbook.org import access as acl
@@ -54,7 +54,8 @@ def _render(member, code=None, error=None, status=200, status_form=None):
         status_form=status_form or StatusForm(),
         statuses=records.status_history(member.id) if can_manage else [],
         changes=records.change_history(member.id) if can_manage else [],
-        field_labels={name: label for name, (label, _n) in FIELDS.items()},
+        field_labels=CHANGE_FIELD_LABELS,
+        change_value=change_value,
         code=format_code(code) if code else None,
         error=error,
         status_labels=STATUS_LABELS,

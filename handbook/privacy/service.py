@@ -5,6 +5,7 @@ its browser and push service host, not its endpoint.
 """
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -12,11 +13,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from handbook.audit.models import AuditEvent
+from handbook.audit.service import ACTION_LABELS
 from handbook.auth.models import User
 from handbook.core.i18n import lazy_gettext as _l
 from handbook.extensions import db
-from handbook.meetings.models import Attendance, Meeting
-from handbook.members.models import Member, MemberChange, MemberStatusHistory
+from handbook.meetings.labels import ATTENDANCE_LABELS
+from handbook.meetings.models import Attendance, AttendanceStatus, Meeting
+from handbook.members.labels import CHANGE_FIELD_LABELS, GENDER_LABELS, STATUS_LABELS, change_value
+from handbook.members.models import Gender, Member, MemberChange, MemberStatus, MemberStatusHistory
+from handbook.notify.kinds import KINDS
 from handbook.notify.models import Notification, NotificationPreference, PushSubscription
 from handbook.regulations.models import Article, Bookmark, ReadMark
 
@@ -47,11 +52,61 @@ LABELS = {
 }
 
 
+# Coded values in words. Enums by their type (two StrEnums may share a value), the rest by section and column.
+ENUM_LABELS = {MemberStatus: STATUS_LABELS, Gender: GENDER_LABELS, AttendanceStatus: ATTENDANCE_LABELS}
+SOURCE_LABELS = {"notice": _l("Tự báo vắng"), "code": _l("Tự điểm danh bằng mã"),
+                 "online": _l("Tự điểm danh trực tuyến"), "leader": _l("Chi ủy điểm danh")}
+LANGUAGE_NAMES = {"vi": _l("Tiếng Việt"), "en": _l("Tiếng Anh")}
+
+
 @dataclass
 class Section:
     key: str
     title: str
     rows: list[dict] = field(default_factory=list)
+
+    def labels(self, row: dict) -> dict[str, str]:
+        """The Vietnamese words for the row's coded values, by column (only the columns that hold codes)."""
+        found = {}
+        for name, value in row.items():
+            words = None
+            if isinstance(value, enum.Enum) and type(value) in ENUM_LABELS:
+                words = ENUM_LABELS[type(value)].get(value)
+            elif not isinstance(value, str):
+                continue
+            elif name == "locale":
+                words = LANGUAGE_NAMES.get(value)
+            elif self.key == "attendance" and name == "source":
+                words = SOURCE_LABELS.get(value)
+            elif self.key == "record_changes" and name == "field":
+                words = CHANGE_FIELD_LABELS.get(value)
+            elif self.key == "record_changes" and name in ("old_value", "new_value"):
+                words = change_value(row["field"], value)
+                words = None if words == value else words
+            elif self.key == "record_views" and name == "action":
+                words = ACTION_LABELS.get(value)
+            elif self.key == "notification_preferences" and name == "kind":
+                words = KINDS.get(value)
+            if words is not None:
+                found[name] = str(words)
+        return found
+
+    def readable_rows(self) -> list[dict]:
+        """The rows for the page: codes replaced by their words (dates stay dates, for the page's filter)."""
+        return [{**row, **self.labels(row)} for row in self.rows]
+
+    def export_rows(self) -> list[dict]:
+        """The rows for the download: the codes, each followed by its words in a `…_label` key."""
+        rows = []
+        for row in self.rows:
+            labels = self.labels(row)
+            out = {}
+            for name, value in row.items():
+                out[name] = value
+                if name in labels:
+                    out[f"{name}_label"] = labels[name]
+            rows.append(out)
+        return rows
 
 
 def _row(obj, names) -> dict:

@@ -71,7 +71,8 @@ def page():
 def download():
     sections = collect(current_user)
     _record("json")
-    body = json.dumps({"exported_at": timeutil.utcnow().isoformat(), **{s.key: s.rows for s in sections}},
+    # the codes stay for programs; each coded value is followed by its words ("status_label") for people
+    body = json.dumps({"exported_at": timeutil.utcnow().isoformat(), **{s.key: s.export_rows() for s in sections}},
                       default=_json_value, ensure_ascii=False, indent=2)
     response = Response(body, mimetype="application/json")
     response.headers["Content-Disposition"] = 'attachment; filename="du-lieu-cua-toi.json"'

@@ -120,3 +120,68 @@ def test_ended_sessions_are_purged_live_ones_kept(app, factory):
     db.session.commit()
     assert purge_sessions(batch=1, now=now) == 2  # SESSION_MAX_HOURS is 12 by default
     assert [s.id for s in db.session.scalars(select(UserSession))] == ["live"]
+
+
+CODES = ("chinh_thuc", "du_bi", "co_mat", "vang_co_ly_do", "member.view", "member.status", "personal_data.export",
+         "notice", "leader", "meeting_reminder", "photo_file")
+
+
+def _coded_scene(factory):
+    from datetime import UTC, datetime
+
+    from handbook.meetings.models import Attendance, AttendanceStatus, Meeting, MeetingKind
+    from handbook.members.models import MemberChange
+    from handbook.notify.models import NotificationPreference
+
+    member = _scene(factory)
+    member.phone = "+84901234567"
+    user = member.user_id
+    meetings = [Meeting(organisation_id=member.cell_id, kind=MeetingKind.THUONG_KY, title=f"Sinh hoạt tháng {m}",
+                        starts_at=datetime(2026, m, 3, 12, tzinfo=UTC), checkin_secret="A" * 32) for m in (3, 4)]
+    db.session.add_all(meetings)
+    db.session.flush()
+    db.session.add_all([
+        Attendance(meeting_id=meetings[0].id, member_id=member.id, status=AttendanceStatus.CO_MAT, source="leader"),
+        Attendance(meeting_id=meetings[1].id, member_id=member.id, status=AttendanceStatus.VANG_CO_LY_DO,
+                   reason="Đi công tác", source="notice"),
+        MemberChange(member_id=member.id, field="status", old_value="du_bi", new_value="chinh_thuc (19/05/2020)"),
+        NotificationPreference(user_id=user, kind="meeting_reminder", push_enabled=False),
+    ])
+    db.session.commit()
+    return member
+
+
+def test_my_data_page_speaks_vietnamese_not_codes(app, client, factory):
+    import re
+
+    _coded_scene(factory)
+    login(client, "dv@test.vn")
+    html = client.get("/me/data").get_data(as_text=True)
+    values = [re.sub(r"<[^>]+>", "", v).strip() for v in re.findall(r"<dd>(.*?)</dd>", html, re.S)]
+    for words in ("Chính thức", "Nam", "Có mặt", "Vắng có lý do", "Chi ủy điểm danh", "Tự báo vắng", "Trạng thái",
+                  "Dự bị", "Chính thức (19/05/2020)", "Xem hồ sơ",
+                  "Nhắc lịch sinh hoạt", "19/05/2020", "19:00 03/03/2026", "Không"):
+        assert words in values, words
+    assert not [v for v in values if any(code in v for code in CODES)], values
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", " ".join(values))  # no ISO dates: dd/mm/yyyy
+    # rows are small cards (headings beside values), not a wide table a phone cuts off
+    assert "<table" not in html and 'class="records"' in html
+
+
+def test_my_data_download_keeps_codes_and_adds_words(app, client, factory):
+    _coded_scene(factory)
+    login(client, "dv@test.vn")
+    data = client.get("/me/data.json").get_json()
+    record = data["member"][0]
+    assert (record["status"], record["status_label"]) == ("chinh_thuc", "Chính thức")
+    assert (record["gender"], record["gender_label"]) == ("nam", "Nam")
+    assert [(a["status"], a["status_label"], a["source"], a["source_label"]) for a in data["attendance"]] == [
+        ("co_mat", "Có mặt", "leader", "Chi ủy điểm danh"), ("vang_co_ly_do", "Vắng có lý do", "notice", "Tự báo vắng")]
+    change = data["record_changes"][0]
+    assert change == {"field": "status", "field_label": "Trạng thái", "old_value": "du_bi", "old_value_label": "Dự bị",
+                      "new_value": "chinh_thuc (19/05/2020)", "new_value_label": "Chính thức (19/05/2020)",
+                      "changed_at": change["changed_at"]}
+    assert {(v["action"], v["action_label"]) for v in data["record_views"]} >= {("member.view", "Xem hồ sơ")}
+    assert data["notification_preferences"] == [{"kind": "meeting_reminder", "kind_label": "Nhắc lịch sinh hoạt",
+                                                 "push_enabled": False}]
+    assert list(record)[:2] == ["full_name", "birth_name"]  # a label follows its code; the order stays the record's

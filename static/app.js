@@ -92,6 +92,15 @@
     form.addEventListener('submit', function (e) {
       if (navigator.onLine || !sw || !sw.controller || !window.indexedDB || !cid || !cid.value) return;
       e.preventDefault();
+      // Forms are novalidate (the server's Vietnamese messages speak); offline nobody would answer an empty
+      // required field until much later, so say it now, in the page's words.
+      var bad = form.querySelector(':invalid');
+      if (bad) {
+        bad.setCustomValidity(box.dataset.required);
+        bad.addEventListener('input', function () { bad.setCustomValidity(''); }, {once: true});
+        bad.reportValidity();
+        return;
+      }
       var body = {};
       new FormData(form).forEach(function (v, k) { if (k !== 'csrf_token' && v !== '') body[k] = v; });
       var label = form.querySelector('button[type="submit"]').textContent.trim();

@@ -28,39 +28,6 @@ ACTIONS = (
     "position.revoke", "member.access_ended",
 )
 
-#: each action in words, for the people the events are about (the "my data" page)
-ACTION_LABELS = {
-    "member.view": _l("Xem hồ sơ"),
-    "member.update": _l("Sửa hồ sơ"),
-    "member.status": _l("Ghi nhận trạng thái đảng viên"),
-    "member.photo": _l("Cập nhật ảnh chân dung"),
-    "members.import": _l("Nhập danh sách từ Excel"),
-    "members.export": _l("Xuất danh sách Excel"),
-    "members.print": _l("In danh sách"),
-    "members.merge": _l("Gộp hồ sơ trùng"),
-    "members.not_duplicate": _l("Xác nhận hai hồ sơ không trùng"),
-    "members.template": _l("Tải mẫu nhập danh sách"),
-    "member.temporary_in": _l("Nhận sinh hoạt tạm thời"),
-    "member.temporary_out": _l("Kết thúc sinh hoạt tạm thời"),
-    "personal_data.export": _l("Xem hoặc tải dữ liệu của tôi"),
-    "auth.login": _l("Đăng nhập"),
-    "auth.login_failed": _l("Đăng nhập không thành công"),
-    "auth.logout": _l("Đăng xuất"),
-    "auth.throttled": _l("Tạm chặn đăng nhập vì thử quá nhiều lần"),
-    "auth.2fa_enrol": _l("Bật xác thực hai bước"),
-    "auth.2fa_disable": _l("Tắt xác thực hai bước"),
-    "auth.2fa_reset": _l("Đặt lại xác thực hai bước"),
-    "auth.2fa_failed": _l("Nhập sai mã xác thực hai bước"),
-    "auth.password_change": _l("Đổi mật khẩu"),
-    "auth.sessions_revoked": _l("Đăng xuất các phiên khác"),
-    "auth.token": _l("Cấp khóa truy cập API"),
-    "auth.login_change": _l("Đổi số điện thoại đăng nhập"),
-    "privacy.consent": _l("Đồng ý thông báo xử lý dữ liệu cá nhân"),
-    "position.grant": _l("Giao chức vụ"),
-    "position.revoke": _l("Thôi chức vụ"),
-    "member.access_ended": _l("Kết thúc quyền truy cập khi rời chi bộ"),
-}
-
 
 @dataclass(frozen=True)
 class Actor:
@@ -114,6 +81,8 @@ ACTION_LABELS = {
     "privacy.consent": _l("Đồng ý thông báo xử lý dữ liệu cá nhân"),
     "position.grant": _l("Giao chức vụ"),
     "position.revoke": _l("Thôi chức vụ"),
+    "auth.login_change": _l("Đổi số điện thoại đăng nhập"),
+    "member.access_ended": _l("Kết thúc quyền truy cập khi rời chi bộ"),
     "meeting.create": _l("Lên lịch buổi họp"),
     "meeting.update": _l("Sửa buổi họp"),
     "meeting.cancel": _l("Hủy buổi họp"),
@@ -138,6 +107,7 @@ ACTION_LABELS = {
 TARGET_LABELS = {
     "member": _l("Hồ sơ đảng viên"),
     "organisation": _l("Tổ chức đảng"),
+    "user": _l("Tài khoản"),
     "meeting": _l("Buổi họp"),
     "regulation": _l("Văn bản"),
 }

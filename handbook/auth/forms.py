@@ -1,14 +1,14 @@
 """Login, activation and password forms (Flask-WTF: CSRF on every one)."""
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from handbook.core.forms import Form
 from handbook.core.i18n import lazy_gettext as _l
 
 REQUIRED = _l("Vui lòng nhập trường này.")
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     login = StringField(
         _l("E-mail hoặc số điện thoại"),
         validators=[DataRequired(REQUIRED), Length(max=254, message=_l("Tối đa %(max)d ký tự."))],
@@ -37,7 +37,7 @@ class _NewPasswordMixin:
     )
 
 
-class ActivationForm(_NewPasswordMixin, FlaskForm):
+class ActivationForm(_NewPasswordMixin, Form):
     code = StringField(
         _l("Mã kích hoạt"),
         validators=[DataRequired(REQUIRED), Length(max=20, message=_l("Tối đa %(max)d ký tự."))],
@@ -45,7 +45,7 @@ class ActivationForm(_NewPasswordMixin, FlaskForm):
     )
 
 
-class PasswordChangeForm(_NewPasswordMixin, FlaskForm):
+class PasswordChangeForm(_NewPasswordMixin, Form):
     current_password = PasswordField(
         _l("Mật khẩu hiện tại"),
         validators=[DataRequired(REQUIRED), Length(max=128, message=_l("Tối đa %(max)d ký tự."))],
@@ -53,11 +53,11 @@ class PasswordChangeForm(_NewPasswordMixin, FlaskForm):
     )
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(Form):
     """A form with only the CSRF token (logout, one-button actions)."""
 
 
-class TotpForm(FlaskForm):
+class TotpForm(Form):
     code = StringField(
         _l("Mã xác thực"),
         validators=[DataRequired(REQUIRED), Length(max=20, message=_l("Tối đa %(max)d ký tự."))],
@@ -65,7 +65,7 @@ class TotpForm(FlaskForm):
     )
 
 
-class PasswordConfirmForm(FlaskForm):
+class PasswordConfirmForm(Form):
     password = PasswordField(
         _l("Mật khẩu hiện tại"),
         validators=[DataRequired(REQUIRED), Length(max=128, message=_l("Tối đa %(max)d ký tự."))],

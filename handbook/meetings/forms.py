@@ -1,11 +1,11 @@
 """Forms for scheduling and recording meetings (Flask-WTF, Vietnamese messages)."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from handbook.core.forms import Form
 from handbook.core.i18n import lazy_gettext as _l
 from handbook.meetings.labels import FORMAT_LABELS, KIND_LABELS
 
@@ -13,7 +13,7 @@ REQUIRED = _l("Vui lòng nhập trường này.")
 LONG = _l("Tối đa %(max)d ký tự.")
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(Form):
     kind = SelectField(_l("Loại sinh hoạt"), choices=[(k.value, v) for k, v in KIND_LABELS.items()])
     format = SelectField(_l("Hình thức"), choices=[(k.value, v) for k, v in FORMAT_LABELS.items()])
     title = StringField(_l("Tiêu đề (để trống để tự đặt)"), validators=[Optional(), Length(max=200, message=LONG)])
@@ -31,7 +31,7 @@ class MeetingForm(FlaskForm):
     recording_held = BooleanField(_l("Ghi lại buổi họp đã tổ chức (cho phép ngày trong quá khứ)"))
 
 
-class SeriesForm(FlaskForm):
+class SeriesForm(Form):
     year = IntegerField(_l("Năm"), validators=[InputRequired(REQUIRED), NumberRange(2000, 2100)])
     day_of_month = IntegerField(_l("Ngày họp hằng tháng"), default=3,
                                 validators=[InputRequired(REQUIRED), NumberRange(1, 28, _l("Từ 1 đến 28."))])
@@ -40,45 +40,45 @@ class SeriesForm(FlaskForm):
     place = StringField(_l("Địa điểm thường lệ"), validators=[Optional(), Length(max=255, message=LONG)])
 
 
-class CancelForm(FlaskForm):
+class CancelForm(Form):
     reason = StringField(_l("Lý do hủy"), validators=[DataRequired(REQUIRED), Length(max=500, message=LONG)])
 
 
-class AbsenceForm(FlaskForm):
+class AbsenceForm(Form):
     reason = TextAreaField(_l("Lý do vắng mặt"), validators=[DataRequired(REQUIRED), Length(max=500, message=LONG)],
                            render_kw={"rows": 2})
     client_id = StringField(validators=[Optional(), Length(max=64)])
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(Form):
     client_id = StringField(validators=[Optional(), Length(max=64)])  # lets the offline outbox keep it once
 
 
-class CheckinForm(FlaskForm):
+class CheckinForm(Form):
     code = StringField(_l("Mã điểm danh"), validators=[Optional(), Length(max=12, message=LONG)],
                        render_kw={"inputmode": "numeric", "autocomplete": "one-time-code"})
     client_id = StringField(validators=[Optional(), Length(max=64)])
 
 
-class DocumentForm(FlaskForm):
+class DocumentForm(Form):
     title = StringField(_l("Tên tài liệu"), validators=[Optional(), Length(max=300, message=LONG)])
     file = FileField(_l("Tệp (PDF, Word, Excel, ảnh; tối đa 10 MB)"))
     link_url = StringField(_l("Hoặc đường dẫn (ví dụ tới một điều của văn bản)"),
                            validators=[Optional(), Length(max=500, message=LONG)])
 
 
-class MinutesForm(FlaskForm):
+class MinutesForm(Form):
     body = TextAreaField(_l("Biên bản"), validators=[DataRequired(REQUIRED), Length(max=100_000, message=LONG)],
                          render_kw={"rows": 14})
 
 
-class ResolutionForm(FlaskForm):
+class ResolutionForm(Form):
     title = StringField(_l("Tiêu đề nghị quyết"), validators=[DataRequired(REQUIRED), Length(max=300, message=LONG)])
     body = TextAreaField(_l("Nội dung"), validators=[DataRequired(REQUIRED), Length(max=100_000, message=LONG)],
                          render_kw={"rows": 6})
 
 
-class VoteForm(FlaskForm):
+class VoteForm(Form):
     question = StringField(_l("Nội dung biểu quyết"),
                            validators=[DataRequired(REQUIRED), Length(max=300, message=LONG)])
     agenda_item = SelectField(_l("Thuộc nội dung chương trình"), choices=[], validate_choice=False)

@@ -179,8 +179,8 @@ def committee():
     year, month = queries.this_month()
     year = request.args.get("year", year, type=int)
     month = request.args.get("month", month, type=int)
-    if not (2000 <= year <= 2100 and 1 <= month <= 12):
-        abort(400)
+    if not (2000 <= year <= 2100 and 1 <= month <= 12):  # the form's min/max are not checked by the browser
+        abort(400, _("Tháng phải từ 1 đến 12 và năm từ 2000 đến 2100."))
     only = request.args.get("only") if request.args.get("only") in ("missing",) else None
     if request.args.get("format") == "xlsx":
         return _export(access, year, month, only)

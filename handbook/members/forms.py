@@ -1,11 +1,11 @@
 """Forms for a member's record. They only carry text: the checks live in members/validation.py."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from handbook.core.forms import Form
 from handbook.core.i18n import lazy_gettext as _l
 from handbook.members.labels import STATUS_LABELS
 from handbook.members.validation import CONTACT_FIELDS, FIELDS
@@ -30,7 +30,7 @@ def _field(name: str, **kwargs):
     return StringField(label, render_kw=render or None, **kwargs)
 
 
-class ContactForm(FlaskForm):
+class ContactForm(Form):
     """What a member edits on their own record."""
 
     phone = _field("phone")
@@ -40,7 +40,7 @@ class ContactForm(FlaskForm):
     FIELD_NAMES = CONTACT_FIELDS
 
 
-class RecordForm(FlaskForm):
+class RecordForm(Form):
     """Every field, for the cell's leaders and committee staff."""
 
     full_name = _field("full_name")
@@ -68,7 +68,7 @@ class RecordForm(FlaskForm):
     FIELD_NAMES = tuple(FIELDS)
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     status = SelectField(_l("Trạng thái"), choices=[(k.value, v) for k, v in STATUS_LABELS.items()],
                          validators=[InputRequired(message=_l("Hãy chọn trạng thái."))])
     from_date = StringField(_l("Từ ngày"), render_kw={"placeholder": DATE_HINT, "inputmode": "numeric"},
@@ -77,7 +77,7 @@ class StatusForm(FlaskForm):
         max=255, message=_l("Dài quá %(max)d ký tự."))], render_kw={"maxlength": 255, "rows": 2})
 
 
-class PhotoForm(FlaskForm):
+class PhotoForm(Form):
     photo = FileField(_l("Ảnh chân dung (JPEG hoặc PNG, tối đa 3 MB)"), render_kw={"accept": "image/jpeg,image/png"})
 
 
@@ -96,7 +96,7 @@ def attach_problems(form, problems) -> None:
             form.form_errors.append(problem.message)
 
 
-class TemporaryForm(FlaskForm):
+class TemporaryForm(Form):
     """A request to receive a member for sinh hoạt tạm thời: the card number on their letter and a second factor."""
 
     card_number = StringField(_l("Số thẻ đảng viên"), validators=[InputRequired(_l("Vui lòng nhập trường này.")),

@@ -1,12 +1,12 @@
 """Forms for publishing and reading documents (Flask-WTF: CSRF on every one)."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from handbook.core.forms import Form
 from handbook.core.i18n import lazy_gettext as _l
 from handbook.regulations.models import DocumentKind, DocumentStatus
 from handbook.regulations.service import KIND_LABELS, STATUS_LABELS
@@ -39,7 +39,7 @@ class ChoiceField(SelectField):
             raise ValidationError(str(BAD_CHOICE)) from None
 
 
-class DocumentForm(FlaskForm):
+class DocumentForm(Form):
     kind = ChoiceField(_l("Loại văn bản"), choices=choices((k.value, KIND_LABELS[k]) for k in DocumentKind),
                        validators=[DataRequired(REQUIRED)])
     number = StringField(_l("Số và ký hiệu"), validators=[DataRequired(REQUIRED), Length(max=60, message=TOO_LONG)],
@@ -66,19 +66,19 @@ class DocumentForm(FlaskForm):
             self.audience.validators = [DataRequired(_l("Vui lòng chọn tổ chức nhận văn bản."))]
 
 
-class PublishForm(FlaskForm):
+class PublishForm(Form):
     replaces = ChoiceField(_l("Văn bản này thay thế"), coerce=int, validate_choice=True)
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     status = ChoiceField(_l("Tình trạng"), choices=choices((s.value, STATUS_LABELS[s]) for s in DocumentStatus))
     replaced_by = ChoiceField(_l("Được thay thế bởi"), coerce=int, validate_choice=True)
 
 
-class BookmarkForm(FlaskForm):
+class BookmarkForm(Form):
     saved = HiddenField()
 
 
-class TextSizeForm(FlaskForm):
+class TextSizeForm(Form):
     size = HiddenField()
     next = HiddenField()

@@ -179,3 +179,19 @@ def test_migration_reconciles_existing_rows(tmp_path):
             "by_mail": ("+84906000006", "+84906000006"), "same": ("+84907000007", "+84907000007")}
         db.session.remove()
         db.engine.dispose()
+
+
+def test_two_accounts_taking_one_number_at_once_is_refused_not_a_500(app, client, scene, monkeypatch):
+    """The check and the save are two steps: when another account takes the number in between, the unique login
+    column refuses the second, and the member reads the same sentence."""
+    from handbook.members import records
+
+    member = scene
+    login(client, "0901234567")
+    # as if the number were still free when checked
+    monkeypatch.setattr(records, "phone_login_account", lambda m, _phone: db.session.get(User, m.user_id))
+    response = _post_contact(client, member.id, phone="0987654321")
+    assert response.status_code == 400
+    assert "đã được dùng để đăng nhập một tài khoản khác" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Member, member.id).phone == "+84901234567"

@@ -9,8 +9,7 @@ from handbook.audit.service import CLI as CLI_ACTOR
 from handbook.audit.service import record
 from handbook.auth import totp
 from handbook.auth.identifiers import IdentifierError
-from handbook.auth.service import find_user, revoke_api_tokens
-from handbook.auth.sessions import revoke_all
+from handbook.auth.service import find_user
 from handbook.extensions import db
 
 users_cli = AppGroup("users", help="Việc quản trị tài khoản; mọi thay đổi được ghi nhật ký.")
@@ -38,9 +37,7 @@ def reset_2fa(login: str, reason: str) -> None:
     user = user_from_login(login)
     if not totp.is_enrolled(user.id):
         raise click.ClickException("Tài khoản này chưa bật xác thực hai bước: không có gì để đặt lại.")
-    totp.disable(user.id)
-    ended = revoke_all(user.id, commit=False)
-    revoke_api_tokens(user.id)
+    ended = totp.disable(user.id, actor=CLI_ACTOR, reason="2fa_reset")
     record("auth.2fa_reset", CLI_ACTOR, target_type="user", target_id=user.id, reason=reason[:200], count=ended)
     db.session.commit()
     click.echo(f"Đã đặt lại xác thực hai bước cho {user.email or login}; {ended} phiên đăng nhập đã kết thúc. "

@@ -11,9 +11,11 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from sqlalchemy import select, update
 
+from handbook.audit.service import Actor, record
 from handbook.auth.identifiers import parse_login
 from handbook.auth.models import ActivationCode, ApiToken, User
 from handbook.auth.passwords import PasswordRejected, check_password
+from handbook.auth.sessions import end_other_access
 from handbook.core.i18n import gettext as _
 from handbook.core.timeutil import as_utc, utcnow
 from handbook.extensions import db
@@ -103,16 +105,15 @@ def LOGIN_FAILED() -> str:  # noqa: N802 - reads as the constant it is, translat
              "do bí thư chi bộ cấp; nếu quên mật khẩu, hãy nhờ bí thư cấp mã mới.")
 
 
-def change_password(user: User, current: str, new: str, keep_session: str | None = None) -> int:
-    """Set a new password and end the member's other sessions and API tokens; returns how many ended."""
-    from handbook.auth.sessions import revoke_all
-
+def change_password(user: User, current: str, new: str, *, actor: Actor, keep_session: str | None = None) -> int:
+    """Set a new password and end the member's other sessions and API tokens (audited, one transaction);
+    returns how many sessions ended."""
     if not verify_password(user, current):
         raise AuthError(_("Mật khẩu hiện tại không đúng."), user.id)
     check_new_password(new, user)
     user.password_hash = hash_password(new)
-    ended = revoke_all(user.id, except_token=keep_session, commit=False)
-    revoke_api_tokens(user.id)
+    ended = end_other_access(user.id, keep_session, actor=actor, reason="password_change")
+    record("auth.password_change", actor, target_type="user", target_id=user.id, count=ended)
     db.session.commit()
     return ended
 
@@ -151,20 +152,27 @@ def format_code(code: str) -> str:
     return f"{code[:5]}-{code[5:]}"
 
 
-def activate(raw_code: str, password: str) -> User:
-    """Set the password of the code's owner and spend the code."""
+def activate(raw_code: str, password: str, ip: str | None = None) -> User:
+    """Set the password of the code's owner and spend the code. A code also serves as a password reset: every
+    session and API token of the account ends with it (one transaction, audited)."""
     code = normalise_code(raw_code)
-    record = db.session.scalar(select(ActivationCode).where(ActivationCode.code_hash == _digest(code)))
-    if record is None or not code:
+    issued = db.session.scalar(select(ActivationCode).where(ActivationCode.code_hash == _digest(code)))
+    if issued is None or not code:
         raise AuthError(_("Mã kích hoạt không đúng. Hãy kiểm tra lại hoặc xin bí thư chi bộ mã mới."))
-    if record.used_at is not None:
+    if issued.used_at is not None:
         raise AuthError(_("Mã kích hoạt này đã được sử dụng. Hãy đăng nhập, hoặc xin mã mới nếu quên mật khẩu."))
-    if as_utc(record.expires_at) <= utcnow():
+    if as_utc(issued.expires_at) <= utcnow():
         raise AuthError(_("Mã kích hoạt đã hết hạn. Vui lòng xin bí thư chi bộ cấp mã mới."))
-    user = db.session.get(User, record.user_id)
+    user = db.session.get(User, issued.user_id)
     check_new_password(password, user)
+    spent = db.session.execute(update(ActivationCode).where(ActivationCode.id == issued.id,
+                                                            ActivationCode.used_at.is_(None))
+                               .values(used_at=utcnow())).rowcount
+    if not spent:  # the same code sent twice at once: only the first sets the password
+        db.session.rollback()
+        raise AuthError(_("Mã kích hoạt này đã được sử dụng. Hãy đăng nhập, hoặc xin mã mới nếu quên mật khẩu."))
     user.password_hash = hash_password(password)
-    record.used_at = utcnow()
+    end_other_access(user.id, actor=Actor(user.id, ip), reason="activation")
     db.session.commit()
     return user
 
@@ -184,8 +192,8 @@ def revoke_api_tokens(user_id: int) -> int:
 
 
 def user_for_token(token: str) -> User | None:
-    record = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
-    if record is None or record.revoked_at is not None or as_utc(record.expires_at) <= utcnow():
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    if row is None or row.revoked_at is not None or as_utc(row.expires_at) <= utcnow():
         return None
-    user = db.session.get(User, record.user_id)
+    user = db.session.get(User, row.user_id)
     return user if user is not None and user.is_active_account else None

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select, update
 
+from handbook.audit.service import Actor, record
 from handbook.auth import signed_in
 from handbook.auth.models import User, UserSession
 from handbook.core.timeutil import as_utc, utcnow
@@ -103,6 +104,21 @@ def revoke_all(user_id: int, *, except_token: str | None = None, commit: bool = 
     if commit:
         db.session.commit()
     return count
+
+
+def end_other_access(user_id: int, keep_session: str | None = None, *, actor: Actor, reason: str) -> int:
+    """After a change of the member's credentials (a password set by activation code or changed, two-factor login
+    set up, turned off or reset by an administrator): end every session of `user_id` but `keep_session` (the
+    cookie token of the member making their own change, who stays signed in) and every API token, and audit it —
+    all in the caller's transaction (the caller commits). `reason` names the change in the audit log. Returns
+    how many sessions ended."""
+    from handbook.auth.service import revoke_api_tokens  # service imports this module
+
+    ended = revoke_all(user_id, except_token=keep_session, commit=False)
+    tokens = revoke_api_tokens(user_id)
+    record("auth.sessions_revoked", actor, target_type="user", target_id=user_id, count=ended, tokens=tokens,
+           reason=reason)
+    return ended
 
 
 def live_sessions(user_id: int) -> list[UserSession]:

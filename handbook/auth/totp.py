@@ -8,7 +8,9 @@ import secrets
 import pyotp
 from sqlalchemy import delete, or_, select, update
 
+from handbook.audit.service import Actor, record
 from handbook.auth.models import RecoveryCode, TotpCredential, User
+from handbook.auth.sessions import end_other_access
 from handbook.core.timeutil import utcnow
 from handbook.extensions import db
 
@@ -105,13 +107,17 @@ def new_recovery_codes(user_id: int) -> list[str]:
     return [f"{code[:5]}-{code[5:]}" for code in codes]
 
 
-def confirm(user: User, code: str) -> list[str] | None:
-    """Finish setting up: the first correct code turns the credential on. Returns the recovery codes."""
+def confirm(user: User, code: str, *, actor: Actor, keep_session: str | None = None) -> list[str] | None:
+    """Finish setting up: the first correct code turns the credential on, and the member's other sessions and API
+    tokens end (`keep_session`: the signed-in member's own) — one transaction, audited. Returns the recovery
+    codes."""
     if not verify(user.id, code, confirming=True):
         return None
     cred = credential(user.id)
     cred.confirmed_at = utcnow()
     codes = new_recovery_codes(user.id)
+    record("auth.2fa_enrol", actor, target_type="user", target_id=user.id)
+    end_other_access(user.id, keep_session, actor=actor, reason="2fa_enrol")
     db.session.commit()
     return codes
 
@@ -143,7 +149,10 @@ def remaining_recovery_codes(user_id: int) -> int:
                                                                 RecoveryCode.used_at.is_(None))).all())
 
 
-def disable(user_id: int) -> None:
-    """Remove the authenticator and the recovery codes (the caller checks it is allowed, and commits)."""
+def disable(user_id: int, *, actor: Actor, reason: str, keep_session: str | None = None) -> int:
+    """Remove the authenticator and the recovery codes, and end the member's other sessions and API tokens
+    (`keep_session`: the member's own, when they turn it off themselves; `reason` for the audit log). The caller
+    checks it is allowed, records its own event and commits. Returns how many sessions ended."""
     db.session.execute(delete(TotpCredential).where(TotpCredential.user_id == user_id))
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user_id))
+    return end_other_access(user_id, keep_session, actor=actor, reason=reason)

@@ -75,12 +75,12 @@ def _confirm_first_code(user: User, signed_in: bool, finish: Callable[[], str]):
     form = TotpForm()
     if not form.validate_on_submit():
         return _setup_page(user, form, 400 if form.is_submitted() else 200, signed_in)
-    codes = totp.confirm(user, form.code.data)
+    codes = totp.confirm(user, form.code.data, actor=Actor(user.id, request.remote_addr),
+                         keep_session=session.get("sid") if signed_in else None)
     if not codes:
         _fail(user.id)
         form.code.errors = [_("Mã không đúng. Hãy kiểm tra giờ trên điện thoại và nhập mã đang hiện.")]
         return _setup_page(user, form, 400, signed_in)
-    record("auth.2fa_enrol", Actor(user.id, request.remote_addr), target_type="user", target_id=user.id)
     return render_template("auth/recovery_codes.html", codes=codes, target=finish())
 
 
@@ -109,7 +109,6 @@ def enable():
         return redirect(url_for("home.profile"))
 
     def finish() -> str:
-        db.session.commit()
         return url_for("home.profile")
     return _confirm_first_code(current_user, True, finish)
 
@@ -127,9 +126,9 @@ def disable():
     status = 200
     if form.validate_on_submit():
         if service.verify_password(current_user, form.password.data):
-            totp.disable(current_user.id)
-            record("auth.2fa_disable", Actor(current_user.id, request.remote_addr), target_type="user",
-                   target_id=current_user.id)
+            actor = Actor(current_user.id, request.remote_addr)
+            totp.disable(current_user.id, actor=actor, reason="2fa_disable", keep_session=session.get("sid"))
+            record("auth.2fa_disable", actor, target_type="user", target_id=current_user.id)
             db.session.commit()
             flash(_("Đã tắt xác thực hai bước."), "success")
             return redirect(url_for("home.profile"))

@@ -120,7 +120,7 @@ def activate():
     status = 200
     if form.validate_on_submit():
         try:
-            user = service.activate(form.code.data, form.new_password.data)
+            user = service.activate(form.code.data, form.new_password.data, request.remote_addr)
         except service.AuthError as exc:
             if exc.credential:
                 throttle.mark_failed()
@@ -141,15 +141,12 @@ def change_password():
     status = 200
     if form.validate_on_submit():
         try:
-            ended = service.change_password(current_user, form.current_password.data, form.new_password.data,
-                                            keep_session=session.get("sid"))
+            service.change_password(current_user, form.current_password.data, form.new_password.data,
+                                    actor=Actor(current_user.id, request.remote_addr), keep_session=session.get("sid"))
         except service.AuthError as exc:
             form.form_errors.append(str(exc))
             status = 400
         else:
-            record("auth.password_change", Actor(current_user.id, request.remote_addr), target_type="user",
-                   target_id=current_user.id, count=ended)
-            db.session.commit()
             flash(_("Đã đổi mật khẩu. Các thiết bị khác đã được đăng xuất."), "success")
             return redirect(url_for("home.profile"))
     elif form.is_submitted():

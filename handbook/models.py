@@ -21,7 +21,13 @@ from handbook.meetings.models import (  # noqa: F401
     Resolution,
     Vote,
 )
-from handbook.members.models import DuplicateDismissal, Member, MemberChange, MemberStatusHistory  # noqa: F401
+from handbook.members.models import (  # noqa: F401
+    DuplicateDismissal,
+    ImportPreview,
+    Member,
+    MemberChange,
+    MemberStatusHistory,
+)
 from handbook.notify.models import (  # noqa: F401
     Delivery,
     Notification,

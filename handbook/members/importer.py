@@ -6,24 +6,25 @@ Nothing is written unless the caller asks for it, and then in one transaction (b
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import pickle
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import IO, Any
 
 from flask_babel import force_locale
-from sqlalchemy import insert
+from sqlalchemy import delete, insert, select, update
 
 from handbook.audit import service as audit
 from handbook.audit.service import Actor
 from handbook.core.i18n import lazy_gettext as _l
 from handbook.core.timeutil import local_today, utcnow
 from handbook.extensions import db
-from handbook.members.models import Member, MemberChange, MemberStatusHistory
+from handbook.members.models import ImportPreview, Member, MemberChange, MemberStatusHistory
 from handbook.members.records import initial_statuses
 from handbook.members.validation import (
     FIELDS,
@@ -48,8 +49,19 @@ ALIASES = {
 }
 
 
+KEEP_PREVIEWS = timedelta(hours=24)  # an upload waits this long for its confirmation (the file, too)
+
+
 class ImportFileError(ValueError):
     """The file as a whole cannot be read (not an .xlsx, no heading row, required columns missing)."""
+
+
+class AlreadyImported(Exception):
+    """The preview was confirmed before (a double submit, another tab): nothing is imported again."""
+
+    def __init__(self, confirmed_at: datetime | None) -> None:
+        super().__init__("already imported")
+        self.confirmed_at = confirmed_at
 
 
 def headings_vi() -> dict[str, str]:
@@ -228,10 +240,59 @@ def _valid_batches(report: ImportReport) -> Iterator[list[dict[str, Any]]]:
             return
 
 
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def register_preview(token: str, user_id: int, cell: Organisation, data: bytes, *,
+                     now: datetime | None = None) -> ImportPreview:
+    """Remember an upload being previewed (only the digest of its token is kept); old previews are forgotten."""
+    now = now or utcnow()
+    db.session.execute(delete(ImportPreview).where(ImportPreview.created_at < now - KEEP_PREVIEWS))
+    preview = ImportPreview(token_hash=token_digest(token), user_id=user_id, organisation_id=cell.id,
+                            file_digest=hashlib.sha256(data).hexdigest(), created_at=now)
+    db.session.add(preview)
+    db.session.commit()
+    return preview
+
+
+def find_preview(token: str, user_id: int) -> ImportPreview | None:
+    """The preview of this token, only for the user who uploaded it."""
+    return db.session.scalar(select(ImportPreview).where(ImportPreview.token_hash == token_digest(token),
+                                                         ImportPreview.user_id == user_id))
+
+
+def earlier_import(preview: ImportPreview) -> datetime | None:
+    """When the same file was last imported into the same cell, if it was (shown on the preview)."""
+    return db.session.scalar(
+        select(ImportPreview.confirmed_at)
+        .where(ImportPreview.organisation_id == preview.organisation_id,
+               ImportPreview.file_digest == preview.file_digest, ImportPreview.confirmed_at.is_not(None),
+               ImportPreview.id != preview.id)
+        .order_by(ImportPreview.confirmed_at.desc()).limit(1))
+
+
+def _claim(preview_id: int, now: datetime) -> None:
+    """Mark the preview confirmed, unless it already is — one conditional UPDATE in the import's transaction:
+    a second confirmation waits for the first one's row lock (PostgreSQL) or write lock (SQLite), then finds
+    it confirmed and imports nothing. If the import fails, the rollback releases the claim."""
+    claimed = db.session.execute(
+        update(ImportPreview.__table__)
+        .where(ImportPreview.id == preview_id, ImportPreview.confirmed_at.is_(None))
+        .values(confirmed_at=now)
+    ).rowcount
+    if not claimed:
+        db.session.rollback()
+        raise AlreadyImported(db.session.scalar(select(ImportPreview.confirmed_at)
+                                                .where(ImportPreview.id == preview_id)))
+
+
 def import_valid(report: ImportReport, cell: Organisation, actor: Actor, *, origin: str = "web",
-                 progress: Callable[[int], None] | None = None) -> int:
-    """Insert the valid rows of a validated file into `cell`: one transaction, batches of inserts."""
+                 preview: ImportPreview | None = None, progress: Callable[[int], None] | None = None) -> int:
+    """Insert the valid rows of a validated file into `cell`: one transaction, batches of inserts. With the
+    web's `preview`, the transaction first claims it (AlreadyImported if it was confirmed before)."""
     now = utcnow()
+    preview_id = preview.id if preview is not None else None
     columns = {c.key for c in Member.__table__.columns} - {"id"}
     inserted = 0
 
@@ -256,6 +317,8 @@ def import_valid(report: ImportReport, cell: Organisation, actor: Actor, *, orig
         return len(ids)
 
     try:
+        if preview_id is not None:
+            _claim(preview_id, now)
         for batch in _valid_batches(report):
             inserted += flush(batch)
         outside = {"outside": report.outside} if report.outside else {}

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import io
-import json
 import secrets
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from handbook.audit import service as audit
 from handbook.auth import throttle
 from handbook.auth.forms import EmptyForm
 from handbook.core.i18n import gettext as _
-from handbook.core.timeutil import timestamp
+from handbook.core.timeutil import format_datetime, timestamp
 from handbook.core.web import current_access, current_actor, error_response, organisation_in_scope, require
 from handbook.extensions import db
 from handbook.members import export, importer
@@ -58,17 +57,21 @@ def _store() -> Path:
     return path
 
 
-def _upload(token: str) -> tuple[Path, dict]:
-    """The stored upload of this token, only for the user who made it."""
+def _preview(token: str):
+    """The preview of this token, only for the user who made it."""
     if len(token) != 32 or not set(token) <= TOKEN_CHARS:
         abort(404)
-    folder = _store()
-    meta_path, data_path = folder / f"{token}.json", folder / f"{token}.xlsx"
-    if not meta_path.is_file() or not data_path.is_file():
+    preview = importer.find_preview(token, current_access().user_id)
+    require(preview is not None)
+    return preview
+
+
+def _upload(token: str) -> Path:
+    """The stored upload of a preview that is still waiting."""
+    data_path = _store() / f"{token}.xlsx"
+    if not data_path.is_file():
         abort(404, _("Tệp tải lên đã hết hạn; hãy tải lên lại."))
-    meta = json.loads(meta_path.read_text())
-    require(meta.get("user_id") == current_access().user_id)
-    return data_path, meta
+    return data_path
 
 
 @bp.get("/members/import")
@@ -140,10 +143,10 @@ def import_preview():
                  rows=report.total, count=report.matches, outside=report.outside)
     db.session.commit()
     token = secrets.token_hex(16)
-    folder = _store()
-    (folder / f"{token}.xlsx").write_bytes(data)
-    (folder / f"{token}.json").write_text(json.dumps({"user_id": current_access().user_id, "org_id": cell.id}))
-    return render_template("members/import_preview.html", report=report, cell=cell, token=token, form=EmptyForm())
+    (_store() / f"{token}.xlsx").write_bytes(data)
+    preview = importer.register_preview(token, current_access().user_id, cell, data)
+    return render_template("members/import_preview.html", report=report, cell=cell, token=token, form=EmptyForm(),
+                           earlier=importer.earlier_import(preview))
 
 
 def _validate(source):
@@ -157,14 +160,23 @@ def _form_error(message: str, cell: Organisation | None, status: int = 400):
                            form=EmptyForm(), error=message, max_mb=IMPORT_MAX_BYTES // (1024 * 1024)), status
 
 
+def _already_imported(confirmed_at, cell: Organisation):
+    return _form_error(_("Tệp này đã được nhập lúc %(when)s (bấm xác nhận hai lần, hoặc ở một cửa sổ khác): lần này "
+                         "không nhập thêm gì. Hãy xem danh sách chi bộ.", when=format_datetime(confirmed_at)),
+                       cell, 409)
+
+
 @bp.post("/members/import/<token>")
 @login_required
 def import_confirm(token: str):
     form = EmptyForm()
     if not form.validate_on_submit():
         abort(400)
-    data_path, meta = _upload(token)
-    cell = _managed_org(meta["org_id"], cell=True)
+    preview = _preview(token)
+    cell = _managed_org(preview.organisation_id, cell=True)
+    if preview.confirmed_at is not None:
+        return _already_imported(preview.confirmed_at, cell)
+    data_path = _upload(token)
     try:
         report = _validate(str(data_path))  # again: the database may have changed meanwhile
     except importer.ImportFileError as exc:
@@ -176,7 +188,9 @@ def import_confirm(token: str):
                                error=_("Tệp còn dòng lỗi: chưa nhập gì. Hãy sửa tệp, hoặc chọn chỉ nhập các dòng "
                                        "hợp lệ.")), 400
     try:
-        inserted = importer.import_valid(report, cell, current_actor())
+        inserted = importer.import_valid(report, cell, current_actor(), preview=preview)
+    except importer.AlreadyImported as exc:  # another confirmation of the same preview got there first
+        return _already_imported(exc.confirmed_at, cell)
     except IntegrityError:
         return render_template("members/import_preview.html", report=report, cell=cell, token=token, form=form,
                                error=_("Dữ liệu vừa thay đổi trong lúc nhập (trùng CCCD hoặc số thẻ): chưa nhập gì. "
@@ -191,12 +205,9 @@ def import_confirm(token: str):
 @bp.get("/members/import/<token>/rejected.xlsx")
 @login_required
 def import_rejected(token: str):
-    if len(token) != 32 or not set(token) <= TOKEN_CHARS:
-        abort(404)
-    folder = _store()
-    meta_path, path = folder / f"{token}.json", folder / f"{token}-rejected.xlsx"
-    require(meta_path.is_file() and path.is_file())
-    require(json.loads(meta_path.read_text()).get("user_id") == current_access().user_id)
+    _preview(token)
+    path = _store() / f"{token}-rejected.xlsx"
+    require(path.is_file())
     return send_file(path, mimetype=XLSX, as_attachment=True, download_name="dong-bi-tu-choi.xlsx")
 
 
@@ -230,7 +241,7 @@ def import_cancel(token: str):
     form = EmptyForm()
     if not form.validate_on_submit():
         abort(400)
-    data_path, _meta = _upload(token)
-    data_path.unlink(missing_ok=True)
+    _preview(token)
+    (_store() / f"{token}.xlsx").unlink(missing_ok=True)
     flash(_("Đã hủy, không nhập gì."), "success")
     return redirect(url_for("members_io.import_form"))

@@ -166,3 +166,20 @@ class TemporaryArrival(db.Model):
     cell: Mapped[Organisation] = relationship(foreign_keys=[cell_id])
     member: Mapped[Member | None] = relationship()
     previous_cell: Mapped[Organisation | None] = relationship(foreign_keys=[previous_cell_id])
+
+
+class ImportPreview(db.Model):
+    """An uploaded member file shown for preview (the file itself waits in instance/imports/). Confirming it is
+    once-only: the import claims the row (`confirmed_at`) with a conditional UPDATE in the same transaction as
+    its inserts, so a double submit — or two web processes — cannot import the file twice; a failed import
+    leaves it unclaimed for another try."""
+
+    __tablename__ = "member_import_previews"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 of the token in the preview's URL
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    file_digest: Mapped[str] = mapped_column(String(64))  # sha256 of the uploaded file
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

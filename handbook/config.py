@@ -107,6 +107,9 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "IMPORT_PREVIEWS_PER_HOUR": int(env.get("IMPORT_PREVIEWS_PER_HOUR", "10")),
         # Requests to receive a member for temporary attendance (sinh hoạt tạm thời), per user per day.
         "TEMPORARY_REQUESTS_PER_DAY": int(env.get("TEMPORARY_REQUESTS_PER_DAY", "10")),
+        # Wrong meeting check-in codes (meetings/checkin_guard.py): per member and meeting, then per meeting.
+        "CHECKIN_LIMIT_MEMBER": env.get("CHECKIN_LIMIT_MEMBER", "5 per 1 day"),
+        "CHECKIN_LIMIT_MEETING": env.get("CHECKIN_LIMIT_MEETING", "20 per 1 minute"),
         "PRIVACY_CONTACT": env.get("PRIVACY_CONTACT") or env.get("VAPID_SUBJECT", "mailto:admin@demo.vn").removeprefix(
             "mailto:"),
         "WTF_CSRF_TIME_LIMIT": None,  # token lives as long as the session

@@ -255,7 +255,7 @@ def check_in(payload, meeting_id: int):
     """Điểm danh: bằng mã xoay vòng (họp trực tiếp) hoặc không cần mã (họp trực tuyến)."""
     client_id = payload.get("client_id")
     return _attendance_action(meeting_id, client_id, lambda meeting, member: attendance.check_in(
-        meeting, member, payload.get("code"), client_id), "check_in_refused")
+        meeting, member, payload.get("code"), client_id, actor=current_actor()), "check_in_refused")
 
 
 def _existing(member, client_id: str | None):

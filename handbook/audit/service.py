@@ -26,6 +26,7 @@ ACTIONS = (
     "auth.throttled", "auth.2fa_enrol", "auth.2fa_disable", "auth.2fa_reset", "auth.2fa_failed", "auth.password_change",
     "auth.sessions_revoked", "auth.token", "auth.login_change", "privacy.consent", "position.grant",
     "position.revoke", "member.access_ended",
+    "meeting.checkin_locked", "meeting.checkin_throttled",
 )
 
 
@@ -101,6 +102,8 @@ ACTION_LABELS = {
     "member.temporary_request": _l("Đề nghị tiếp nhận sinh hoạt tạm thời"),
     "member.temporary_confirm": _l("Xác nhận cho sinh hoạt tạm thời"),
     "member.temporary_refuse": _l("Từ chối đề nghị sinh hoạt tạm thời"),
+    "meeting.checkin_locked": _l("Khóa tự điểm danh của đảng viên (nhập sai mã quá nhiều lần)"),
+    "meeting.checkin_throttled": _l("Tạm ngừng điểm danh bằng mã của buổi họp (quá nhiều lần nhập sai)"),
 }
 
 #: kinds of object an event is about, in words (the audit page's filter)

@@ -14,6 +14,7 @@ from handbook.audit.service import Actor
 from handbook.core.i18n import gettext as _
 from handbook.core.timeutil import as_utc, utcnow
 from handbook.extensions import db, lookup
+from handbook.meetings import checkin_guard
 from handbook.meetings.models import Attendance, AttendanceStatus, Meeting, MeetingFormat, MeetingKind, MeetingStatus
 from handbook.meetings.rules import MeetingError
 from handbook.meetings.scheduling import mark_held, meeting_end
@@ -194,8 +195,10 @@ def _code_step(meeting: Meeting, code: str, now: datetime) -> int:
 
 
 def check_in(meeting: Meeting, member: Member | MemberRef, code: str | None = None, client_ref: str | None = None,
-             now: datetime | None = None) -> Attendance:
-    """Check in with the rotating code (in person) or without one (online/hybrid meetings)."""
+             now: datetime | None = None, actor: Actor | None = None) -> Attendance:
+    """Check in with the rotating code (in person) or without one (online/hybrid meetings). Wrong codes are
+    counted: too many and the member (or, for a minute, the meeting) can no longer check in with a code
+    (meetings/checkin_guard.py; `actor` for its audit)."""
     client_ref = _check_client_ref(client_ref)
     mine, replay = _record(meeting, member, client_ref)
     if replay is not None:
@@ -207,7 +210,12 @@ def check_in(meeting: Meeting, member: Member | MemberRef, code: str | None = No
         raise MeetingError(_("Chỉ điểm danh được trong thời gian diễn ra buổi họp."))
     step = None
     if code:
-        step = _code_step(meeting, code, now)
+        checkin_guard.refuse_if_blocked(meeting, member.id)
+        try:
+            step = _code_step(meeting, code, now)
+        except MeetingError as exc:
+            locked = checkin_guard.count_miss(meeting, member.id, actor or Actor(getattr(member, "user_id", None)))
+            raise MeetingError(locked or str(exc)) from exc
         if mine is not None and mine.checkin_step == step:
             raise MeetingError(_("Mã điểm danh này đã được sử dụng."))
     elif meeting.format is MeetingFormat.TRUC_TIEP:

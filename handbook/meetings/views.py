@@ -20,7 +20,7 @@ from sqlalchemy.orm import joinedload
 
 from handbook.core.i18n import gettext as _
 from handbook.core.sealing import seal, unseal
-from handbook.core.web import current_access, require
+from handbook.core.web import current_access, current_actor, require
 from handbook.extensions import db
 from handbook.meetings import attendance, calendar, documents, queries, records
 from handbook.meetings.forms import AbsenceForm, CheckinForm, WithdrawForm
@@ -147,7 +147,8 @@ def check_in(meeting_id: int):
         flash(_("Mã điểm danh không hợp lệ. Vui lòng nhập lại."), "error")
         return render_again(meeting_id, 400)
     try:
-        attendance.check_in(meeting, member, form.code.data or None, form.client_id.data or None)
+        attendance.check_in(meeting, member, form.code.data or None, form.client_id.data or None,
+                            actor=current_actor())
     except MeetingError as exc:
         flash(str(exc), "error")
         return render_again(meeting_id, 400)

@@ -1,6 +1,8 @@
 """Pure functions of the regulations library: folding, structure recognition, Markdown sanitising, snippets."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from handbook.regulations.models import PartLevel
@@ -115,3 +117,17 @@ def test_highlight_cuts_a_window_around_the_first_match():
     snippet = str(highlight(text, ["dang", "phi"], width=80))
     assert snippet.startswith("…") and snippet.endswith("…")
     assert "<mark>đảng</mark> <mark>phí</mark>" in snippet
+
+
+@pytest.mark.parametrize("payload", [
+    '<span class="flash flash-error">Tài khoản của đồng chí sẽ bị khóa. Hãy gửi mật khẩu cho…</span>',
+    '<div class="flash flash-success" id="k1">Đã xác nhận</div>',
+    '<p class="btn" id="main">x</p>',
+])
+def test_the_author_cannot_borrow_the_sites_classes_or_anchors(payload):
+    """Only the renderer's own blocks have a class or an id: no fake system notice, no hijacked anchor."""
+    for html in (markdown_to_html(f"Nội dung {payload}"), render_article(f"1. Khoản {payload}\na) điểm {payload}")):
+        assert "flash" not in html and 'class="btn"' not in html and 'id="main"' not in html
+        assert re.findall(r'class="([^"]*)"', html) in ([], ["khoan", "diem"])
+        assert re.findall(r'id="([^"]*)"', html) in ([], ["k1", "k1-a"])
+        assert "Khoản" in html or "Nội dung" in html

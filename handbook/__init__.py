@@ -113,9 +113,10 @@ def _init_extensions(app: Flask) -> None:
     compress.init_app(app)
 
     from handbook.auth import throttle
-    from handbook.core import security
+    from handbook.core import inputs, security
 
     security.init_app(app)
+    inputs.init_app(app)
     throttle.init_app(app)
 
     from handbook.core import fragments

@@ -10,6 +10,7 @@ from flask_smorest.spec.plugins import integerconverter2paramschema
 
 from handbook.api.fields import ErrorOut
 from handbook.core.i18n import gettext as _
+from handbook.core.inputs import json_problem
 from handbook.core.web import IdConverter, json_error
 from handbook.extensions import csrf
 
@@ -41,9 +42,12 @@ def check_request():
             if not request.is_json:
                 return json_error(415, _("Nội dung gửi lên phải là JSON (Content-Type: application/json)."))
             try:
-                json.loads(request.get_data(cache=True))
+                document = json.loads(request.get_data(cache=True))
             except ValueError:
                 return json_error(400, _("Dữ liệu JSON không hợp lệ."), code="invalid_json")
+            problem = json_problem(document)  # lone surrogates, NUL and other control characters
+            if problem:
+                return json_error(400, problem, code="invalid_characters")
         if current_user.is_authenticated and not g.get("api_bearer"):
             csrf.protect()
     return None

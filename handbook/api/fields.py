@@ -4,6 +4,7 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
 
 from handbook.core.i18n import lazy_gettext as _l
+from handbook.core.inputs import single_line
 from handbook.core.timeutil import as_utc
 from handbook.core.web import MAX_ID, MAX_PAGE  # a larger page made the offset overflow the database's integer: 500
 
@@ -50,8 +51,23 @@ class ErrorOut(OutputSchema):
     error = fields.Nested(ErrorBodyOut, required=True)
 
 
-def text(*, required: bool = True, max_length: int = 255, min_length: int = 1, **kwargs) -> fields.String:
-    return fields.String(
+class Text(fields.String):
+    """A string from a request body: single-line unless `multiline` (tabs and line breaks become a space).
+    Control characters and lone surrogates never get this far (core/inputs.py refuses them for the whole API)."""
+
+    def __init__(self, *args, multiline: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.multiline = multiline
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        return text if self.multiline else single_line(text)
+
+
+def text(*, required: bool = True, max_length: int = 255, min_length: int = 1, multiline: bool = False,
+         **kwargs) -> fields.String:
+    return Text(
+        multiline=multiline,
         required=required,
         validate=validate.Length(
             min=min_length, max=max_length, error=_l("Độ dài phải từ {min} đến {max} ký tự.")

@@ -83,7 +83,7 @@ class MeetingIn(InputSchema):
 
 
 class AbsenceIn(InputSchema):
-    reason = text(max_length=500)
+    reason = text(max_length=500, multiline=True)
     client_id = text(required=False, max_length=64, min_length=8,
                      metadata={"description": "mã do ứng dụng tạo; gửi lại cùng mã không tạo bản ghi thứ hai"})
 

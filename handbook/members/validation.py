@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import literal, select, tuple_
+from sqlalchemy import literal, select
 
 from handbook.auth.identifiers import IdentifierError, normalise_email, normalise_phone
 from handbook.core.i18n import lazy_gettext as _l
+from handbook.core.inputs import strip_controls
 from handbook.core.timeutil import local_today
 from handbook.extensions import db
 from handbook.members.models import Gender, Member, MemberStatus
@@ -56,6 +57,14 @@ GENDER_WORDS = {"nam": Gender.NAM, "m": Gender.NAM, "male": Gender.NAM, "nữ": 
 DATE_RE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 ISO_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
 SPACES_RE = re.compile(r"\s+")
+# Invisible characters (zero-width space, non-joiner and joiner, word joiner, BOM, soft hyphen): dropped, so two
+# names that look the same are the same.
+INVISIBLE_RE = re.compile("[\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff]")
+# Bidirectional controls (e.g. the right-to-left override) make a text display as something else: refused.
+BIDI_RE = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Vietnamese tone marks (grave, acute, tilde, hook, dot below): in a name key each word's tone goes to the end of
+# the word, so the old and new placements compare equal ("Hoà" = "Hòa", "Thuý" = "Thúy").
+TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
 
 
 @dataclass
@@ -85,13 +94,22 @@ class Cleaned:
 
 
 def nfc(text: str) -> str:
-    """NFC with runs of white space collapsed: what is stored and compared."""
+    """NFC without invisible or control characters, runs of white space collapsed: what is stored and compared."""
+    text = INVISIBLE_RE.sub("", strip_controls(text))
     return SPACES_RE.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 
+def _word_key(word: str) -> str:
+    letters = unicodedata.normalize("NFD", word)
+    return "".join(ch for ch in letters if ch not in TONES) + "".join(ch for ch in letters if ch in TONES)
+
+
 def name_key(name: str | None) -> str:
-    """For comparing names: NFC, case-folded, single spaces."""
-    return nfc(name or "").casefold()
+    """For comparing names (Python only: SQLite's lower() folds ASCII letters only): case-folded the Vietnamese
+    way ("TRẦN" = "Trần", "Đ" = "đ") but keeping every diacritic ("Trần" ≠ "Tran"), whatever the Unicode form,
+    the spacing, the tone mark's placement and any invisible or direction characters."""
+    text = nfc(BIDI_RE.sub("", name or "")).casefold()
+    return " ".join(_word_key(word) for word in text.split(" "))
 
 
 def shown(raw: Any) -> str:
@@ -144,6 +162,10 @@ def _text(result: Cleaned, name: str, raw: Any) -> str | None:
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)  # a number typed into a text column (e.g. a card number)
     text = nfc(str(raw))
+    if BIDI_RE.search(text):
+        result.add(name, raw, _l("Có ký tự ẩn điều khiển hướng chữ (có thể làm chữ hiển thị sai thứ tự); hãy gõ lại "
+                                 "nội dung này."))
+        return None
     if text.startswith("="):
         result.add(name, raw, _l("Ô chứa công thức; hãy nhập giá trị, không nhập công thức."))
         return None
@@ -293,19 +315,20 @@ def find_conflicts(rows: list[dict[str, Any]], exclude_id: int | None = None, *,
                 wanted.setdefault(row[name], []).append(index)
         lookup(wanted, column, name, message)
 
+    # Same name and birth date: SQL finds the records born on those days, name_key compares the names (neither
+    # database folds Vietnamese case the same way, and SQLite's lower() not at all).
     pairs: dict[tuple[str, date], list[int]] = {}
     for index, row in enumerate(rows):
         if row.get("full_name") and row.get("birth_date"):
-            pairs.setdefault((row["full_name"], row["birth_date"]), []).append(index)
-    keys = list(pairs)
-    for start in range(0, len(keys), 500):
-        chunk = keys[start:start + 500]
-        query = select(Member.full_name, Member.birth_date, Member.id, in_scope).where(
-            tuple_(Member.full_name, Member.birth_date).in_(chunk))
+            pairs.setdefault((name_key(row["full_name"]), row["birth_date"]), []).append(index)
+    births = sorted({birth for _key, birth in pairs})
+    for start in range(0, len(births), 500):
+        chunk = births[start:start + 500]
+        query = select(Member.full_name, Member.birth_date, Member.id, in_scope).where(Member.birth_date.in_(chunk))
         if exclude_id:
             query = query.where(Member.id != exclude_id)
         for full_name, birth, member_id, visible in db.session.execute(query):
-            for index in pairs.get((full_name, birth), []):
+            for index in pairs.get((name_key(full_name), birth), []):
                 add(index, "full_name", full_name, _l(
                     "Trùng họ tên và ngày sinh với một đảng viên đã có (mã %(id)d).", id=member_id), member_id,
                     bool(visible))

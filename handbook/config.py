@@ -107,6 +107,10 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "IMPORT_PREVIEWS_PER_HOUR": int(env.get("IMPORT_PREVIEWS_PER_HOUR", "10")),
         # Requests to receive a member for temporary attendance (sinh hoạt tạm thời), per user per day.
         "TEMPORARY_REQUESTS_PER_DAY": int(env.get("TEMPORARY_REQUESTS_PER_DAY", "10")),
+        # Member import (members/importer.py): bounds on the work of reading a sheet, whatever the file's size.
+        "IMPORT_MAX_ROWS": int(env.get("IMPORT_MAX_ROWS", "200000")),  # non-empty rows
+        "IMPORT_MAX_CELLS": int(env.get("IMPORT_MAX_CELLS", "6000000")),  # cells read, empty ones too
+        "IMPORT_MAX_EMPTY_RUN": int(env.get("IMPORT_MAX_EMPTY_RUN", "1000")),  # empty rows in a row end the table
         # Wrong meeting check-in codes (meetings/checkin_guard.py): per member and meeting, then per meeting.
         "CHECKIN_LIMIT_MEMBER": env.get("CHECKIN_LIMIT_MEMBER", "5 per 1 day"),
         "CHECKIN_LIMIT_MEETING": env.get("CHECKIN_LIMIT_MEETING", "20 per 1 minute"),

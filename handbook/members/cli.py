@@ -29,6 +29,8 @@ def import_command(path: str, org_id: int, valid_only: bool, rejected_path: str 
             report = importer.validate_file(path, progress=bar.update)
     except importer.ImportFileError as exc:
         raise click.ClickException(str(exc)) from exc
+    if report.stopped_at:
+        click.echo(f"Đã ngừng đọc sau dòng {report.stopped_at}: phía dưới chỉ còn dòng trống.", err=True)
     for problem in report.problems:
         click.echo(f"Dòng {problem.row}, cột {problem.column} [{problem.value}]: {problem.message}", err=True)
     if rejected_path and report.rejected:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import IO, Any
 
+from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import delete, insert, select, update
 
@@ -39,7 +40,7 @@ from handbook.members.validation import (
 from handbook.org.models import Organisation
 
 BATCH = 1000
-MAX_ROWS = 200_000  # the web upload is bounded by its size limit first
+MAX_COLUMNS = 200  # headings beyond this column are not read
 # Other headings people use for the same columns (compared case- and accent-insensitively after NFC).
 ALIASES = {
     "họ tên": "full_name", "tên": "full_name", "ngày tháng năm sinh": "birth_date", "cccd": "cccd",
@@ -98,6 +99,8 @@ class ImportReport:
     outside: int = 0   # of which in records outside the uploader's scope (reported without naming them)
     # The valid rows' cleaned values, pickled chunk by chunk to a temporary file (memory stays flat).
     spill: IO[bytes] | None = None
+    # The row reading stopped at because only empty rows followed (RowReader), if it did.
+    stopped_at: int | None = None
 
     def close(self) -> None:
         if self.spill is not None:
@@ -123,15 +126,69 @@ def _open(source: IO[bytes] | str):
         raise ImportFileError(str(_l("Tệp không phải bảng tính Excel (.xlsx) hợp lệ hoặc đã bị hỏng."))) from exc
 
 
-def read_rows(source: IO[bytes] | str) -> tuple[Iterator[tuple[int, dict[str, Any]]], list[str], int]:
-    """(rows as (row number, {field: cell value}), ignored headings, approximate row count)."""
+class RowReader:
+    """The data rows of a sheet, with the work they cost bounded by what is READ, not by the file's size: a few
+    kilobytes of zipped XML can describe millions of rows (a row numbered 5,000,000, a dimension claiming
+    A1:XFD1048576), and openpyxl then hands over every missing row as an empty one.
+
+    - the file's claimed dimension is ignored, and rows are cut at the last heading's column;
+    - IMPORT_MAX_CELLS cells read (empty ones too) at most, then ImportFileError;
+    - a run of IMPORT_MAX_EMPTY_RUN empty rows ends the table (`stopped_at`: the row reading stopped at);
+    - the number of non-empty rows is bounded by the caller (IMPORT_MAX_ROWS in validate_file).
+    """
+
+    def __init__(self, book, sheet, columns: dict[int, str], width: int) -> None:
+        config = current_app.config
+        self.max_cells, self.max_empty_run = config["IMPORT_MAX_CELLS"], config["IMPORT_MAX_EMPTY_RUN"]
+        self.rows_read = self.cells_read = 0
+        self.stopped_at: int | None = None
+        self._book, self._columns = book, columns
+        self._rows = sheet.iter_rows(min_row=2, max_col=width, values_only=True)
+        self._generator = self._generate()
+
+    def __iter__(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        return self._generator
+
+    def __next__(self) -> tuple[int, dict[str, Any]]:
+        return next(self._generator)
+
+    def _generate(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        empty_run = 0
+        try:
+            for number, values in enumerate(self._rows, start=2):
+                self.rows_read += 1
+                self.cells_read += len(values)
+                if self.cells_read > self.max_cells:
+                    raise ImportFileError(str(_l(
+                        "Tệp có quá nhiều ô cần đọc (hơn %(n)s ô, kể cả ô trống): hãy xóa các dòng, cột trống thừa "
+                        "hoặc chia nhỏ tệp.", n=f"{self.max_cells:,}".replace(",", "."))))
+                if not values or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                    empty_run += 1
+                    if empty_run >= self.max_empty_run:
+                        self.stopped_at = number - empty_run
+                        return
+                    continue
+                empty_run = 0
+                yield number, {name: values[i] if i < len(values) else None for i, name in self._columns.items()}
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+            if isinstance(exc, ImportFileError):
+                raise
+            raise ImportFileError(str(_l("Tệp bị hỏng ở giữa chừng; không đọc được hết các dòng."))) from exc
+        finally:
+            self._book.close()
+
+
+def read_rows(source: IO[bytes] | str) -> tuple[RowReader, list[str], int]:
+    """(the data rows as (row number, {field: cell value}), ignored headings, approximate row count)."""
     book = _open(source)
     sheet = book.worksheets[0] if book.worksheets else None
     if sheet is None:
         raise ImportFileError(str(_l("Tệp không có trang tính nào.")))
+    estimate = max(min(sheet.max_row or 1, current_app.config["IMPORT_MAX_ROWS"] + 1) - 1, 0)
+    if hasattr(sheet, "reset_dimensions"):
+        sheet.reset_dimensions()  # the file's own claim of its size: it would pad every row to it
     try:
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, None)
+        header = next(sheet.iter_rows(max_row=1, max_col=MAX_COLUMNS, values_only=True), None)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise ImportFileError(str(_l("Tệp không phải bảng tính Excel (.xlsx) hợp lệ hoặc đã bị hỏng."))) from exc
     if not header or not any(header):
@@ -149,20 +206,7 @@ def read_rows(source: IO[bytes] | str) -> tuple[Iterator[tuple[int, dict[str, An
     missing = [headings_vi()[name] for name in REQUIRED if name not in columns.values()]
     if missing:
         raise ImportFileError(str(_l("Thiếu cột bắt buộc: %(cols)s. Hãy dùng tệp mẫu.", cols=", ".join(missing))))
-    estimate = max((sheet.max_row or 1) - 1, 0)
-
-    def generate():
-        try:
-            for number, values in enumerate(rows, start=2):
-                if not values or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-                    continue
-                yield number, {name: values[i] if i < len(values) else None for i, name in columns.items()}
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-            raise ImportFileError(str(_l("Tệp bị hỏng ở giữa chừng; không đọc được hết các dòng."))) from exc
-        finally:
-            book.close()
-
-    return generate(), ignored, estimate
+    return RowReader(book, sheet, columns, max(columns) + 1), ignored, estimate
 
 
 def _rewind(source):
@@ -172,12 +216,14 @@ def _rewind(source):
 
 
 def validate_file(source: IO[bytes] | str, *, today: date | None = None,
-                  progress: Callable[[int], None] | None = None, scope=None, max_rows: int = MAX_ROWS) -> ImportReport:
+                  progress: Callable[[int], None] | None = None, scope=None,
+                  max_rows: int | None = None) -> ImportReport:
     """Check every row; report every bad row and every duplicate (in the file and against the database).
 
     Rows are checked in chunks of BATCH: memory holds one chunk, the keys seen so far and the bad rows. A file of
-    more than `max_rows` rows is refused; when that is at most BATCH, before anything is looked up. `scope` (the
-    uploader's `Access`) keeps records outside it unnamed (`validation.find_conflicts`)."""
+    more than `max_rows` rows (IMPORT_MAX_ROWS unless told) is refused; when that is at most BATCH, before anything
+    is looked up. `scope` (the uploader's `Access`) keeps records outside it unnamed (`validation.find_conflicts`)."""
+    max_rows = max_rows or current_app.config["IMPORT_MAX_ROWS"]
     rows, ignored, _estimate = read_rows(_rewind(source))
     batch = BATCH if max_rows > BATCH else max_rows + 1
     report = ImportReport(ignored_columns=ignored, today=today or local_today(), spill=tempfile.TemporaryFile())  # noqa: SIM115 - closed by report.close()
@@ -223,6 +269,7 @@ def validate_file(source: IO[bytes] | str, *, today: date | None = None,
             chunk = []
     if chunk:
         check(chunk)
+    report.stopped_at = rows.stopped_at
     report.problems.sort(key=lambda p: p.row)
     report.valid_count = report.total - report.bad_rows
     return report

@@ -9,14 +9,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import Text, and_, cast, select, update
 
 from handbook.audit import service as audit
 from handbook.audit.service import Actor
 from handbook.core.i18n import lazy_gettext as _l
+from handbook.core.timeutil import as_utc
 from handbook.extensions import db
-from handbook.members.models import DuplicateDismissal, Member, MemberChange, MemberStatusHistory
-from handbook.members.records import align_login_phone
+from handbook.meetings.models import Attendance, AttendanceStatus, Vote
+from handbook.members.models import DuplicateDismissal, Member, MemberChange
+from handbook.members.records import align_login_phone, refresh_status
 from handbook.members.validation import RECORD_FIELDS, name_key
 from handbook.org.models import Organisation
 
@@ -85,19 +87,108 @@ def _change(member_id: int, name: str, old, new, actor: Actor) -> None:
                                 changed_by_id=actor.user_id))
 
 
+# Columns of the record itself carried over when the kept record has none (beside the record's fields).
+PLACEMENT_FIELDS = ("group_id", "temporary_cell_id", "temporary_until", "photo_file")
+_MORE_INFORMATIVE = {AttendanceStatus.CO_MAT: 3, AttendanceStatus.VANG_CO_LY_DO: 2,
+                     AttendanceStatus.VANG_KHONG_LY_DO: 1, AttendanceStatus.MIEN: 0}
+
+
+def _carry_attendance(keep_id: int, drop_id: int) -> None:
+    """Both records at one meeting: keep the more informative row (present > excused > absent > exempt, then the
+    later one); the other row goes. A client id both used is dropped from the moved row (unique per member)."""
+    rows = db.session.scalars(select(Attendance).where(Attendance.member_id.in_((keep_id, drop_id)))).all()
+    kept = {row.meeting_id: row for row in rows if row.member_id == keep_id}
+    refs = {row.client_ref for row in kept.values() if row.client_ref}
+    for row in (r for r in rows if r.member_id == drop_id):
+        other = kept.get(row.meeting_id)
+        if other is not None:
+            rank = (_MORE_INFORMATIVE.get(row.status, 0), bool(row.reason), as_utc(row.updated_at))
+            if rank <= (_MORE_INFORMATIVE.get(other.status, 0), bool(other.reason), as_utc(other.updated_at)):
+                db.session.delete(row)
+                continue
+            db.session.delete(other)
+            db.session.flush()
+        if row.client_ref in refs:
+            row.client_ref = None
+        row.member_id = keep_id
+    db.session.flush()
+
+
+def _carry_dismissals(keep_id: int, drop_id: int) -> None:
+    """'Not the same person as X' said of the dropped record now holds for the kept one (X ≠ kept)."""
+    pairs = DuplicateDismissal.__table__.c
+    rows = db.session.scalars(select(DuplicateDismissal).where(
+        (DuplicateDismissal.member_a_id == drop_id) | (DuplicateDismissal.member_b_id == drop_id))).all()
+    existing = set(db.session.execute(select(pairs.member_a_id, pairs.member_b_id).where(
+        (pairs.member_a_id == keep_id) | (pairs.member_b_id == keep_id))).all())
+    for row in rows:
+        other = row.member_b_id if row.member_a_id == drop_id else row.member_a_id
+        pair = tuple(sorted((keep_id, other)))
+        if other == keep_id or pair in existing:
+            db.session.delete(row)
+        else:
+            row.member_a_id, row.member_b_id = pair
+            existing.add(pair)
+    db.session.flush()
+
+
+def _carry_votes(keep_id: int, drop_id: int) -> None:
+    """Votes list who was entitled by member id (JSON, no foreign key): the dropped id becomes the kept one."""
+    like = cast(Vote.entitled_member_ids, Text).like(f"%{drop_id}%")  # a coarse filter; the exact check follows
+    for vote in db.session.scalars(select(Vote).where(like)):
+        ids = list(vote.entitled_member_ids or [])
+        if drop_id in ids:
+            vote.entitled_member_ids = [i for i in dict.fromkeys(keep_id if i == drop_id else i for i in ids)]
+
+
+# Every column referencing members.id, and how a merge carries it; any other is moved as it is (a test compares
+# this with the schema, so a new table is a decision, not an accident).
+CARRIED_SPECIALLY = {
+    ("meeting_attendance", "member_id"): _carry_attendance,
+    ("member_duplicate_dismissals", "member_a_id"): _carry_dismissals,
+    ("member_duplicate_dismissals", "member_b_id"): _carry_dismissals,
+}
+MOVED_AS_THEY_ARE = {("member_status_history", "member_id"), ("member_changes", "member_id"),
+                     ("calendar_tokens", "member_id"), ("member_temporary_arrivals", "member_id")}
+
+
+def member_references() -> set[tuple[str, str]]:
+    """(table, column) of every foreign key to members.id in the schema."""
+    return {(table.name, fk.parent.name) for table in db.metadata.sorted_tables for fk in table.foreign_keys
+            if fk.column.table.name == Member.__tablename__ and table.name != Member.__tablename__}
+
+
+def _carry_references(keep_id: int, drop_id: int) -> None:
+    done = set()
+    for table_name, column_name in sorted(member_references()):
+        special = CARRIED_SPECIALLY.get((table_name, column_name))
+        if special is not None:
+            if special not in done:
+                special(keep_id, drop_id)
+                done.add(special)
+            continue
+        table = db.metadata.tables[table_name]
+        db.session.execute(update(table).where(table.c[column_name] == drop_id).values({column_name: keep_id}))
+    _carry_votes(keep_id, drop_id)
+
+
 def merge(keep: Member, drop: Member, actor: Actor) -> list[str]:
-    """Keep one record: fill its empty fields from the other, take over its account and history, delete it."""
+    """Keep one record: fill its empty fields from the other, take over its account, its history and everything
+    that refers to it (attendance, absence notices, calendar feeds, votes' lists…), delete it. One transaction."""
     if keep.id == drop.id:
         raise ValueError(str(_l("Không thể gộp một hồ sơ với chính nó.")))
     filled = []
     drop_values = {name: getattr(drop, name) for name in RECORD_FIELDS}
+    placement = {name: getattr(drop, name) for name in PLACEMENT_FIELDS}
+    if drop.cell_id != keep.cell_id:  # a tổ đảng belongs to its own chi bộ
+        placement["group_id"] = None
+    if placement["temporary_cell_id"] in (None, keep.cell_id) or keep.temporary_cell_id is not None:
+        placement["temporary_cell_id"] = placement["temporary_until"] = None
     drop_user, drop_id = drop.user_id, drop.id
-    db.session.execute(update(MemberStatusHistory).where(MemberStatusHistory.member_id == drop_id)
-                       .values(member_id=keep.id))
-    db.session.execute(update(MemberChange).where(MemberChange.member_id == drop_id).values(member_id=keep.id))
+    _carry_references(keep.id, drop_id)
     db.session.delete(drop)
     db.session.flush()  # frees the unique CCCD, card number and account before they move
-    for name, value in drop_values.items():
+    for name, value in {**drop_values, **placement}.items():
         if value is not None and getattr(keep, name) in (None, ""):
             setattr(keep, name, value)
             filled.append(name)
@@ -110,6 +201,7 @@ def merge(keep: Member, drop: Member, actor: Actor) -> list[str]:
     if keep.phone != phone:
         filled.append("phone")
         _change(keep.id, "phone", None, keep.phone, actor)
+    refresh_status(keep)  # the status history now holds both records' rows
     _change(keep.id, "merge", f"#{drop_id}", f"#{keep.id}", actor)
     audit.record("members.merge", actor, target_type="member", target_id=keep.id, kept_id=keep.id,
                  merged_id=drop_id, fields=filled)

@@ -1,7 +1,7 @@
 """Changing a member's record: field edits, dated statuses, and the history of both.
 
 Every write here is one transaction: the change, its history rows and its audit event commit together.
-`Member.status` is only ever set by `_refresh_status` from the status history.
+`Member.status` is only ever set by `refresh_status` from the status history.
 """
 from __future__ import annotations
 
@@ -157,7 +157,8 @@ def align_login_phone(member: Member, actor: Actor) -> None:
     _move_login(account, member.phone, actor)
 
 
-def _refresh_status(member: Member) -> None:
+def refresh_status(member: Member) -> None:
+    """`member.status` from the latest row of its status history (the only way it is set)."""
     latest = db.session.scalar(
         select(MemberStatusHistory.status).where(MemberStatusHistory.member_id == member.id)
         .order_by(MemberStatusHistory.from_date.desc(), MemberStatusHistory.id.desc()).limit(1)
@@ -182,7 +183,7 @@ def record_status(member: Member, status: MemberStatus, from_date: date, reason:
                                 recorded_by_id=actor.user_id)
     db.session.add(entry)
     db.session.flush()
-    _refresh_status(member)
+    refresh_status(member)
     db.session.add(MemberChange(member_id=member.id, field="status", old_value=_as_text(old),
                                 new_value=f"{status.value} ({shown(from_date)})", changed_by_id=actor.user_id))
     audit.record("member.status", actor, target_type="member", target_id=member.id, status=status.value)

@@ -26,6 +26,20 @@ class InputSchema(Schema):
         "type": _l("Dữ liệu phải là một đối tượng JSON."),
     }
 
+    def on_bind_field(self, field_name, field_obj) -> None:
+        """Every field's own messages in Vietnamese (marshmallow's are English: "Not a valid number."), unless the
+        field was given its own."""
+        field_obj.error_messages = {key: FIELD_ERRORS.get(key, FIELD_ERRORS["invalid"]) if _is_default(field_obj, key)
+                                    else message for key, message in field_obj.error_messages.items()}
+
+
+def _is_default(field_obj, key: str) -> bool:
+    """Whether the field's message for `key` is still marshmallow's own (English) default."""
+    defaults = {}
+    for cls in reversed(type(field_obj).__mro__):
+        defaults.update(getattr(cls, "default_error_messages", {}))
+    return field_obj.error_messages.get(key) == defaults.get(key)
+
 
 class OutputSchema(Schema):
     class Meta:

@@ -94,7 +94,7 @@ class ImportReport:
     problems: list[RowProblem] = field(default_factory=list)
     rejected: dict[int, dict[str, Any]] = field(default_factory=dict)
     ignored_columns: list[str] = field(default_factory=list)
-    today: date = field(default_factory=date.today)
+    today: date = field(default_factory=local_today)
     matches: int = 0   # rows' values found among the stored records (CCCD, card number, name + birth date)
     outside: int = 0   # of which in records outside the uploader's scope (reported without naming them)
     # The valid rows' cleaned values, pickled chunk by chunk to a temporary file (memory stays flat).
@@ -289,6 +289,11 @@ def _valid_batches(report: ImportReport) -> Iterator[list[dict[str, Any]]]:
 
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def live_preview_digests() -> set[str]:
+    """The token digests of the previews still kept (a day's worth at most)."""
+    return set(db.session.scalars(select(ImportPreview.token_hash)))
 
 
 def register_preview(token: str, user_id: int, cell: Organisation, data: bytes, *,

@@ -14,7 +14,7 @@ from handbook.audit import service as audit
 from handbook.auth import throttle
 from handbook.auth.forms import EmptyForm
 from handbook.core.i18n import gettext as _
-from handbook.core.timeutil import format_datetime, timestamp
+from handbook.core.timeutil import format_datetime
 from handbook.core.web import current_access, current_actor, error_response, organisation_in_scope, require
 from handbook.extensions import db
 from handbook.members import export, importer
@@ -26,7 +26,6 @@ bp = Blueprint("members_io", __name__)
 
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-KEEP_SECONDS = 24 * 3600
 TOKEN_CHARS = set("0123456789abcdef")
 
 
@@ -50,11 +49,21 @@ def _cells_to_choose() -> list[Organisation]:
 def _store() -> Path:
     path = Path(current_app.instance_path) / "imports"
     path.mkdir(parents=True, exist_ok=True)
-    cutoff = timestamp() - KEEP_SECONDS
-    for old in path.iterdir():
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
     return path
+
+
+def _file(token: str, suffix: str = "") -> Path:
+    """Where a preview's upload (or its rejected rows) is kept: named by the token's digest, as the preview is."""
+    return _store() / f"{importer.token_digest(token)}{suffix}.xlsx"
+
+
+def _forget_stale_files() -> None:
+    """Uploads of previews the database has forgotten (after a day, importer.KEEP_PREVIEWS) are deleted too —
+    decided by the previews, not by the files' times, which the server's clock need not agree with."""
+    live = importer.live_preview_digests()
+    for path in _store().glob("*.xlsx"):
+        if path.name[:64] not in live:
+            path.unlink(missing_ok=True)
 
 
 def _preview(token: str):
@@ -68,7 +77,7 @@ def _preview(token: str):
 
 def _upload(token: str) -> Path:
     """The stored upload of a preview that is still waiting."""
-    data_path = _store() / f"{token}.xlsx"
+    data_path = _file(token)
     if not data_path.is_file():
         abort(404, _("Tệp tải lên đã hết hạn; hãy tải lên lại."))
     return data_path
@@ -143,8 +152,9 @@ def import_preview():
                  rows=report.total, count=report.matches, outside=report.outside)
     db.session.commit()
     token = secrets.token_hex(16)
-    (_store() / f"{token}.xlsx").write_bytes(data)
     preview = importer.register_preview(token, current_access().user_id, cell, data)
+    _forget_stale_files()
+    _file(token).write_bytes(data)
     return render_template("members/import_preview.html", report=report, cell=cell, token=token, form=EmptyForm(),
                            earlier=importer.earlier_import(preview))
 
@@ -197,7 +207,7 @@ def import_confirm(token: str):
                                        "Hãy thử lại.")), 409
     data_path.unlink(missing_ok=True)
     if report.rejected:
-        (data_path.parent / f"{token}-rejected.xlsx").write_bytes(importer.rejected_workbook(report))
+        _file(token, "-rejected").write_bytes(importer.rejected_workbook(report))
     return render_template("members/import_done.html", cell=cell, inserted=inserted, rejected=report.bad_rows,
                            token=token)
 
@@ -206,7 +216,7 @@ def import_confirm(token: str):
 @login_required
 def import_rejected(token: str):
     _preview(token)
-    path = _store() / f"{token}-rejected.xlsx"
+    path = _file(token, "-rejected")
     require(path.is_file())
     return send_file(path, mimetype=XLSX, as_attachment=True, download_name="dong-bi-tu-choi.xlsx")
 
@@ -242,6 +252,6 @@ def import_cancel(token: str):
     if not form.validate_on_submit():
         abort(400)
     _preview(token)
-    (_store() / f"{token}.xlsx").unlink(missing_ok=True)
+    _file(token).unlink(missing_ok=True)
     flash(_("Đã hủy, không nhập gì."), "success")
     return redirect(url_for("members_io.import_form"))

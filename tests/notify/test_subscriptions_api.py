@@ -139,3 +139,12 @@ def test_unsubscribe_body_is_documented(app, client):
     assert {"endpoint", "expirationTime", "keys"} <= set(schema["properties"])
     assert schema["properties"]["keys"]["properties"].keys() == {"p256dh", "auth"}
     assert schema.get("additionalProperties", True) is not False  # other fields are ignored, not refused
+
+
+def test_a_wrong_type_is_refused_in_vietnamese(app, client, push, signed_in):
+    body = {**push.subscription(), "expirationTime": "ngày mai"}
+    resp = _post(client, body, signed_in)
+    assert resp.status_code == 422
+    error = resp.get_json()["error"]
+    assert error["fields"]["expirationTime"] == ["Giá trị không hợp lệ."]
+    assert "Not a valid" not in resp.get_data(as_text=True)

@@ -55,10 +55,10 @@ def a_meeting_path(app, login: str) -> str:
     from sqlalchemy import select
 
     from handbook.auth.models import User
+    from handbook.caller import access_of_member
     from handbook.extensions import db
     from handbook.meetings.queries import next_meeting
     from handbook.members.models import Member
-    from handbook.org.access import access_of_member
 
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == login))

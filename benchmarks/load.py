@@ -207,10 +207,10 @@ def targets(url: str) -> dict:
 
     from handbook import create_app
     from handbook.auth.models import User
+    from handbook.caller import access_of_member
     from handbook.extensions import db
     from handbook.meetings.queries import next_meeting
     from handbook.members.models import Member
-    from handbook.org.access import access_of_member
     from handbook.regulations.models import Article
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": str(CACHE / "instance"), "SECRET_KEY": "x"})

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 
 from handbook import create_app
 from handbook.extensions import db
@@ -85,6 +87,25 @@ def app(_app):
         db.session.rollback()
         _empty_all_tables()
         db.session.remove()
+
+
+@pytest.fixture
+def statements(app):
+    """Counts SQL: `with statements() as seen: …` leaves in `seen` every statement run inside, whitespace folded."""
+    @contextmanager
+    def counting() -> Iterator[list[str]]:
+        seen: list[str] = []
+
+        def count(_conn, _cursor, statement, _parameters, _context, _executemany):
+            seen.append(" ".join(statement.split()))
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            yield seen
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+
+    return counting
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ import time_machine
 from sqlalchemy import func, select
 
 from handbook.auth.models import User
+from handbook.caller import access_of_member
 from handbook.core.timeutil import as_utc, local_today, utcnow
 from handbook.demo.seed import seed_demo
 from handbook.extensions import db
@@ -29,7 +30,6 @@ from handbook.meetings.models import (
 from handbook.members.models import Member
 from handbook.notify.models import Notification
 from handbook.notify.rules import run_rules
-from handbook.org.access import access_of_member
 from tests.conftest import csrf_from
 from tests.meetings.conftest import signed_in
 

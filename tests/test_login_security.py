@@ -11,7 +11,6 @@ from handbook.audit.models import AuditEvent
 from handbook.auth import throttle, totp
 from handbook.auth.models import RateLimitCounter, RecoveryCode, TotpCredential
 from handbook.extensions import db
-from handbook.org.access import access_for, requires_second_factor
 from handbook.org.models import OrgKind, Role
 from tests.conftest import FreshContextClient, csrf_from, get_csrf, login, totp_code
 
@@ -102,8 +101,8 @@ def test_who_must_use_a_second_factor(app, factory):
     admin = factory.user("admin@test.vn", admin=True)
     member = factory.user("dv@test.vn")
     factory.commit()
-    assert requires_second_factor(access_for(staff)) and requires_second_factor(access_for(admin))
-    assert not requires_second_factor(access_for(leader)) and not requires_second_factor(access_for(member))
+    assert totp.required_for(staff) and totp.required_for(admin)
+    assert not totp.required_for(leader) and not totp.required_for(member)
 
 
 def test_staff_enrol_before_anything_else_then_need_a_code(app, client, factory):

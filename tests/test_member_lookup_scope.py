@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from handbook.audit.models import AuditEvent
+from handbook.caller import load_access
 from handbook.extensions import db
 from handbook.members.samples.make import HEADINGS, make_rows, write_workbook
 from handbook.org.models import OrgKind, Role, Scope
@@ -122,7 +123,6 @@ def test_the_defaults_are_settings(app):
 
 def test_editing_a_record_does_not_name_a_record_outside_scope(app, scene):
     from handbook.members import records
-    from handbook.org.access import load_access
 
     leader = load_access(scene["leader"])
     for change in ({"full_name": "Trần Văn Xa", "birth_date": "02/02/1980"}, {"cccd": "001080000002"},

@@ -6,8 +6,22 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import event, select
 
+from handbook.caller import load_access
 from handbook.extensions import db
-from handbook.org import access as acl
+from handbook.org.access import (
+    ANONYMOUS,
+    can_browse_audit,
+    can_edit_member_contact,
+    can_manage_org,
+    can_publish_any,
+    can_publish_for,
+    can_read_audience,
+    can_see_org,
+    can_view_member,
+    can_view_member_card,
+    readable_audience_clause,
+    visible_orgs_clause,
+)
 from handbook.org.models import Organisation, OrgKind, Role, Scope
 from handbook.org.service import ancestors, count_members_by_org
 
@@ -25,49 +39,49 @@ def tree(factory):
 
 
 def _visible(access) -> set[str]:
-    return set(db.session.scalars(select(Organisation.name).where(acl.visible_orgs_clause(access))))
+    return set(db.session.scalars(select(Organisation.name).where(visible_orgs_clause(access))))
 
 
 def test_subtree_scope_covers_descendants_only(app, factory, tree):
     user = factory.user()
     factory.grant(user, tree["wards"][0], Role.CAN_BO, Scope.SUBTREE)
     factory.commit()
-    access = acl.load_access(user)
+    access = load_access(user)
     assert _visible(access) == {"Phường 1", "Đảng bộ cơ sở", "Chi bộ 1", "Chi bộ 2", "Chi bộ 3", "Tổ 1"}
-    assert acl.can_manage_org(access, tree["group"])
-    assert not acl.can_manage_org(access, tree["far"])
-    assert not acl.can_see_org(access, tree["city"])
+    assert can_manage_org(access, tree["group"])
+    assert not can_manage_org(access, tree["far"])
+    assert not can_see_org(access, tree["city"])
 
 
 def test_unit_scope_is_one_organisation(app, factory, tree):
     user = factory.user()
     factory.grant(user, tree["base"], Role.CAN_BO, Scope.UNIT)
     factory.commit()
-    access = acl.load_access(user)
+    access = load_access(user)
     assert _visible(access) == {"Đảng bộ cơ sở"}
-    assert not acl.can_manage_org(access, tree["cells"][0])
+    assert not can_manage_org(access, tree["cells"][0])
 
 
 def test_member_sees_own_cell_and_its_groups(app, factory, tree):
     user = factory.user()
     member = factory.member(tree["cells"][0], user)
     factory.commit()
-    access = acl.load_access(user)
+    access = load_access(user)
     assert _visible(access) == {"Chi bộ 1", "Tổ 1"}
-    assert not acl.can_manage_org(access, tree["cells"][0])
-    assert acl.can_view_member(access, member)
+    assert not can_manage_org(access, tree["cells"][0])
+    assert can_view_member(access, member)
     other = factory.member(tree["cells"][1], None)
     same_cell = factory.member(tree["cells"][0], None)
-    assert not acl.can_view_member(access, other)
-    assert not acl.can_view_member(access, same_cell)  # full record: no
-    assert acl.can_view_member_card(access, same_cell)  # directory card: yes
+    assert not can_view_member(access, other)
+    assert not can_view_member(access, same_cell)  # full record: no
+    assert can_view_member_card(access, same_cell)  # directory card: yes
 
 
 def test_admin_sees_everything_and_anonymous_nothing(app, factory, tree):
     admin = factory.user(admin=True)
     factory.commit()
-    assert len(_visible(acl.load_access(admin))) == 1 + 11 + 1 + 3 + 1 + 1
-    assert _visible(acl.ANONYMOUS) == set()
+    assert len(_visible(load_access(admin))) == 1 + 11 + 1 + 3 + 1 + 1
+    assert _visible(ANONYMOUS) == set()
 
 
 def _count_queries(fn):
@@ -91,7 +105,7 @@ def test_access_loads_in_two_queries_whatever_the_depth(app, factory, tree):
     factory.member(tree["far"], user)
     factory.commit()
     plain_user = SimpleNamespace(id=user.id, is_admin=False, is_authenticated=True)
-    access, queries = _count_queries(lambda: acl.load_access(plain_user))
+    access, queries = _count_queries(lambda: load_access(plain_user))
     assert queries == 2
     visible, queries = _count_queries(lambda: _visible(access))
     assert queries == 1 and len(visible) == 11 + 1 + 3 + 1 + 1
@@ -117,8 +131,8 @@ def _readable(access, orgs) -> set[str]:
 
     names = set()
     for org in orgs:
-        by_sql = db.session.scalar(select(literal(1)).where(acl.readable_audience_clause(access, literal(org.id))))
-        assert bool(by_sql) == acl.can_read_audience(access, org), org.name
+        by_sql = db.session.scalar(select(literal(1)).where(readable_audience_clause(access, literal(org.id))))
+        assert bool(by_sql) == can_read_audience(access, org), org.name
         if by_sql:
             names.add(org.name)
     return names
@@ -131,17 +145,17 @@ def test_document_audience_reaches_down_the_tree(app, factory, tree):
     factory.grant(unit_staff, tree["cells"][1], Role.BI_THU, Scope.UNIT)
     factory.commit()
     orgs = [tree["city"], tree["wards"][0], tree["wards"][1], tree["base"], *tree["cells"], tree["group"], tree["far"]]
-    member = acl.load_access(member_user)
+    member = load_access(member_user)
     # A member reads what is addressed to their cell or anything above it (and to everyone).
     assert _readable(member, orgs) == {"Thành ủy", "Phường 1", "Đảng bộ cơ sở", "Chi bộ 1"}
-    assert acl.can_read_audience(member, None)
+    assert can_read_audience(member, None)
     # Staff read what reaches them from above and everything they manage below.
-    assert _readable(acl.load_access(staff), orgs) == {
+    assert _readable(load_access(staff), orgs) == {
         "Thành ủy", "Phường 1", "Đảng bộ cơ sở", "Chi bộ 1", "Chi bộ 2", "Chi bộ 3", "Tổ 1"}
-    assert _readable(acl.load_access(unit_staff), orgs) == {"Thành ủy", "Phường 1", "Đảng bộ cơ sở", "Chi bộ 2"}
-    nobody = acl.load_access(outsider)
-    assert _readable(nobody, orgs) == set() and acl.can_read_audience(nobody, None)
-    assert not acl.can_read_audience(acl.ANONYMOUS, None)
+    assert _readable(load_access(unit_staff), orgs) == {"Thành ủy", "Phường 1", "Đảng bộ cơ sở", "Chi bộ 2"}
+    nobody = load_access(outsider)
+    assert _readable(nobody, orgs) == set() and can_read_audience(nobody, None)
+    assert not can_read_audience(ANONYMOUS, None)
 
 
 def test_who_may_publish_for_an_audience(app, factory, tree):
@@ -149,12 +163,12 @@ def test_who_may_publish_for_an_audience(app, factory, tree):
     factory.grant(staff, tree["base"], Role.CAN_BO, Scope.SUBTREE)
     factory.member(tree["cells"][0], member_user)
     factory.commit()
-    staff_access, admin_access, member = (acl.load_access(u) for u in (staff, admin, member_user))
-    assert acl.can_publish_for(staff_access, tree["cells"][2]) and acl.can_publish_for(staff_access, tree["base"])
-    assert not acl.can_publish_for(staff_access, tree["wards"][0]) and not acl.can_publish_for(staff_access, None)
-    assert acl.can_publish_for(admin_access, None)
-    assert not acl.can_publish_for(member, tree["cells"][0]) and not acl.can_publish_any(member)
-    assert acl.can_publish_any(staff_access)
+    staff_access, admin_access, member = (load_access(u) for u in (staff, admin, member_user))
+    assert can_publish_for(staff_access, tree["cells"][2]) and can_publish_for(staff_access, tree["base"])
+    assert not can_publish_for(staff_access, tree["wards"][0]) and not can_publish_for(staff_access, None)
+    assert can_publish_for(admin_access, None)
+    assert not can_publish_for(member, tree["cells"][0]) and not can_publish_any(member)
+    assert can_publish_any(staff_access)
 
 
 def test_contact_edit_and_audit_browsing_rules(app, factory, tree):
@@ -165,10 +179,10 @@ def test_contact_edit_and_audit_browsing_rules(app, factory, tree):
     factory.grant(leader, tree["cells"][0], Role.BI_THU)
     factory.grant(staff, tree["wards"][0], Role.CAN_BO)
     factory.commit()
-    own, lead, ward, root = (acl.load_access(u) for u in (own_user, leader, staff, admin))
-    assert acl.can_edit_member_contact(own, member)
-    assert not acl.can_edit_member_contact(own, cellmate)
-    assert acl.can_edit_member_contact(lead, cellmate) and acl.can_edit_member_contact(ward, cellmate)
-    assert not acl.can_edit_member_contact(lead, far) and acl.can_edit_member_contact(root, far)
-    assert acl.can_browse_audit(root)
-    assert not any(acl.can_browse_audit(a) for a in (own, lead, ward, acl.ANONYMOUS))
+    own, lead, ward, root = (load_access(u) for u in (own_user, leader, staff, admin))
+    assert can_edit_member_contact(own, member)
+    assert not can_edit_member_contact(own, cellmate)
+    assert can_edit_member_contact(lead, cellmate) and can_edit_member_contact(ward, cellmate)
+    assert not can_edit_member_contact(lead, far) and can_edit_member_contact(root, far)
+    assert can_browse_audit(root)
+    assert not any(can_browse_audit(a) for a in (own, lead, ward, ANONYMOUS))

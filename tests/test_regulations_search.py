@@ -6,9 +6,9 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select, text
 
+from handbook.caller import load_access
 from handbook.core.timeutil import as_utc, utcnow
 from handbook.extensions import db
-from handbook.org.access import load_access
 from handbook.org.models import OrgKind, Role
 from handbook.regulations import reading, service
 from handbook.regulations.demo import seed_demo_documents

@@ -1,19 +1,19 @@
-"""The one statement at the start of every signed-in page (`auth.signed_in`): what it brings must be what the
-separate lookups gave, and the pages must stop asking again."""
+"""What every signed-in page pays before it does anything: the session check (one statement, the session and its
+user only), the caller's Access (one statement for a member's placement, one more for those holding positions)
+and, where the layout shows it, the menu's unread badge (one statement)."""
 from __future__ import annotations
 
 from datetime import timedelta
 
 import pytest
-from flask import g
-from sqlalchemy import event
+from sqlalchemy import update
 
 from handbook.auth import sessions
+from handbook.caller import load_access
 from handbook.core.timeutil import utcnow
 from handbook.extensions import db
-from handbook.members.service import titles_for_user
+from handbook.members.models import Member, MemberStatus
 from handbook.notify.models import Notification
-from handbook.org.access import load_access
 from handbook.org.models import OrgKind, Role, Scope
 from tests.meetings.conftest import signed_in
 
@@ -33,53 +33,45 @@ def people(factory):
     staff = factory.user("canbo@test.vn", name="Lê Văn Cán")  # committee staff without a member record here
     factory.grant(staff, ward, Role.CAN_BO)
     factory.commit()
-    return {"member": member, "leader": leader, "staff": staff}
-
-
-def _counted(fn):
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(" ".join(statement.split()))
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        return fn(), statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
+    return {"member": member, "leader": leader, "staff": staff, "cell": cell, "group": group, "other": other,
+            "ward": ward}
 
 
 @pytest.mark.parametrize("who", ["member", "leader", "staff"])
-def test_the_access_it_brings_is_the_access_loaded_on_its_own(app, people, who):
+def test_the_session_check_reads_the_session_and_its_user_only(app, people, statements, who):
     user = people[who]
-    token = sessions.start(user, "127.0.0.1", "pytest")
-    with app.test_request_context("/"):
-        found = sessions.user_for(token, str(user.id))
-        assert found is not None and found.id == user.id
-        preloaded, statements = _counted(lambda: load_access(found))
-        titles = titles_for_user(user.id)
-        for name in ("signed_in", "_access_cache", "nav_unread"):
-            g.pop(name, None)
-        assert load_access(found) == preloaded
-        assert titles_for_user(user.id) == titles
-    # only someone holding a position still needs a query of their own (the positions)
-    assert len(statements) == (0 if who == "member" else 1)
-    assert bool(preloaded.grants) is (who != "member")
-    assert (preloaded.member_id is None) is (who == "staff")
+    token, user_id = sessions.start(user, "127.0.0.1", "pytest"), str(user.id)
+    with app.test_request_context("/"), statements() as seen:
+        found = sessions.user_for(token, user_id)
+    assert found is not None and found.id == int(user_id)
+    assert len(seen) == 1 and "FROM user_sessions JOIN users" in seen[0]
+    assert not any(table in seen[0] for table in ("members", "positions", "notifications"))
+
+
+@pytest.mark.parametrize(("who", "cost"), [("member", 1), ("leader", 2), ("staff", 2)])
+def test_the_access_costs_one_statement_and_one_more_for_positions(app, people, statements, who, cost):
+    user = people[who]
+    user.id  # noqa: B018 - loaded before counting (the commit expired it)
+    with app.test_request_context("/"), statements() as seen:
+        access = load_access(user)
+    assert len(seen) == cost
+    assert bool(access.grants) is (who != "member")
+    assert (access.member_id is None) is (who == "staff")
     if who == "member":
-        assert preloaded.group_id is not None and preloaded.temporary_cell_id is not None
+        assert (access.cell_id, access.group_id, access.temporary_cell_id) == (
+            people["cell"].id, people["group"].id, people["other"].id)
+        assert access.cell_path == people["cell"].path
 
 
-def test_an_ended_session_brings_nothing(app, people):
+def test_an_ended_session_signs_nobody_in(app, people):
     user = people["member"]
     token = sessions.start(user, "127.0.0.1", "pytest")
     sessions.revoke_token(token)
     with app.test_request_context("/"):
         assert sessions.user_for(token, str(user.id)) is None
-        assert g.get("signed_in") is None and "nav_unread" not in g
 
 
-def test_the_badge_counts_only_my_due_unread_notifications(app, people):
+def test_the_badge_counts_only_my_due_unread_notifications(app, people, statements):
     me, other = people["member"], people["leader"]
     now = utcnow()
     rows = [(me, None, None), (me, None, None), (me, now, None), (me, None, now + timedelta(hours=8)),
@@ -91,29 +83,25 @@ def test_the_badge_counts_only_my_due_unread_notifications(app, people):
     ])
     db.session.commit()
     client = signed_in(app, "dangvien@test.vn")
-    response, statements = _counted(lambda: client.get("/meetings"))
+    with statements() as seen:
+        response = client.get("/meetings")
     assert response.status_code == 200
     assert 'aria-label="2 chưa đọc"' in response.get_data(as_text=True)
-    # the session lookup brought the badge, the placement and "no positions": none of them is asked again
-    lookup, rest = statements[0], statements[1:]
-    assert "FROM user_sessions" in lookup and "JOIN members" in lookup
-    assert not [s for s in rest if "positions" in s or "count(notifications.id)" in s or "FROM members" in s]
+    # the session, the placement and the badge each once; a member without positions is not asked for them
+    assert len([s for s in seen if "FROM user_sessions" in s]) == 1
+    assert len([s for s in seen if "count(notifications.id)" in s]) == 1
+    assert not [s for s in seen if s.startswith("SELECT positions.organisation_id")]
 
 
-def test_a_member_who_left_costs_no_statement_and_brings_only_their_own_record(app, people):
-    """The status is in the session lookup's one statement: deciding on it adds nothing — not even the positions
-    of a bí thư who left and still holds them, which no longer count."""
-    from sqlalchemy import update
-
-    from handbook.members.models import Member, MemberStatus
-
+def test_a_member_who_left_brings_only_their_own_record(app, people, statements):
+    """The status is read with the placement: deciding on it adds nothing — not even the positions of a bí thư
+    who left and still holds them, which no longer count."""
     leader = people["leader"]
     db.session.execute(update(Member).where(Member.user_id == leader.id).values(status=MemberStatus.CHUYEN_DI))
     db.session.commit()
-    token = sessions.start(leader, "127.0.0.1", "pytest")
-    with app.test_request_context("/"):
-        found = sessions.user_for(token, str(leader.id))
-        access, statements = _counted(lambda: load_access(found))
-    assert statements == []
+    leader.id  # noqa: B018 - loaded before counting (the commit expired it)
+    with app.test_request_context("/"), statements() as seen:
+        access = load_access(leader)
+    assert len(seen) == 1
     assert access.member_id is not None and access.member is None and access.has_left
     assert (access.cell_id, access.cell_path, access.grants, access.is_leader) == (None, None, [], False)

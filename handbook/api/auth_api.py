@@ -13,9 +13,10 @@ from handbook.audit.service import Actor, record
 from handbook.auth import service as auth_service
 from handbook.auth import throttle, totp
 from handbook.auth.identifiers import IdentifierError
+from handbook.caller import current_access
 from handbook.core.i18n import gettext as _
 from handbook.core.timeutil import utcnow
-from handbook.core.web import current_access, json_error
+from handbook.core.web import json_error
 from handbook.extensions import db
 from handbook.members import service as members
 from handbook.org.service import position_title, positions_of

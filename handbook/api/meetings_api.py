@@ -8,14 +8,16 @@ from marshmallow import fields, validate
 from sqlalchemy import select
 
 from handbook.api.fields import FIELD_ERRORS, ID_RANGE, InputSchema, OutputSchema, UtcDateTime, text
+from handbook.caller import current_access
 from handbook.core.i18n import lazy_gettext as _l
 from handbook.core.timeutil import as_utc
-from handbook.core.web import current_access, current_actor, json_error, require
+from handbook.core.web import current_actor, json_error, require
 from handbook.extensions import db
 from handbook.meetings import attendance, queries, scheduling
+from handbook.meetings.audience import can_see_meeting
 from handbook.meetings.models import Attendance, Meeting, MeetingFormat, MeetingKind
 from handbook.meetings.rules import MeetingError
-from handbook.org import access as acl
+from handbook.org.access import can_manage_org, can_see_org
 from handbook.org.models import Organisation
 
 blp = Blueprint("api_meetings", __name__, url_prefix="/api/v1", description="Sinh hoạt chi bộ")
@@ -113,9 +115,9 @@ def _meeting_dict(meeting: Meeting, mine=None) -> dict:
 
 
 def _visible(meeting_id: int) -> Meeting:
-    """The meeting if the caller is in its audience (`acl.can_see_meeting`); 404 otherwise."""
+    """The meeting if the caller is in its audience (`can_see_meeting`); 404 otherwise."""
     meeting = db.session.get(Meeting, meeting_id)
-    require(meeting is not None and acl.can_see_meeting(current_access(), meeting))
+    require(meeting is not None and can_see_meeting(current_access(), meeting))
     return meeting
 
 
@@ -143,8 +145,8 @@ def create_meeting(payload):
     """Lên lịch một buổi sinh hoạt (chi ủy hoặc cấp ủy cấp trên)."""
     org = db.session.get(Organisation, payload["organisation_id"])
     access = current_access()
-    require(org is not None and acl.can_see_org(access, org))
-    require(acl.can_manage_org(access, org), 403)
+    require(org is not None and can_see_org(access, org))
+    require(can_manage_org(access, org), 403)
     data = scheduling.MeetingInput(
         kind=MeetingKind(payload["kind"]), format=MeetingFormat(payload["format"]), title=payload.get("title"),
         starts_at=payload["starts_at"], ends_at=payload["ends_at"], place=payload.get("place"),
@@ -167,7 +169,7 @@ def _detail(meeting: Meeting) -> dict:
         "documents": [{"id": d.id, "title": d.title,
                        "url": url_for("meetings.document", meeting_id=meeting.id, document_id=d.id)}
                       for d in meeting.documents],
-        "can_manage": acl.can_manage_org(current_access(), meeting.organisation),
+        "can_manage": can_manage_org(current_access(), meeting.organisation),
     }
 
 

@@ -10,11 +10,12 @@ from marshmallow import fields
 
 from handbook.api.fields import InputSchema, OutputSchema, page_field, per_page_field
 from handbook.audit import service as audit
-from handbook.core.web import current_access, current_actor, require
+from handbook.caller import current_access
+from handbook.core.web import current_actor, require
 from handbook.extensions import db
 from handbook.members import service
 from handbook.members.labels import GENDER_LABELS, STATUS_LABELS
-from handbook.org import access as acl
+from handbook.org.access import can_manage_org, can_see_org, can_view_member, can_view_member_card
 from handbook.org.models import Organisation
 
 blp = Blueprint("api_members", __name__, url_prefix="/api/v1", description="Đảng viên")
@@ -92,8 +93,8 @@ def get_member(member_id: int):
     """Một đảng viên: thẻ (cùng chi bộ) hoặc toàn bộ hồ sơ (bản thân, cấp ủy quản lý)."""
     member = service.get_member(member_id)
     access = current_access()
-    require(member is not None and acl.can_view_member_card(access, member))
-    full = acl.can_view_member(access, member)
+    require(member is not None and can_view_member_card(access, member))
+    full = can_view_member(access, member)
     if full and access.member_id != member.id:
         audit.record("member.view", current_actor(), target_type="member", target_id=member.id, source="api")
         db.session.commit()
@@ -110,8 +111,8 @@ def list_members(args, org_id: int):
     """Đảng viên của một chi bộ (theo thứ tự tên tiếng Việt), có phân trang."""
     org = db.session.get(Organisation, org_id)
     access = current_access()
-    require(org is not None and acl.can_see_org(access, org))
-    full = acl.can_manage_org(access, org)
+    require(org is not None and can_see_org(access, org))
+    full = can_manage_org(access, org)
     page, per_page = args["page"], args["per_page"]
     entries, total = service.org_member_page(org, page, per_page, active_only=not full)
     return {

@@ -6,9 +6,10 @@ from flask_smorest import Blueprint
 from marshmallow import fields
 
 from handbook.api.fields import OutputSchema
-from handbook.core.web import current_access, require
+from handbook.caller import current_access
+from handbook.core.web import require
 from handbook.extensions import db
-from handbook.org import access as acl
+from handbook.org.access import can_manage_org, can_see_org
 from handbook.org.models import Organisation
 from handbook.org.service import KIND_LABELS, children, count_members_by_org
 
@@ -48,12 +49,12 @@ def get_organisation(org_id: int):
     """Một tổ chức đảng và các tổ chức trực thuộc."""
     org = db.session.get(Organisation, org_id)
     access = current_access()
-    require(org is not None and acl.can_see_org(access, org))
+    require(org is not None and can_see_org(access, org))
     subs = children(org)
     counts = count_members_by_org([org.id] + [o.id for o in subs])
     return {
         **_brief(org, counts),
         "parent_id": org.parent_id,
-        "can_manage": acl.can_manage_org(access, org),
+        "can_manage": can_manage_org(access, org),
         "children": [_brief(o, counts) for o in subs],
     }

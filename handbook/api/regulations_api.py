@@ -7,8 +7,9 @@ from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from handbook.api.fields import FIELD_ERRORS, InputSchema, OutputSchema, page_field, per_page_field
+from handbook.caller import current_access
 from handbook.core.i18n import lazy_gettext as _l
-from handbook.core.web import current_access, json_error, require
+from handbook.core.web import json_error, require
 from handbook.regulations import reading, service
 from handbook.regulations.models import Document, DocumentKind, DocumentStatus
 from handbook.regulations.search import EmptyQuery, Filters, search

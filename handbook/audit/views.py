@@ -5,9 +5,10 @@ from flask import Blueprint, render_template, request
 from flask_login import login_required
 
 from handbook.audit import service
-from handbook.core.web import MAX_ID, current_access, page_arg, require
+from handbook.caller import current_access
+from handbook.core.web import MAX_ID, page_arg, require
 from handbook.members.validation import parse_date
-from handbook.org import access as acl
+from handbook.org.access import can_browse_audit
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
@@ -29,7 +30,7 @@ def _date(name: str):
 @bp.get("/")
 @login_required
 def index():
-    require(acl.can_browse_audit(current_access()), 403)
+    require(can_browse_audit(current_access()), 403)
     action, target_type = request.args.get("action", ""), request.args.get("target_type", "")
     flt = service.AuditFilter(
         action=action if action in service.ACTIONS else None,

@@ -10,7 +10,6 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from handbook.audit.service import Actor, record
-from handbook.auth import signed_in
 from handbook.auth.models import User, UserSession
 from handbook.core.timeutil import as_utc, utcnow
 from handbook.extensions import db
@@ -61,18 +60,19 @@ def is_current(row, now: datetime | None = None) -> bool:
 
 
 def user_for(token: str | None, user_id: str) -> User | None:
-    """The signed-in user for a session cookie, or None if the session ended (one query, which also brings what
-    every page needs — `signed_in`; a write ≤ 1/min)."""
+    """The signed-in user for a session cookie, or None if the session ended (one query; a write ≤ 1/min)."""
     if not token or not user_id.isdigit():
         return None
     now = utcnow()
-    row = db.session.execute(signed_in.statement(), {"session_id": digest(token), "now": now}).first()
+    row = db.session.execute(
+        select(User, UserSession.id, UserSession.created_at, UserSession.last_seen_at, UserSession.revoked_at)
+        .join(User, User.id == UserSession.user_id).where(UserSession.id == digest(token))
+    ).first()
     if row is None:
         return None
     user = row[0]
     if user.id != int(user_id) or not user.is_active_account or not is_current(row, now):
         return None
-    signed_in.remember(row)
     if as_utc(row.last_seen_at) + TOUCH_EVERY <= now:
         db.session.execute(update(UserSession).where(UserSession.id == row.id).values(last_seen_at=now))
         db.session.commit()

@@ -13,6 +13,7 @@ from handbook.auth.models import RecoveryCode, TotpCredential, User
 from handbook.auth.sessions import end_other_access
 from handbook.core.timeutil import utcnow
 from handbook.extensions import db
+from handbook.org.models import CELL_KINDS, Organisation, OrgKind, Position
 
 ISSUER = "Sổ tay đảng viên"
 RECOVERY_CODES = 10
@@ -20,10 +21,13 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 def required_for(user: User) -> bool:
-    """Admins and committee staff must use a second factor (the rule lives in org.access)."""
-    from handbook.org.access import access_for, requires_second_factor
-
-    return requires_second_factor(access_for(user))
+    """Admins and committee staff — anyone holding a position above cell level — must sign in with a second
+    factor (TOTP). Cell leaders (bí thư chi bộ) and members may turn it on but need not (one query)."""
+    if user.is_admin:
+        return True
+    above_cells = select(Position.id).join(Organisation, Organisation.id == Position.organisation_id).where(
+        Position.user_id == user.id, Organisation.kind.not_in((*CELL_KINDS, OrgKind.TO_DANG)))
+    return bool(db.session.scalar(select(above_cells.exists())))
 
 
 def credential(user_id: int) -> TotpCredential | None:

@@ -1,4 +1,4 @@
-"""Helpers for views: the current user's access, errors, template filters."""
+"""Helpers for views: errors, 404/403 guards, URLs of long lists, template filters."""
 from __future__ import annotations
 
 from flask import abort, current_app, jsonify, render_template, request, url_for
@@ -8,7 +8,6 @@ from werkzeug.routing import IntegerConverter
 
 from handbook.core import timeutil
 from handbook.core.i18n import lazy_gettext as _l
-from handbook.org.access import Access, access_for
 
 ERROR_MESSAGES = {
     400: _l("Yêu cầu không hợp lệ. Vui lòng kiểm tra lại thông tin đã nhập."),
@@ -31,10 +30,6 @@ ERROR_CODES = {
     429: "too_many_requests", 500: "server_error", 503: "unavailable",
     507: "insufficient_storage",
 }
-
-
-def current_access() -> Access:
-    return access_for(current_user if current_user.is_authenticated else None)
 
 
 def wants_json() -> bool:
@@ -118,21 +113,6 @@ def current_actor():
     from handbook.audit.service import Actor
 
     return Actor(user_id=current_user.id if current_user.is_authenticated else None, ip=request.remote_addr)
-
-
-def organisation_in_scope(org_id: int | None, *, manage: bool = False):
-    """The organisation if the caller may see it (404 otherwise, so existence does not leak), and, with
-    `manage`, may manage it (403 otherwise)."""
-    from handbook.extensions import db
-    from handbook.org import access as acl
-    from handbook.org.models import Organisation
-
-    org = db.session.get(Organisation, org_id) if org_id else None
-    access = current_access()
-    require(org is not None and acl.can_see_org(access, org))
-    if manage:
-        require(acl.can_manage_org(access, org), 403)
-    return org
 
 
 def require(condition: bool, status: int = 404) -> None:

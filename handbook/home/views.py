@@ -5,7 +5,7 @@ from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
 from handbook.auth.forms import EmptyForm
-from handbook.core.web import current_access
+from handbook.caller import current_access
 from handbook.meetings import calendar
 from handbook.meetings.attendance import checkin_open, is_invited, join_open
 from handbook.meetings.forms import CheckinForm
@@ -31,7 +31,7 @@ def ping():
 def index():
     access = current_access()
     member = members.member_for_user(current_user.id)
-    titles = members.titles_for_user(current_user.id)
+    titles = members.titles_for_user(current_user.id, bool(access.grants))
     meeting = next_meeting(access.member, access=access)  # none for a member who left
     mine = attendance_of(member, [meeting.id]).get(meeting.id) if meeting else None
     # on the day: the one-tap buttons, once the check-in (30 min before) or the online room (15 min) is open
@@ -57,7 +57,7 @@ def profile():
         waiting=transfers.waiting_for_member(member) if in_cell else [],
         form=EmptyForm(),
         member=member,
-        titles=members.titles_for_user(current_user.id),
+        titles=members.titles_for_user(current_user.id, bool(current_access().grants)),
         path=ancestors(member.cell) if member else [],
         status_labels=STATUS_LABELS,
         gender_labels=GENDER_LABELS,

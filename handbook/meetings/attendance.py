@@ -19,7 +19,7 @@ from handbook.meetings.models import Attendance, AttendanceStatus, Meeting, Meet
 from handbook.meetings.rules import MeetingError
 from handbook.meetings.scheduling import mark_held, meeting_end
 from handbook.members.models import Member, MemberStatus
-from handbook.org.access import MemberRef
+from handbook.org.access import Placement
 from handbook.org.models import OrgKind, Position, Role
 
 CODE_SECONDS = 60          # a check-in code rotates every minute
@@ -57,7 +57,7 @@ def invitees(meeting: Meeting) -> list[Member]:
     return list(db.session.scalars(_invitee_query(meeting), {"org_id": meeting.organisation_id}))
 
 
-def is_invited(meeting: Meeting, member: Member | MemberRef) -> bool:
+def is_invited(meeting: Meeting, member: Member | Placement) -> bool:
     """Whether `member` is among `invitees(meeting)`: decided from the member's placement and status, except for
     a chi ủy meeting, which asks who holds a position there (one query)."""
     if meeting.kind is not MeetingKind.CHI_UY:
@@ -83,7 +83,7 @@ def checkin_open(meeting: Meeting, now: datetime | None = None) -> bool:
             and as_utc(meeting.starts_at) - CHECKIN_OPENS <= now <= meeting_end(meeting))
 
 
-def _record(meeting: Meeting, member: Member | MemberRef,
+def _record(meeting: Meeting, member: Member | Placement,
             client_ref: str | None) -> tuple[Attendance | None, Attendance | None]:
     """(the row for this member at this meeting, a row already made with this client id)."""
     rows = db.session.scalars(select(Attendance).where(
@@ -108,7 +108,7 @@ def _check_client_ref(client_ref: str | None) -> str | None:
     return client_ref
 
 
-def send_absence(meeting: Meeting, member: Member | MemberRef, reason: str, client_ref: str | None = None,
+def send_absence(meeting: Meeting, member: Member | Placement, reason: str, client_ref: str | None = None,
                  now: datetime | None = None) -> Attendance:
     """'Báo vắng' before the meeting; a retry with the same client id returns the first record."""
     client_ref = _check_client_ref(client_ref)
@@ -140,7 +140,7 @@ def absence_open(meeting: Meeting, now: datetime | None = None) -> bool:
     return meeting.status is MeetingStatus.SCHEDULED and (now or utcnow()) < as_utc(meeting.starts_at)
 
 
-def withdraw_absence(meeting: Meeting, member: Member | MemberRef, now: datetime | None = None) -> bool:
+def withdraw_absence(meeting: Meeting, member: Member | Placement, now: datetime | None = None) -> bool:
     """Take back one's own absence notice before the meeting: the member is expected again (the sheet shows no
     entry for them). False when there was no notice — a repeated withdrawal (an offline retry) is not an error."""
     now = now or utcnow()
@@ -158,7 +158,7 @@ def withdraw_absence(meeting: Meeting, member: Member | MemberRef, now: datetime
     return True
 
 
-def _save(row: Attendance, meeting: Meeting, member: Member | MemberRef, client_ref: str | None) -> Attendance:
+def _save(row: Attendance, meeting: Meeting, member: Member | Placement, client_ref: str | None) -> Attendance:
     """Commit; if a simultaneous first request won the race, answer with its record instead of failing."""
     db.session.add(row)
     try:
@@ -194,7 +194,7 @@ def _code_step(meeting: Meeting, code: str, now: datetime) -> int:
     raise MeetingError(_("Mã điểm danh không đúng."))
 
 
-def check_in(meeting: Meeting, member: Member | MemberRef, code: str | None = None, client_ref: str | None = None,
+def check_in(meeting: Meeting, member: Member | Placement, code: str | None = None, client_ref: str | None = None,
              now: datetime | None = None, actor: Actor | None = None) -> Attendance:
     """Check in with the rotating code (in person) or without one (online/hybrid meetings). Wrong codes are
     counted: too many and the member (or, for a minute, the meeting) can no longer check in with a code

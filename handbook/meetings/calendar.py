@@ -11,16 +11,17 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import joinedload
 
 from handbook.auth.models import User
+from handbook.caller import access_of_member
 from handbook.core.timeutil import as_utc, local_zone, utcnow
 from handbook.extensions import db
+from handbook.meetings.audience import audience_clause
 from handbook.meetings.models import CalendarToken, Meeting, MeetingStatus
 from handbook.members.models import Member
-from handbook.org import access as acl
+from handbook.org.access import Access, Placement
 
 if TYPE_CHECKING:  # icalendar is imported where a calendar is built, not by every web worker at start-up
     from icalendar import Event, Timezone
 
-    from handbook.org.access import MemberRef
 
 FEED_PAST_DAYS = 31
 
@@ -29,7 +30,7 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(member: Member | MemberRef) -> str:
+def issue_token(member: Member | Placement) -> str:
     """A new feed address for the member (their other addresses keep working until revoked)."""
     token = secrets.token_urlsafe(32)
     db.session.add(CalendarToken(member_id=member.id, token_hash=_digest(token)))
@@ -42,7 +43,7 @@ def tokens_of(member: Member) -> list[CalendarToken]:
         CalendarToken.member_id == member.id, CalendarToken.revoked_at.is_(None)).order_by(CalendarToken.id)))
 
 
-def revoke_token(member: Member | MemberRef, token_id: int) -> bool:
+def revoke_token(member: Member | Placement, token_id: int) -> bool:
     token = db.session.get(CalendarToken, token_id)
     if token is None or token.member_id != member.id or token.revoked_at is not None:
         return False
@@ -64,7 +65,7 @@ _TOKEN_OWNER = (select(Member, User.is_admin).options(joinedload(Member.cell))
                 .where(CalendarToken.token_hash == bindparam("digest"), CalendarToken.revoked_at.is_(None)))
 
 
-def reader_for_token(token: str) -> tuple[Member, acl.Access] | None:
+def reader_for_token(token: str) -> tuple[Member, Access] | None:
     """The member a feed address stands for, and what they may see (two queries: the token with its member, their
     positions); None for an unknown or revoked address and for a member who left — the token is a credential,
     so it is checked against the member's status at every request, like a session."""
@@ -72,23 +73,23 @@ def reader_for_token(token: str) -> tuple[Member, acl.Access] | None:
     if row is None:
         return None
     member, is_admin = row
-    access = acl.access_of_member(member, bool(is_admin))
+    access = access_of_member(member, bool(is_admin))
     return (member, access) if access.member is not None else None
 
 
-def _feed_filter(member: Member, access: acl.Access, since):
+def _feed_filter(member: Member, access: Access, since):
     orgs = [i for i in (member.cell_id, member.group_id, member.temporary_cell_id) if i]
-    return (Meeting.organisation_id.in_(orgs), Meeting.starts_at >= since, acl.meeting_audience_clause(access))
+    return (Meeting.organisation_id.in_(orgs), Meeting.starts_at >= since, audience_clause(access))
 
 
-def feed_meetings(member: Member, access: acl.Access) -> list[Meeting]:
+def feed_meetings(member: Member, access: Access) -> list[Meeting]:
     """The member's cell and group meetings from a month ago on, those `access` may see; one query."""
     since = utcnow() - timedelta(days=FEED_PAST_DAYS)
     return list(db.session.scalars(select(Meeting).where(*_feed_filter(member, access, since))
                                    .order_by(Meeting.starts_at)))
 
 
-def feed_version(member: Member, access: acl.Access) -> str:
+def feed_version(member: Member, access: Access) -> str:
     """Changes whenever the feed's content would: which meetings, and their last edits (one small query)."""
     since = (utcnow() - timedelta(days=FEED_PAST_DAYS)).replace(hour=0, minute=0, second=0, microsecond=0)
     count, last, ids = db.session.execute(
@@ -104,7 +105,7 @@ _rendered: dict[str, bytes] = {}
 RENDER_CACHE_SIZE = 2048
 
 
-def feed_body(member: Member, access: acl.Access, host: str, base_url: str, name: str) -> tuple[bytes, str]:
+def feed_body(member: Member, access: Access, host: str, base_url: str, name: str) -> tuple[bytes, str]:
     """The member's feed and its ETag; rebuilt only when `feed_version` changes (bounded per-process cache)."""
     etag = feed_version(member, access)
     key = f"{etag}:{host}"

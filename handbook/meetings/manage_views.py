@@ -7,17 +7,18 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from handbook.caller import current_access, organisation_in_scope
 from handbook.core.i18n import gettext as _
 from handbook.core.storage import StorageError
 from handbook.core.timeutil import local_today, to_local
-from handbook.core.web import current_access, current_actor, organisation_in_scope, require
+from handbook.core.web import current_actor, require
 from handbook.extensions import db
 from handbook.meetings import attendance, documents, scheduling
 from handbook.meetings.forms import CancelForm, DocumentForm, MeetingForm, SeriesForm
 from handbook.meetings.models import MeetingFormat, MeetingKind, MeetingStatus
 from handbook.meetings.rules import MeetingError
 from handbook.meetings.views import LABELS, visible_meeting
-from handbook.org import access as acl
+from handbook.org.access import can_manage_org
 from handbook.org.models import Organisation
 
 bp = Blueprint("meetings_manage", __name__, url_prefix="/meetings")
@@ -29,7 +30,7 @@ def managed_org(org_id: int | None) -> Organisation:
 
 def managed_meeting(meeting_id: int):
     meeting = visible_meeting(meeting_id)
-    require(acl.can_manage_org(current_access(), meeting.organisation), 403)
+    require(can_manage_org(current_access(), meeting.organisation), 403)
     return meeting
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from handbook.core.timeutil import local_now, utcnow
 from handbook.extensions import db, lookup
+from handbook.meetings.audience import audience_clause
 from handbook.meetings.models import (
     AgendaItem,
     Attendance,
@@ -21,14 +22,13 @@ from handbook.meetings.models import (
 )
 from handbook.meetings.scheduling import local_datetime, meeting_end
 from handbook.members.models import Member
-from handbook.org import access as acl
-from handbook.org.access import MemberRef
+from handbook.org.access import ANONYMOUS, Access, Placement, managed_orgs_clause
 from handbook.org.models import CELL_KINDS, Organisation
 
 RECENT_DAYS = 92
 
 
-def member_orgs(member: Member | MemberRef | None) -> list[int]:
+def member_orgs(member: Member | Placement | None) -> list[int]:
     """The organisations whose meetings the member attends: cell, tổ đảng, and a temporary cell."""
     return [i for i in (member.cell_id, member.group_id, member.temporary_cell_id) if i] if member else []
 
@@ -46,13 +46,13 @@ _DOCUMENTS = (select(MeetingDocument).where(MeetingDocument.meeting_id == bindpa
 @functools.cache
 def _candidates_without_positions():
     """The candidates for the many who hold no position: their audience clause is the same for all of them."""
-    return _CANDIDATES.where(acl.meeting_audience_clause(acl.ANONYMOUS))
+    return _CANDIDATES.where(audience_clause(ANONYMOUS))
 
 
-def _candidates(access: acl.Access):
+def _candidates(access: Access):
     if not access.grants and not access.is_admin:
         return _candidates_without_positions()
-    return _CANDIDATES.where(acl.meeting_audience_clause(access))
+    return _CANDIDATES.where(audience_clause(access))
 
 
 def load_details(meeting: Meeting, *, documents: bool = True) -> Meeting:
@@ -66,8 +66,8 @@ def load_details(meeting: Meeting, *, documents: bool = True) -> Meeting:
     return meeting
 
 
-def next_meeting(member: Member | MemberRef | None, now: datetime | None = None, *,
-                 access: acl.Access) -> Meeting | None:
+def next_meeting(member: Member | Placement | None, now: datetime | None = None, *,
+                 access: Access) -> Meeting | None:
     """The member's next meeting that has not ended and that `access` may see (a chi ủy meeting only for its
     audience), with its agenda (two queries)."""
     if member is None:
@@ -80,7 +80,7 @@ def next_meeting(member: Member | MemberRef | None, now: datetime | None = None,
 
 
 def meetings_for_orgs(org_ids: list[int], now: datetime | None = None, *,
-                      access: acl.Access) -> tuple[list[Meeting], list[Meeting]]:
+                      access: Access) -> tuple[list[Meeting], list[Meeting]]:
     """(upcoming, past within ~3 months) for the given organisations, those `access` may see (a chi ủy meeting
     only for its audience), in one query."""
     now = now or utcnow()
@@ -89,7 +89,7 @@ def meetings_for_orgs(org_ids: list[int], now: datetime | None = None, *,
     rows = db.session.scalars(
         select(Meeting)
         .where(Meeting.organisation_id.in_(org_ids), Meeting.starts_at >= now - timedelta(days=RECENT_DAYS),
-               acl.meeting_audience_clause(access))
+               audience_clause(access))
         .order_by(Meeting.starts_at).limit(200)
     ).all()
     upcoming = [m for m in rows if meeting_end(m) >= now]
@@ -101,7 +101,7 @@ _ATTENDANCE = select(Attendance.meeting_id, Attendance.status, Attendance.reason
     Attendance.member_id == bindparam("member_id"), Attendance.meeting_id.in_(bindparam("ids", expanding=True)))
 
 
-def attendance_of(member: Member | MemberRef, meeting_ids: list[int]) -> dict[int, Row]:
+def attendance_of(member: Member | Placement, meeting_ids: list[int]) -> dict[int, Row]:
     """The member's attendance at these meetings, by meeting: rows with `status`, `reason`, `source` (what the pages and
     the API show), read as plain rows — not for changing them (`attendance` does that)."""
     if not meeting_ids:
@@ -131,7 +131,7 @@ def _flag(condition):
     return case((condition, 1), else_=0)
 
 
-def committee_month(access: acl.Access, year: int, month: int, *, page: int = 1, per_page: int = 100,
+def committee_month(access: Access, year: int, month: int, *, page: int = 1, per_page: int = 100,
                     only: str | None = None, sort: str = "path") -> tuple[list[CellMonth], int]:
     """Every cell in scope with this month's regular meeting: missing / scheduled / held (with records)."""
     start, end = month_bounds(year, month)
@@ -147,7 +147,7 @@ def committee_month(access: acl.Access, year: int, month: int, *, page: int = 1,
         .group_by(Meeting.organisation_id).subquery()
     )
     query = (select(Organisation, regular).outerjoin(regular, regular.c.org_id == Organisation.id)
-             .where(Organisation.kind.in_(CELL_KINDS), acl.managed_orgs_clause(access)))
+             .where(Organisation.kind.in_(CELL_KINDS), managed_orgs_clause(access)))
     if only == "missing":
         query = query.where(regular.c.meeting_id.is_(None))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))

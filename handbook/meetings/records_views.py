@@ -6,9 +6,10 @@ import io
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
+from handbook.caller import current_access
 from handbook.core.i18n import gettext as _
 from handbook.core.timeutil import format_when, local_today
-from handbook.core.web import current_access, current_actor, page_arg
+from handbook.core.web import current_actor, page_arg
 from handbook.extensions import db
 from handbook.meetings import attendance, queries, records
 from handbook.meetings.forms import MinutesForm, ResolutionForm, VoteForm

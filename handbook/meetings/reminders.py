@@ -21,11 +21,11 @@ from handbook.meetings.models import (
     MeetingStatus,
 )
 from handbook.meetings.queries import missing_records, month_bounds
+from handbook.members.service import still_in_cell_clause
 from handbook.notify.kinds import register_kind
 from handbook.notify.models import Urgency
 from handbook.notify.outbox import NotificationSpec, enqueue, topic_for
 from handbook.notify.rules import reminder_rule
-from handbook.org import access as acl
 from handbook.org.models import CELL_KINDS, Organisation, Position, Role
 
 LEADER_ROLES = (Role.BI_THU, Role.PHO_BI_THU, Role.CAP_UY_VIEN)
@@ -70,7 +70,7 @@ def leader_users(org_id: int) -> list[int]:
     """Who holds a leading position in the organisation — not a member who left and still holds one."""
     return sorted(set(db.session.scalars(select(Position.user_id).where(
         Position.organisation_id == org_id, Position.role.in_(LEADER_ROLES),
-        acl.still_in_cell_clause(Position.user_id)))))
+        still_in_cell_clause(Position.user_id)))))
 
 
 def _specs(meeting: Meeting, users: list[int], kind: str, event: str, title: str, body: str, *,
@@ -163,7 +163,7 @@ def next_month_unscheduled(now: datetime) -> Iterator[NotificationSpec]:
     rows = db.session.execute(
         select(Position.user_id, Organisation.id).join(Organisation, Organisation.id == Position.organisation_id)
         .where(Organisation.kind.in_(CELL_KINDS), Position.role.in_(LEADER_ROLES), ~planned,
-               acl.still_in_cell_clause(Position.user_id)).distinct()
+               still_in_cell_clause(Position.user_id)).distinct()
     )
     label = f"{month:02d}/{year}"
     for user_id, org_id in rows:

@@ -6,12 +6,13 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from handbook.auth.forms import EmptyForm
+from handbook.caller import current_access
 from handbook.core.i18n import gettext as _
-from handbook.core.web import current_access, current_actor, require
+from handbook.core.web import current_actor, require
 from handbook.extensions import db
 from handbook.members import duplicates, service
 from handbook.members.labels import STATUS_LABELS
-from handbook.org import access as acl
+from handbook.org.access import can_manage_member, can_manage_org, can_see_org, can_view_member, managed_orgs_clause
 from handbook.org.models import Organisation
 
 bp = Blueprint("members_dup", __name__, url_prefix="/members/duplicates")
@@ -24,10 +25,10 @@ def _scope() -> Organisation:
     org_id = request.values.get("org", "")
     if org_id.isdigit():
         org = db.session.get(Organisation, int(org_id))
-        require(org is not None and acl.can_see_org(access, org))
-        require(acl.can_manage_org(access, org), 403)
+        require(org is not None and can_see_org(access, org))
+        require(can_manage_org(access, org), 403)
         return org
-    org = db.session.scalar(select(Organisation).where(acl.managed_orgs_clause(access))
+    org = db.session.scalar(select(Organisation).where(managed_orgs_clause(access))
                             .order_by(Organisation.depth, Organisation.id).limit(1))
     require(org is not None)
     return org
@@ -42,8 +43,8 @@ def _pair() -> tuple:
         abort(400, _("Hãy chọn hai hồ sơ khác nhau."))
     members = [service.get_member(int(i)) for i in ids]
     for member in members:
-        require(member is not None and acl.can_view_member(access, member))
-        require(acl.can_manage_member(access, member), 403)
+        require(member is not None and can_view_member(access, member))
+        require(can_manage_member(access, member), 403)
     return members[0], members[1]
 
 

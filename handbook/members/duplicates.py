@@ -20,6 +20,7 @@ from handbook.meetings.models import Attendance, AttendanceStatus, Vote
 from handbook.members.models import DuplicateDismissal, Member, MemberChange
 from handbook.members.records import align_login_phone, refresh_status
 from handbook.members.validation import RECORD_FIELDS, name_key
+from handbook.org.access import managed_org_ids
 from handbook.org.models import Organisation
 
 MAX_GROUP = 20  # a name shared by more records than this is a common name, not a duplicate
@@ -39,9 +40,8 @@ def _members_in(org: Organisation, scope=None) -> list[Member]:
                                                  Organisation.path < org.path[:-1] + "0"))
     query = select(Member).where(Member.cell_id.in_(subtree))
     if scope is not None:
-        from handbook.org import access as acl  # org's access rules read members' models, not the reverse
 
-        query = query.where(Member.cell_id.in_(acl.managed_org_ids(scope)))
+        query = query.where(Member.cell_id.in_(managed_org_ids(scope)))
     return list(db.session.scalars(query))
 
 

@@ -13,13 +13,14 @@ from sqlalchemy.exc import IntegrityError
 from handbook.audit import service as audit
 from handbook.auth import throttle
 from handbook.auth.forms import EmptyForm
+from handbook.caller import current_access, organisation_in_scope
 from handbook.core.i18n import gettext as _
 from handbook.core.timeutil import format_datetime
-from handbook.core.web import current_access, current_actor, error_response, organisation_in_scope, require
+from handbook.core.web import current_actor, error_response, require
 from handbook.extensions import db
 from handbook.members import export, importer
 from handbook.members.labels import GENDER_LABELS, STATUS_LABELS
-from handbook.org import access as acl
+from handbook.org.access import managed_orgs_clause
 from handbook.org.models import CELL_KINDS, Organisation
 
 bp = Blueprint("members_io", __name__)
@@ -41,7 +42,7 @@ def _cells_to_choose() -> list[Organisation]:
     if not access.is_leader:
         return []
     return list(db.session.scalars(
-        select(Organisation).where(acl.managed_orgs_clause(access), Organisation.kind.in_(CELL_KINDS))
+        select(Organisation).where(managed_orgs_clause(access), Organisation.kind.in_(CELL_KINDS))
         .order_by(Organisation.name).limit(500)
     ))
 

@@ -5,15 +5,15 @@ from dataclasses import dataclass
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
+from sqlalchemy.sql.elements import ColumnElement
 
 from handbook.auth import service as auth_service
-from handbook.auth import signed_in
 from handbook.auth.models import User
 from handbook.core.i18n import gettext as _
 from handbook.core.i18n import lazy_gettext as _l
 from handbook.extensions import db, lookup
 from handbook.members.collation import name_sort_key
-from handbook.members.models import ACTIVE_STATUSES, Member
+from handbook.members.models import ACTIVE_STATUSES, LEFT_STATUSES, Member
 from handbook.org.models import Organisation, OrgKind, Position, Role
 from handbook.org.service import position_title
 
@@ -36,12 +36,16 @@ _TITLES = (select(Position.role, Organisation.kind, Organisation.name)
            .where(Position.user_id == bindparam("user_id")).order_by(Organisation.depth.desc(), Position.id))
 
 
-def titles_for_user(user_id: int | None) -> list[str]:
-    """Every position the user holds, as Vietnamese titles; empty for an ordinary member (one query)."""
-    if user_id is None:
-        return []
-    preloaded = signed_in.preloaded(user_id)
-    if preloaded is not None and not preloaded.has_positions:  # the session lookup said so: no query
+def still_in_cell_clause(user_id_column) -> ColumnElement[bool]:
+    """SQL on a user id column: not the account of a member who left (accounts without a member record pass) —
+    for those told things by their position (leaders' reminders), whose positions may outlive their status."""
+    return ~select(Member.id).where(Member.user_id == user_id_column, Member.status.in_(LEFT_STATUSES)).exists()
+
+
+def titles_for_user(user_id: int | None, holds_positions: bool = True) -> list[str]:
+    """Every position the user holds, as Vietnamese titles; empty for an ordinary member (one query, none when
+    the caller's Access already says they hold no position)."""
+    if user_id is None or not holds_positions:
         return []
     return [position_title(row.role, row) for row in lookup(_TITLES, {"user_id": user_id})]
 

@@ -7,8 +7,9 @@ from flask_login import login_required
 
 from handbook.auth import throttle
 from handbook.auth.forms import EmptyForm
+from handbook.caller import current_access, organisation_in_scope
 from handbook.core.i18n import gettext as _
-from handbook.core.web import current_access, current_actor, organisation_in_scope
+from handbook.core.web import current_actor
 from handbook.members import transfers
 from handbook.members.forms import TemporaryForm
 from handbook.members.models import TemporaryReason

@@ -35,7 +35,7 @@ from handbook.members.models import (
 )
 from handbook.notify.kinds import register_kind
 from handbook.notify.outbox import NotificationSpec, enqueue
-from handbook.org import access as acl
+from handbook.org.access import Access, can_manage_member, managed_org_ids
 from handbook.org.models import CELL_KINDS, Organisation, Position, Role
 
 MIN_MONTHS = 3            # a temporary move lasts at least 3 months…
@@ -219,7 +219,7 @@ def _alive(arrival: TemporaryArrival, now: datetime) -> bool:
 
 # --- the member's own cell answers ------------------------------------------------------------------
 
-def pending_for(org: Organisation, access: acl.Access, now: datetime | None = None) -> list[TemporaryArrival]:
+def pending_for(org: Organisation, access: Access, now: datetime | None = None) -> list[TemporaryArrival]:
     """Requests waiting for an answer about members of `org` (a cell, or every cell under a committee) that
     `access` manages; lapsed ones are left out."""
     now = now or utcnow()
@@ -229,18 +229,18 @@ def pending_for(org: Organisation, access: acl.Access, now: datetime | None = No
         .options(joinedload(TemporaryArrival.member).joinedload(Member.temporary_cell),
                  joinedload(TemporaryArrival.cell))
         .where(TemporaryArrival.status == ArrivalStatus.PENDING, TemporaryArrival.requested_at > now - _request_life(),
-               Member.cell_id.in_(subtree), Member.cell_id.in_(acl.managed_org_ids(access)))
+               Member.cell_id.in_(subtree), Member.cell_id.in_(managed_org_ids(access)))
         .order_by(TemporaryArrival.requested_at)))
 
 
-def decidable(org: Organisation, access: acl.Access, arrival_id: int, now: datetime | None = None) -> TemporaryArrival:
+def decidable(org: Organisation, access: Access, arrival_id: int, now: datetime | None = None) -> TemporaryArrival:
     """A pending request about a member of `org` whom `access` manages; LookupError otherwise (say 404: nothing is
     told about other cells' requests), TransferError when it lapsed."""
     now = now or utcnow()
     arrival = db.session.get(TemporaryArrival, arrival_id)
     member = arrival.member if arrival is not None else None
     if (member is None or arrival.status is not ArrivalStatus.PENDING
-            or not member.cell.path.startswith(org.path) or not acl.can_manage_member(access, member)):
+            or not member.cell.path.startswith(org.path) or not can_manage_member(access, member)):
         raise LookupError(arrival_id)  # the view answers 404: nothing to say about others' requests
     if not _alive(arrival, now):
         raise TransferError(_("Đề nghị này đã quá %(n)d ngày; chi bộ nơi tiếp nhận cần gửi đề nghị mới.",
@@ -248,7 +248,7 @@ def decidable(org: Organisation, access: acl.Access, arrival_id: int, now: datet
     return arrival
 
 
-def confirm_arrival(org: Organisation, arrival_id: int, shown_current: int | None, access: acl.Access,
+def confirm_arrival(org: Organisation, arrival_id: int, shown_current: int | None, access: Access,
                     actor: Actor, now: datetime | None = None) -> TemporaryArrival:
     """The member's cell agrees: the member attends the requesting cell until the requested day (one transaction,
     audited). `shown_current` is the temporary cell the page showed (None: none); if the placement changed since,
@@ -290,7 +290,7 @@ def confirm_arrival(org: Organisation, arrival_id: int, shown_current: int | Non
     return arrival
 
 
-def refuse_arrival(org: Organisation, arrival_id: int, access: acl.Access, actor: Actor,
+def refuse_arrival(org: Organisation, arrival_id: int, access: Access, actor: Actor,
                    now: datetime | None = None) -> TemporaryArrival:
     now = now or utcnow()
     arrival = decidable(org, access, arrival_id, now)

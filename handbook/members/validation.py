@@ -20,6 +20,7 @@ from handbook.core.inputs import strip_controls
 from handbook.core.timeutil import local_today
 from handbook.extensions import db
 from handbook.members.models import Gender, Member, MemberStatus
+from handbook.org.access import managed_org_ids
 
 # field → (Vietnamese heading, max length); the order is the import template's column order.
 FIELDS: dict[str, tuple[Any, int]] = {
@@ -270,9 +271,8 @@ def _in_scope_column(scope):
     """Whether each matched record is one `scope` manages (a column of the lookup; always true without a scope)."""
     if scope is None:
         return literal(True)
-    from handbook.org import access as acl  # org's access rules read members' models, not the reverse
 
-    return Member.cell_id.in_(acl.managed_org_ids(scope))
+    return Member.cell_id.in_(managed_org_ids(scope))
 
 
 def find_conflicts(rows: list[dict[str, Any]], exclude_id: int | None = None, *,

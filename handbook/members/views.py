@@ -8,16 +8,17 @@ from handbook.audit import service as audit
 from handbook.auth.forms import EmptyForm
 from handbook.auth.identifiers import display_phone
 from handbook.auth.service import AuthError, format_code
+from handbook.caller import current_access
 from handbook.core.i18n import gettext as _
 from handbook.core.storage import StorageError
-from handbook.core.web import current_access, current_actor, require
+from handbook.core.web import current_actor, require
 from handbook.extensions import db
 from handbook.members import photos, records, service
 from handbook.members.forms import ContactForm, PhotoForm, RecordForm, StatusForm, attach_problems, raw_values
 from handbook.members.labels import CHANGE_FIELD_LABELS, GENDER_LABELS, STATUS_LABELS, change_value
 from handbook.members.models import MemberStatus
 from handbook.members.validation import FIELDS, RECORD_FIELDS, parse_date, shown
-from handbook.org import access as acl
+from handbook.org.access import can_edit_member_contact, can_manage_member, can_view_member
 from handbook.org.service import ancestors
 
 bp = Blueprint("members", __name__, url_prefix="/members")
@@ -27,19 +28,19 @@ def _visible_member(member_id: int):
     member = service.get_member(member_id)
     if member is None:
         abort(404)
-    require(acl.can_view_member(current_access(), member))
+    require(can_view_member(current_access(), member))
     return member
 
 
 def _managed_member(member_id: int):
     member = _visible_member(member_id)
-    require(acl.can_manage_member(current_access(), member), 403)
+    require(can_manage_member(current_access(), member), 403)
     return member
 
 
 def _render(member, code=None, error=None, status=200, status_form=None):
     access = current_access()
-    can_manage = acl.can_manage_member(access, member)
+    can_manage = can_manage_member(access, member)
     if access.member_id != member.id:
         audit.record("member.view", current_actor(), target_type="member", target_id=member.id)
         db.session.commit()
@@ -49,7 +50,7 @@ def _render(member, code=None, error=None, status=200, status_form=None):
         titles=service.titles_for_user(member.user_id),
         path=ancestors(member.cell),
         can_manage=can_manage,
-        can_edit_contact=acl.can_edit_member_contact(access, member),
+        can_edit_contact=can_edit_member_contact(access, member),
         form=EmptyForm(),
         status_form=status_form or StatusForm(),
         statuses=records.status_history(member.id) if can_manage else [],
@@ -105,7 +106,7 @@ def edit(member_id: int):
 def contact(member_id: int):
     """Phone, e-mail, residence and photo: the member themself (or a manager)."""
     member = _visible_member(member_id)
-    require(acl.can_edit_member_contact(current_access(), member), 403)
+    require(can_edit_member_contact(current_access(), member), 403)
     form = ContactForm(data=_record_values(member) if request.method == "GET" else None)
     return _edit(member, form, ContactForm.FIELD_NAMES, "members/contact.html")
 
@@ -164,7 +165,7 @@ def change_status(member_id: int):
 @login_required
 def upload_photo(member_id: int):
     member = _visible_member(member_id)
-    require(acl.can_edit_member_contact(current_access(), member), 403)
+    require(can_edit_member_contact(current_access(), member), 403)
     form = PhotoForm()
     error, status = None, 400
     if not form.validate_on_submit():

@@ -37,8 +37,7 @@ def page_of(user_id: int, page: int = 1, per_page: int = PER_PAGE) -> tuple[list
 
 
 def unread_clauses(user_id, now):
-    """The conditions of "this user's notification, due by `now` and not read yet" (the menu's badge; signed-in
-    pages get it with the session lookup, `auth.signed_in`)."""
+    """The conditions of "this user's notification, due by `now` and not read yet" (the menu's badge)."""
     return *_due_for(user_id, now), Notification.read_at.is_(None)
 
 

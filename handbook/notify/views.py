@@ -6,8 +6,9 @@ from flask_login import current_user, login_required
 
 from handbook.audit import service as audit
 from handbook.auth.forms import EmptyForm
+from handbook.caller import current_access
 from handbook.core.i18n import gettext as _
-from handbook.core.web import current_access, current_actor, page_arg, require
+from handbook.core.web import current_actor, page_arg, require
 from handbook.extensions import db
 from handbook.notify import inbox, subscriptions
 from handbook.notify.health import STALE, health

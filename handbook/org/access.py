@@ -1,46 +1,33 @@
-"""Who may see or manage which organisations and records — decided here and nowhere else.
+"""Who may see or manage which organisations and records — the rules, decided here and nowhere else.
 
-`access_for(user)` loads what a user holds in at most two queries; every other function answers from
-that object, either in Python (for one object) or as an SQL clause (for lists), so no check walks the
-tree node by node.
+This is the kernel: it knows organisations, positions and where a member is placed, and no feature. The
+caller's `Access` is built once per request by `handbook.caller` (positions from here, the placement from
+members); every function below answers from that object, either in Python (for one object) or as an SQL clause
+(for lists), so no check walks the tree node by node. Features build their own rules on these (a meeting's
+audience: `meetings.audience`).
 
-Three dimensions decide an answer:
+Two things decide an answer:
 
 - **Position** (`Grant`): a bí thư, phó bí thư, chi ủy viên or committee staff manages the organisation of the
   position (and, with the subtree scope, everything below it); admins manage everything.
-- **Status** of the member's record, read afresh at every request — by the session lookup's one statement
-  (`auth.signed_in`) or, for an API token, by `load_access`'s own query; nothing about it is kept across
-  requests (see `load_access`):
-  - chính thức, dự bị, and the exempt miễn / tạm miễn sinh hoạt: placed in their cell as recorded — the
-    cell's directory, meetings, documents and regulations, their positions;
-  - chuyển đi, ra khỏi Đảng, đã mất (`members.models.LEFT_STATUSES`): no longer in the cell. The Access
-    keeps only their own record's id: their record, their own data and export, the privacy notice, their
-    inbox and account settings — no cell, tổ đảng or temporary cell, no positions, no admin flag, so no
-    directory, meetings, documents, regulations addressed to the cell, calendar feed or meeting notices.
-    The status change itself also ends their sessions, API tokens, feeds and push devices
-    (`members.records.record_status`).
-- **Audience** of a meeting (`can_see_meeting`, `meeting_audience_clause`): a meeting is for whoever sees its
-  organisation, except a chi ủy meeting (`MeetingKind.CHI_UY`), which is for its invitees and those who manage
-  the organisation — on every path (pages, API, calendar files, the inbox through its recipients).
+- **Placement** of the member's record, read afresh at every request: chính thức, dự bị and the exempt miễn /
+  tạm miễn sinh hoạt are placed in their cell as recorded — its directory, meetings, documents and regulations,
+  their positions. A member who left (chuyển đi, ra khỏi Đảng, đã mất — `members.models.LEFT_STATUSES`) keeps
+  only their own record's id (`Access.has_left`): their record, their own data and export, the privacy notice,
+  their inbox and account settings — no cell, tổ đảng or temporary cell, no positions, no admin flag. The
+  status change itself also ends their sessions, API tokens, feeds and push devices.
 
 Outside one's scope the answer is 404, not 403, so that existence does not leak.
 """
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple
+from typing import Any, NamedTuple
 
-from flask import g
-from sqlalchemy import and_, bindparam, false, or_, select, true
+from sqlalchemy import and_, false, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
-from handbook.auth import signed_in
-from handbook.extensions import db, lookup
-from handbook.org.models import Organisation, Position, Role, Scope
-
-if TYPE_CHECKING:  # members depends on org, not the reverse at import time
-    from handbook.members.models import MemberStatus
+from handbook.org.models import Organisation, Role, Scope
 
 
 @dataclass(frozen=True)
@@ -56,20 +43,21 @@ class Grant:
         return org_path.startswith(self.path)
 
 
-class MemberRef(NamedTuple):
-    """Where the signed-in member is placed: enough for their meetings and attendance without loading the
-    member record (it has the attributes of `Member` those read)."""
+class Placement(NamedTuple):
+    """Where a member is placed: their record's id, cell, tổ đảng and temporary cell, and status (as the members
+    feature records it). It has the attributes of a member record that meetings and attendance read, so the
+    caller's own placement stands in for their record there."""
 
     id: int
     cell_id: int
     group_id: int | None
     temporary_cell_id: int | None
-    status: MemberStatus
+    status: Any
 
 
 @dataclass
 class Access:
-    """What one user holds: admin flag, positions, and the cell they belong to."""
+    """What one user holds: admin flag, positions, and where their member record places them."""
 
     user_id: int | None = None
     is_admin: bool = False
@@ -79,20 +67,16 @@ class Access:
     temporary_cell_id: int | None = None  # a cell the member attends temporarily: its meetings, nothing more
     grants: list[Grant] = field(default_factory=list)
     group_id: int | None = None  # the tổ đảng inside the cell, if any
-    member_status: MemberStatus | None = None
+    member_status: Any = None  #: the record's status, as the members feature records it
+    has_left: bool = False  #: the record says they are no longer in the cell: only their own record is theirs
 
     @property
-    def has_left(self) -> bool:
-        """The user's member record says they are no longer in the cell (chuyển đi, ra khỏi Đảng, đã mất)."""
-        return has_left(self.member_status)
-
-    @property
-    def member(self) -> MemberRef | None:
+    def member(self) -> Placement | None:
         """The user's own member placement — what they attend meetings and keep a calendar with — or None for an
         account without a member record and for a member who left."""
         if self.member_id is None or self.has_left:
             return None
-        return MemberRef(self.member_id, self.cell_id, self.group_id, self.temporary_cell_id, self.member_status)
+        return Placement(self.member_id, self.cell_id, self.group_id, self.temporary_cell_id, self.member_status)
 
     @property
     def is_authenticated(self) -> bool:
@@ -105,82 +89,6 @@ class Access:
 
 
 ANONYMOUS = Access()
-
-
-@functools.cache
-def _left_statuses() -> frozenset:
-    from handbook.members.models import LEFT_STATUSES  # members depends on org, not the reverse at import time
-
-    return frozenset(LEFT_STATUSES)
-
-
-def has_left(status: MemberStatus | None) -> bool:
-    """Whether a member of this status is no longer in their cell (None: an account without a member record)."""
-    return status is not None and status in _left_statuses()
-
-
-@functools.cache
-def _access_queries():
-    """The two queries every signed-in request runs, built once (a request only binds the user id)."""
-    from handbook.members.models import Member  # members depends on org, not the reverse at import time
-
-    positions = (select(Position.organisation_id, Organisation.path, Position.role, Position.scope)
-                 .join(Organisation, Organisation.id == Position.organisation_id)
-                 .where(Position.user_id == bindparam("user_id")))
-    own = (select(*signed_in.placement_columns(Member, Organisation))
-           .join(Organisation, Organisation.id == Member.cell_id)
-           .where(Member.user_id == bindparam("user_id")))
-    return positions, own
-
-
-def load_access(user) -> Access:
-    """Build the Access of `user`: two queries (own member record, positions), or none beyond the session lookup
-    for a member without positions (`auth.signed_in` brought the placement and whether there are any).
-
-    The status rule is decided here, from the placement read in this request: a member who left
-    (`has_left`: chuyển đi, ra khỏi Đảng, đã mất) gets an Access holding their own record's id and nothing else —
-    no cell, tổ đảng or temporary cell, no positions (not even looked up), no admin flag. Every check below
-    then answers for them as for an account that belongs nowhere, except for their own record
-    (`can_view_member`, `can_edit_member_contact`). Exempt members (miễn, tạm miễn sinh hoạt) keep their
-    placement: they read the cell as before."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return ANONYMOUS
-    positions, own_record = _access_queries()
-    preloaded = signed_in.preloaded(user.id)
-    if preloaded is not None:
-        placement, has_positions = preloaded.placement, preloaded.has_positions
-    else:
-        own = lookup(own_record, {"user_id": user.id}).first()
-        placement, has_positions = (signed_in.Placement(*own) if own else signed_in.NO_PLACEMENT), True
-    if has_left(placement.status):
-        return Access(user_id=user.id, member_id=placement.member_id, member_status=placement.status)
-    rows = lookup(positions, {"user_id": user.id}).all() if has_positions else []
-    return Access(user_id=user.id, is_admin=bool(user.is_admin), member_id=placement.member_id,
-                  cell_id=placement.cell_id, cell_path=placement.cell_path,
-                  temporary_cell_id=placement.temporary_cell_id, grants=[Grant(*row) for row in rows],
-                  group_id=placement.group_id, member_status=placement.status)
-
-
-def access_of_member(member, is_admin: bool = False) -> Access:
-    """The Access of a member's account where no session says who is asking — the calendar feed, whose token
-    stands for the member: their placement and status from `member` (with its cell loaded), their positions in
-    one query. The status rule of `load_access` applies."""
-    if has_left(member.status):
-        return Access(user_id=member.user_id, member_id=member.id, member_status=member.status)
-    positions, _own = _access_queries()
-    rows = lookup(positions, {"user_id": member.user_id}).all() if member.user_id else []
-    return Access(user_id=member.user_id, is_admin=is_admin, member_id=member.id, cell_id=member.cell_id,
-                  cell_path=member.cell.path, temporary_cell_id=member.temporary_cell_id,
-                  grants=[Grant(*row) for row in rows], group_id=member.group_id, member_status=member.status)
-
-
-def access_for(user) -> Access:
-    """The Access of `user`, cached for the current request."""
-    key = getattr(user, "id", None)
-    cache = g.setdefault("_access_cache", {})
-    if key not in cache:
-        cache[key] = load_access(user)
-    return cache[key]
 
 
 def _subtree(path_column, prefix: str) -> ColumnElement[bool]:
@@ -229,48 +137,6 @@ def can_edit_member_contact(access: Access, member) -> bool:
 
 def can_browse_audit(access: Access) -> bool:
     return access.is_admin
-
-
-# --- meetings: who is their audience ----------------------------------------------------------
-
-def _is_committee_only(kind) -> bool:
-    from handbook.meetings.models import MeetingKind  # meetings depends on org, not the reverse at import time
-
-    return kind is MeetingKind.CHI_UY
-
-
-def can_see_meeting(access: Access, meeting) -> bool:
-    """A meeting, its agenda, documents, minutes and votes: whoever sees its organisation — except a chi ủy
-    meeting, whose audience is those who manage its organisation (the cell's bí thư, phó bí thư and chi ủy
-    viên, and committee staff above it by scope). Its invitees (`meetings.attendance.invitees`: members
-    holding a committee position there) are among them, since a position is a grant over its organisation.
-    Callers answer 404 to everyone else. `meeting_audience_clause` is the same rule for lists."""
-    org = meeting.organisation
-    if not can_see_org(access, org):
-        return False
-    return not _is_committee_only(meeting.kind) or can_manage_org(access, org)
-
-
-def meeting_audience_clause(access: Access) -> ColumnElement[bool]:
-    """`can_see_meeting`'s audience as a WHERE clause on Meeting, for lists. The caller restricts the
-    organisations as the list requires (the member's own, those they manage); this clause adds who a chi ủy
-    meeting is for. For a member without positions it is the same clause every time."""
-    from handbook.meetings.models import Meeting, MeetingKind
-
-    if access.is_admin:
-        return true()
-    open_to_all = Meeting.kind != MeetingKind.CHI_UY
-    if not access.grants:
-        return open_to_all
-    return or_(open_to_all, Meeting.organisation_id.in_(managed_org_ids(access)))
-
-
-def still_in_cell_clause(user_id_column) -> ColumnElement[bool]:
-    """SQL on a user id column: not the account of a member who left (accounts without a member record pass) —
-    for those told things by their position (leaders' reminders), whose positions may outlive their status."""
-    from handbook.members.models import LEFT_STATUSES, Member
-
-    return ~select(Member.id).where(Member.user_id == user_id_column, Member.status.in_(LEFT_STATUSES)).exists()
 
 
 # --- lists, as SQL ----------------------------------------------------------------------------
@@ -372,20 +238,3 @@ def document_owner(access: Access, audience: Organisation | None) -> int | None:
     if not covering:
         return None
     return min(covering, key=lambda grant: (grant.path.count("/"), grant.organisation_id)).organisation_id
-
-
-def requires_second_factor(access: Access) -> bool:
-    """Admins and committee staff — anyone holding a position above cell level — must sign in with a second
-    factor (TOTP). Cell leaders (bí thư chi bộ) and members may turn it on but need not."""
-    from sqlalchemy import func
-
-    from handbook.org.models import CELL_KINDS, OrgKind
-
-    if access.is_admin:
-        return True
-    ids = [grant.organisation_id for grant in access.grants]
-    if not ids:
-        return False
-    below_committee = (*CELL_KINDS, OrgKind.TO_DANG)
-    return bool(db.session.scalar(select(func.count()).select_from(Organisation)
-                                  .where(Organisation.id.in_(ids), Organisation.kind.not_in(below_committee))))

@@ -5,12 +5,13 @@ from flask import Blueprint, render_template
 from flask_login import login_required
 from sqlalchemy import select
 
-from handbook.core.web import current_access, require
+from handbook.caller import current_access
+from handbook.core.web import require
 from handbook.extensions import db
 from handbook.members.labels import STATUS_LABELS
 from handbook.members.models import ACTIVE_STATUSES
 from handbook.members.service import cell_directory
-from handbook.org import access as acl
+from handbook.org.access import can_manage_org, can_see_org
 from handbook.org.models import Organisation, OrgKind
 from handbook.org.service import KIND_LABELS, ancestors, children, count_members_by_org
 
@@ -37,10 +38,10 @@ def index():
 def show(org_id: int):
     org = db.get_or_404(Organisation, org_id)
     access = current_access()
-    require(acl.can_see_org(access, org))
+    require(can_see_org(access, org))
     subs = children(org)
     counts = count_members_by_org([o.id for o in subs])
-    manages = acl.can_manage_org(access, org)
+    manages = can_manage_org(access, org)
     if org.is_cell:
         entries = cell_directory(org)
     elif org.kind is OrgKind.TO_DANG:  # a tổ đảng lists its members: those of its cell whose group it is
@@ -50,7 +51,7 @@ def show(org_id: int):
     return render_template(
         "org/show.html",
         org=org,
-        path=[a for a in ancestors(org) if acl.can_see_org(access, a)],
+        path=[a for a in ancestors(org) if can_see_org(access, a)],
         children=subs,
         counts=counts,
         members=[e for e in entries if e.member.status in ACTIVE_STATUSES],

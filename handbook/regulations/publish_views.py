@@ -5,10 +5,11 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from handbook.auth.forms import EmptyForm
+from handbook.caller import current_access
 from handbook.core.i18n import gettext as _
 from handbook.core.storage import StorageError
-from handbook.core.web import current_access, current_actor, require
-from handbook.org import access as acl
+from handbook.core.web import current_actor, require
+from handbook.org.access import can_publish_any
 from handbook.regulations import files, service
 from handbook.regulations.forms import DocumentForm, PublishForm, StatusForm
 from handbook.regulations.models import Document, DocumentKind, DocumentStatus
@@ -24,7 +25,7 @@ def _audience_choices(access):
 @login_required
 def new():
     access = current_access()
-    require(acl.can_publish_any(access), 403)
+    require(can_publish_any(access), 403)
     form = DocumentForm(audience_choices=_audience_choices(access))
     status = 200
     if request.method == "POST":

@@ -17,8 +17,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from handbook.core.i18n import gettext as _
 from handbook.extensions import db
-from handbook.org import access as acl
-from handbook.org.access import Access
+from handbook.org.access import Access, readable_audience_clause
 from handbook.regulations.models import Article, Document, DocumentKind, DocumentStatus
 from handbook.regulations.search_index import FTS_TABLE, KEY_SPAN, PG_TABLE, dialect
 from handbook.regulations.service import RegulationError
@@ -66,7 +65,7 @@ class Results:
 
 
 def _filter_clauses(access: Access, filters: Filters) -> list[ColumnElement[bool]]:
-    clauses = [Document.published_at.is_not(None), acl.readable_audience_clause(access, Document.audience_org_id)]
+    clauses = [Document.published_at.is_not(None), readable_audience_clause(access, Document.audience_org_id)]
     if filters.kind:
         clauses.append(Document.kind == filters.kind)
     if filters.status:

@@ -14,8 +14,15 @@ from handbook.core.i18n import gettext as _
 from handbook.core.i18n import lazy_gettext as _l
 from handbook.core.timeutil import utcnow
 from handbook.extensions import db
-from handbook.org import access as acl
-from handbook.org.access import Access
+from handbook.org.access import (
+    Access,
+    can_manage_document,
+    can_publish_for,
+    can_read_audience,
+    document_owner,
+    managed_orgs_clause,
+    readable_audience_clause,
+)
 from handbook.org.models import Organisation
 from handbook.regulations import files
 from handbook.regulations.models import Article, Document, DocumentKind, DocumentPart, DocumentStatus
@@ -73,19 +80,19 @@ class Draft:
 def readable_documents(access: Access) -> Select:
     """Published documents addressed to the caller's organisations (or to everyone)."""
     return select(Document).where(
-        Document.published_at.is_not(None), acl.readable_audience_clause(access, Document.audience_org_id)
+        Document.published_at.is_not(None), readable_audience_clause(access, Document.audience_org_id)
     )
 
 
 def can_read(access: Access, document: Document) -> bool:
     if not document.is_published:
         return can_manage(access, document)  # a draft: those who may publish it only
-    return acl.can_read_audience(access, document.audience)
+    return can_read_audience(access, document.audience)
 
 
 def can_manage(access: Access, document: Document) -> bool:
     """Publish, change the status of, discard: those who manage the organisation owning the document."""
-    return acl.can_manage_document(access, document.owner)
+    return can_manage_document(access, document.owner)
 
 
 def _actor(access: Access, actor: Actor | None) -> Actor:
@@ -111,7 +118,7 @@ def publishable_orgs(access: Access) -> list[Organisation]:
     """Organisations the caller may address a document to, top of the tree first."""
     return list(
         db.session.scalars(
-            select(Organisation).where(acl.managed_orgs_clause(access)).order_by(Organisation.depth, Organisation.name)
+            select(Organisation).where(managed_orgs_clause(access)).order_by(Organisation.depth, Organisation.name)
         )
     )
 
@@ -131,7 +138,7 @@ def _validate(access: Access, data: DocumentInput) -> Organisation | None:
     audience = db.session.get(Organisation, data.audience_org_id) if data.audience_org_id else None
     if data.audience_org_id and audience is None:
         raise RegulationError(_("Tổ chức nhận văn bản không tồn tại."))
-    if not acl.can_publish_for(access, audience):
+    if not can_publish_for(access, audience):
         raise PermissionError(_("Đồng chí không có quyền ban hành văn bản cho tổ chức này."))
     if data.effective_date and data.effective_date < data.issue_date:
         raise RegulationError(_("Ngày có hiệu lực không được trước ngày ban hành."))
@@ -183,14 +190,14 @@ def create_draft(access: Access, user_id: int | None, data: DocumentInput, *,
                  source: files.Upload | None = None, attachment: files.Upload | None = None,
                  actor: Actor | None = None) -> Draft:
     """Save a draft to preview (one transaction). A source file's text replaces `data.body`. The draft belongs
-    to the highest organisation where the author holds a position over its audience (`acl.document_owner`)."""
+    to the highest organisation where the author holds a position over its audience (`document_owner`)."""
     stored: list = []
     try:
         if source is not None:
             data.body = files.source_text(source)
         audience = _validate(access, data)
         draft = build_document(data, created_by_id=user_id)
-        draft.document.owner_org_id = acl.document_owner(access, audience)
+        draft.document.owner_org_id = document_owner(access, audience)
         if source is not None and source.extension == ".docx":
             stored.append(files.add_attachment(draft.document, source))
         if attachment is not None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
+from handbook.caller import current_access
 from handbook.core.i18n import gettext as _
-from handbook.core.web import current_access, require
+from handbook.core.web import require
 from handbook.extensions import db
-from handbook.org import access as acl
+from handbook.org.access import can_publish_any
 from handbook.regulations import files, reading, service
 from handbook.regulations.forms import BookmarkForm, PublishForm, StatusForm, TextSizeForm, choices
 from handbook.regulations.models import Attachment, DocumentKind, DocumentStatus
@@ -74,7 +75,7 @@ def index():
     return render_template(
         "regulations/index.html", results=results, query=query, error=error, filters=filters,
         years=years(access), kind_labels=service.KIND_LABELS, status_labels=service.STATUS_LABELS,
-        can_publish=acl.can_publish_any(access),
+        can_publish=can_publish_any(access),
     )
 
 

@@ -13,7 +13,7 @@ from handbook.meetings import attendance
 from handbook.meetings.models import Attendance, AttendanceStatus, MeetingFormat, MeetingKind, MeetingStatus
 from handbook.meetings.rules import MeetingError
 from handbook.meetings.scheduling import cancel_meeting
-from handbook.org.access import MemberRef
+from handbook.org.access import Placement
 from tests.meetings.conftest import NOW, make_meeting
 
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # fixed, so the codes below are deterministic
@@ -75,7 +75,7 @@ def test_is_invited_agrees_with_the_invitee_list_for_everyone(cell, kind):
     invited = {m.id for m in attendance.invitees(meeting)}
     everyone = (cell.leader, cell.member, cell.probation, cell.exempt, cell.paused, cell.gone, cell.outsider)
     for member in everyone:
-        ref = MemberRef(member.id, member.cell_id, member.group_id, member.temporary_cell_id, member.status)
+        ref = Placement(member.id, member.cell_id, member.group_id, member.temporary_cell_id, member.status)
         assert attendance.is_invited(meeting, member) is (member.id in invited), member.full_name
         assert attendance.is_invited(meeting, ref) is (member.id in invited), member.full_name
     assert invited  # each kind invites someone, so the loop compared both answers

@@ -10,12 +10,13 @@ import pytest
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
+from handbook.caller import load_access
 from handbook.core.timeutil import as_utc, utcnow
 from handbook.extensions import db
 from handbook.meetings import attendance, calendar, documents, reminders
+from handbook.meetings.audience import can_see_meeting
 from handbook.meetings.models import MeetingKind
 from handbook.notify.models import Notification
-from handbook.org import access as acl
 from handbook.org.models import Role
 from tests.conftest import csrf_from
 from tests.meetings.conftest import make_meeting, signed_in
@@ -116,5 +117,5 @@ def test_every_invitee_is_in_the_audience(app, cell, committee):
 
     closed = committee["closed"]
     for member in attendance.invitees(closed):
-        access = acl.load_access(db.session.get(User, member.user_id))
-        assert acl.can_see_meeting(access, closed), member.full_name
+        access = load_access(db.session.get(User, member.user_id))
+        assert can_see_meeting(access, closed), member.full_name

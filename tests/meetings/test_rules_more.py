@@ -5,10 +5,10 @@ from datetime import date, timedelta
 
 import pytest
 
+from handbook.caller import load_access
 from handbook.meetings import attendance, queries, records, scheduling
 from handbook.meetings.models import AttendanceStatus, MeetingFormat, MeetingKind
 from handbook.meetings.rules import MeetingError
-from handbook.org import access as acl
 from handbook.org.models import OrgKind
 from tests.meetings.conftest import NOW, make_meeting
 
@@ -59,7 +59,7 @@ def test_committee_view_sorts_and_counts(app, factory, cell, sort):
     staff = factory.user("canbo@test.vn")
     factory.grant(staff, cell.ward)
     factory.commit()
-    rows, total = queries.committee_month(acl.load_access(staff), year, month, sort=sort)
+    rows, total = queries.committee_month(load_access(staff), year, month, sort=sort)
     assert total == 3 and {r.cell.id for r in rows} == {cell.org.id, cell.other_cell.id, third.id}
     by_id = {r.cell.id: r.status for r in rows}
     assert by_id[cell.org.id] == "scheduled" and by_id[third.id] == "missing"

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from handbook.audit.models import AuditEvent
 from handbook.audit.service import Actor
+from handbook.caller import load_access
 from handbook.core.timeutil import local_today, to_local
 from handbook.extensions import db
 from handbook.meetings import attendance, queries, records
@@ -18,7 +19,7 @@ from handbook.meetings.models import AttendanceStatus
 from handbook.members import transfers
 from handbook.members.models import ArrivalStatus, Member, MemberChange, TemporaryArrival, TemporaryReason
 from handbook.notify.models import Notification
-from handbook.org import access as acl
+from handbook.org.access import can_manage_org, can_see_org
 from handbook.org.models import OrgKind, Role
 from tests.conftest import csrf_from
 from tests.meetings.conftest import NOW, make_meeting, signed_in
@@ -50,7 +51,7 @@ def _ask(cell_org, card="48012345", *, birth_date=BORN, cccd=None, reason=WORK, 
 def _host(cell, visitor, months=4):
     """The receiving cell asks and the member's cell confirms: the member attends `cell.org` temporarily."""
     arrival = _ask(cell.org, months=months, by=cell.leader_user)
-    access = acl.load_access(cell.home_leader)
+    access = load_access(cell.home_leader)
     transfers.confirm_arrival(cell.other_cell, arrival.id, visitor.temporary_cell_id, access,
                               Actor(cell.home_leader.id), now=NOW)
     return arrival
@@ -66,9 +67,9 @@ def _audit(action: str) -> list[AuditEvent]:
 def test_a_request_changes_nothing_until_the_members_cell_confirms(app, cell, visitor):
     arrival = _ask(cell.org, by=cell.leader_user)
     assert visitor.temporary_cell_id is None and transfers.temporary_members(cell.org) == []
-    home = acl.load_access(cell.home_leader)
+    home = load_access(cell.home_leader)
     assert [a.id for a in transfers.pending_for(cell.other_cell, home, now=NOW)] == [arrival.id]
-    assert transfers.pending_for(cell.org, acl.load_access(cell.leader_user), now=NOW) == []  # the asking cell
+    assert transfers.pending_for(cell.org, load_access(cell.leader_user), now=NOW) == []  # the asking cell
 
     transfers.confirm_arrival(cell.other_cell, arrival.id, None, home, Actor(cell.home_leader.id), now=NOW)
     db.session.expire_all()
@@ -98,7 +99,7 @@ def test_the_receiving_cell_cannot_answer_its_own_request(app, cell, visitor):
     arrival = _ask(cell.org, by=cell.leader_user)
     for org in (cell.org, cell.other_cell):  # its own page, or the member's cell's page
         with pytest.raises(LookupError):
-            transfers.confirm_arrival(org, arrival.id, None, acl.load_access(cell.leader_user),
+            transfers.confirm_arrival(org, arrival.id, None, load_access(cell.leader_user),
                                       Actor(cell.leader_user.id), now=NOW)
     assert db.session.get(Member, visitor.id).temporary_cell_id is None
 
@@ -106,7 +107,7 @@ def test_the_receiving_cell_cannot_answer_its_own_request(app, cell, visitor):
 def test_a_refusal_changes_nothing_and_reads_like_a_lapse_to_the_asking_cell(app, cell, visitor):
     refused = _ask(cell.org, by=cell.leader_user)
     lapsed = _ask(cell.org, "11112222", by=cell.leader_user, now=NOW - timedelta(days=40))
-    transfers.refuse_arrival(cell.other_cell, refused.id, acl.load_access(cell.home_leader),
+    transfers.refuse_arrival(cell.other_cell, refused.id, load_access(cell.home_leader),
                              Actor(cell.home_leader.id), now=NOW)
     assert db.session.get(Member, visitor.id).temporary_cell_id is None
     states = {r.arrival.id: r.state for r in transfers.sent_requests(cell.org, now=NOW)}
@@ -118,9 +119,9 @@ def test_a_refusal_changes_nothing_and_reads_like_a_lapse_to_the_asking_cell(app
 def test_an_unanswered_request_lapses_after_thirty_days(app, cell, visitor):
     arrival = _ask(cell.org, by=cell.leader_user, now=NOW - timedelta(days=31))
     with pytest.raises(transfers.TransferError, match="quá 30 ngày"):
-        transfers.confirm_arrival(cell.other_cell, arrival.id, None, acl.load_access(cell.home_leader),
+        transfers.confirm_arrival(cell.other_cell, arrival.id, None, load_access(cell.home_leader),
                                   Actor(cell.home_leader.id), now=NOW)
-    assert transfers.pending_for(cell.other_cell, acl.load_access(cell.home_leader), now=NOW) == []
+    assert transfers.pending_for(cell.other_cell, load_access(cell.home_leader), now=NOW) == []
 
 
 def test_a_committee_above_the_members_cell_may_answer(app, cell, visitor, factory):
@@ -128,7 +129,7 @@ def test_a_committee_above_the_members_cell_may_answer(app, cell, visitor, facto
     factory.grant(staff, cell.ward, Role.CAN_BO)
     factory.commit()
     arrival = _ask(cell.org, by=cell.leader_user)
-    access = acl.load_access(staff)
+    access = load_access(staff)
     assert [a.id for a in transfers.pending_for(cell.ward, access, now=NOW)] == [arrival.id]
     transfers.confirm_arrival(cell.ward, arrival.id, None, access, Actor(staff.id), now=NOW)
     assert db.session.get(Member, visitor.id).temporary_cell_id == cell.org.id
@@ -140,7 +141,7 @@ def test_an_existing_placement_is_replaced_only_knowingly_and_its_host_is_told(a
     factory.grant(far_leader, far, Role.BI_THU)
     factory.commit()
     first = _ask(far, by=far_leader)
-    home = acl.load_access(cell.home_leader)
+    home = load_access(cell.home_leader)
     transfers.confirm_arrival(cell.other_cell, first.id, None, home, Actor(cell.home_leader.id), now=NOW)
     second = _ask(cell.org, by=cell.leader_user)
     with pytest.raises(transfers.TransferError, match="vừa thay đổi"):  # the page showed no placement
@@ -223,8 +224,8 @@ def test_temporary_member_sees_and_answers_the_meetings(app, cell, visitor):
     _host(cell, visitor)
     meeting = make_meeting(cell.org, NOW + timedelta(days=3), by=cell.leader_user)
     assert cell.org.id in queries.member_orgs(visitor)
-    access = acl.load_access(_account(visitor))
-    assert acl.can_see_org(access, cell.org) and not acl.can_manage_org(access, cell.org)
+    access = load_access(_account(visitor))
+    assert can_see_org(access, cell.org) and not can_manage_org(access, cell.org)
     attendance.send_absence(meeting, visitor, "Về quê", now=NOW)
 
 

@@ -135,28 +135,29 @@ def _register_blueprints(app: Flask) -> None:
     from handbook.api import init_api
     from handbook.audit.views import bp as audit_bp
     from handbook.auth.account_views import bp as account_bp
-    from handbook.auth.totp_views import bp as twofactor_bp
     from handbook.auth.views import bp as auth_bp
     from handbook.home.views import bp as home_bp
-    from handbook.meetings.manage_views import bp as meetings_manage_bp
-    from handbook.meetings.records_views import bp as meetings_records_bp
-    from handbook.meetings.views import bp as meetings_bp
-    from handbook.members.duplicate_views import bp as members_dup_bp
-    from handbook.members.io_views import bp as members_io_bp
-    from handbook.members.transfer_views import bp as member_transfers_bp
-    from handbook.members.views import bp as members_bp
+    from handbook.meetings import manage_views, records_views, views  # noqa: F401 - routes on the blueprints
+    from handbook.meetings.blueprints import manage_bp as meetings_manage_bp
+    from handbook.meetings.blueprints import member_bp as meetings_bp
+    from handbook.members import duplicate_views, io_views, transfer_views  # noqa: F401
+    from handbook.members import manage_views as members_manage_views  # noqa: F401
+    from handbook.members import views as members_views  # noqa: F401
+    from handbook.members.blueprints import manage_bp as members_manage_bp
+    from handbook.members.blueprints import member_bp as members_bp
     from handbook.notify.views import admin_bp as notify_admin_bp
     from handbook.notify.views import bp as notify_bp
     from handbook.ops.health import bp as ops_bp
-    from handbook.org.views import bp as org_bp
     from handbook.privacy.views import bp as privacy_bp
     from handbook.pwa.views import bp as pwa_bp
-    from handbook.regulations.views import bp as regulations_bp
+    from handbook.regulations import publish_views  # noqa: F401
+    from handbook.regulations import views as regulations_views  # noqa: F401
+    from handbook.regulations.blueprints import manage_bp as regulations_manage_bp
+    from handbook.regulations.blueprints import reader_bp as regulations_bp
 
-    for blueprint in (auth_bp, home_bp, org_bp, members_bp, members_io_bp, members_dup_bp, audit_bp, meetings_bp,
-                      meetings_manage_bp, meetings_records_bp, regulations_bp, member_transfers_bp, pwa_bp,
-                      notify_bp, notify_admin_bp, ops_bp, privacy_bp,
-                      twofactor_bp, account_bp):
+    for blueprint in (auth_bp, home_bp, members_bp, members_manage_bp, audit_bp, meetings_bp,
+                      meetings_manage_bp, regulations_bp, regulations_manage_bp, pwa_bp,
+                      notify_bp, notify_admin_bp, ops_bp, privacy_bp, account_bp):
         app.register_blueprint(blueprint)
     init_api(app)
 

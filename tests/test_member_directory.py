@@ -140,7 +140,7 @@ def test_each_party_group_shows_its_members_count(app, client, factory):
     entry = page[page.index(f'href="/org/{empty.id}"'):]
     assert "Tổ đảng · 0 đảng viên" in entry[:entry.index("</li>")]
     # the cell itself counts all its members once, grouped or not
-    from handbook.org.service import count_members_by_org
+    from handbook.members.service import count_members_by_org
     assert count_members_by_org([cell.id, *(t.id for t in tos)]) == {
         cell.id: 3 + 1 + 2 + 3 + 1, tos[0].id: 1, tos[1].id: 2, tos[2].id: 3}
 

@@ -8,6 +8,7 @@ from sqlalchemy import event, select
 
 from handbook.caller import load_access
 from handbook.extensions import db
+from handbook.members.service import count_members_by_org
 from handbook.org.access import (
     ANONYMOUS,
     can_browse_audit,
@@ -23,7 +24,7 @@ from handbook.org.access import (
     visible_orgs_clause,
 )
 from handbook.org.models import Organisation, OrgKind, Role, Scope
-from handbook.org.service import ancestors, count_members_by_org
+from handbook.org.service import ancestors
 
 
 @pytest.fixture

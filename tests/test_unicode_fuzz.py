@@ -55,9 +55,9 @@ NASTY = st.one_of(SHORT, LONG)
 COMMON_FIELDS = ("reason", "title", "code", "client_id", "login", "password", "new_password", "confirm", "next",
                  "version", "card_number", "size")
 # POST routes that end the session or throw away the scene: exercised last
-LAST = ("meetings_manage.cancel", "regulations.discard", "regulations.publish", "regulations.change_status",
-        "members_dup.merge", "auth.change_password", "twofactor.disable", "account.revoke_other_sessions",
-        "account.revoke_session", "auth.logout")
+LAST = ("meetings_manage.cancel", "regulations_manage.discard", "regulations_manage.publish",
+        "regulations_manage.change_status", "members_manage.merge_duplicates", "account.change_password",
+        "account.disable_twofactor", "account.revoke_other_sessions", "account.revoke_session", "auth.logout")
 
 
 @pytest.fixture

@@ -9,9 +9,10 @@ from handbook.api.fields import OutputSchema
 from handbook.caller import current_access
 from handbook.core.web import require
 from handbook.extensions import db
+from handbook.members.service import count_members_by_org
 from handbook.org.access import can_manage_org, can_see_org
 from handbook.org.models import Organisation
-from handbook.org.service import KIND_LABELS, children, count_members_by_org
+from handbook.org.service import KIND_LABELS, children
 
 blp = Blueprint("api_org", __name__, url_prefix="/api/v1", description="Tổ chức đảng")
 

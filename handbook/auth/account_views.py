@@ -1,13 +1,14 @@
-"""The member's own account: signed-in devices, and the privacy notice with its consent."""
+"""The signed-in member's own account: password, two-factor login, signed-in devices, and the privacy notice with
+its consent."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
 from handbook.audit.service import Actor, record
-from handbook.auth import consent, sessions, totp
-from handbook.auth.forms import EmptyForm
-from handbook.auth.views import _safe_next
+from handbook.auth import consent, service, sessions, throttle, totp
+from handbook.auth.flow import confirm_first_code, safe_next
+from handbook.auth.forms import EmptyForm, PasswordChangeForm, PasswordConfirmForm
 from handbook.core.i18n import gettext as _
 from handbook.extensions import db
 
@@ -77,4 +78,64 @@ def accept_privacy():
         abort(400)
     consent.accept(current_user.id, request.remote_addr)
     session["consent"] = consent.NOTICE_VERSION
-    return redirect(_safe_next(request.form.get("next")))
+    return redirect(safe_next(request.form.get("next")))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = PasswordChangeForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            service.change_password(current_user, form.current_password.data, form.new_password.data,
+                                    actor=Actor(current_user.id, request.remote_addr), keep_session=session.get("sid"))
+        except service.AuthError as exc:
+            form.form_errors.append(str(exc))
+            status = 400
+        else:
+            flash(_("Đã đổi mật khẩu. Các thiết bị khác đã được đăng xuất."), "success")
+            return redirect(url_for("home.profile"))
+    elif form.is_submitted():
+        status = 400
+    return render_template("auth/password.html", form=form), status
+
+
+@bp.route("/account/2fa", methods=["GET", "POST"])
+@login_required
+@throttle.ip_limit("totp")
+def enable_twofactor():
+    """A signed-in member turns on two-factor login of their own accord."""
+    if totp.is_enrolled(current_user.id):
+        return redirect(url_for("home.profile"))
+
+    def finish() -> str:
+        return url_for("home.profile")
+    return confirm_first_code(current_user, True, finish)
+
+
+@bp.route("/account/2fa/disable", methods=["GET", "POST"])
+@login_required
+@throttle.ip_limit("password")
+def disable_twofactor():
+    """Turn two-factor login off (not allowed for admins and committee staff)."""
+    if totp.required_for(current_user):
+        abort(403, _("Cán bộ cấp ủy và quản trị viên bắt buộc dùng xác thực hai bước."))
+    if not totp.is_enrolled(current_user.id):
+        return redirect(url_for("home.profile"))
+    form = PasswordConfirmForm()
+    status = 200
+    if form.validate_on_submit():
+        if service.verify_password(current_user, form.password.data):
+            actor = Actor(current_user.id, request.remote_addr)
+            totp.disable(current_user.id, actor=actor, reason="2fa_disable", keep_session=session.get("sid"))
+            record("auth.2fa_disable", actor, target_type="user", target_id=current_user.id)
+            db.session.commit()
+            flash(_("Đã tắt xác thực hai bước."), "success")
+            return redirect(url_for("home.profile"))
+        throttle.mark_failed(current_user.id)
+        form.password.errors = [_("Mật khẩu hiện tại không đúng.")]
+        status = 400
+    elif form.is_submitted():
+        status = 400
+    return render_template("auth/totp_disable.html", form=form), status

@@ -1,55 +1,28 @@
-"""Login, logout, activation and password pages."""
+"""Signing in and out: login (with the second step for those who use an authenticator, and its set-up for staff
+who must), logout, activation with a code, the language."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, logout_user
 
 from handbook.audit.service import Actor, record
-from handbook.auth import consent, service, sessions, throttle, totp
-from handbook.auth.forms import ActivationForm, EmptyForm, LoginForm, PasswordChangeForm
+from handbook.auth import service, sessions, throttle, totp
+from handbook.auth.flow import (
+    confirm_first_code,
+    fail_second_factor,
+    fresh_session,
+    pending_key,
+    pending_user,
+    safe_next,
+    start_session,
+)
+from handbook.auth.forms import ActivationForm, EmptyForm, LoginForm, TotpForm
 from handbook.auth.identifiers import IdentifierError
 from handbook.core.i18n import gettext as _
 from handbook.core.timeutil import timestamp
 from handbook.extensions import db
 
 bp = Blueprint("auth", __name__)
-PENDING_SECONDS = 600  # between the password and the second factor
-
-
-def _safe_next(target: str | None) -> str:
-    """Only same-site paths may be a redirect target after login."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return url_for("home.index")
-
-
-def _fresh_session() -> None:
-    """Drop everything the browser's session held (a new session at login), keeping the language."""
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
-
-
-def start_session(user, method: str = "password") -> None:
-    """Sign `user` in on a new server-side session (the old session's data and id are gone)."""
-    _fresh_session()
-    session["sid"] = sessions.start(user, request.remote_addr, request.headers.get("User-Agent"))
-    if consent.has_accepted(user.id):
-        session["consent"] = consent.NOTICE_VERSION  # the privacy gate then needs no query per page
-    login_user(user)
-    record("auth.login", Actor(user.id, request.remote_addr), target_type="user", target_id=user.id, method=method)
-    db.session.commit()
-
-
-def pending_user_id() -> int | None:
-    """The account that gave the right password and still owes its second factor."""
-    started = session.get("mfa_at", 0)
-    if not session.get("mfa_uid") or timestamp() - started > PENDING_SECONDS:
-        return None
-    return int(session["mfa_uid"])
 
 
 def _after_password(user, target: str):
@@ -58,9 +31,9 @@ def _after_password(user, target: str):
     if not enrolled and not totp.required_for(user):
         start_session(user)
         return redirect(target)
-    _fresh_session()
+    fresh_session()
     session.update({"mfa_uid": user.id, "mfa_at": timestamp(), "mfa_next": target})
-    return redirect(url_for("twofactor.verify" if enrolled else "twofactor.setup"))
+    return redirect(url_for("auth.second_factor" if enrolled else "auth.second_factor_setup"))
 
 
 def _record_failure(exc: service.AuthError | IdentifierError) -> None:
@@ -88,7 +61,7 @@ def login():
             form.form_errors.append(str(exc))
             status = 401 if isinstance(exc, service.AuthError) else 400
         else:
-            return _after_password(user, _safe_next(request.args.get("next")))
+            return _after_password(user, safe_next(request.args.get("next")))
     elif form.is_submitted():
         status = 400
     return render_template("auth/login.html", form=form), status
@@ -106,7 +79,7 @@ def logout():
         db.session.commit()
     sessions.revoke_token(session.get("sid"))
     logout_user()
-    _fresh_session()
+    fresh_session()
     flash(_("Bạn đã đăng xuất."), "info")
     return redirect(url_for("auth.login"))
 
@@ -134,29 +107,50 @@ def activate():
     return render_template("auth/activate.html", form=form), status
 
 
-@bp.route("/password", methods=["GET", "POST"])
-@login_required
-def change_password():
-    form = PasswordChangeForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            service.change_password(current_user, form.current_password.data, form.new_password.data,
-                                    actor=Actor(current_user.id, request.remote_addr), keep_session=session.get("sid"))
-        except service.AuthError as exc:
-            form.form_errors.append(str(exc))
-            status = 400
-        else:
-            flash(_("Đã đổi mật khẩu. Các thiết bị khác đã được đăng xuất."), "success")
-            return redirect(url_for("home.profile"))
-    elif form.is_submitted():
-        status = 400
-    return render_template("auth/password.html", form=form), status
-
-
 @bp.post("/language/<code>")
 def set_language(code: str):
     form = EmptyForm()
     if form.validate_on_submit() and code in ("vi", "en"):
         session["lang"] = code
-    return redirect(_safe_next(request.form.get("next")))
+    return redirect(safe_next(request.form.get("next")))
+
+
+@bp.route("/login/2fa", methods=["GET", "POST"], endpoint="second_factor")
+@throttle.ip_limit("totp")
+@throttle.account_limit(pending_key, "totp")
+def second_factor():
+    user = pending_user()
+    if not totp.is_enrolled(user.id):
+        return redirect(url_for("auth.second_factor_setup"))
+    form = TotpForm()
+    status = 200
+    if form.validate_on_submit():
+        method = totp.check_second_factor(user.id, form.code.data)
+        if method:
+            target = session.get("mfa_next") or url_for("home.index")
+            start_session(user, method)
+            if method == "recovery":
+                flash(_("Đã dùng một mã khôi phục; còn %(n)d mã.", n=totp.remaining_recovery_codes(user.id)), "info")
+            return redirect(target)
+        fail_second_factor(user.id)
+        form.code.errors = [_("Mã không đúng hoặc đã được dùng. Hãy nhập mã mới đang hiện trong ứng dụng.")]
+        status = 400
+    elif form.is_submitted():
+        status = 400
+    return render_template("auth/totp.html", form=form), status
+
+
+@bp.route("/login/2fa/setup", methods=["GET", "POST"], endpoint="second_factor_setup")
+@throttle.ip_limit("totp")
+@throttle.account_limit(pending_key, "totp")
+def second_factor_setup():
+    """Staff without an authenticator: set it up before anything else."""
+    user = pending_user()
+    if totp.is_enrolled(user.id):
+        return redirect(url_for("auth.second_factor"))
+
+    def finish() -> str:
+        target = session.get("mfa_next") or url_for("home.index")
+        start_session(user, "totp")  # commits
+        return target
+    return confirm_first_code(user, False, finish)

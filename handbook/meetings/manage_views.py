@@ -3,35 +3,22 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from handbook.caller import current_access, organisation_in_scope
 from handbook.core.i18n import gettext as _
 from handbook.core.storage import StorageError
 from handbook.core.timeutil import local_today, to_local
-from handbook.core.web import current_actor, require
+from handbook.core.web import current_actor
 from handbook.extensions import db
 from handbook.meetings import attendance, documents, scheduling
+from handbook.meetings.blueprints import manage_bp
 from handbook.meetings.forms import CancelForm, DocumentForm, MeetingForm, SeriesForm
+from handbook.meetings.labels import TEMPLATE_LABELS
 from handbook.meetings.models import MeetingFormat, MeetingKind, MeetingStatus
+from handbook.meetings.pages import managed_meeting, managed_org
 from handbook.meetings.rules import MeetingError
-from handbook.meetings.views import LABELS, visible_meeting
-from handbook.org.access import can_manage_org
-from handbook.org.models import Organisation
-
-bp = Blueprint("meetings_manage", __name__, url_prefix="/meetings")
-
-
-def managed_org(org_id: int | None) -> Organisation:
-    return organisation_in_scope(org_id, manage=True)
-
-
-def managed_meeting(meeting_id: int):
-    meeting = visible_meeting(meeting_id)
-    require(can_manage_org(current_access(), meeting.organisation), 403)
-    return meeting
 
 
 def _input(form: MeetingForm) -> scheduling.MeetingInput:
@@ -44,7 +31,7 @@ def _input(form: MeetingForm) -> scheduling.MeetingInput:
     )
 
 
-@bp.route("/new", methods=["GET", "POST"])
+@manage_bp.route("/meetings/new", methods=["GET", "POST"])
 @login_required
 def new():
     org = managed_org(request.args.get("org", type=int))
@@ -74,11 +61,11 @@ def _created_message(meeting) -> str | Markup:
         return _("Đã lên lịch buổi họp và thông báo tới đảng viên.")
     return Markup("{} <a href=\"{}\">{}</a> · <a href=\"{}\">{}</a>").format(
         _("Đã ghi lại buổi họp đã tổ chức (không gửi thông báo cho đảng viên). Tiếp theo:"),
-        url_for("meetings_records.sheet", meeting_id=meeting.id), _("ghi điểm danh"),
-        url_for("meetings_records.minutes", meeting_id=meeting.id), _("ghi biên bản"))
+        url_for("meetings_manage.sheet", meeting_id=meeting.id), _("ghi điểm danh"),
+        url_for("meetings_manage.minutes", meeting_id=meeting.id), _("ghi biên bản"))
 
 
-@bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
+@manage_bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(meeting_id: int):
     meeting = managed_meeting(meeting_id)
@@ -123,7 +110,7 @@ def _edit_page(meeting, *, form=None, cancel_form=None, doc_form=None, error: st
                            doc_form=doc_form or DocumentForm(formdata=None)), status
 
 
-@bp.post("/<int:meeting_id>/cancel")
+@manage_bp.post("/meetings/<int:meeting_id>/cancel")
 @login_required
 def cancel(meeting_id: int):
     meeting = managed_meeting(meeting_id)
@@ -139,7 +126,7 @@ def cancel(meeting_id: int):
     return redirect(url_for("meetings.show", meeting_id=meeting.id))
 
 
-@bp.post("/<int:meeting_id>/documents")
+@manage_bp.post("/meetings/<int:meeting_id>/documents")
 @login_required
 def add_document(meeting_id: int):
     meeting = managed_meeting(meeting_id)
@@ -161,7 +148,7 @@ def add_document(meeting_id: int):
     return redirect(url_for(".edit", meeting_id=meeting.id))
 
 
-@bp.route("/series/new", methods=["GET", "POST"])
+@manage_bp.route("/meetings/series/new", methods=["GET", "POST"])
 @login_required
 def new_series():
     """Step 1 shows the year's dates with weekends and holidays flagged (or why there are none); step 2 creates
@@ -208,7 +195,7 @@ def _shifts(year: int) -> dict[int, date]:
     return shifts
 
 
-@bp.get("/<int:meeting_id>/checkin-code")
+@manage_bp.get("/meetings/<int:meeting_id>/checkin-code")
 @login_required
 def checkin_code(meeting_id: int):
     """The leader's screen: a rotating code as QR and digits; the page refreshes itself, no JavaScript needed."""
@@ -219,4 +206,4 @@ def checkin_code(meeting_id: int):
 
     qr = Markup(segno.make(target, error="m").svg_inline(scale=6, dark="#1c1c1c"))
     return render_template("meetings/checkin_code.html", meeting=meeting, code=code, left=left, qr=qr,
-                           open=attendance.checkin_open(meeting), **LABELS)
+                           open=attendance.checkin_open(meeting), **TEMPLATE_LABELS)

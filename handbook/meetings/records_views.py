@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
 from handbook.caller import current_access
@@ -12,18 +12,17 @@ from handbook.core.timeutil import format_when, local_today
 from handbook.core.web import current_actor, page_arg
 from handbook.extensions import db
 from handbook.meetings import attendance, queries, records
+from handbook.meetings.blueprints import manage_bp
 from handbook.meetings.forms import MinutesForm, ResolutionForm, VoteForm
-from handbook.meetings.labels import COMMITTEE_LABELS
-from handbook.meetings.manage_views import managed_meeting, managed_org
+from handbook.meetings.labels import COMMITTEE_LABELS, TEMPLATE_LABELS
 from handbook.meetings.models import AttendanceStatus, MinutesRevision
+from handbook.meetings.pages import managed_meeting, managed_org
 from handbook.meetings.rules import MeetingError
-from handbook.meetings.views import LABELS
 
-bp = Blueprint("meetings_records", __name__, url_prefix="/meetings")
 REVIEW_YEARS = (2000, 2100)
 
 
-@bp.route("/<int:meeting_id>/attendance", methods=["GET", "POST"])
+@manage_bp.route("/meetings/<int:meeting_id>/attendance", methods=["GET", "POST"])
 @login_required
 def sheet(meeting_id: int):
     meeting = managed_meeting(meeting_id)
@@ -51,7 +50,7 @@ def sheet(meeting_id: int):
     lines = attendance.attendance_sheet(meeting)
     return render_template("meetings/attendance.html", meeting=meeting, lines=lines, form=form,
                            unmarked=sum(1 for line in lines if line.status is None),
-                           statuses=list(AttendanceStatus), **LABELS), status
+                           statuses=list(AttendanceStatus), **TEMPLATE_LABELS), status
 
 
 def _parse_sheet() -> dict[int, tuple[AttendanceStatus, str | None]]:
@@ -67,7 +66,7 @@ def _parse_sheet() -> dict[int, tuple[AttendanceStatus, str | None]]:
     return entries
 
 
-@bp.route("/<int:meeting_id>/minutes", methods=["GET", "POST"])
+@manage_bp.route("/meetings/<int:meeting_id>/minutes", methods=["GET", "POST"])
 @login_required
 def minutes(meeting_id: int):
     meeting = managed_meeting(meeting_id)
@@ -111,19 +110,19 @@ def _minutes_page(meeting, *, form=None, shown=None, current=None, vote_form=Non
                            current=current, history=records.minutes_history(meeting),
                            resolutions=records.resolutions(meeting), votes=records.votes(meeting),
                            tally=records.tally(meeting), vote_form=vote_form,
-                           resolution_form=resolution_form or ResolutionForm(formdata=None), **LABELS), status
+                           resolution_form=resolution_form or ResolutionForm(formdata=None), **TEMPLATE_LABELS), status
 
 
-@bp.get("/<int:meeting_id>/minutes/print")
+@manage_bp.get("/meetings/<int:meeting_id>/minutes/print")
 @login_required
 def print_minutes(meeting_id: int):
     meeting = managed_meeting(meeting_id)
     return render_template("meetings/minutes_print.html", meeting=meeting, minutes=records.current_minutes(meeting),
                            lines=attendance.attendance_sheet(meeting), resolutions=records.resolutions(meeting),
-                           votes=records.votes(meeting), **LABELS)
+                           votes=records.votes(meeting), **TEMPLATE_LABELS)
 
 
-@bp.post("/<int:meeting_id>/resolutions")
+@manage_bp.post("/meetings/<int:meeting_id>/resolutions")
 @login_required
 def add_resolution(meeting_id: int):
     meeting = managed_meeting(meeting_id)
@@ -139,7 +138,7 @@ def add_resolution(meeting_id: int):
     return redirect(url_for(".minutes", meeting_id=meeting.id))
 
 
-@bp.post("/<int:meeting_id>/votes")
+@manage_bp.post("/meetings/<int:meeting_id>/votes")
 @login_required
 def add_vote(meeting_id: int):
     meeting = managed_meeting(meeting_id)
@@ -159,7 +158,7 @@ def add_vote(meeting_id: int):
     return redirect(url_for(".minutes", meeting_id=meeting.id))
 
 
-@bp.get("/review")
+@manage_bp.get("/meetings/review")
 @login_required
 def review():
     org = managed_org(request.args.get("org", type=int))
@@ -171,7 +170,7 @@ def review():
                            threshold=records.REVIEW_MONTHS, this_year=today.year)
 
 
-@bp.get("/committee")
+@manage_bp.get("/meetings/committee")
 @login_required
 def committee():
     access = current_access()

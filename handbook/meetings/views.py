@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import (
-    Blueprint,
     Response,
     abort,
     flash,
@@ -15,8 +14,7 @@ from flask import (
     url_for,
 )
 from flask_login import login_required
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import select
 
 from handbook.caller import current_access
 from handbook.core.i18n import gettext as _
@@ -24,33 +22,17 @@ from handbook.core.sealing import seal, unseal
 from handbook.core.web import current_actor, require
 from handbook.extensions import db
 from handbook.meetings import attendance, calendar, documents, queries, records
-from handbook.meetings.audience import can_see_meeting
+from handbook.meetings.blueprints import member_bp
 from handbook.meetings.forms import AbsenceForm, CheckinForm, WithdrawForm
 from handbook.meetings.labels import TEMPLATE_LABELS
-from handbook.meetings.models import Meeting, MeetingDocument
+from handbook.meetings.models import MeetingDocument
+from handbook.meetings.pages import visible_meeting
 from handbook.meetings.rules import MeetingError
 from handbook.org.access import can_manage_org, managed_orgs_clause
 from handbook.org.models import Organisation
 
-bp = Blueprint("meetings", __name__)
 
-LABELS = TEMPLATE_LABELS
-
-
-_MEETING = select(Meeting).options(joinedload(Meeting.organisation)).where(Meeting.id == bindparam("meeting_id"))
-
-
-def visible_meeting(meeting_id: int, *, details: bool = True) -> Meeting:
-    """The meeting if the caller is in its audience (`can_see_meeting`); 404 otherwise (existence does not
-    leak). `details=False` for the one-tap actions: agenda and documents are not loaded (two queries fewer)."""
-    meeting = db.session.scalar(_MEETING, {"meeting_id": meeting_id})
-    if meeting is None:
-        abort(404)
-    require(can_see_meeting(current_access(), meeting))
-    return queries.load_details(meeting) if details else meeting
-
-
-@bp.get("/meetings")
+@member_bp.get("/meetings")
 @login_required
 def index():
     access = current_access()
@@ -65,10 +47,10 @@ def index():
     upcoming, past = queries.meetings_for_orgs(org_ids, access=access) if org_ids else ([], [])
     mine = queries.attendance_of(member, [m.id for m in upcoming + past]) if member else {}
     return render_template("meetings/index.html", upcoming=upcoming, past=past, by_meeting=mine, managed=managed,
-                           is_staff=access.is_admin or bool(access.grants), **LABELS)
+                           is_staff=access.is_admin or bool(access.grants), **TEMPLATE_LABELS)
 
 
-@bp.get("/meetings/<int:meeting_id>")
+@member_bp.get("/meetings/<int:meeting_id>")
 @login_required
 def show(meeting_id: int):
     meeting = visible_meeting(meeting_id)
@@ -89,7 +71,8 @@ def show(meeting_id: int):
         join_open=attendance.join_open(meeting), checkin_open=attendance.checkin_open(meeting),
         absence_open=attendance.absence_open(meeting),
         minutes=outcome.has_minutes, resolutions=outcome.resolutions, votes=outcome.votes,
-        absence_form=absence_form, withdraw_form=WithdrawForm(formdata=None), checkin_form=checkin_form, **LABELS,
+        absence_form=absence_form, withdraw_form=WithdrawForm(formdata=None), checkin_form=checkin_form,
+        **TEMPLATE_LABELS,
     )
 
 
@@ -100,7 +83,7 @@ def _member_or_403():
     return member
 
 
-@bp.post("/meetings/<int:meeting_id>/absence")
+@member_bp.post("/meetings/<int:meeting_id>/absence")
 @login_required
 def absence(meeting_id: int):
     meeting = visible_meeting(meeting_id, details=False)
@@ -121,7 +104,7 @@ def absence(meeting_id: int):
     return redirect(url_for(".show", meeting_id=meeting_id))  # not meeting.id: the commit expired it
 
 
-@bp.post("/meetings/<int:meeting_id>/absence/withdraw")
+@member_bp.post("/meetings/<int:meeting_id>/absence/withdraw")
 @login_required
 def withdraw_absence(meeting_id: int):
     """Take the absence notice back before the meeting: the member is expected again."""
@@ -139,7 +122,7 @@ def withdraw_absence(meeting_id: int):
     return redirect(url_for(".show", meeting_id=meeting_id))
 
 
-@bp.post("/meetings/<int:meeting_id>/check-in")
+@member_bp.post("/meetings/<int:meeting_id>/check-in")
 @login_required
 def check_in(meeting_id: int):
     meeting = visible_meeting(meeting_id, details=False)
@@ -164,7 +147,7 @@ def render_again(meeting_id: int, status: int):
     return response, status
 
 
-@bp.get("/meetings/<int:meeting_id>/documents/<int:document_id>")
+@member_bp.get("/meetings/<int:meeting_id>/documents/<int:document_id>")
 @login_required
 def document(meeting_id: int, document_id: int):
     meeting = visible_meeting(meeting_id, details=False)
@@ -179,7 +162,7 @@ def document(meeting_id: int, document_id: int):
     return send_file(path, mimetype=doc.content_type, as_attachment=True, download_name=doc.filename)
 
 
-@bp.get("/meetings/<int:meeting_id>.ics")
+@member_bp.get("/meetings/<int:meeting_id>.ics")
 @login_required
 def ics(meeting_id: int):
     meeting = visible_meeting(meeting_id)
@@ -188,7 +171,7 @@ def ics(meeting_id: int):
         "Content-Disposition": f'attachment; filename="hop-chi-bo-{meeting.id}.ics"'})
 
 
-@bp.get("/calendar/<token>.ics")
+@member_bp.get("/calendar/<token>.ics")
 def feed(token: str):
     """The private feed: the token is the only credential, so it is long, random and revocable."""
     reader = calendar.reader_for_token(token) if len(token) <= 100 else None
@@ -205,7 +188,7 @@ def feed(token: str):
 NEW_FEED_KEY = "new_feed_token"  # the address just made, shown once by the page the creation redirects to
 
 
-@bp.get("/calendar/tokens")
+@member_bp.get("/calendar/tokens")
 @login_required
 def feeds():
     """The member's calendar addresses. Only a hash of each is stored, so an address is shown once — on the first
@@ -229,7 +212,7 @@ def _new_token(member) -> str | None:
     return unseal(str(kept.get("sealed", "")))
 
 
-@bp.post("/calendar/tokens")
+@member_bp.post("/calendar/tokens")
 @login_required
 def new_feed():
     member = _member_or_403()
@@ -243,7 +226,7 @@ def new_feed():
     return redirect(url_for(".feeds"))
 
 
-@bp.post("/calendar/tokens/<int:token_id>/revoke")
+@member_bp.post("/calendar/tokens/<int:token_id>/revoke")
 @login_required
 def revoke_feed(token_id: int):
     member = _member_or_403()

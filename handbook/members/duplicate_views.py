@@ -1,7 +1,7 @@
 """The duplicate finder for committee staff: suspected pairs within their scope, merge or not-a-duplicate."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from sqlalchemy import select
 
@@ -11,11 +11,10 @@ from handbook.core.i18n import gettext as _
 from handbook.core.web import current_actor, require
 from handbook.extensions import db
 from handbook.members import duplicates, service
+from handbook.members.blueprints import manage_bp
 from handbook.members.labels import STATUS_LABELS
 from handbook.org.access import can_manage_member, can_manage_org, can_see_org, can_view_member, managed_orgs_clause
 from handbook.org.models import Organisation
-
-bp = Blueprint("members_dup", __name__, url_prefix="/members/duplicates")
 
 
 def _scope() -> Organisation:
@@ -48,32 +47,32 @@ def _pair() -> tuple:
     return members[0], members[1]
 
 
-@bp.get("/")
+@manage_bp.get("/members/duplicates/")
 @login_required
-def index():
+def duplicates_page():
     org = _scope()
     return render_template("members/duplicates.html", org=org,
                            suspects=duplicates.find_suspects(org, scope=current_access()),
                            form=EmptyForm(), status_labels=STATUS_LABELS)
 
 
-@bp.post("/merge")
+@manage_bp.post("/members/duplicates/merge")
 @login_required
-def merge():
+def merge_duplicates():
     if not EmptyForm().validate_on_submit():
         abort(400)
     keep, drop = _pair()
     duplicates.merge(keep, drop, current_actor())
     flash(_("Đã gộp hai hồ sơ; giữ lại hồ sơ mã %(id)d.", id=keep.id), "success")
-    return redirect(url_for("members_dup.index", org=request.form.get("org") or None))
+    return redirect(url_for("members_manage.duplicates_page", org=request.form.get("org") or None))
 
 
-@bp.post("/dismiss")
+@manage_bp.post("/members/duplicates/dismiss")
 @login_required
-def dismiss():
+def dismiss_duplicate():
     if not EmptyForm().validate_on_submit():
         abort(400)
     a, b = _pair()
     duplicates.dismiss(a, b, current_actor())
     flash(_("Đã ghi nhận: hai hồ sơ là hai người khác nhau."), "success")
-    return redirect(url_for("members_dup.index", org=request.form.get("org") or None))
+    return redirect(url_for("members_manage.duplicates_page", org=request.form.get("org") or None))

@@ -5,7 +5,7 @@ import io
 import secrets
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -19,11 +19,10 @@ from handbook.core.timeutil import format_datetime
 from handbook.core.web import current_actor, error_response, require
 from handbook.extensions import db
 from handbook.members import export, importer
+from handbook.members.blueprints import manage_bp
 from handbook.members.labels import GENDER_LABELS, STATUS_LABELS
 from handbook.org.access import managed_orgs_clause
 from handbook.org.models import CELL_KINDS, Organisation
-
-bp = Blueprint("members_io", __name__)
 
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -84,7 +83,7 @@ def _upload(token: str) -> Path:
     return data_path
 
 
-@bp.get("/members/import")
+@manage_bp.get("/members/import")
 @login_required
 def import_form():
     require(current_access().is_leader, 403)
@@ -93,7 +92,7 @@ def import_form():
                            else None, form=EmptyForm(), max_mb=IMPORT_MAX_BYTES // (1024 * 1024))
 
 
-@bp.get("/members/import/template.xlsx")
+@manage_bp.get("/members/import/template.xlsx")
 @login_required
 def import_template():
     require(current_access().is_leader, 403)
@@ -101,11 +100,11 @@ def import_template():
                      download_name="mau-nhap-dang-vien.xlsx")
 
 
-@bp.record_once
+@manage_bp.record_once
 def _refuse_big_uploads_first(state) -> None:
     """Before anything reads the body (the CSRF check parses forms), refuse an import upload that is too big."""
     def check():
-        if (request.endpoint == "members_io.import_preview" and request.content_length is not None
+        if (request.endpoint == "members_manage.import_preview" and request.content_length is not None
                 and request.content_length > IMPORT_MAX_BYTES + 64 * 1024):
             return _too_big()
         return None
@@ -118,7 +117,7 @@ def _too_big():
                                  n=IMPORT_MAX_BYTES // (1024 * 1024)))
 
 
-@bp.post("/members/import")
+@manage_bp.post("/members/import")
 @login_required
 def import_preview():
     require(current_access().is_leader, 403)
@@ -177,7 +176,7 @@ def _already_imported(confirmed_at, cell: Organisation):
                        cell, 409)
 
 
-@bp.post("/members/import/<token>")
+@manage_bp.post("/members/import/<token>")
 @login_required
 def import_confirm(token: str):
     form = EmptyForm()
@@ -213,7 +212,7 @@ def import_confirm(token: str):
                            token=token)
 
 
-@bp.get("/members/import/<token>/rejected.xlsx")
+@manage_bp.get("/members/import/<token>/rejected.xlsx")
 @login_required
 def import_rejected(token: str):
     _preview(token)
@@ -222,7 +221,7 @@ def import_rejected(token: str):
     return send_file(path, mimetype=XLSX, as_attachment=True, download_name="dong-bi-tu-choi.xlsx")
 
 
-@bp.get("/org/<int:org_id>/members.xlsx")
+@manage_bp.get("/org/<int:org_id>/members.xlsx")
 @login_required
 def export_xlsx(org_id: int):
     org = _managed_org(org_id)
@@ -234,7 +233,7 @@ def export_xlsx(org_id: int):
                      download_name=f"danh-sach-dang-vien-{org.id}.xlsx")
 
 
-@bp.get("/org/<int:org_id>/members/print")
+@manage_bp.get("/org/<int:org_id>/members/print")
 @login_required
 def print_list(org_id: int):
     org = _managed_org(org_id)
@@ -246,7 +245,7 @@ def print_list(org_id: int):
                            gender_labels=GENDER_LABELS)
 
 
-@bp.post("/members/import/<token>/cancel")
+@manage_bp.post("/members/import/<token>/cancel")
 @login_required
 def import_cancel(token: str):
     form = EmptyForm()
@@ -255,4 +254,4 @@ def import_cancel(token: str):
     _preview(token)
     _file(token).unlink(missing_ok=True)
     flash(_("Đã hủy, không nhập gì."), "success")
-    return redirect(url_for("members_io.import_form"))
+    return redirect(url_for("members_manage.import_form"))

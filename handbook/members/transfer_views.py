@@ -2,7 +2,7 @@
 own cell (or a committee above it) confirms or refuses requests about its members."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from handbook.auth import throttle
@@ -11,12 +11,11 @@ from handbook.caller import current_access, organisation_in_scope
 from handbook.core.i18n import gettext as _
 from handbook.core.web import current_actor
 from handbook.members import transfers
+from handbook.members.blueprints import manage_bp
 from handbook.members.forms import TemporaryForm
 from handbook.members.models import TemporaryReason
 from handbook.members.validation import parse_date
 from handbook.org.models import Organisation
-
-bp = Blueprint("member_transfers", __name__, url_prefix="/org/<int:org_id>/temporary")
 
 
 def _managed(org_id: int) -> Organisation:
@@ -39,9 +38,9 @@ def _page(org: Organisation, form: TemporaryForm | None = None, status: int = 20
     ), status
 
 
-@bp.route("", methods=["GET", "POST"])
+@manage_bp.route("/org/<int:org_id>/temporary", methods=["GET", "POST"])
 @login_required
-def index(org_id: int):
+def temporary(org_id: int):
     org = _managed(org_id)
     if request.method == "GET":
         return _page(org)
@@ -74,7 +73,7 @@ def index(org_id: int):
         form.form_errors.append(str(exc))
         return _page(org, form, 400)
     flash(transfers.recorded_message(), "success")  # the same answer whoever the number names, or nobody
-    return redirect(url_for(".index", org_id=org.id))
+    return redirect(url_for(".temporary", org_id=org.id))
 
 
 def _current(raw: str | None) -> int | None:
@@ -84,9 +83,9 @@ def _current(raw: str | None) -> int | None:
     return int(raw) or None
 
 
-@bp.post("/requests/<int:arrival_id>/confirm")
+@manage_bp.post("/org/<int:org_id>/temporary/requests/<int:arrival_id>/confirm")
 @login_required
-def confirm(org_id: int, arrival_id: int):
+def confirm_arrival(org_id: int, arrival_id: int):
     org = _managed(org_id)
     try:
         transfers.decidable(org, current_access(), arrival_id)
@@ -105,12 +104,12 @@ def confirm(org_id: int, arrival_id: int):
         flash(str(exc), "error")
     else:
         flash(_("Đã xác nhận cho đảng viên sinh hoạt tạm thời; chi bộ nơi tiếp nhận đã được thông báo."), "success")
-    return redirect(url_for(".index", org_id=org.id))
+    return redirect(url_for(".temporary", org_id=org.id))
 
 
-@bp.post("/requests/<int:arrival_id>/refuse")
+@manage_bp.post("/org/<int:org_id>/temporary/requests/<int:arrival_id>/refuse")
 @login_required
-def refuse(org_id: int, arrival_id: int):
+def refuse_arrival(org_id: int, arrival_id: int):
     org = _managed(org_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
@@ -122,12 +121,12 @@ def refuse(org_id: int, arrival_id: int):
         flash(str(exc), "error")
     else:
         flash(_("Đã từ chối đề nghị."), "success")
-    return redirect(url_for(".index", org_id=org.id))
+    return redirect(url_for(".temporary", org_id=org.id))
 
 
-@bp.post("/<int:member_id>/end")
+@manage_bp.post("/org/<int:org_id>/temporary/<int:member_id>/end")
 @login_required
-def end(org_id: int, member_id: int):
+def end_temporary(org_id: int, member_id: int):
     org = _managed(org_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
@@ -136,4 +135,4 @@ def end(org_id: int, member_id: int):
     except transfers.TransferError:
         abort(404)
     flash(_("Đã kết thúc sinh hoạt tạm thời."), "success")
-    return redirect(url_for(".index", org_id=org.id))
+    return redirect(url_for(".temporary", org_id=org.id))

@@ -1,170 +1,93 @@
-"""A member's record: viewing (audited), editing, statuses, photo, activation codes."""
+"""Members' pages: the directory of the organisations one may see, a member's record, and the contact details and
+photo a member keeps up themself."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
-from flask_login import current_user, login_required
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import login_required
+from sqlalchemy import select
 
-from handbook.audit import service as audit
-from handbook.auth.forms import EmptyForm
-from handbook.auth.identifiers import display_phone
-from handbook.auth.service import AuthError, format_code
 from handbook.caller import current_access
 from handbook.core.i18n import gettext as _
 from handbook.core.storage import StorageError
 from handbook.core.web import current_actor, require
 from handbook.extensions import db
-from handbook.members import photos, records, service
-from handbook.members.forms import ContactForm, PhotoForm, RecordForm, StatusForm, attach_problems, raw_values
-from handbook.members.labels import CHANGE_FIELD_LABELS, GENDER_LABELS, STATUS_LABELS, change_value
-from handbook.members.models import MemberStatus
-from handbook.members.validation import FIELDS, RECORD_FIELDS, parse_date, shown
-from handbook.org.access import can_edit_member_contact, can_manage_member, can_view_member
-from handbook.org.service import ancestors
-
-bp = Blueprint("members", __name__, url_prefix="/members")
-
-
-def _visible_member(member_id: int):
-    member = service.get_member(member_id)
-    if member is None:
-        abort(404)
-    require(can_view_member(current_access(), member))
-    return member
+from handbook.members import photos
+from handbook.members.blueprints import member_bp
+from handbook.members.forms import ContactForm, PhotoForm
+from handbook.members.labels import STATUS_LABELS
+from handbook.members.models import ACTIVE_STATUSES
+from handbook.members.pages import edit_record, record_values, render_record, visible_member
+from handbook.members.service import cell_directory, count_members_by_org
+from handbook.org.access import can_edit_member_contact, can_manage_org, can_see_org
+from handbook.org.models import Organisation, OrgKind
+from handbook.org.service import KIND_LABELS, ancestors, children
 
 
-def _managed_member(member_id: int):
-    member = _visible_member(member_id)
-    require(can_manage_member(current_access(), member), 403)
-    return member
-
-
-def _render(member, code=None, error=None, status=200, status_form=None):
+@member_bp.get("/org/")
+@login_required
+def directory():
+    """The top organisations the user may see: their positions' units, or their own cell."""
     access = current_access()
-    can_manage = can_manage_member(access, member)
-    if access.member_id != member.id:
-        audit.record("member.view", current_actor(), target_type="member", target_id=member.id)
-        db.session.commit()
+    ids = {g.organisation_id for g in access.grants} or ({access.cell_id} if access.cell_id else set())
+    if access.is_admin:
+        roots = db.session.scalars(select(Organisation).where(Organisation.parent_id.is_(None))).all()
+    else:
+        roots = db.session.scalars(select(Organisation).where(Organisation.id.in_(ids))).all() if ids else []
+    roots = sorted(roots, key=lambda o: (o.depth, o.name))
+    counts = count_members_by_org([o.id for o in roots])
+    return render_template("members/directory.html", roots=roots, counts=counts, kind_labels=KIND_LABELS)
+
+
+@member_bp.get("/org/<int:org_id>")
+@login_required
+def organisation(org_id: int):
+    org = db.get_or_404(Organisation, org_id)
+    access = current_access()
+    require(can_see_org(access, org))
+    subs = children(org)
+    counts = count_members_by_org([o.id for o in subs])
+    manages = can_manage_org(access, org)
+    if org.is_cell:
+        entries = cell_directory(org)
+    elif org.kind is OrgKind.TO_DANG:  # a tổ đảng lists its members: those of its cell whose group it is
+        entries = [e for e in cell_directory(org.parent) if e.member.group_id == org.id]
+    else:
+        entries = []
     return render_template(
-        "members/show.html",
-        member=member,
-        titles=service.titles_for_user(member.user_id),
-        path=ancestors(member.cell),
-        can_manage=can_manage,
-        can_edit_contact=can_edit_member_contact(access, member),
-        form=EmptyForm(),
-        status_form=status_form or StatusForm(),
-        statuses=records.status_history(member.id) if can_manage else [],
-        changes=records.change_history(member.id) if can_manage else [],
-        field_labels=CHANGE_FIELD_LABELS,
-        change_value=change_value,
-        code=format_code(code) if code else None,
-        error=error,
+        "members/organisation.html",
+        org=org,
+        path=[a for a in ancestors(org) if can_see_org(access, a)],
+        children=subs,
+        counts=counts,
+        members=[e for e in entries if e.member.status in ACTIVE_STATUSES],
+        former=[e for e in entries if e.member.status not in ACTIVE_STATUSES] if manages else [],
+        manages=manages,
+        lists_members=org.is_cell or org.kind is OrgKind.TO_DANG,
+        kind_labels=KIND_LABELS,
         status_labels=STATUS_LABELS,
-        gender_labels=GENDER_LABELS,
-    ), status
+    )
 
 
-@bp.get("/<int:member_id>")
+@member_bp.get("/members/<int:member_id>")
 @login_required
 def show(member_id: int):
-    return _render(_visible_member(member_id))
+    return render_record(visible_member(member_id))
 
 
-@bp.post("/<int:member_id>/activation-code")
-@login_required
-def activation_code(member_id: int):
-    member = _managed_member(member_id)
-    form = EmptyForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        code = service.issue_member_activation(member, current_user)
-    except AuthError as exc:
-        return _render(member, error=str(exc), status=400)
-    return _render(member, code=code)
-
-
-def _record_values(member) -> dict[str, str]:
-    values = {}
-    for name in RECORD_FIELDS:
-        value = getattr(member, name)
-        values[name] = shown(value) if name.endswith("_date") else (getattr(value, "value", value) or "")
-    return values
-
-
-@bp.route("/<int:member_id>/edit", methods=["GET", "POST"])
-@login_required
-def edit(member_id: int):
-    """Every field, for those who manage the member's cell."""
-    member = _managed_member(member_id)
-    form = RecordForm(data=_record_values(member) if request.method == "GET" else None)
-    return _edit(member, form, tuple(FIELDS), "members/edit.html")
-
-
-@bp.route("/<int:member_id>/contact", methods=["GET", "POST"])
+@member_bp.route("/members/<int:member_id>/contact", methods=["GET", "POST"])
 @login_required
 def contact(member_id: int):
     """Phone, e-mail, residence and photo: the member themself (or a manager)."""
-    member = _visible_member(member_id)
+    member = visible_member(member_id)
     require(can_edit_member_contact(current_access(), member), 403)
-    form = ContactForm(data=_record_values(member) if request.method == "GET" else None)
-    return _edit(member, form, ContactForm.FIELD_NAMES, "members/contact.html")
+    form = ContactForm(data=record_values(member) if request.method == "GET" else None)
+    return edit_record(member, form, ContactForm.FIELD_NAMES, "members/contact.html")
 
 
-def _edit(member, form, allowed, template):
-    status = 200
-    if form.is_submitted():
-        if not form.validate():
-            status = 400
-        else:
-            try:
-                changed = records.update_record(member, raw_values(form), current_actor(), allowed=allowed,
-                                                 scope=current_access())
-            except records.RecordError as exc:
-                attach_problems(form, exc.problems)
-                status = 400
-            else:
-                flash(_("Đã lưu %(n)d thay đổi.", n=len(changed)) if changed else _("Không có gì thay đổi."),
-                      "success")
-                own = current_access().member_id == member.id
-                if "phone" in changed and member.user_id is not None and member.phone:
-                    flash(_("Từ nay đồng chí đăng nhập bằng số điện thoại mới %(phone)s.", phone=display_phone(
-                        member.phone)) if own else _("Từ nay đảng viên này đăng nhập bằng số điện thoại mới %(phone)s.",
-                                                     phone=display_phone(member.phone)), "info")
-                if own and template == "members/contact.html":
-                    return redirect(url_for("home.profile"))
-                return redirect(url_for("members.show", member_id=member.id))
-    return render_template(template, member=member, form=form, photo_form=PhotoForm()), status
-
-
-@bp.post("/<int:member_id>/status")
-@login_required
-def change_status(member_id: int):
-    member = _managed_member(member_id)
-    form = StatusForm()
-    if form.validate_on_submit():
-        try:
-            from_date = parse_date(form.from_date.data)
-        except ValueError:
-            from_date = None
-        if from_date is None:
-            form.from_date.errors = [_("Ngày không hợp lệ; hãy nhập theo dạng ngày/tháng/năm, ví dụ 19/05/1990.")]
-        else:
-            try:
-                records.record_status(member, MemberStatus(form.status.data), from_date, form.reason.data,
-                                      current_actor())
-            except records.RecordError as exc:
-                form.from_date.errors = [p.message for p in exc.problems]
-            else:
-                flash(_("Đã ghi nhận trạng thái mới."), "success")
-                return redirect(url_for("members.show", member_id=member.id))
-    return _render(member, status=400, status_form=form)
-
-
-@bp.post("/<int:member_id>/photo")
+@member_bp.post("/members/<int:member_id>/photo")
 @login_required
 def upload_photo(member_id: int):
-    member = _visible_member(member_id)
+    member = visible_member(member_id)
     require(can_edit_member_contact(current_access(), member), 403)
     form = PhotoForm()
     error, status = None, 400
@@ -181,17 +104,17 @@ def upload_photo(member_id: int):
         except StorageError as exc:  # a full disk: the form says so, nothing was kept
             error, status = str(exc), exc.status
     if error:
-        contact_form = ContactForm(data=_record_values(member))
+        contact_form = ContactForm(data=record_values(member))
         form.photo.errors = [error]
         return render_template("members/contact.html", member=member, form=contact_form, photo_form=form), status
     flash(_("Đã cập nhật ảnh."), "success")
     return redirect(url_for("members.contact", member_id=member.id))
 
 
-@bp.get("/<int:member_id>/photo")
+@member_bp.get("/members/<int:member_id>/photo")
 @login_required
 def photo(member_id: int):
-    member = _visible_member(member_id)
+    member = visible_member(member_id)
     path = photos.photo_path(member)
     require(path is not None)
     response = send_file(path, mimetype="image/jpeg", max_age=0)

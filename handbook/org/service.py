@@ -1,7 +1,7 @@
 """Building and reading the organisation tree."""
 from __future__ import annotations
 
-from sqlalchemy import String, func, select, union_all
+from sqlalchemy import select
 
 from handbook.core.i18n import lazy_gettext as _l
 from handbook.extensions import db
@@ -71,34 +71,3 @@ def position_title(role: Role, org: Organisation) -> str:
 
 def positions_of(user_id: int) -> list[Position]:
     return list(db.session.scalars(select(Position).where(Position.user_id == user_id)))
-
-
-def _range_end(path_column):
-    """SQL for the upper bound of a subtree range, as in access._subtree."""
-    return func.substr(path_column, 1, func.length(path_column) - 1, type_=String) + "0"
-
-
-def count_members_by_org(org_ids: list[int]) -> dict[int, int]:
-    """Members (any status) of each of org_ids, in one query: for a cell or a committee, those whose cell is it
-    or below it; for a tổ đảng (no member has it as their cell), those whose group it is."""
-    from handbook.members.models import Member
-
-    if not org_ids:
-        return {}
-    parents = select(Organisation.id, Organisation.path).where(Organisation.id.in_(org_ids)).subquery()
-    cells = Organisation.__table__.alias("cells")
-    by_cell = (
-        select(parents.c.id.label("org_id"), func.count(Member.id).label("n"))
-        .select_from(parents)
-        .join(cells, (cells.c.path >= parents.c.path) & (cells.c.path < _range_end(parents.c.path)))
-        .join(Member, Member.cell_id == cells.c.id)
-        .group_by(parents.c.id)
-    )
-    # group_id only ever names a tổ đảng, so this part finds nothing for the other kinds (and the first part
-    # nothing for a tổ): each id gets its count from one of the two
-    by_group = (select(Member.group_id.label("org_id"), func.count(Member.id).label("n"))
-                .where(Member.group_id.in_(org_ids)).group_by(Member.group_id))
-    counts: dict[int, int] = {}
-    for org_id, count in db.session.execute(union_all(by_cell, by_group)):
-        counts[org_id] = counts.get(org_id, 0) + count
-    return counts

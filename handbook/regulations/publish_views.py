@@ -11,9 +11,10 @@ from handbook.core.storage import StorageError
 from handbook.core.web import current_actor, require
 from handbook.org.access import can_publish_any
 from handbook.regulations import files, service
+from handbook.regulations.blueprints import manage_bp
 from handbook.regulations.forms import DocumentForm, PublishForm, StatusForm
 from handbook.regulations.models import Document, DocumentKind, DocumentStatus
-from handbook.regulations.views import bp, replacement_choices
+from handbook.regulations.pages import replacement_choices
 
 
 def _audience_choices(access):
@@ -21,7 +22,7 @@ def _audience_choices(access):
     return choices + [(o.id, o.name) for o in service.publishable_orgs(access)]
 
 
-@bp.route("/new", methods=["GET", "POST"])
+@manage_bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
     access = current_access()
@@ -58,7 +59,7 @@ def new():
                 for warning in draft.warnings:
                     flash(warning, "error")
                 flash(_("Đã lưu bản nháp. Kiểm tra bản xem trước rồi bấm “Ban hành”."), "success")
-                return redirect(url_for(".document", document_id=draft.document.id))
+                return redirect(url_for("regulations.document", document_id=draft.document.id))
         else:
             status = 400
     return render_template("regulations/new.html", form=form), status
@@ -76,7 +77,7 @@ def _other(document_id: int) -> Document | None:
     return service.get_document(current_access(), document_id) if document_id else None
 
 
-@bp.post("/<int:document_id>/publish")
+@manage_bp.post("/<int:document_id>/publish")
 @login_required
 def publish(document_id: int):
     doc = _draft_or_404(document_id)
@@ -84,17 +85,17 @@ def publish(document_id: int):
     form.replaces.choices = replacement_choices(doc)
     if not form.validate_on_submit():
         flash(_("Không ban hành được: lựa chọn văn bản bị thay thế không hợp lệ."), "error")
-        return redirect(url_for(".document", document_id=doc.id))
+        return redirect(url_for("regulations.document", document_id=doc.id))
     try:
         service.publish(current_access(), doc, replaces=_other(form.replaces.data), actor=current_actor())
     except service.RegulationError as exc:
         flash(str(exc), "error")
     else:
         flash(_("Đã ban hành văn bản %(number)s.", number=doc.number), "success")
-    return redirect(url_for(".document", document_id=doc.id))
+    return redirect(url_for("regulations.document", document_id=doc.id))
 
 
-@bp.post("/<int:document_id>/status")
+@manage_bp.post("/<int:document_id>/status")
 @login_required
 def change_status(document_id: int):
     doc = _draft_or_404(document_id)
@@ -102,7 +103,7 @@ def change_status(document_id: int):
     form.replaced_by.choices = replacement_choices(doc)
     if not form.validate_on_submit():
         flash(_("Tình trạng hoặc văn bản thay thế không hợp lệ."), "error")
-        return redirect(url_for(".document", document_id=doc.id))
+        return redirect(url_for("regulations.document", document_id=doc.id))
     try:
         service.set_status(current_access(), doc, DocumentStatus(form.status.data), _other(form.replaced_by.data),
                            actor=current_actor())
@@ -110,10 +111,10 @@ def change_status(document_id: int):
         flash(str(exc), "error")
     else:
         flash(_("Đã cập nhật tình trạng văn bản."), "success")
-    return redirect(url_for(".document", document_id=doc.id))
+    return redirect(url_for("regulations.document", document_id=doc.id))
 
 
-@bp.post("/<int:document_id>/discard")
+@manage_bp.post("/<int:document_id>/discard")
 @login_required
 def discard(document_id: int):
     doc = _draft_or_404(document_id)
@@ -121,4 +122,4 @@ def discard(document_id: int):
     require(EmptyForm().validate_on_submit(), 400)
     service.discard_draft(current_access(), doc, actor=current_actor())
     flash(_("Đã xoá bản nháp."), "success")
-    return redirect(url_for(".index"))
+    return redirect(url_for("regulations.index"))

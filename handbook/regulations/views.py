@@ -1,7 +1,7 @@
-"""Pages of the regulations library: search, documents, articles, bookmarks, publishing."""
+"""Readers' pages of the regulations library: search, documents, articles, bookmarks, text size."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, send_file, url_for
+from flask import flash, make_response, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
 from handbook.caller import current_access
@@ -10,19 +10,11 @@ from handbook.core.web import require
 from handbook.extensions import db
 from handbook.org.access import can_publish_any
 from handbook.regulations import files, reading, service
-from handbook.regulations.forms import BookmarkForm, PublishForm, StatusForm, TextSizeForm, choices
+from handbook.regulations.blueprints import reader_bp
+from handbook.regulations.forms import BookmarkForm, PublishForm, StatusForm, TextSizeForm
 from handbook.regulations.models import Attachment, DocumentKind, DocumentStatus
+from handbook.regulations.pages import replacement_choices
 from handbook.regulations.search import EmptyQuery, Filters, search, years
-
-bp = Blueprint("regulations", __name__, url_prefix="/regulations")
-UPLOAD_SLACK = 256 * 1024  # form fields and multipart framing on top of the file itself
-
-
-@bp.before_request
-def refuse_oversize_uploads():
-    """Refuse a too-large upload from its Content-Length, before anything reads the body."""
-    if request.method == "POST" and (request.content_length or 0) > files.MAX_UPLOAD_BYTES + UPLOAD_SLACK:
-        abort(413, _("Tệp tải lên quá lớn: tối đa %(mb)d MB.", mb=files.MAX_UPLOAD_BYTES // (1024 * 1024)))
 
 
 def _enum(enum_cls, value):
@@ -41,14 +33,6 @@ def _filters() -> Filters:
     )
 
 
-def replacement_choices(doc):
-    """Documents the caller may declare replaced by `doc`, or as replacing it (0: none)."""
-    others = service.replaceable_documents(current_access(), exclude_id=doc.id)
-    if doc.replaced_by is not None and doc.replaced_by not in others:
-        others.append(doc.replaced_by)
-    return choices([(0, _("— Không —"))] + [(d.id, f"{d.number} · {d.title}") for d in others])
-
-
 def _cacheable(html: str):
     """Stable URLs, revalidated each time: the service worker keeps its own copy (cache regulations-v1)."""
     response = make_response(html)
@@ -57,7 +41,7 @@ def _cacheable(html: str):
     return response
 
 
-@bp.get("")
+@reader_bp.get("")
 @login_required
 def index():
     """Browse (newest first) or, with ?q=, search; filters by kind, year and status."""
@@ -79,7 +63,7 @@ def index():
     )
 
 
-@bp.get("/<int:document_id>")
+@reader_bp.get("/<int:document_id>")
 @login_required
 def document(document_id: int):
     access = current_access()
@@ -100,7 +84,7 @@ def document(document_id: int):
     return _cacheable(html)
 
 
-@bp.get("/articles/<int:article_id>")
+@reader_bp.get("/articles/<int:article_id>")
 @login_required
 def article(article_id: int):
     access = current_access()
@@ -119,7 +103,7 @@ def article(article_id: int):
     return _cacheable(html)
 
 
-@bp.post("/articles/<int:article_id>/bookmark")
+@reader_bp.post("/articles/<int:article_id>/bookmark")
 @login_required
 def bookmark(article_id: int):
     item = service.get_article(current_access(), article_id)
@@ -133,7 +117,7 @@ def bookmark(article_id: int):
     return redirect(url_for(".article", article_id=item.id))
 
 
-@bp.get("/saved")
+@reader_bp.get("/saved")
 @login_required
 def saved():
     access = current_access()
@@ -143,7 +127,7 @@ def saved():
     )
 
 
-@bp.post("/text-size")
+@reader_bp.post("/text-size")
 @login_required
 def text_size():
     form = TextSizeForm()
@@ -157,13 +141,10 @@ def text_size():
     return response
 
 
-@bp.get("/attachments/<int:attachment_id>")
+@reader_bp.get("/attachments/<int:attachment_id>")
 @login_required
 def attachment(attachment_id: int):
     item = db.session.get(Attachment, attachment_id)
     require(item is not None and service.can_read(current_access(), item.document))
     return send_file(files.attachment_path(item), mimetype=item.content_type, as_attachment=True,
                      download_name=item.filename, max_age=0)
-
-
-from handbook.regulations import publish_views  # noqa: E402,F401 - the publishing routes, on this blueprint

@@ -5,7 +5,7 @@
     python benchmarks/ics_feed.py --database-url postgresql+psycopg://postgres@127.0.0.1:5433/bench
 
 Requests go through the WSGI app in-process (Flask's test client), so the numbers are the server's own
-work: routing, queries, building the calendar. Target (issue 5): p95 ≤ 20 ms at 140k members.
+work: routing, queries, building the calendar. Target: p95 ≤ 20 ms at 140k members.
 """
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
     make lighthouse && python benchmarks/lighthouse.py     # optional; not part of `make test`
 
 Serves a fresh demo database itself, signs in as the demo member and passes the session cookie to Lighthouse.
-Targets (issue 7): performance ≥ 0.95 and accessibility 1.0; the login page (anonymous) is the baseline row.
+Targets: performance ≥ 0.95 and accessibility 1.0; the login page (anonymous) is the baseline row.
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Load: simulated members against gunicorn on the 140k-member demo organisation (issue 8, item 7).
+"""Load: simulated members against gunicorn on the 140k-member demo organisation.
 
     python benchmarks/load.py                       # SQLite (WAL) and PostgreSQL, 100 and 30 concurrent, 60 s
     python benchmarks/load.py --databases sqlite --duration 20 --concurrency 30
@@ -150,7 +150,7 @@ def make_accounts(url: str, instance: Path, users: int) -> None:
     from handbook.demo.seed import SECRETARY
     from handbook.extensions import db
     from handbook.meetings import scheduling
-    from handbook.meetings.rules import MeetingError
+    from handbook.meetings.validation import MeetingError
     from handbook.members.models import ACTIVE_STATUSES, Member
     from handbook.members.service import issue_member_activation
     from handbook.org.models import Organisation

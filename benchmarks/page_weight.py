@@ -5,7 +5,7 @@
 
 Each page opens in a fresh browser context (empty HTTP cache, service worker blocked so the network is what
 is measured) signed in as the member. CDP Network events give the bytes on the wire (`encodedDataLength`,
-headers included) and the decoded bytes; the baseline is the same page uncompressed. Budgets (issue 7):
+headers included) and the decoded bytes; the baseline is the same page uncompressed. Budgets:
 home ≤ 60 KB HTML+CSS+JS transferred, all JavaScript ≤ 15 KB compressed.
 """
 from __future__ import annotations

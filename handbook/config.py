@@ -1,4 +1,4 @@
-"""Configuration from the environment (CONTRACT.md), with secrets generated once into instance/."""
+"""Configuration from the environment (README: Configuration), with secrets generated once into instance/."""
 from __future__ import annotations
 
 import base64

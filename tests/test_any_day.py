@@ -16,7 +16,7 @@ from handbook.caller import access_of_member
 from handbook.core.timeutil import as_utc, local_today, utcnow
 from handbook.demo.seed import seed_demo
 from handbook.extensions import db
-from handbook.meetings import attendance, calendar, queries, records
+from handbook.meetings import attendance, calendar, queries, review
 from handbook.meetings.models import (
     Attendance,
     AttendanceStatus,
@@ -93,11 +93,11 @@ def test_the_demo_is_useful_at_every_edge(app, moment):
         assert db.session.scalar(select(func.count(model.id)).where(model.meeting_id == held.id)) > 0
 
     # the yearly review has someone to show in the year it opens on
-    review_year = records.review_year(cell_id, today)
-    assert records.needs_review(cell_id, review_year)
+    review_year = review.review_year(cell_id, today)
+    assert review.needs_review(cell_id, review_year)
     leader_client = signed_in(app, "bithu@demo.vn")
-    review = leader_client.get(f"/meetings/review?org={cell_id}").get_data(as_text=True)
-    assert "Cần xem xét" in review and f"{review_year}" in review
+    page = leader_client.get(f"/meetings/review?org={cell_id}").get_data(as_text=True)
+    assert "Cần xem xét" in page and f"{review_year}" in page
 
     # member: home and the meetings list show the next meeting; the meeting page opens
     member_client = signed_in(app, "dangvien@demo.vn")

@@ -1,4 +1,4 @@
-"""Schemathesis against /api/v1/openapi.json with a member's and a leader's bearer token (issue 8, item 8).
+"""Schemathesis against /api/v1/openapi.json with a member's and a leader's bearer token.
 
 Bounded: every operation gets a few schema-valid and a few schema-invalid requests, once with generated path ids
 (mostly unknown: 404) and once with the ids of the scene's real organisation, meeting, member and document, so

@@ -1,4 +1,4 @@
-"""The demo seed: accounts of CONTRACT.md, a consistent tree, plausible member records, and the CLI."""
+"""The demo seed: the README's demo accounts, a consistent tree, plausible member records, and the CLI."""
 from __future__ import annotations
 
 import unicodedata

@@ -21,7 +21,7 @@ def _current(response) -> list[str]:
 
 def test_sections_of_the_bottom_navigation():
     assert section("home.index") == "home.index" and section("home.profile") == "home.profile"
-    for endpoint in ("meetings.index", "meetings.show", "meetings_manage.new", "meetings_manage.review"):
+    for endpoint in ("meetings.index", "meetings.show", "meetings_manage.new", "meetings_manage.review_page"):
         assert section(endpoint) == "meetings"
     assert section("regulations.article") == "regulations" and section("notify.inbox") == "notify"
     assert section("members.index") == "" and section(None) == ""

@@ -1,4 +1,4 @@
-"""Login throttling across processes, TOTP two-factor login for staff, and the audit of it all (issue 8)."""
+"""Login throttling across processes, TOTP two-factor login for staff, and the audit of it all."""
 from __future__ import annotations
 
 import time

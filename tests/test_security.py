@@ -1,4 +1,4 @@
-"""Headers, cookies, server-side sessions and the privacy notice (issue 8, ASVS level 2)."""
+"""Headers, cookies, server-side sessions and the privacy notice (ASVS level 2, docs/security.md)."""
 from __future__ import annotations
 
 from datetime import timedelta

@@ -16,7 +16,7 @@ from handbook.extensions import db
 from handbook.meetings import attendance, queries, scheduling
 from handbook.meetings.audience import can_see_meeting
 from handbook.meetings.models import Attendance, Meeting, MeetingFormat, MeetingKind
-from handbook.meetings.rules import MeetingError
+from handbook.meetings.validation import MeetingError
 from handbook.org.access import can_manage_org, can_see_org
 from handbook.org.models import Organisation
 

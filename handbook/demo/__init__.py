@@ -1,1 +1,1 @@
-"""Demo data: a realistic Vietnamese organisation and the demo accounts of CONTRACT.md."""
+"""Demo data: a realistic Vietnamese organisation and the demo accounts the README lists."""

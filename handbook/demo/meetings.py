@@ -17,7 +17,7 @@ from sqlalchemy import insert, select
 from handbook.auth.models import User
 from handbook.core.timeutil import local_today
 from handbook.extensions import db
-from handbook.meetings import attendance, records, scheduling
+from handbook.meetings import attendance, minutes, scheduling
 from handbook.meetings.models import AttendanceStatus, Meeting, MeetingFormat, MeetingKind, MeetingStatus
 from handbook.members.models import Member
 from handbook.org.models import CELL_KINDS, Organisation
@@ -93,9 +93,9 @@ def held_history(cell: Organisation, secretary: User, now: datetime, rng: random
             else:
                 entries[member.id] = (AttendanceStatus.VANG_CO_LY_DO, "Đi công tác xa")
         attendance.record_sheet(meeting, entries, secretary.id)
-        records.save_minutes(meeting, MINUTES, secretary.id)
-        present = records.tally(meeting).present
-        records.record_vote(meeting, "Thông qua phương hướng nhiệm vụ tháng tới", (present, 0, 0), "half",
+        minutes.save_minutes(meeting, MINUTES, secretary.id)
+        present = minutes.tally(meeting).present
+        minutes.record_vote(meeting, "Thông qua phương hướng nhiệm vụ tháng tới", (present, 0, 0), "half",
                             secretary.id)
     return len(months)
 

@@ -16,8 +16,8 @@ from handbook.core.timeutil import as_utc, utcnow
 from handbook.extensions import db, lookup
 from handbook.meetings import checkin_guard
 from handbook.meetings.models import Attendance, AttendanceStatus, Meeting, MeetingFormat, MeetingKind, MeetingStatus
-from handbook.meetings.rules import MeetingError
 from handbook.meetings.scheduling import mark_held, meeting_end
+from handbook.meetings.validation import MeetingError
 from handbook.members.models import Member, MemberStatus
 from handbook.org.access import Placement
 from handbook.org.models import OrgKind, Position, Role

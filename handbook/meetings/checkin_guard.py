@@ -22,7 +22,7 @@ from handbook.auth.throttle import limiter
 from handbook.core.i18n import gettext as _
 from handbook.extensions import db
 from handbook.meetings.models import Meeting
-from handbook.meetings.rules import MeetingError
+from handbook.meetings.validation import MeetingError
 
 
 def _limits() -> tuple[RateLimitItem, RateLimitItem]:

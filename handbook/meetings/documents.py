@@ -15,7 +15,7 @@ from handbook.core.i18n import gettext as _
 from handbook.core.storage import write_file
 from handbook.extensions import db
 from handbook.meetings.models import Meeting, MeetingDocument
-from handbook.meetings.rules import MeetingError, check_link
+from handbook.meetings.validation import MeetingError, check_link
 
 MAX_BYTES = 10 * 1024 * 1024
 # extension → (content type, magic prefixes)

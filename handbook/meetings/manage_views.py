@@ -18,7 +18,7 @@ from handbook.meetings.forms import CancelForm, DocumentForm, MeetingForm, Serie
 from handbook.meetings.labels import TEMPLATE_LABELS
 from handbook.meetings.models import MeetingFormat, MeetingKind, MeetingStatus
 from handbook.meetings.pages import managed_meeting, managed_org
-from handbook.meetings.rules import MeetingError
+from handbook.meetings.validation import MeetingError
 
 
 def _input(form: MeetingForm) -> scheduling.MeetingInput:
@@ -62,7 +62,7 @@ def _created_message(meeting) -> str | Markup:
     return Markup("{} <a href=\"{}\">{}</a> · <a href=\"{}\">{}</a>").format(
         _("Đã ghi lại buổi họp đã tổ chức (không gửi thông báo cho đảng viên). Tiếp theo:"),
         url_for("meetings_manage.sheet", meeting_id=meeting.id), _("ghi điểm danh"),
-        url_for("meetings_manage.minutes", meeting_id=meeting.id), _("ghi biên bản"))
+        url_for("meetings_manage.minutes_page", meeting_id=meeting.id), _("ghi biên bản"))
 
 
 @manage_bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])

@@ -11,13 +11,13 @@ from handbook.core.i18n import gettext as _
 from handbook.core.timeutil import format_when, local_today
 from handbook.core.web import current_actor, page_arg
 from handbook.extensions import db
-from handbook.meetings import attendance, queries, records
+from handbook.meetings import attendance, minutes, queries, review
 from handbook.meetings.blueprints import manage_bp
 from handbook.meetings.forms import MinutesForm, ResolutionForm, VoteForm
 from handbook.meetings.labels import COMMITTEE_LABELS, TEMPLATE_LABELS
 from handbook.meetings.models import AttendanceStatus, MinutesRevision
 from handbook.meetings.pages import managed_meeting, managed_org
-from handbook.meetings.rules import MeetingError
+from handbook.meetings.validation import MeetingError
 
 REVIEW_YEARS = (2000, 2100)
 
@@ -68,9 +68,9 @@ def _parse_sheet() -> dict[int, tuple[AttendanceStatus, str | None]]:
 
 @manage_bp.route("/meetings/<int:meeting_id>/minutes", methods=["GET", "POST"])
 @login_required
-def minutes(meeting_id: int):
+def minutes_page(meeting_id: int):
     meeting = managed_meeting(meeting_id)
-    current = records.current_minutes(meeting)
+    current = minutes.current_minutes(meeting)
     form = MinutesForm()
     shown = current
     if request.args.get("rev", type=int):
@@ -82,13 +82,13 @@ def minutes(meeting_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            records.save_minutes(meeting, form.body.data, current_user.id, actor=current_actor())
+            minutes.save_minutes(meeting, form.body.data, current_user.id, actor=current_actor())
         except MeetingError as exc:
             form.form_errors.append(str(exc))
             status = 400
         else:
             flash(_("Đã lưu biên bản (một phiên bản mới)."), "success")
-            return redirect(url_for(".minutes", meeting_id=meeting.id))
+            return redirect(url_for(".minutes_page", meeting_id=meeting.id))
     elif form.is_submitted():
         status = 400
     return _minutes_page(meeting, form=form, shown=shown, current=current, status=status)
@@ -97,7 +97,7 @@ def minutes(meeting_id: int):
 def _minutes_page(meeting, *, form=None, shown=None, current=None, vote_form=None, resolution_form=None,
                   error: str | None = None, status: int = 200):
     """The minutes page; a refused vote or resolution comes back here with its message and a 400."""
-    current = current or records.current_minutes(meeting)
+    current = current or minutes.current_minutes(meeting)
     if form is None:
         form = MinutesForm(formdata=None)
         form.body.data = current.body if current else ""
@@ -107,9 +107,9 @@ def _minutes_page(meeting, *, form=None, shown=None, current=None, vote_form=Non
     if error:
         flash(error, "error")
     return render_template("meetings/minutes.html", meeting=meeting, form=form, shown=shown or current,
-                           current=current, history=records.minutes_history(meeting),
-                           resolutions=records.resolutions(meeting), votes=records.votes(meeting),
-                           tally=records.tally(meeting), vote_form=vote_form,
+                           current=current, history=minutes.minutes_history(meeting),
+                           resolutions=minutes.resolutions(meeting), votes=minutes.votes(meeting),
+                           tally=minutes.tally(meeting), vote_form=vote_form,
                            resolution_form=resolution_form or ResolutionForm(formdata=None), **TEMPLATE_LABELS), status
 
 
@@ -117,9 +117,9 @@ def _minutes_page(meeting, *, form=None, shown=None, current=None, vote_form=Non
 @login_required
 def print_minutes(meeting_id: int):
     meeting = managed_meeting(meeting_id)
-    return render_template("meetings/minutes_print.html", meeting=meeting, minutes=records.current_minutes(meeting),
-                           lines=attendance.attendance_sheet(meeting), resolutions=records.resolutions(meeting),
-                           votes=records.votes(meeting), **TEMPLATE_LABELS)
+    return render_template("meetings/minutes_print.html", meeting=meeting, minutes=minutes.current_minutes(meeting),
+                           lines=attendance.attendance_sheet(meeting), resolutions=minutes.resolutions(meeting),
+                           votes=minutes.votes(meeting), **TEMPLATE_LABELS)
 
 
 @manage_bp.post("/meetings/<int:meeting_id>/resolutions")
@@ -131,11 +131,11 @@ def add_resolution(meeting_id: int):
         return _minutes_page(meeting, resolution_form=form, status=400,
                              error=_("Nghị quyết cần có tiêu đề và nội dung."))
     try:
-        records.add_resolution(meeting, form.title.data, form.body.data, current_user.id, actor=current_actor())
+        minutes.add_resolution(meeting, form.title.data, form.body.data, current_user.id, actor=current_actor())
     except MeetingError as exc:
         return _minutes_page(meeting, resolution_form=form, error=str(exc), status=400)
     flash(_("Đã lưu nghị quyết."), "success")
-    return redirect(url_for(".minutes", meeting_id=meeting.id))
+    return redirect(url_for(".minutes_page", meeting_id=meeting.id))
 
 
 @manage_bp.post("/meetings/<int:meeting_id>/votes")
@@ -148,26 +148,26 @@ def add_vote(meeting_id: int):
                              error=_("Vui lòng nhập đủ nội dung và số phiếu (số nguyên không âm)."))
     item = int(form.agenda_item.data) if (form.agenda_item.data or "").isdigit() else None
     try:
-        vote = records.record_vote(meeting, form.question.data, (form.votes_for.data, form.votes_against.data,
+        vote = minutes.record_vote(meeting, form.question.data, (form.votes_for.data, form.votes_against.data,
                                    form.votes_abstain.data), form.rule.data, current_user.id, item,
                                    actor=current_actor())
     except MeetingError as exc:
         return _minutes_page(meeting, vote_form=form, error=str(exc), status=400)
     flash(_("Đã ghi kết quả biểu quyết: %(r)s.", r=_("thông qua") if vote.passed else _("không thông qua")),
           "success")
-    return redirect(url_for(".minutes", meeting_id=meeting.id))
+    return redirect(url_for(".minutes_page", meeting_id=meeting.id))
 
 
 @manage_bp.get("/meetings/review")
 @login_required
-def review():
+def review_page():
     org = managed_org(request.args.get("org", type=int))
     today = local_today()
-    year = request.args.get("year", type=int) or records.review_year(org.id, today)
+    year = request.args.get("year", type=int) or review.review_year(org.id, today)
     if not REVIEW_YEARS[0] <= year <= today.year:
         abort(404)
-    return render_template("meetings/review.html", org=org, year=year, rows=records.absence_overview(org.id, year),
-                           threshold=records.REVIEW_MONTHS, this_year=today.year)
+    return render_template("meetings/review.html", org=org, year=year, rows=review.absence_overview(org.id, year),
+                           threshold=review.REVIEW_MONTHS, this_year=today.year)
 
 
 @manage_bp.get("/meetings/committee")

@@ -13,7 +13,7 @@ from handbook.audit.service import Actor
 from handbook.core.i18n import gettext as _
 from handbook.core.timeutil import as_utc, local_today, local_zone, utcnow
 from handbook.extensions import db
-from handbook.meetings import rules
+from handbook.meetings import validation
 from handbook.meetings.events import announce, announce_series
 from handbook.meetings.models import (
     AgendaItem,
@@ -23,7 +23,7 @@ from handbook.meetings.models import (
     MeetingSeries,
     MeetingStatus,
 )
-from handbook.meetings.rules import MeetingError
+from handbook.meetings.validation import MeetingError
 from handbook.org.models import CELL_KINDS, Organisation, OrgKind
 
 KIND_TITLES = {
@@ -55,7 +55,7 @@ def local_datetime(day: date, at: time) -> datetime:
     try:
         return datetime.combine(day, at, tzinfo=local_zone()).astimezone(UTC)
     except OverflowError as exc:  # 01/01/0001 from a form was a 500
-        raise MeetingError(rules.bad_date_message()) from exc
+        raise MeetingError(validation.bad_date_message()) from exc
 
 
 def default_title(kind: MeetingKind, starts_at: datetime) -> str:
@@ -72,10 +72,10 @@ def _check(org: Organisation, data: MeetingInput, now: datetime) -> int:
     _normalise(data)
     if org.kind not in (*CELL_KINDS, OrgKind.TO_DANG):
         raise MeetingError(_("Chỉ chi bộ hoặc tổ đảng mới tổ chức sinh hoạt."))
-    data.online_url = rules.check_link(data.online_url)
-    rules.check_place(data.format, data.place, data.online_url)
-    rules.check_not_past(data.starts_at, now, data.recording_held)
-    return rules.check_times(data.kind, data.combined_thematic, data.starts_at, data.ends_at)
+    data.online_url = validation.check_link(data.online_url)
+    validation.check_place(data.format, data.place, data.online_url)
+    validation.check_not_past(data.starts_at, now, data.recording_held)
+    return validation.check_times(data.kind, data.combined_thematic, data.starts_at, data.ends_at)
 
 
 def _actor(by_user_id: int | None, actor: Actor | None) -> Actor:
@@ -134,11 +134,11 @@ def update_meeting(meeting: Meeting, data: MeetingInput, now: datetime | None = 
         raise MeetingError(_("Buổi họp đã bị hủy, không thể sửa."))
     _normalise(data)
     moved = as_utc(meeting.starts_at) != as_utc(data.starts_at)
-    data.online_url = rules.check_link(data.online_url)
-    rules.check_place(data.format, data.place, data.online_url)
+    data.online_url = validation.check_link(data.online_url)
+    validation.check_place(data.format, data.place, data.online_url)
     if moved and meeting.status is MeetingStatus.SCHEDULED:
-        rules.check_not_past(data.starts_at, now or utcnow(), recording_held=False)
-    minutes = rules.check_times(data.kind, data.combined_thematic, data.starts_at, data.ends_at)
+        validation.check_not_past(data.starts_at, now or utcnow(), recording_held=False)
+    minutes = validation.check_times(data.kind, data.combined_thematic, data.starts_at, data.ends_at)
     agenda = _agenda_items(data.agenda)  # checked before anything changes
     before = _snapshot(meeting)
     meeting.kind = data.kind
@@ -311,7 +311,7 @@ def create_series(
         meeting = Meeting(
             organisation_id=org.id, series_id=series.id, kind=MeetingKind.THUONG_KY,
             format=MeetingFormat.TRUC_TIEP, title=default_title(MeetingKind.THUONG_KY, starts),
-            starts_at=starts, duration_minutes=rules.MIN_REGULAR_MINUTES, place=(place or "").strip() or None,
+            starts_at=starts, duration_minutes=validation.MIN_REGULAR_MINUTES, place=(place or "").strip() or None,
             checkin_secret=pyotp.random_base32(), created_by_id=by_user_id,
         )
         db.session.add(meeting)

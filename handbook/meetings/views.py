@@ -21,13 +21,13 @@ from handbook.core.i18n import gettext as _
 from handbook.core.sealing import seal, unseal
 from handbook.core.web import current_actor, require
 from handbook.extensions import db
-from handbook.meetings import attendance, calendar, documents, queries, records
+from handbook.meetings import attendance, calendar, documents, minutes, queries
 from handbook.meetings.blueprints import member_bp
 from handbook.meetings.forms import AbsenceForm, CheckinForm, WithdrawForm
 from handbook.meetings.labels import TEMPLATE_LABELS
 from handbook.meetings.models import MeetingDocument
 from handbook.meetings.pages import visible_meeting
-from handbook.meetings.rules import MeetingError
+from handbook.meetings.validation import MeetingError
 from handbook.org.access import can_manage_org, managed_orgs_clause
 from handbook.org.models import Organisation
 
@@ -61,7 +61,7 @@ def show(meeting_id: int):
     checkin_form = CheckinForm()
     if request.method == "GET" and request.args.get("code"):
         checkin_form.code.data = request.args["code"][:12]  # opened by scanning the QR code
-    outcome = records.outcome(meeting)
+    outcome = minutes.outcome(meeting)
     absence_form = AbsenceForm()
     if not absence_form.is_submitted() and mine is not None and mine.source == "notice":
         absence_form.reason.data = mine.reason  # changing the notice starts from what was sent

@@ -1,4 +1,4 @@
-"""Regulations library (issue #4): documents, their articles, search, bookmarks, reading on a phone.
+"""Regulations library: documents, their articles, search, bookmarks, reading on a phone.
 
 Modules: `models` (tables), `structure` (Phần/Chương/Mục/Điều/Khoản/Điểm recognition), `render`
 (markdown-it-py + nh3), `textfold` (diacritics-free folding and snippets), `search_index` + `search`

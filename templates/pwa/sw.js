@@ -188,7 +188,7 @@ self.addEventListener('sync', (event) => {
   if (event.tag === 'outbox') event.waitUntil(flush());
 });
 
-/* Push (issue #6): payload {title, body, url, tag}; a click focuses or opens the url. */
+/* Push: payload {title, body, url, tag}; a click focuses or opens the url. */
 self.addEventListener('push', (event) => {
   let data = {};
   try { data = event.data ? event.data.json() : {}; } catch (e) { data = {body: event.data && event.data.text()}; }

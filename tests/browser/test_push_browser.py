@@ -4,7 +4,7 @@ service (which decrypts it and verifies the VAPID JWT) → that payload is deliv
 (CDP ServiceWorker.deliverPushMessage) → the worker shows the notification with the meeting's link.
 
 Headless Chromium cannot reach a real push service, so `PushManager.subscribe` is replaced by one returning
-a subscription whose endpoint is the fake service and whose keys were made in Python (TESTING.md)."""
+a subscription whose endpoint is the fake service and whose keys were made in Python."""
 from __future__ import annotations
 
 import json

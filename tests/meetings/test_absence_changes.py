@@ -12,8 +12,8 @@ from handbook.core.timeutil import as_utc, utcnow
 from handbook.extensions import db
 from handbook.meetings import attendance
 from handbook.meetings.models import Attendance, AttendanceStatus
-from handbook.meetings.rules import MeetingError
 from handbook.meetings.scheduling import cancel_meeting
+from handbook.meetings.validation import MeetingError
 from tests.conftest import csrf_from
 from tests.meetings.conftest import NOW, make_meeting, signed_in
 

@@ -11,8 +11,8 @@ from handbook.core.timeutil import as_utc
 from handbook.extensions import db
 from handbook.meetings import attendance
 from handbook.meetings.models import Attendance, AttendanceStatus, MeetingFormat, MeetingKind, MeetingStatus
-from handbook.meetings.rules import MeetingError
 from handbook.meetings.scheduling import cancel_meeting
+from handbook.meetings.validation import MeetingError
 from handbook.org.access import Placement
 from tests.meetings.conftest import NOW, make_meeting
 

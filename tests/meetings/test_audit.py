@@ -13,7 +13,7 @@ from handbook.core.timeutil import local_today
 from handbook.extensions import db
 from handbook.meetings import scheduling
 from handbook.meetings.models import Meeting, MeetingSeries, MinutesRevision, Resolution, Vote
-from handbook.meetings.rules import MeetingError
+from handbook.meetings.validation import MeetingError
 from tests.conftest import csrf_from
 from tests.meetings.conftest import NOW, meeting_input, signed_in
 

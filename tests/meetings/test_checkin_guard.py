@@ -15,7 +15,7 @@ from handbook.core.timeutil import timestamp, utcnow
 from handbook.extensions import db
 from handbook.meetings import attendance
 from handbook.meetings.models import Attendance, AttendanceStatus
-from handbook.meetings.rules import MeetingError
+from handbook.meetings.validation import MeetingError
 from tests.conftest import csrf_from
 from tests.meetings.conftest import make_meeting, signed_in
 

@@ -11,7 +11,7 @@ from sqlalchemy import event, select
 
 from handbook.core.timeutil import local_zone, utcnow
 from handbook.extensions import db
-from handbook.meetings import attendance, records
+from handbook.meetings import attendance, minutes
 from handbook.meetings.models import (
     Attendance,
     AttendanceStatus,
@@ -303,7 +303,7 @@ def test_leader_records_the_meeting_and_prints_it(app, cell, leader):
         "csrf_token": csrf_from(page), "question": "Biểu quyết sai", "rule": "half",
         "votes_for": "3", "votes_against": "0", "votes_abstain": "0"})
     assert "Tổng số phiếu (3) vượt quá số đảng viên chính thức có mặt (2)." in _answer(leader, too_many)
-    assert len(records.votes(meeting)) == 1
+    assert len(minutes.votes(meeting)) == 1
 
     resolution = leader.post(f"/meetings/{meeting.id}/resolutions", data={
         "csrf_token": csrf_from(page), "title": "Nghị quyết tháng này", "body": "Chi bộ thống nhất kết nạp."})
@@ -333,7 +333,7 @@ def test_committee_view_and_excel(app, cell, factory):
                                                                      microsecond=0)
     held = make_meeting(cell.org, last_month, now=now)
     attendance.record_sheet(held, {cell.member.id: (AttendanceStatus.CO_MAT, None)}, cell.leader_user.id)
-    records.save_minutes(held, "Biên bản", cell.leader_user.id)
+    minutes.save_minutes(held, "Biên bản", cell.leader_user.id)
     make_meeting(cell.other_cell, last_month, now=last_month - timedelta(days=5))      # scheduled, nothing recorded
     make_meeting(third, last_month, now=now)                                           # held, nothing recorded
     _ = fourth                                                                         # no meeting at all
@@ -499,12 +499,12 @@ def test_meeting_page_shows_the_outcome_only_once_there_is_one(app, cell, leader
     db.session.commit()
     for client in (member, leader):
         assert "Kết quả" not in _text(client.get(f"/meetings/{meeting.id}"))
-    records.save_minutes(meeting, "Chi bộ họp đủ.", cell.leader_user.id)
+    minutes.save_minutes(meeting, "Chi bộ họp đủ.", cell.leader_user.id)
     assert "Kết quả" not in _text(member.get(f"/meetings/{meeting.id}"))  # the minutes are the leader's page
     page = _text(leader.get(f"/meetings/{meeting.id}"))
     assert "Kết quả" in page and f'href="/meetings/{meeting.id}/minutes"' in page
-    records.add_resolution(meeting, "Nghị quyết quý IV", "Chi bộ thống nhất.", cell.leader_user.id)
-    records.record_vote(meeting, "Thông qua nghị quyết", (0, 0, 0), "half", cell.leader_user.id)
+    minutes.add_resolution(meeting, "Nghị quyết quý IV", "Chi bộ thống nhất.", cell.leader_user.id)
+    minutes.record_vote(meeting, "Thông qua nghị quyết", (0, 0, 0), "half", cell.leader_user.id)
     page = _text(member.get(f"/meetings/{meeting.id}"))
     assert "Nghị quyết quý IV" in page and "Chi bộ thống nhất." in page
     assert "Thông qua nghị quyết: tán thành 0, không tán thành 0, không biểu quyết 0" in page

@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from handbook.extensions import db
-from handbook.meetings import records
+from handbook.meetings import minutes, review
 from handbook.meetings.attendance import record_sheet
 from handbook.meetings.models import AttendanceStatus, MeetingKind, MeetingStatus, MinutesRevision
-from handbook.meetings.rules import MeetingError
+from handbook.meetings.validation import MeetingError
 from handbook.members.models import MemberStatus
 from tests.meetings.conftest import NOW, make_meeting
 
@@ -26,32 +26,32 @@ def held(cell):
 # --- minutes ---------------------------------------------------------------------------------------
 
 def test_every_save_is_a_revision_and_an_identical_save_is_not(cell, held):
-    first = records.save_minutes(held, "Biên bản lần 1", cell.leader_user.id)
-    second = records.save_minutes(held, "Biên bản lần 2 — bổ sung ý kiến", cell.leader_user.id)
-    again = records.save_minutes(held, "  Biên bản lần 2 — bổ sung ý kiến \n", cell.leader_user.id)
+    first = minutes.save_minutes(held, "Biên bản lần 1", cell.leader_user.id)
+    second = minutes.save_minutes(held, "Biên bản lần 2 — bổ sung ý kiến", cell.leader_user.id)
+    again = minutes.save_minutes(held, "  Biên bản lần 2 — bổ sung ý kiến \n", cell.leader_user.id)
     assert again.id == second.id
     assert db.session.query(MinutesRevision).count() == 2
-    assert [r.id for r in records.minutes_history(held)] == [second.id, first.id]  # newest first
-    assert records.current_minutes(held).body == "Biên bản lần 2 — bổ sung ý kiến"
+    assert [r.id for r in minutes.minutes_history(held)] == [second.id, first.id]  # newest first
+    assert minutes.current_minutes(held).body == "Biên bản lần 2 — bổ sung ý kiến"
     assert first.author_id == cell.leader_user.id and first.created_at is not None
     # going back to an earlier text is a new revision, not a rewrite of history
-    third = records.save_minutes(held, "Biên bản lần 1", cell.leader_user.id)
+    third = minutes.save_minutes(held, "Biên bản lần 1", cell.leader_user.id)
     assert third.id not in (first.id, second.id)
-    assert len(records.minutes_history(held)) == 3
+    assert len(minutes.minutes_history(held)) == 3
 
 
 @pytest.mark.parametrize("body", ["", "   \n  "])
 def test_empty_minutes_are_refused(cell, held, body):
     with pytest.raises(MeetingError, match="Biên bản không được để trống."):
-        records.save_minutes(held, body, cell.leader_user.id)
-    assert records.current_minutes(held) is None
+        minutes.save_minutes(held, body, cell.leader_user.id)
+    assert minutes.current_minutes(held) is None
 
 
 def test_resolution_needs_title_and_body(cell, held):
     with pytest.raises(MeetingError, match="Nghị quyết cần có tiêu đề và nội dung."):
-        records.add_resolution(held, "Nghị quyết tháng 11", "  ", cell.leader_user.id)
-    records.add_resolution(held, "Nghị quyết tháng 11", "Chi bộ thống nhất ...", cell.leader_user.id)
-    assert [r.title for r in records.resolutions(held)] == ["Nghị quyết tháng 11"]
+        minutes.add_resolution(held, "Nghị quyết tháng 11", "  ", cell.leader_user.id)
+    minutes.add_resolution(held, "Nghị quyết tháng 11", "Chi bộ thống nhất ...", cell.leader_user.id)
+    assert [r.title for r in minutes.resolutions(held)] == ["Nghị quyết tháng 11"]
 
 
 # --- votes -----------------------------------------------------------------------------------------
@@ -71,17 +71,17 @@ def _present(meeting, cell, members, also=()):
 
 def test_without_quorum_nothing_passes(cell, held, five):
     _present(held, cell, five[:2], also=[cell.probation])   # 2 of 5 officials (+ a dự bị, who does not count)
-    t = records.tally(held)
+    t = minutes.tally(held)
     assert (t.entitled, t.present, t.quorum) == (5, 2, 3)
-    vote = records.record_vote(held, "Thông qua nghị quyết", (2, 0, 0), "half", cell.leader_user.id)
+    vote = minutes.record_vote(held, "Thông qua nghị quyết", (2, 0, 0), "half", cell.leader_user.id)
     assert (vote.quorum_met, vote.passed) == (False, False)
 
 
 def test_half_rule(cell, held, five):
     _present(held, cell, five[:3])
-    passed = records.record_vote(held, "Kết nạp quần chúng A", (3, 0, 0), "half", cell.leader_user.id,
+    passed = minutes.record_vote(held, "Kết nạp quần chúng A", (3, 0, 0), "half", cell.leader_user.id,
                                  agenda_item_id=held.agenda[0].id)
-    failed = records.record_vote(held, "Kết nạp quần chúng B", (2, 1, 0), "half", cell.leader_user.id)
+    failed = minutes.record_vote(held, "Kết nạp quần chúng B", (2, 1, 0), "half", cell.leader_user.id)
     assert (passed.quorum_met, passed.passed) == (True, True)
     assert passed.agenda_item_id == held.agenda[0].id
     assert (failed.quorum_met, failed.passed) == (True, False)   # 2 is not more than half of 5
@@ -90,30 +90,30 @@ def test_half_rule(cell, held, five):
 
 def test_two_thirds_rule(cell, held, five):
     _present(held, cell, five[:4])
-    assert records.record_vote(held, "Đề nghị khen thưởng", (3, 1, 0), "half", cell.leader_user.id).passed
-    assert not records.record_vote(held, "Đề nghị khen thưởng", (3, 1, 0), "two_thirds", cell.leader_user.id).passed
-    assert records.record_vote(held, "Đề nghị khen thưởng", (4, 0, 0), "two_thirds", cell.leader_user.id).passed
+    assert minutes.record_vote(held, "Đề nghị khen thưởng", (3, 1, 0), "half", cell.leader_user.id).passed
+    assert not minutes.record_vote(held, "Đề nghị khen thưởng", (3, 1, 0), "two_thirds", cell.leader_user.id).passed
+    assert minutes.record_vote(held, "Đề nghị khen thưởng", (4, 0, 0), "two_thirds", cell.leader_user.id).passed
 
 
 def test_the_vote_records_who_was_entitled(cell, held, five):
     _present(held, cell, five[:3])
-    vote = records.record_vote(held, "Thông qua biên bản", (3, 0, 0), "half", cell.leader_user.id)
+    vote = minutes.record_vote(held, "Thông qua biên bản", (3, 0, 0), "half", cell.leader_user.id)
     assert sorted(vote.entitled_member_ids) == sorted(m.id for m in five)
     assert vote.entitled_count == len(vote.entitled_member_ids)
     # a member who becomes official later does not change the recorded vote
     cell.probation.status = MemberStatus.CHINH_THUC
     db.session.commit()
     db.session.expire_all()
-    assert sorted(records.votes(held)[0].entitled_member_ids) == sorted(m.id for m in five)
-    assert records.tally(held).entitled == 6
+    assert sorted(minutes.votes(held)[0].entitled_member_ids) == sorted(m.id for m in five)
+    assert minutes.tally(held).entitled == 6
 
 
 def test_counts_above_those_present_are_refused(cell, held, five):
     _present(held, cell, five[:3])
     with pytest.raises(MeetingError) as caught:
-        records.record_vote(held, "Thông qua nghị quyết", (2, 1, 1), "half", cell.leader_user.id)
+        minutes.record_vote(held, "Thông qua nghị quyết", (2, 1, 1), "half", cell.leader_user.id)
     assert str(caught.value) == "Tổng số phiếu (4) vượt quá số đảng viên chính thức có mặt (3)."
-    assert records.votes(held) == []
+    assert minutes.votes(held) == []
 
 
 @pytest.mark.parametrize("counts,rule,item,message", [
@@ -124,10 +124,10 @@ def test_counts_above_those_present_are_refused(cell, held, five):
 def test_bad_votes_are_refused(cell, held, five, counts, rule, item, message):
     _present(held, cell, five[:3])
     with pytest.raises(MeetingError, match=message):
-        records.record_vote(held, "Biểu quyết", counts, rule, cell.leader_user.id, agenda_item_id=item)
+        minutes.record_vote(held, "Biểu quyết", counts, rule, cell.leader_user.id, agenda_item_id=item)
     with pytest.raises(MeetingError, match="Nội dung biểu quyết cần có"):
-        records.record_vote(held, "  ", (1, 0, 0), "half", cell.leader_user.id)
-    assert records.votes(held) == []
+        minutes.record_vote(held, "  ", (1, 0, 0), "half", cell.leader_user.id)
+    assert minutes.votes(held) == []
 
 
 # --- the review rule -------------------------------------------------------------------------------
@@ -151,11 +151,11 @@ def test_three_months_of_unexcused_absence_are_flagged(cell):
     for month in (1, 10, 11):                                  # thematic meetings do not count
         _absent(cell, _regular(cell, month, kind=MeetingKind.CHUYEN_DE), cell.probation)
 
-    months = records.unexcused_months([cell.member.id, cell.probation.id, cell.leader.id], 2026)
+    months = review.unexcused_months([cell.member.id, cell.probation.id, cell.leader.id], 2026)
     assert months == {cell.member.id: [2, 5, 9], cell.probation.id: [3, 6]}
-    flagged = records.needs_review(cell.org.id, 2026)
+    flagged = review.needs_review(cell.org.id, 2026)
     assert [(m.id, found) for m, found in flagged] == [(cell.member.id, [2, 5, 9])]
-    assert records.needs_review(cell.org.id, 2025) == []
+    assert review.needs_review(cell.org.id, 2025) == []
     assert cell.member.status is MemberStatus.CHINH_THUC  # the software flags, never changes a status
 
 
@@ -166,7 +166,7 @@ def test_the_month_is_the_local_one(cell):
               datetime(2026, 4, 30, 16, 30, tzinfo=UTC)]
     for start in starts:
         _absent(cell, make_meeting(cell.org, start), cell.member)
-    assert records.unexcused_months([cell.member.id], 2026) == {cell.member.id: [1, 3, 4]}
+    assert review.unexcused_months([cell.member.id], 2026) == {cell.member.id: [1, 3, 4]}
 
 
 def test_editing_the_meeting_keeps_votes_linked_to_their_agenda_item(cell, held, five):
@@ -175,7 +175,7 @@ def test_editing_the_meeting_keeps_votes_linked_to_their_agenda_item(cell, held,
 
     _present(held, cell, five[:3])
     item_id = held.agenda[0].id
-    vote = records.record_vote(held, "Kết nạp quần chúng A", (3, 0, 0), "half", cell.leader_user.id,
+    vote = minutes.record_vote(held, "Kết nạp quần chúng A", (3, 0, 0), "half", cell.leader_user.id,
                                agenda_item_id=item_id)
     # the leader adds a link and an agenda line after the meeting; "Kết nạp đảng viên" is unchanged
     update_meeting(held, meeting_input(NOW - timedelta(hours=3), agenda=[
@@ -184,4 +184,4 @@ def test_editing_the_meeting_keeps_votes_linked_to_their_agenda_item(cell, held,
     assert [(a.position, a.title) for a in held.agenda] == [
         (1, "Thông tin thời sự"), (2, "Kết nạp đảng viên"), (3, "Công tác tháng 12")]
     assert held.agenda[1].id == item_id
-    assert records.votes(held)[0].agenda_item_id == item_id == vote.agenda_item_id
+    assert minutes.votes(held)[0].agenda_item_id == item_id == vote.agenda_item_id

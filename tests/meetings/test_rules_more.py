@@ -6,9 +6,9 @@ from datetime import date, timedelta
 import pytest
 
 from handbook.caller import load_access
-from handbook.meetings import attendance, queries, records, scheduling
+from handbook.meetings import attendance, minutes, queries, scheduling
 from handbook.meetings.models import AttendanceStatus, MeetingFormat, MeetingKind
-from handbook.meetings.rules import MeetingError
+from handbook.meetings.validation import MeetingError
 from handbook.org.models import OrgKind
 from tests.meetings.conftest import NOW, make_meeting
 
@@ -45,7 +45,7 @@ def test_missing_records_lists_meetings_without_minutes_or_attendance(app, cell)
     complete = make_meeting(cell.org, NOW - timedelta(days=6), by=cell.leader_user)
     recent = make_meeting(cell.org, NOW - timedelta(days=1), by=cell.leader_user)
     attendance.record_sheet(complete, {cell.member.id: (AttendanceStatus.CO_MAT, None)}, cell.leader_user.id)
-    records.save_minutes(complete, "Biên bản", cell.leader_user.id)
+    minutes.save_minutes(complete, "Biên bản", cell.leader_user.id)
     assert [m.id for m in queries.missing_records(NOW)] == [old.id]
     assert recent.id not in [m.id for m in queries.missing_records(NOW)]
 

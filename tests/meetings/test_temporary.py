@@ -14,7 +14,7 @@ from handbook.audit.service import Actor
 from handbook.caller import load_access
 from handbook.core.timeutil import local_today, to_local
 from handbook.extensions import db
-from handbook.meetings import attendance, queries, records
+from handbook.meetings import attendance, minutes, queries
 from handbook.meetings.models import AttendanceStatus
 from handbook.members import transfers
 from handbook.members.models import ArrivalStatus, Member, MemberChange, TemporaryArrival, TemporaryReason
@@ -212,10 +212,10 @@ def test_temporary_member_is_invited_but_does_not_vote(app, cell, visitor):
     assert attendance.is_invited(meeting, visitor)
     sheet = {line.member.id: line for line in attendance.attendance_sheet(meeting)}
     assert sheet[visitor.id].temporary and not sheet[cell.member.id].temporary
-    before = records.tally(meeting).entitled
+    before = minutes.tally(meeting).entitled
     attendance.record_sheet(meeting, {visitor.id: (AttendanceStatus.CO_MAT, None),
                                       cell.member.id: (AttendanceStatus.CO_MAT, None)}, cell.leader_user.id)
-    tally = records.tally(meeting)
+    tally = minutes.tally(meeting)
     assert visitor.id not in tally.entitled_ids and tally.entitled == before
     assert tally.present_ids == [cell.member.id]
 

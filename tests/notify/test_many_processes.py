@@ -1,5 +1,5 @@
 """Two web processes (gunicorn) and three dispatchers against one database deliver 20,000 notifications, one of
-the dispatchers killed with SIGKILL mid-run (issue 8, item 3). Runs on SQLite (one claimer at a time) and on
+the dispatchers killed with SIGKILL mid-run. Runs on SQLite (one claimer at a time) and on
 PostgreSQL (SKIP LOCKED).
 
 The notifications are born through the real web path: members subscribe their devices over the API with their

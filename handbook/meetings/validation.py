@@ -15,9 +15,6 @@ class MeetingError(ValueError):
     """A meeting change that cannot be made; the message is for the user."""
 
 
-def default_duration(kind: MeetingKind, combined_thematic: bool) -> int:
-    return MIN_COMBINED_MINUTES if combined_thematic else MIN_REGULAR_MINUTES if kind is MeetingKind.THUONG_KY else 90
-
 
 def check_link(url: str | None, message: str | None = None) -> str | None:
     """Any http(s) address (Jitsi, Zoom, Meet…); nothing else. `message` says what the link is for when refused

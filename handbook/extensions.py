@@ -33,13 +33,6 @@ babel = Babel()
 compress = Compress()  # br/gzip for HTML, CSS, JS, JSON (COMPRESS_* settings in config.py)
 
 
-def lookup(statement, params: dict | None = None):
-    """Run a column query (not one loading model objects) on the session's connection and return its Core
-    result. It skips the ORM's per-statement work, about half the cost of `db.session.execute` for a small
-    lookup. It does not autoflush: use it for reads, not right after pending changes it should see."""
-    return db.session.connection().execute(statement, params or {})
-
-
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     """SQLite: write-ahead logging, so readers never wait for the writer and web processes and dispatchers share

@@ -4,11 +4,11 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import func, select, update
 
 from handbook.core.i18n import gettext as _
 from handbook.core.timeutil import utcnow
-from handbook.extensions import db, lookup
+from handbook.extensions import db
 from handbook.notify.models import Notification, NotificationPreference, Urgency
 from handbook.notify.outbox import NotificationSpec, enqueue
 
@@ -41,11 +41,8 @@ def unread_clauses(user_id, now):
     return *_due_for(user_id, now), Notification.read_at.is_(None)
 
 
-_UNREAD = select(func.count(Notification.id)).where(*unread_clauses(bindparam("user_id"), bindparam("now")))
-
-
-def unread_count(user_id: int) -> int:
-    return lookup(_UNREAD, {"user_id": user_id, "now": utcnow()}).scalar() or 0
+def unread_count(user_id: int, now: datetime | None = None) -> int:
+    return db.session.scalar(select(func.count(Notification.id)).where(*unread_clauses(user_id, now or utcnow())))
 
 
 def mark_read(user_id: int, notification_id: int | None = None) -> int:

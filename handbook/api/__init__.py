@@ -27,12 +27,6 @@ class HandbookApi(Api):
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 
-def bearer_token() -> str | None:
-    header = request.headers.get("Authorization", "")
-    scheme, _sep, token = header.partition(" ")
-    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
-
-
 def check_request():
     """Before every API request: the body must be JSON, well-formed; session callers need the CSRF header."""
     if not request.path.startswith("/api/"):
@@ -53,7 +47,8 @@ def check_request():
     return None
 
 
-def init_api(app) -> None:
+def init_app(app) -> None:
+    """The JSON API under /api/v1 and its OpenAPI document."""
     from handbook.api import auth_api, meetings_api, members_api, notify_api, org_api, privacy_api, regulations_api
 
     api = HandbookApi(app, spec_kwargs={"info": {"description": "API của Sổ tay đảng viên điện tử."}})

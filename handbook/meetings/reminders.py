@@ -227,5 +227,7 @@ def on_series_created(sender, series: MeetingSeries, meetings: list[Meeting], **
     ) for user_id in _member_users(meetings[0], False)])
 
 
-meeting_changed.connect(on_meeting_changed)
-series_created.connect(on_series_created)
+def connect() -> None:
+    """Receive the meetings' changes (called by the feature's init_app; connecting again changes nothing)."""
+    meeting_changed.connect(on_meeting_changed)
+    series_created.connect(on_series_created)

@@ -1,1 +1,12 @@
 """Members' records."""
+
+
+def init_app(app) -> None:
+    """The members' pages for both audiences, and `flask members`."""
+    from handbook.members import duplicate_views, io_views, manage_views, transfer_views, views  # noqa: F401 - routes
+    from handbook.members.blueprints import manage_bp, member_bp
+    from handbook.members.cli import members_cli
+
+    app.register_blueprint(member_bp)
+    app.register_blueprint(manage_bp)
+    app.cli.add_command(members_cli)

@@ -1,3 +1,11 @@
 """Notifications: the outbox (one row per notification, delivered after its transaction commits), the in-app
 inbox, Web Push subscriptions, reminder rules and the dispatcher. Knows no feature: features register rules
 (`rules.reminder_rule`) and kinds (`kinds.register_kind`) and call `outbox.enqueue` in their own transaction."""
+
+
+def init_app(app) -> None:
+    """The inbox and settings pages, the administrators' delivery page."""
+    from handbook.notify import views
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(views.admin_bp)

@@ -1,1 +1,13 @@
 """Running the app for real: health check, database outages, backups, audit retention."""
+
+
+def init_app(app) -> None:
+    """/healthz and /ping (with the migration heads this code expects), `flask backup`, `flask audit`, and the
+    worker's commands."""
+    import os
+
+    from handbook.ops import cli, health
+
+    health.init_health(app, os.path.join(os.path.dirname(app.root_path), "migrations"))
+    app.register_blueprint(health.bp)
+    cli.register(app)

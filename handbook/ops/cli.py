@@ -60,5 +60,8 @@ def audit_purge(days: int | None, batch: int) -> None:
 
 
 def register(app: Flask) -> None:
+    from handbook.notify.cli import register as register_notify
+
     app.cli.add_command(backup)
     app.cli.add_command(audit)
+    register_notify(app)

@@ -19,3 +19,12 @@ Offline reading — the contract for the PWA's service worker (a later issue):
   cached response's time as ``dd/mm/yyyy hh:mm`` (Asia/Ho_Chi_Minh), e.g. "Bản lưu ngoại tuyến từ
   03/12/2026 19:30", and remove ``hidden``.
 """
+
+
+def init_app(app) -> None:
+    """The library's pages for readers and for those who publish."""
+    from handbook.regulations import publish_views, views  # noqa: F401 - routes on the blueprints
+    from handbook.regulations.blueprints import manage_bp, reader_bp
+
+    app.register_blueprint(reader_bp)
+    app.register_blueprint(manage_bp)

@@ -5,7 +5,7 @@ measured 1.5 ms of server CPU on a member's page (benchmarks/load.py). A connect
 moment ago is as good as the request that returned it found it; one that waited longer than `idle_seconds` may
 have been cut by a database restart, a failover or a firewall while nobody used it, so it is pinged, and a failed
 ping throws the whole pool away (as `pool_pre_ping` does) and the checkout takes a fresh connection. A connection
-that dies between two busy requests fails that one request with the outage page (handbook/ops/outage.py), and
+that dies between two busy requests fails that one request with the outage page (handbook/core/outage.py), and
 the disconnect it raised empties the pool too: the next request connects afresh.
 """
 from __future__ import annotations

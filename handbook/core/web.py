@@ -89,8 +89,8 @@ def _messages(value):
 
 
 def handle_unexpected(exc: Exception):
+    from handbook.core.outage import is_database_outage, outage_response
     from handbook.core.storage import StorageError
-    from handbook.ops.outage import is_database_outage, outage_response
 
     if is_database_outage(exc):
         return outage_response(exc)

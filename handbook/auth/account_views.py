@@ -8,7 +8,8 @@ from flask_login import current_user, login_required
 from handbook.audit.service import Actor, record
 from handbook.auth import consent, service, sessions, throttle, totp
 from handbook.auth.flow import confirm_first_code, safe_next
-from handbook.auth.forms import EmptyForm, PasswordChangeForm, PasswordConfirmForm
+from handbook.auth.forms import PasswordChangeForm, PasswordConfirmForm
+from handbook.core.forms import EmptyForm, submit
 from handbook.core.i18n import gettext as _
 from handbook.extensions import db
 
@@ -85,19 +86,12 @@ def accept_privacy():
 @login_required
 def change_password():
     form = PasswordChangeForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            service.change_password(current_user, form.current_password.data, form.new_password.data,
-                                    actor=Actor(current_user.id, request.remote_addr), keep_session=session.get("sid"))
-        except service.AuthError as exc:
-            form.form_errors.append(str(exc))
-            status = 400
-        else:
-            flash(_("Đã đổi mật khẩu. Các thiết bị khác đã được đăng xuất."), "success")
-            return redirect(url_for("home.profile"))
-    elif form.is_submitted():
-        status = 400
+    done, _ended, status = submit(form, lambda: service.change_password(
+        current_user, form.current_password.data, form.new_password.data,
+        actor=Actor(current_user.id, request.remote_addr), keep_session=session.get("sid")), service.AuthError)
+    if done:
+        flash(_("Đã đổi mật khẩu. Các thiết bị khác đã được đăng xuất."), "success")
+        return redirect(url_for("home.profile"))
     return render_template("auth/password.html", form=form), status
 
 

@@ -53,10 +53,6 @@ class PasswordChangeForm(_NewPasswordMixin, Form):
     )
 
 
-class EmptyForm(Form):
-    """A form with only the CSRF token (logout, one-button actions)."""
-
-
 class TotpForm(Form):
     code = StringField(
         _l("Mã xác thực"),

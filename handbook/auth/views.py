@@ -16,8 +16,9 @@ from handbook.auth.flow import (
     safe_next,
     start_session,
 )
-from handbook.auth.forms import ActivationForm, EmptyForm, LoginForm, TotpForm
+from handbook.auth.forms import ActivationForm, LoginForm, TotpForm
 from handbook.auth.identifiers import IdentifierError
+from handbook.core.forms import EmptyForm
 from handbook.core.i18n import gettext as _
 from handbook.core.timeutil import timestamp
 from handbook.extensions import db

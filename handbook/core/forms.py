@@ -8,6 +8,9 @@ English in the catalogue), so every message follows the member's language like t
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
 from flask_wtf import FlaskForm
 
 from handbook.core.i18n import lazy_gettext as _l
@@ -89,3 +92,28 @@ class Form(FlaskForm):
             # views that flash every error would show them: one sentence a member can act on instead
             token.errors = [str(SESSION_EXPIRED)]
         return ok
+
+
+class EmptyForm(Form):
+    """A form with only the CSRF token (logout, one-button actions)."""
+
+
+class Submitted(NamedTuple):
+    """How a posted form's round trip ended: `done` with what the action returned, or the page's status."""
+
+    done: bool
+    value: Any
+    status: int
+
+
+def submit(form: Form, action: Callable[[], Any], *domain_errors: type[Exception]) -> Submitted:
+    """The round trip of a page's form: nothing posted yet → status 200; a field refused → 400; `action` refused with
+    one of `domain_errors` (their message is for the user) → that message on the form, 400; otherwise done, with
+    what `action` returned. The view then redirects when done, or shows the form again with the status."""
+    if not form.validate_on_submit():
+        return Submitted(False, None, 400 if form.is_submitted() else 200)
+    try:
+        return Submitted(True, action(), 200)
+    except domain_errors as exc:
+        form.form_errors.append(str(exc))
+        return Submitted(False, None, 400)

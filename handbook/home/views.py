@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
-from handbook.auth.forms import EmptyForm
 from handbook.caller import current_access
+from handbook.core.forms import EmptyForm
 from handbook.meetings import calendar
 from handbook.meetings.attendance import checkin_open, is_invited, join_open
 from handbook.meetings.forms import CheckinForm

@@ -7,6 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from handbook.core.forms import submit
 from handbook.core.i18n import gettext as _
 from handbook.core.storage import StorageError
 from handbook.core.timeutil import local_today, to_local
@@ -39,18 +40,12 @@ def new():
     if request.method == "GET":
         form.start.data = datetime.strptime("19:30", "%H:%M").time()
         form.end.data = datetime.strptime("21:00", "%H:%M").time()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            meeting = scheduling.create_meeting(org, _input(form), current_user.id, actor=current_actor())
-        except MeetingError as exc:
-            form.form_errors.append(str(exc))
-            status = 400
-        else:
-            flash(_created_message(meeting), "success")
-            return redirect(url_for("meetings.show", meeting_id=meeting.id))
-    elif form.is_submitted():
-        status = 400
+    done, meeting, status = submit(
+        form, lambda: scheduling.create_meeting(org, _input(form), current_user.id, actor=current_actor()),
+        MeetingError)
+    if done:
+        flash(_created_message(meeting), "success")
+        return redirect(url_for("meetings.show", meeting_id=meeting.id))
     return render_template("meetings/form.html", form=form, org=org, meeting=None), status
 
 
@@ -72,19 +67,13 @@ def edit(meeting_id: int):
     form = MeetingForm()
     if request.method == "GET":
         _fill(form, meeting)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            scheduling.update_meeting(meeting, _input(form), actor=current_actor())
-        except MeetingError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
-            status = 400
-        else:
-            flash(_("Đã lưu thay đổi."), "success")
-            return redirect(url_for("meetings.show", meeting_id=meeting.id))
-    elif form.is_submitted():
-        status = 400
+    done, _updated, status = submit(
+        form, lambda: scheduling.update_meeting(meeting, _input(form), actor=current_actor()), MeetingError)
+    if done:
+        flash(_("Đã lưu thay đổi."), "success")
+        return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    if form.form_errors:
+        db.session.rollback()  # a refused change leaves nothing of it in the session
     return _edit_page(meeting, form=form, status=status)
 
 

@@ -7,6 +7,7 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_login import current_user, login_required
 
 from handbook.caller import current_access
+from handbook.core.forms import submit
 from handbook.core.i18n import gettext as _
 from handbook.core.timeutil import format_when, local_today
 from handbook.core.web import current_actor, page_arg
@@ -26,7 +27,7 @@ REVIEW_YEARS = (2000, 2100)
 @login_required
 def sheet(meeting_id: int):
     meeting = managed_meeting(meeting_id)
-    from handbook.auth.forms import EmptyForm
+    from handbook.core.forms import EmptyForm
 
     form, status = EmptyForm(), 200
     if request.method == "POST":
@@ -79,18 +80,12 @@ def minutes_page(meeting_id: int):
             abort(404)
     if request.method == "GET" and current:
         form.body.data = current.body
-    status = 200
-    if form.validate_on_submit():
-        try:
-            minutes.save_minutes(meeting, form.body.data, current_user.id, actor=current_actor())
-        except MeetingError as exc:
-            form.form_errors.append(str(exc))
-            status = 400
-        else:
-            flash(_("Đã lưu biên bản (một phiên bản mới)."), "success")
-            return redirect(url_for(".minutes_page", meeting_id=meeting.id))
-    elif form.is_submitted():
-        status = 400
+    done, _revision, status = submit(
+        form, lambda: minutes.save_minutes(meeting, form.body.data, current_user.id, actor=current_actor()),
+        MeetingError)
+    if done:
+        flash(_("Đã lưu biên bản (một phiên bản mới)."), "success")
+        return redirect(url_for(".minutes_page", meeting_id=meeting.id))
     return _minutes_page(meeting, form=form, shown=shown, current=current, status=status)
 
 

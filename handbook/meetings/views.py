@@ -194,7 +194,7 @@ def feeds():
     """The member's calendar addresses. Only a hash of each is stored, so an address is shown once — on the first
     visit after it was made (kept in the session until then); a lost one is replaced by making a new one."""
     member = _member_or_403()
-    from handbook.auth.forms import EmptyForm
+    from handbook.core.forms import EmptyForm
 
     token = _new_token(member)
     response = make_response(render_template(
@@ -216,7 +216,7 @@ def _new_token(member) -> str | None:
 @login_required
 def new_feed():
     member = _member_or_403()
-    from handbook.auth.forms import EmptyForm
+    from handbook.core.forms import EmptyForm
 
     if not EmptyForm().validate_on_submit():
         abort(400)
@@ -230,7 +230,7 @@ def new_feed():
 @login_required
 def revoke_feed(token_id: int):
     member = _member_or_403()
-    from handbook.auth.forms import EmptyForm
+    from handbook.core.forms import EmptyForm
 
     if not EmptyForm().validate_on_submit():
         abort(400)

@@ -5,8 +5,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from sqlalchemy import select
 
-from handbook.auth.forms import EmptyForm
 from handbook.caller import current_access
+from handbook.core.forms import EmptyForm
 from handbook.core.i18n import gettext as _
 from handbook.core.web import current_actor, require
 from handbook.extensions import db

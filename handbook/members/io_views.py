@@ -12,8 +12,8 @@ from sqlalchemy.exc import IntegrityError
 
 from handbook.audit import service as audit
 from handbook.auth import throttle
-from handbook.auth.forms import EmptyForm
 from handbook.caller import current_access, organisation_in_scope
+from handbook.core.forms import EmptyForm
 from handbook.core.i18n import gettext as _
 from handbook.core.timeutil import format_datetime
 from handbook.core.web import current_actor, error_response, require

@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
-from handbook.auth.forms import EmptyForm
 from handbook.auth.service import AuthError
+from handbook.core.forms import EmptyForm
 from handbook.core.i18n import gettext as _
 from handbook.core.web import current_actor
 from handbook.members import records, service

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 
 from handbook.audit import service as audit
-from handbook.auth.forms import EmptyForm
 from handbook.auth.identifiers import display_phone
 from handbook.auth.service import format_code
 from handbook.caller import current_access
+from handbook.core.forms import EmptyForm
 from handbook.core.i18n import gettext as _
 from handbook.core.web import current_actor, require
 from handbook.extensions import db

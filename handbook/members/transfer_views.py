@@ -6,8 +6,8 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import login_required
 
 from handbook.auth import throttle
-from handbook.auth.forms import EmptyForm
 from handbook.caller import current_access, organisation_in_scope
+from handbook.core.forms import EmptyForm
 from handbook.core.i18n import gettext as _
 from handbook.core.web import current_actor
 from handbook.members import transfers

@@ -5,8 +5,8 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_login import current_user, login_required
 
 from handbook.audit import service as audit
-from handbook.auth.forms import EmptyForm
 from handbook.caller import current_access
+from handbook.core.forms import EmptyForm
 from handbook.core.i18n import gettext as _
 from handbook.core.web import current_actor, page_arg, require
 from handbook.extensions import db

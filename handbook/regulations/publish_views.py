@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from handbook.auth.forms import EmptyForm
 from handbook.caller import current_access
+from handbook.core.forms import EmptyForm
 from handbook.core.i18n import gettext as _
 from handbook.core.storage import StorageError
 from handbook.core.web import current_actor, require

@@ -162,7 +162,7 @@ def reset(app) -> None:
 
 def _child(app, concurrency: int, processes: int) -> None:
     from handbook.extensions import db
-    from handbook.notify.dispatch import dispatch
+    from handbook.notify.push.dispatch import dispatch
 
     with app.app_context():
         db.engine.dispose(close=False)  # connections are not shared across fork

@@ -36,7 +36,7 @@ def reminders_run() -> None:
 def notify_dispatch(once: bool, batch: int | None, concurrency: int | None, lease_seconds: int | None,
                     processes: int) -> None:
     """Gửi các thông báo đang chờ (chạy được nhiều tiến trình cùng lúc)."""
-    from handbook.notify import dispatch as d
+    from handbook.notify.push import dispatch as d
 
     stopping = _stop_on_signals()
     stats = d.dispatch(once=once, batch=batch or d.BATCH, concurrency=concurrency or d.CONCURRENCY,
@@ -91,7 +91,7 @@ def register(app: Flask) -> None:
     def worker(interval: float, rules_every: float, processes: int) -> None:
         """Tiến trình nền: chạy nhắc lịch mỗi phút và gửi thông báo liên tục."""
         from handbook.extensions import db
-        from handbook.notify.dispatch import dispatch
+        from handbook.notify.push.dispatch import dispatch
         from handbook.notify.rules import run_rules
         from handbook.ops.retention import purge_audit, purge_sessions
 

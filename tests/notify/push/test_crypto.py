@@ -1,4 +1,4 @@
-"""The encryption we send with (handbook/notify/ece.py), and http_ece (what the fake push service decrypts
+"""The encryption we send with (handbook/notify/push/ece.py), and http_ece (what the fake push service decrypts
 with), checked against RFC 8291 Appendix A."""
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from handbook.notify.ece import KeyCache, Subscriber, encrypt
+from handbook.notify.push.ece import KeyCache, Subscriber, encrypt
 from tests.notify.fake_push import b64, unb64
 
 PLAINTEXT = b"When I grow up, I want to be a watermelon"
@@ -74,7 +74,7 @@ def test_keys_that_are_not_an_uncompressed_p256_point_are_refused(change):
 def test_salts_are_never_handed_out_twice_not_even_across_fork():
     import multiprocessing
 
-    from handbook.notify.ece import _salts
+    from handbook.notify.push.ece import _salts
 
     mine = [_salts.take() for _ in range(600)]  # more than two blocks
     assert len(set(mine)) == len(mine) and all(len(salt) == 16 for salt in mine)

@@ -3,7 +3,7 @@ primitives: ECDH on P-256, HKDF-SHA-256 (HMAC), AES-128-GCM.
 
 Every message gets a fresh ephemeral key pair and a random salt (RFC 8291 §3.4); only the parsing of the
 subscriber's public key is reused (`KeyCache`). Checked against RFC 8291 Appendix A in
-tests/notify/test_crypto.py, and every body the tests send is decrypted by `http_ece` in the fake push service."""
+tests/notify/push/test_crypto.py, and every body the tests send is decrypted by `http_ece` in the fake push service."""
 from __future__ import annotations
 
 import hmac

@@ -42,8 +42,6 @@ def register(app: Flask) -> None:
         click.echo(f"Tài khoản demo: mật khẩu Demo@2026. {', '.join(DEMO_STAFF)} đăng nhập hai bước: thêm khóa "
                    f"{DEMO_TOTP_SECRET} vào ứng dụng xác thực (chỉ dùng cho bản demo).")
 
-    from handbook.notify.cli import register as register_notify
     from handbook.ops.cli import register as register_ops
 
-    register_notify(app)
     register_ops(app)

@@ -2,4 +2,4 @@
 inbox, the members' push subscriptions, reminder rules and the workers' heartbeats. Knows no feature: features
 register rules (`rules.reminder_rule`) and kinds (`kinds.register_kind`) and call `outbox.enqueue` in their own
 transaction. The Web Push engine that delivers the outbox (encryption, VAPID, HTTP, the dispatcher) is the
-`push` subpackage."""
+`push` subpackage; `flask worker` (handbook/ops/worker.py) runs both."""

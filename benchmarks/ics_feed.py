@@ -26,7 +26,7 @@ from handbook import create_app  # noqa: E402
 from handbook.auth.models import User  # noqa: E402
 from handbook.demo.seed import seed_demo  # noqa: E402
 from handbook.extensions import db  # noqa: E402
-from handbook.meetings.calendar import _rendered, issue_token  # noqa: E402
+from handbook.meetings.calendar import issue_token, rendered_feeds  # noqa: E402
 from handbook.members.models import Member  # noqa: E402
 
 
@@ -68,7 +68,7 @@ def main() -> None:
         token = issue_token(member)
     client = app.test_client()
     path = f"/calendar/{token}.ics"
-    cold = timed(client, path, args.runs, before=_rendered.clear)  # every request builds the calendar
+    cold = timed(client, path, args.runs, before=rendered_feeds.clear)  # every request builds the calendar
     warm = timed(client, path, args.runs)  # unchanged meetings: the rendered feed is reused
     etag = client.get(path).headers["ETag"]
     conditional = timed(client, path, args.runs, headers={"If-None-Match": etag}, status=304)

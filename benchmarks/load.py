@@ -82,9 +82,9 @@ def cached_demo(kind: str, members: int, users: int, pg_base: str) -> str:
     instance = CACHE / "instance"
     # the accounts' password hashes carry the hashing parameters of the day they were made: a cache from before a
     # change would have every login verify with the old (costlier) ones, so the parameters are part of its name
-    from handbook.auth.service import _hasher
+    from handbook.auth.service import hasher
 
-    name = f"demo-{members}-{users}-m{_hasher.memory_cost}t{_hasher.time_cost}p{_hasher.parallelism}"
+    name = f"demo-{members}-{users}-m{hasher.memory_cost}t{hasher.time_cost}p{hasher.parallelism}"
     if kind == "sqlite":
         path = folder / f"{name}.db"
         if path.exists():

@@ -11,6 +11,12 @@ runs, with P = the CPU count by default — for P = 1 and 2; CPU ms/push counts 
 push service excluded). The baseline is what the
 pywebpush README suggests, one `webpush()` call per subscription with a fresh claims dict.
 Targets (issue 6): ≥ 3,000 pushes/s with no latency, ≥ 2,000/s with 50 ms latency, on 2 cores.
+
+`--encoder http_ece` makes the dispatcher encrypt with `http_ece.encrypt(..., version="aes128gcm")` instead of
+handbook/notify/push/ece.py (patched in the dispatcher process only); `--encoder both` runs the two side by side,
+alternating, for the comparison recorded in that module's docstring:
+
+    python benchmarks/push_fanout.py -n 5000 --encoder both --delays 0 --no-baseline --repeat 5
 """
 from __future__ import annotations
 
@@ -160,10 +166,49 @@ def reset(app) -> None:
         db.session.commit()
 
 
-def _child(app, concurrency: int, processes: int) -> None:
-    from handbook.extensions import db
-    from handbook.notify.dispatch import dispatch
+def use_http_ece() -> None:
+    """The dispatcher encrypts with http_ece from now on (this process and the helpers it forks): a fresh
+    ephemeral key pair and a fresh random salt per message, as ours; the subscriber's key parsed once
+    (`KeyCache`), as ours."""
+    import http_ece
 
+    from handbook.notify.push import sender
+
+    curve = ec.SECP256R1()
+
+    def encrypt(data: bytes, to) -> bytes:
+        return http_ece.encrypt(data, salt=os.urandom(16), private_key=ec.generate_private_key(curve),
+                                dh=to.public_key, auth_secret=to.auth, version="aes128gcm")
+
+    sender.encrypt = encrypt
+
+
+def check_encoders() -> None:
+    """Both encoders' bodies decrypt to the message (http_ece.decrypt, as the tests' fake push service)."""
+    import http_ece
+
+    from handbook.notify.push import ece, sender
+
+    private = ec.generate_private_key(ec.SECP256R1())
+    public = private.public_key().public_bytes(serialization.Encoding.X962,
+                                               serialization.PublicFormat.UncompressedPoint)
+    to, message = ece.Subscriber(public, os.urandom(16)), "Nhắc lịch: sinh hoạt chi bộ".encode()
+    ours = sender.encrypt
+    use_http_ece()
+    try:
+        for encrypt in (ours, sender.encrypt):
+            body = encrypt(message, to)
+            assert http_ece.decrypt(body, private_key=private, auth_secret=to.auth, version="aes128gcm") == message
+    finally:
+        sender.encrypt = ours
+
+
+def _child(app, concurrency: int, processes: int, encoder: str = "ours") -> None:
+    from handbook.extensions import db
+    from handbook.notify.push.dispatch import dispatch
+
+    if encoder == "http_ece":
+        use_http_ece()
     with app.app_context():
         db.engine.dispose(close=False)  # connections are not shared across fork
         dispatch(once=True, concurrency=concurrency, processes=processes)  # what `flask worker` runs
@@ -174,12 +219,12 @@ def cpu(who) -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run_ours(app, processes: int, concurrency: int) -> tuple[float, float]:
+def run_ours(app, processes: int, concurrency: int, encoder: str = "ours") -> tuple[float, float]:
     reset(app)
     ctx = mp.get_context("fork")
     cpu0 = cpu(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = ctx.Process(target=_child, args=(app, concurrency, processes))  # it forks its helpers itself
+    proc = ctx.Process(target=_child, args=(app, concurrency, processes, encoder))  # it forks its helpers itself
     proc.start()
     proc.join()
     return time.perf_counter() - start, cpu(resource.RUSAGE_CHILDREN) - cpu0
@@ -215,7 +260,16 @@ def main() -> None:
                         "(128: the default of `flask worker`)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per dispatcher row; the median is shown")
     parser.add_argument("--database-url", default=None)
+    parser.add_argument("--encoder", choices=("ours", "http_ece", "both"), default="ours",
+                        help="the dispatcher's RFC 8291 encryption: ours (handbook/notify/push/ece.py), http_ece, "
+                        "or both side by side, alternating run by run")
+    parser.add_argument("--delays", default="0,50", help="push-service latencies in ms, comma-separated")
+    parser.add_argument("--processes", default="1,2", help="dispatcher processes, comma-separated")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the webpush() loop")
     args = parser.parse_args()
+    encoders = ("ours", "http_ece") if args.encoder == "both" else (args.encoder,)
+    if "http_ece" in encoders:
+        check_encoders()
     os.environ.pop("http_proxy", None)
     os.environ.pop("HTTP_PROXY", None)
 
@@ -229,37 +283,54 @@ def main() -> None:
           f"({app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]})")
 
     rows = []
-    for delay_ms, base_n in ((0, args.baseline_n), (50, args.baseline_n_slow)):
-        control(origin, f"/delay/{delay_ms}")
-        base_s, base_cpu = run_baseline(app, base_n)
-        got, service_cpu = counted(origin)
-        assert got == base_n, (got, base_n)
-        base_rate = base_n / base_s
-        rows.append((delay_ms, "webpush() loop (baseline)", base_n, base_s, base_rate, base_rate, base_cpu,
-                     service_cpu, "—"))
-        for processes in (1, 2):
-            runs = []
-            for _ in range(args.repeat):  # the median run is shown: one busy moment of the machine moves one run
-                control(origin, f"/delay/{delay_ms}")
-                secs, used = run_ours(app, processes, args.concurrency)
-                got, service_cpu = counted(origin)
-                assert got == args.n, f"the push service got {got} of {args.n}"
-                runs.append((secs, used, service_cpu))
-            runs.sort()
-            secs, used, service_cpu = runs[len(runs) // 2]
-            spread = f"{args.n / runs[-1][0]:,.0f}–{args.n / runs[0][0]:,.0f}"
-            rows.append((delay_ms, f"dispatcher, processes={processes}", args.n, secs, args.n / secs, base_rate,
-                         used, service_cpu, spread))
+    slow_n = {0: args.baseline_n, 50: args.baseline_n_slow}
+    for delay_ms in (int(d) for d in args.delays.split(",")):
+        base_rate = None
+        if not args.no_baseline:
+            base_n = slow_n.get(delay_ms, args.baseline_n_slow)
+            control(origin, f"/delay/{delay_ms}")
+            base_s, base_cpu = run_baseline(app, base_n)
+            got, service_cpu = counted(origin)
+            assert got == base_n, (got, base_n)
+            base_rate = base_n / base_s
+            rows.append((delay_ms, "webpush() loop (baseline)", base_n, base_s, base_rate, base_rate, base_cpu,
+                         service_cpu, "—"))
+        for processes in (int(p) for p in args.processes.split(",")):
+            runs: dict[str, list] = {encoder: [] for encoder in encoders}
+            for i in range(args.repeat):  # the median run is shown: one busy moment of the machine moves one run
+                for encoder in encoders if i % 2 == 0 else encoders[::-1]:  # alternating, each first in turn
+                    control(origin, f"/delay/{delay_ms}")
+                    secs, used = run_ours(app, processes, args.concurrency, encoder)
+                    got, service_cpu = counted(origin)
+                    assert got == args.n, f"the push service got {got} of {args.n}"
+                    runs[encoder].append((secs, used, service_cpu))
+            if len(encoders) > 1:  # run i of each encoder ran back to back: compare them pair by pair
+                speed = sorted(b[0] / a[0] for a, b in zip(runs["http_ece"], runs["ours"], strict=True))
+                work = sorted(a[1] / b[1] for a, b in zip(runs["http_ece"], runs["ours"], strict=True))
+                print(f"{delay_ms} ms, processes={processes}: http_ece / ours, pair by pair — pushes/s "
+                      f"{[round(x, 3) for x in speed]} (median {speed[len(speed) // 2]:.3f}), CPU ms/push "
+                      f"{[round(x, 3) for x in work]} (median {work[len(work) // 2]:.3f})")
+            for encoder, done in runs.items():
+                done.sort()
+                secs, used, service_cpu = done[len(done) // 2]
+                spread = f"{args.n / done[-1][0]:,.0f}–{args.n / done[0][0]:,.0f}"
+                cpu_spread = sorted(1000 * u / args.n for _s, u, _c in done)
+                name = f"dispatcher, processes={processes}" + (f", {encoder}" if len(encoders) > 1 else "")
+                rows.append((delay_ms, name, args.n, secs, args.n / secs, base_rate, used, service_cpu, spread))
+                if len(encoders) > 1:
+                    print(f"{delay_ms} ms, {name}: pushes/s per run {[round(args.n / r[0]) for r in done]}, "
+                          f"CPU ms/push per run {[round(c, 3) for c in cpu_spread]}")
     server.terminate()
 
     print()
     print(f"median of {args.repeat} runs per dispatcher row (range: slowest–fastest run)\n")
-    print(f"{'latency':>8} | {'sender':<26} | {'pushes':>7} | {'seconds':>8} | {'pushes/s':>9} | {'range':>11} | "
+    print(f"{'latency':>8} | {'sender':<36} | {'pushes':>7} | {'seconds':>8} | {'pushes/s':>9} | {'range':>11} | "
           f"{'× baseline':>10} | {'CPU ms/push':>11} | {'service CPU ms/push':>19}")
-    print("-" * 134)
+    print("-" * 144)
     for delay_ms, name, n, secs, rate, base_rate, used, service_cpu, spread in rows:
-        print(f"{delay_ms:>6}ms | {name:<26} | {n:>7,} | {secs:>8.2f} | {rate:>9,.0f} | {spread:>11} | "
-              f"{rate / base_rate:>9.1f}× | {1000 * used / n:>11.2f} | {1000 * service_cpu / n:>19.3f}")
+        times = f"{rate / base_rate:>9.1f}×" if base_rate else f"{'—':>10}"
+        print(f"{delay_ms:>6}ms | {name:<36} | {n:>7,} | {secs:>8.2f} | {rate:>9,.0f} | {spread:>11} | "
+              f"{times} | {1000 * used / n:>11.2f} | {1000 * service_cpu / n:>19.3f}")
     print(f"\nload average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
           "(pushes/s scale with the CPU the dispatcher gets; CPU ms/push does not)")
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -25,10 +25,10 @@ from handbook.extensions import db
 # the month) must not take it past its memory budget (200 MB RSS), and hashing is CPU work — the worker
 # processes already use every core. Older hashes are re-hashed with these parameters at the member's next login
 # (check_needs_rehash).
-_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 HASHING_AT_ONCE = 1
 _hashing = threading.BoundedSemaphore(HASHING_AT_ONCE)
-_DUMMY_HASH = _hasher.hash("không-dùng-để-đăng-nhập")
+_DUMMY_HASH = hasher.hash("không-dùng-để-đăng-nhập")
 # Unambiguous characters for codes people read aloud or type on a phone.
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -48,7 +48,7 @@ class AuthError(ValueError):
 
 def hash_password(password: str) -> str:
     with _hashing:
-        return _hasher.hash(password)
+        return hasher.hash(password)
 
 
 def verify_password(user: User, password: str) -> bool:
@@ -57,7 +57,7 @@ def verify_password(user: User, password: str) -> bool:
         return False
     if not _hasher_verify(user.password_hash, password):
         return False
-    if _hasher.check_needs_rehash(user.password_hash):
+    if hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return True
 
@@ -65,7 +65,7 @@ def verify_password(user: User, password: str) -> bool:
 def _hasher_verify(hashed: str, password: str) -> bool:
     try:
         with _hashing:
-            return _hasher.verify(hashed, password)
+            return hasher.verify(hashed, password)
     except (VerificationError, InvalidHashError):
         return False
 

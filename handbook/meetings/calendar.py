@@ -98,7 +98,7 @@ def feed_version(member: Member, access: Access) -> str:
                           .encode()).hexdigest()[:32]
 
 
-_rendered: dict[str, bytes] = {}
+rendered_feeds: dict[str, bytes] = {}
 RENDER_CACHE_SIZE = 2048
 
 
@@ -106,12 +106,12 @@ def feed_body(member: Member, access: Access, host: str, base_url: str, name: st
     """The member's feed and its ETag; rebuilt only when `feed_version` changes (bounded per-process cache)."""
     etag = feed_version(member, access)
     key = f"{etag}:{host}"
-    body = _rendered.get(key)
+    body = rendered_feeds.get(key)
     if body is None:
         body = build_calendar(feed_meetings(member, access), host, base_url, name)
-        if len(_rendered) >= RENDER_CACHE_SIZE:
-            _rendered.pop(next(iter(_rendered)))
-        _rendered[key] = body
+        if len(rendered_feeds) >= RENDER_CACHE_SIZE:
+            rendered_feeds.pop(next(iter(rendered_feeds)))
+        rendered_feeds[key] = body
     return body, etag
 
 

@@ -1,6 +1,8 @@
 """Notifications: the outbox (one row per notification, delivered after its transaction commits), the in-app
-inbox, Web Push subscriptions, reminder rules and the dispatcher. Knows no feature: features register rules
-(`rules.reminder_rule`) and kinds (`kinds.register_kind`) and call `outbox.enqueue` in their own transaction."""
+inbox, the members' push subscriptions, reminder rules and the workers' heartbeats. Knows no feature: features
+register rules (`rules.reminder_rule`) and kinds (`kinds.register_kind`) and call `outbox.enqueue` in their own
+transaction. The Web Push engine that delivers the outbox (encryption, VAPID, HTTP, the dispatcher) is the
+`push` subpackage; `flask worker` (handbook/ops/worker.py) runs both."""
 
 
 def init_app(app) -> None:

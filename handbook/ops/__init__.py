@@ -1,9 +1,10 @@
-"""Running the app for real: health check, database outages, backups, audit retention."""
+"""Running the app for real: health check, database outages, backups, audit retention, the background worker
+(`flask worker`) and the operator's commands. It uses notify (the rules, the push dispatcher, the heartbeats);
+notify never imports it."""
 
 
 def init_app(app) -> None:
-    """/healthz and /ping (with the migration heads this code expects), `flask backup`, `flask audit`, and the
-    worker's commands."""
+    """/healthz and /ping (with the migration heads this code expects), the worker and the operator's commands."""
     import os
 
     from handbook.ops import cli, health

@@ -1,12 +1,18 @@
-"""`flask backup create|restore` and `flask audit purge`."""
+"""`flask backup create|restore`, `flask audit purge`, `flask reminders run`, `flask notify dispatch|status` and
+`flask worker` (CONTRACT.md: Command line)."""
 from __future__ import annotations
+
+import os
+from datetime import timedelta
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 backup = AppGroup("backup", help="Sao lưu và khôi phục cơ sở dữ liệu cùng các tệp đã tải lên.")
 audit = AppGroup("audit", help="Nhật ký truy cập (audit log).")
+reminders = AppGroup("reminders", help="Nhắc lịch: tính các thông báo đến hạn.")
+notify = AppGroup("notify", help="Hộp thư đi của thông báo (Web Push).")
 
 
 @backup.command("create")
@@ -59,9 +65,79 @@ def audit_purge(days: int | None, batch: int) -> None:
     click.echo(f"Đã xóa {removed} dòng nhật ký quá hạn.")
 
 
-def register(app: Flask) -> None:
-    from handbook.notify.cli import register as register_notify
+@reminders.command("run")
+def reminders_run() -> None:
+    """Chạy mọi quy tắc nhắc lịch một lần (an toàn khi chạy lặp lại hoặc song song)."""
+    from handbook.notify.rules import run_rules
 
+    result = run_rules()
+    for name, count in result.items():
+        click.echo(f"{name}: {count}")
+    click.echo(f"Tổng cộng {sum(result.values())} thông báo mới.")
+
+
+@notify.command("dispatch")
+@click.option("--once", is_flag=True, help="Gửi những gì đã đến hạn rồi dừng.")
+@click.option("--batch", type=click.IntRange(1, 10000), default=None)
+@click.option("--concurrency", type=click.IntRange(1, 2000), default=None)
+@click.option("--lease-seconds", type=click.IntRange(1, 86400), default=None,
+              help="Sau bao lâu thì các dòng của một tiến trình đã chết được gửi lại.")
+@click.option("--processes", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Số tiến trình gửi (mỗi tiến trình dùng một lõi CPU).")
+def notify_dispatch(once: bool, batch: int | None, concurrency: int | None, lease_seconds: int | None,
+                    processes: int) -> None:
+    """Gửi các thông báo đang chờ (chạy được nhiều tiến trình cùng lúc)."""
+    from handbook.notify.push import dispatch as d
+    from handbook.ops.worker import stop_on_signals
+
+    stopping = stop_on_signals()
+    stats = d.dispatch(once=once, batch=batch or d.BATCH, concurrency=concurrency or d.CONCURRENCY,
+                       lease=timedelta(seconds=lease_seconds) if lease_seconds else d.LEASE, stop=stopping,
+                       processes=processes)
+    click.echo(f"Đã gửi {stats.sent}, thất bại {stats.failed} (không còn thiết bị: {stats.gone}), "
+               f"sẽ thử lại {stats.retried}.")
+
+
+@notify.command("status")
+def notify_status() -> None:
+    """Tình trạng hộp thư đi và các tiến trình nền."""
+    from handbook.core.timeutil import format_datetime
+    from handbook.notify.health import health
+
+    h = health()
+    click.echo("Hộp thư đi: " + ", ".join(f"{k} {v}" for k, v in h.deliveries.items())
+               + f" (chờ đến giờ: {h.waiting})")
+    if h.oldest_due_age is not None:
+        click.echo(f"Thông báo chờ lâu nhất: {int(h.oldest_due_age.total_seconds())} giây")
+    else:
+        click.echo("Không có thông báo nào đang chờ gửi.")
+    click.echo(f"Thông báo: {h.notifications} (chưa đọc {h.unread}); thiết bị đăng ký: {h.subscriptions}")
+    for b in h.beats:
+        flag = "CẢNH BÁO: không chạy" if b.stale else "ổn"
+        click.echo(f"{b.name}: lần chạy tốt gần nhất {format_datetime(b.last_ok_at) or '—'} — {flag}"
+                   + (f" ({b.note})" if b.note else ""))
+    if not h.ok:
+        raise SystemExit(1)
+
+
+@click.command("worker")
+@click.option("--interval", type=click.FloatRange(0.2, 3600), default=2.0, help="Giây giữa hai lần gửi.")
+@click.option("--rules-every", type=click.FloatRange(1, 86400), default=60.0, help="Giây giữa hai lần nhắc lịch.")
+@click.option("--processes", type=click.IntRange(1, 64), default=os.cpu_count() or 1, show_default="số lõi CPU",
+              help="Số tiến trình gửi khi có nhiều thông báo đến hạn.")
+@with_appcontext
+def worker(interval: float, rules_every: float, processes: int) -> None:
+    """Tiến trình nền: chạy nhắc lịch mỗi phút và gửi thông báo liên tục."""
+    from handbook.ops.worker import run, stop_on_signals
+
+    stopping = stop_on_signals()
+    click.echo("Tiến trình nền đang chạy (Ctrl+C để dừng).")
+    run(interval, rules_every, processes, stopping)
+
+
+def register(app: Flask) -> None:
     app.cli.add_command(backup)
     app.cli.add_command(audit)
-    register_notify(app)
+    app.cli.add_command(reminders)
+    app.cli.add_command(notify)
+    app.cli.add_command(worker)

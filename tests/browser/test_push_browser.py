@@ -85,7 +85,7 @@ def test_turn_on_reminders_then_the_worker_shows_the_meeting_reminder(browser, p
     with app.app_context():
         from handbook.meetings import scheduling
         from handbook.meetings.models import MeetingFormat, MeetingKind
-        from handbook.notify.dispatch import dispatch
+        from handbook.notify.push.dispatch import dispatch
         from handbook.notify.rules import run_rules
         from handbook.org.models import Organisation
 

@@ -50,7 +50,7 @@ class FakePushService:
         self.host = f"127.0.0.1:{self.port}"
 
     def _listen(self) -> int:
-        """Bind the server (HTTP/1.1 here; tests/notify/test_pushhttp_h2.py serves HTTP/2) and return its port."""
+        """Bind the server (HTTP/1.1 here; tests/notify/push/test_pushhttp_h2.py serves HTTP/2) and return its port."""
         self.server = _Server(("127.0.0.1", 0), self._handler())
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         return self.server.server_address[1]

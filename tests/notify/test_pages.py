@@ -88,7 +88,7 @@ def test_settings_devices_test_button_and_preferences(app, client, push, cell_sc
     assert "Chrome · Android" in page and "chưa nhận thông báo nào" in page
     resp = client.post("/notifications/settings/test", data={"csrf_token": token}, follow_redirects=True)
     assert "Đã gửi thông báo thử" in resp.get_data(as_text=True)
-    from handbook.notify.dispatch import dispatch
+    from handbook.notify.push.dispatch import dispatch
 
     dispatch(once=True)
     assert push.payloads()[0]["title"] == "Thông báo thử"

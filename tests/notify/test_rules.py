@@ -10,9 +10,10 @@ from sqlalchemy import func, select
 from handbook.core.timeutil import utcnow
 from handbook.extensions import db
 from handbook.meetings.models import Meeting, MeetingKind, MeetingStatus, MinutesRevision
-from handbook.notify import dispatch, inbox, subscriptions
+from handbook.notify import inbox, subscriptions
 from handbook.notify.models import Delivery, DeliveryStatus, Notification, Urgency
 from handbook.notify.outbox import MAX_PAYLOAD, NotificationSpec, enqueue, payload, quiet_until
+from handbook.notify.push import deliveries
 from handbook.notify.rules import RULES, reminder_rule, run_rules
 
 VN = timedelta(hours=7)
@@ -69,11 +70,11 @@ def test_non_urgent_notifications_wait_for_morning_urgent_ones_do_not(app, push,
     db.session.commit()
     normal = db.session.scalar(select(Notification).where(Notification.dedupe_key == "n1"))
     assert normal.not_before.replace(tzinfo=UTC) == local(2026, 12, 4, 6, 30)
-    jobs = dispatch.claim(10, now=night + timedelta(minutes=1))
+    jobs = deliveries.claim(10, now=night + timedelta(minutes=1))
     assert [j.data for j in jobs] == [payload("Gấp", "…", "/", "n2")]
-    dispatch.record([dispatch.Outcome(jobs[0], DeliveryStatus.SENT)])
-    assert dispatch.claim(10, now=local(2026, 12, 4, 6, 29)) == []
-    assert len(dispatch.claim(10, now=local(2026, 12, 4, 6, 31))) == 1
+    deliveries.record([deliveries.Outcome(jobs[0], DeliveryStatus.SENT)])
+    assert deliveries.claim(10, now=local(2026, 12, 4, 6, 29)) == []
+    assert len(deliveries.claim(10, now=local(2026, 12, 4, 6, 31))) == 1
 
 
 def test_push_preference_off_keeps_the_inbox(app, push, factory):

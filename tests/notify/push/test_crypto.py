@@ -1,4 +1,4 @@
-"""The encryption we send with (handbook/notify/ece.py), and http_ece (what the fake push service decrypts
+"""The encryption we send with (handbook/notify/push/ece.py), and http_ece (what the fake push service decrypts
 with), checked against RFC 8291 Appendix A."""
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from handbook.notify.ece import KeyCache, Subscriber, encrypt
+from handbook.notify.push.ece import KeyCache, Subscriber, encrypt
 from tests.notify.fake_push import b64, unb64
 
 PLAINTEXT = b"When I grow up, I want to be a watermelon"
@@ -74,15 +74,15 @@ def test_keys_that_are_not_an_uncompressed_p256_point_are_refused(change):
 def test_salts_are_never_handed_out_twice_not_even_across_fork():
     import multiprocessing
 
-    from handbook.notify.ece import _salts
+    from handbook.notify.push.ece import salt_pool
 
-    mine = [_salts.take() for _ in range(600)]  # more than two blocks
+    mine = [salt_pool.take() for _ in range(600)]  # more than two blocks
     assert len(set(mine)) == len(mine) and all(len(salt) == 16 for salt in mine)
-    _salts.take()  # the parent's pool now holds unused salts a child inherits
+    salt_pool.take()  # the parent's pool now holds unused salts a child inherits
     reader, writer = multiprocessing.get_context("fork").Pipe(duplex=False)
-    child = multiprocessing.get_context("fork").Process(target=lambda: writer.send([_salts.take() for _ in range(5)]))
+    child = multiprocessing.get_context("fork").Process(target=lambda: writer.send([salt_pool.take() for _ in range(5)]))
     child.start()
     theirs = reader.recv()
     child.join()
-    ours = [_salts.take() for _ in range(5)]
+    ours = [salt_pool.take() for _ in range(5)]
     assert not set(theirs) & set(ours)

@@ -19,13 +19,14 @@ from sqlalchemy import select
 
 from handbook.core.timeutil import as_utc, utcnow
 from handbook.extensions import db
-from handbook.notify import dispatch, sender, subscriptions
+from handbook.notify import subscriptions
 from handbook.notify.models import Delivery, Urgency
 from handbook.notify.outbox import NotificationSpec, enqueue, payload
-from handbook.notify.pushhttp import MAX_BODY, PushClient
+from handbook.notify.push import deliveries, dispatch, sender
+from handbook.notify.push.pushhttp import MAX_BODY, PushClient
 from tests.notify.conftest import run_async
 from tests.notify.fake_push import FakePushService
-from tests.notify.test_pushhttp import _certificates
+from tests.notify.push.test_pushhttp import _certificates
 
 
 class H2PushService(FakePushService):
@@ -84,9 +85,9 @@ def push(app, monkeypatch, tmp_path):
         assert not service.errors, service.errors
 
 
-def _job(push, i: int) -> dispatch.Job:
+def _job(push, i: int) -> deliveries.Job:
     sub = push.subscription()
-    return dispatch.Job(i, i, 1, sub["endpoint"], sub["keys"]["p256dh"], sub["keys"]["auth"],
+    return deliveries.Job(i, i, 1, sub["endpoint"], sub["keys"]["p256dh"], sub["keys"]["auth"],
                         payload("Nhắc lịch", f"Buổi {i}", "/meetings", f"t{i}"), 600, "normal", None)
 
 

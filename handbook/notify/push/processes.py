@@ -77,7 +77,7 @@ def _die_with_parent(parent: int) -> None:
 
 
 def _main(app, send, options: dict, parent: int) -> None:
-    from handbook.notify.dispatch import dispatch
+    from handbook.notify.push.dispatch import dispatch
 
     _die_with_parent(parent)
     state = {"stop": False}

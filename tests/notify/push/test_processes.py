@@ -8,8 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from handbook.extensions import db
-from handbook.notify import dispatch, processes, subscriptions
+from handbook.notify import subscriptions
 from handbook.notify.outbox import NotificationSpec, enqueue
+from handbook.notify.push import deliveries, dispatch, processes
 
 
 @pytest.fixture
@@ -67,7 +68,7 @@ def test_a_small_backlog_forks_nothing(app, push, factory, forks):
 def test_a_helper_stops_when_told_and_returns_its_numbers(app, push, factory):
     total = _fan_out(push, factory, 40)
     (helper,) = processes.start(app, 1, {"once": False, "batch": 20, "concurrency": 8,
-                                         "lease": dispatch.LEASE, "idle": 0.2})
+                                         "lease": deliveries.LEASE, "idle": 0.2})
     deadline = time.monotonic() + 60
     while len(push.received) < total and time.monotonic() < deadline:
         time.sleep(0.05)

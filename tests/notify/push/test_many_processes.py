@@ -31,10 +31,10 @@ from handbook.auth.service import create_api_token
 from handbook.core.timeutil import utcnow
 from handbook.extensions import db
 from handbook.meetings.models import Meeting
-from handbook.notify import dispatch
 from handbook.notify.models import Delivery, DeliveryStatus, Notification, PushSubscription
+from handbook.notify.push import dispatch
 from tests.notify.conftest import cell_with_leader
-from tests.notify.test_crash import CONCURRENCY, _dispatcher, _env, _left
+from tests.notify.push.test_crash import CONCURRENCY, _dispatcher, _env, _left
 
 MEMBERS = 199           # + the leader: 200 invitees, one device each
 MEETINGS = int(os.environ.get('_MP_MEETINGS', 100))          # × 200 = 20,000 notifications

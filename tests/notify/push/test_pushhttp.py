@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from handbook.notify.pushhttp import MAX_BODY, PushClient
+from handbook.notify.push.pushhttp import MAX_BODY, PushClient
 from tests.notify.conftest import run_async
 
 

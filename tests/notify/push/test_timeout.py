@@ -9,9 +9,10 @@ from sqlalchemy import select
 
 from handbook.core.timeutil import as_utc, utcnow
 from handbook.extensions import db
-from handbook.notify import dispatch, subscriptions
+from handbook.notify import subscriptions
 from handbook.notify.models import Delivery
 from handbook.notify.outbox import NotificationSpec, enqueue
+from handbook.notify.push import dispatch
 from tests.notify.fake_push import FakePushService
 
 

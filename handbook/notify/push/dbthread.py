@@ -40,7 +40,7 @@ class Recorder:
 
     def __init__(self, dbt: DbThread, write, stats, max_waiting: int):
         self.dbt = dbt
-        self.write = write  # dispatch.record
+        self.write = write  # deliveries.record
         self.stats = stats
         self.max_waiting = max_waiting
         self.writes: list[asyncio.Future] = []

@@ -16,9 +16,10 @@ from sqlalchemy import func, select
 
 from handbook import ROOT
 from handbook.extensions import db
-from handbook.notify import dispatch, subscriptions
+from handbook.notify import subscriptions
 from handbook.notify.models import Delivery
 from handbook.notify.outbox import NotificationSpec, enqueue
+from handbook.notify.push import deliveries, dispatch
 
 NOTIFICATIONS, DEVICES, CONCURRENCY = 500, 4, 32
 
@@ -98,7 +99,7 @@ def test_three_dispatchers_at_once_send_each_notification_once(app, push, factor
                               ttl_seconds=3600) for i in range(300)])
     db.session.commit()
     # the default lease: a live dispatcher's rows are never taken over, however slow the machine
-    procs = [_dispatcher(app, push, "--once", lease=int(dispatch.LEASE.total_seconds())) for _ in range(3)]
+    procs = [_dispatcher(app, push, "--once", lease=int(deliveries.LEASE.total_seconds())) for _ in range(3)]
     outputs = [p.communicate(timeout=300)[0] for p in procs]
     assert all(p.returncode == 0 for p in procs), outputs
     counts = push.counts()

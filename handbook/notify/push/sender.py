@@ -4,10 +4,10 @@ Kept apart from the dispatcher (claiming, recording) so each part stays small; t
 the database. `Sender.send(job)` never raises for network trouble: it returns (status, error, Retry-After)."""
 from __future__ import annotations
 
-from handbook.notify.ece import KeyCache, encrypt
-from handbook.notify.pushhttp import PushClient
+from handbook.notify.push.ece import KeyCache, encrypt
+from handbook.notify.push.pushhttp import PushClient
+from handbook.notify.push.vapid import VapidSigner, split_endpoint
 from handbook.notify.subscriptions import SubscriptionError, check_endpoint
-from handbook.notify.vapid import VapidSigner, split_endpoint
 
 TIMEOUT = 15  # seconds per request (connecting included)
 _FIXED = {"Content-Encoding": "aes128gcm", "Content-Type": "application/octet-stream"}

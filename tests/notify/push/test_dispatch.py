@@ -8,10 +8,11 @@ from sqlalchemy import func, select
 
 from handbook.core.timeutil import as_utc, utcnow
 from handbook.extensions import db
-from handbook.notify import dispatch, subscriptions
+from handbook.notify import subscriptions
 from handbook.notify.models import Delivery, Notification, PushSubscription, Urgency
 from handbook.notify.outbox import NotificationSpec, enqueue
-from handbook.notify.vapid import VapidSigner
+from handbook.notify.push import deliveries, dispatch
+from handbook.notify.push.vapid import VapidSigner
 
 
 def _subscribe(push, user, n=1):
@@ -94,7 +95,7 @@ def test_503_with_an_http_date_and_500_with_backoff(app, push, user):
     dispatch.dispatch(once=True)
     assert as_utc(_delivery(a).next_attempt_at).year == 2099
     wait = as_utc(_delivery(b).next_attempt_at) - utcnow()
-    assert timedelta(0) < wait <= timedelta(seconds=dispatch.BACKOFF_BASE)
+    assert timedelta(0) < wait <= timedelta(seconds=deliveries.BACKOFF_BASE)
 
 
 def test_other_4xx_fail_with_the_reason(app, push, user):
@@ -118,11 +119,11 @@ def test_connection_errors_retry_then_fail_after_max_attempts(app, push, user, m
     dead = sub["endpoint"].replace(str(push.port), str(port))
     subscriptions.save(user.id, dead, sub["keys"]["p256dh"], sub["keys"]["auth"], None)
     _tell(user)
-    for attempt in range(1, dispatch.MAX_ATTEMPTS + 1):
+    for attempt in range(1, deliveries.MAX_ATTEMPTS + 1):
         dispatch.dispatch(once=True)
         row = _delivery()
         assert row.attempts == attempt
-        if attempt < dispatch.MAX_ATTEMPTS:
+        if attempt < deliveries.MAX_ATTEMPTS:
             assert row.status == "pending" and "Connect" in row.last_error
             row.next_attempt_at = utcnow()
             db.session.commit()
@@ -140,10 +141,10 @@ def test_a_host_removed_from_the_allow_list_is_not_contacted(app, push, user, mo
 def test_expired_leases_are_reclaimed_and_live_ones_are_not(app, push, user):
     _subscribe(push, user)
     _tell(user)
-    jobs = dispatch.claim(10)  # a dispatcher claims, then dies
+    jobs = deliveries.claim(10)  # a dispatcher claims, then dies
     assert len(jobs) == 1 and _delivery().status == "sending"
-    assert dispatch.claim(10) == []  # its lease still holds
-    assert len(dispatch.claim(10, now=utcnow() + dispatch.LEASE + timedelta(seconds=1))) == 1
+    assert deliveries.claim(10) == []  # its lease still holds
+    assert len(deliveries.claim(10, now=utcnow() + deliveries.LEASE + timedelta(seconds=1))) == 1
 
 
 def test_stale_notifications_are_not_sent(app, push, user):

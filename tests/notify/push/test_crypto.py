@@ -80,7 +80,8 @@ def test_salts_are_never_handed_out_twice_not_even_across_fork():
     assert len(set(mine)) == len(mine) and all(len(salt) == 16 for salt in mine)
     salt_pool.take()  # the parent's pool now holds unused salts a child inherits
     reader, writer = multiprocessing.get_context("fork").Pipe(duplex=False)
-    child = multiprocessing.get_context("fork").Process(target=lambda: writer.send([salt_pool.take() for _ in range(5)]))
+    child = multiprocessing.get_context("fork").Process(
+        target=lambda: writer.send([salt_pool.take() for _ in range(5)]))
     child.start()
     theirs = reader.recv()
     child.join()

@@ -33,9 +33,8 @@ from handbook.members.models import LEFT_STATUSES, Member, MemberStatus, Tempora
 from handbook.notify.models import Notification, PushSubscription
 from handbook.org.models import OrgKind, Role
 from handbook.regulations.files import Upload, add_attachment
-from tests.conftest import _empty_all_tables, get_csrf, login
 from tests.factories import Factory
-from tests.meetings.conftest import signed_in
+from tests.support import empty_all_tables, get_csrf, login, signed_in
 
 ROLES = ("anonymous", "member", "other_member", "leader", "staff_above", "staff_unrelated", "admin")
 COLUMNS = (*ROLES, "left")  # "left": a member of cell A whose record says chuyển đi, ra khỏi Đảng or đã mất
@@ -421,7 +420,7 @@ def status_scene(_app):
         _users, ids, own = _build_scene(_app, Factory(), STATUSES, sign_in_then_change)
         yield clients, ids, own
         db.session.rollback()
-        _empty_all_tables()
+        empty_all_tables()
         db.session.remove()
 
 

@@ -30,8 +30,7 @@ from handbook.meetings.models import (
 from handbook.members.models import Member
 from handbook.notify.models import Notification
 from handbook.notify.rules import run_rules
-from tests.conftest import csrf_from
-from tests.meetings.conftest import signed_in
+from tests.support import csrf_from, signed_in
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 

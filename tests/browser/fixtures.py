@@ -45,7 +45,7 @@ def browser_context_args(browser_context_args):
 def demo_app(tmp_path_factory):
     """An app on its own database, seeded with the demo organisation."""
     from handbook.demo.seed import seed_demo
-    from tests.conftest import build_app
+    from tests.support import build_app
 
     app = build_app(tmp_path_factory.mktemp("demo"), "demo")
     with app.app_context():

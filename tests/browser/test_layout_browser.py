@@ -27,7 +27,7 @@ def layout_app(tmp_path_factory):
     from handbook.extensions import db
     from handbook.members.models import Member
     from handbook.notify.models import Notification
-    from tests.conftest import build_app
+    from tests.support import build_app
 
     app = build_app(tmp_path_factory.mktemp("layout-demo"), "layoutdemo")
     with app.app_context():

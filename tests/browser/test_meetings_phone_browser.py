@@ -29,7 +29,7 @@ def site(tmp_path_factory):
     from handbook.meetings import attendance, scheduling
     from handbook.meetings.models import MeetingFormat, MeetingKind
     from handbook.org.models import OrgKind, Role
-    from tests.conftest import build_app
+    from tests.support import build_app
 
     app = build_app(tmp_path_factory.mktemp("meet-phone"), "meetphone")
     with app.app_context():

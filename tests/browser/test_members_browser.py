@@ -18,7 +18,7 @@ SAMPLE = Path(__file__).resolve().parents[2] / "handbook" / "members" / "samples
 def members_server(tmp_path_factory):
     """Its own seeded app: this test writes (an import), so it does not share the session's demo app."""
     from handbook.demo.seed import seed_demo
-    from tests.conftest import build_app
+    from tests.support import build_app
 
     app = build_app(tmp_path_factory.mktemp("members-demo"), "membersdemo")
     with app.app_context():

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def push_site(tmp_path):
-    from tests.conftest import build_app
+    from tests.support import build_app
 
     with FakePushService() as push:
         app = build_app(tmp_path, "pushbrowser", PUSH_ALLOWED_HOSTS=[push.host], PUSH_ALLOW_HTTP=True)

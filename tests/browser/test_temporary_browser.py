@@ -18,8 +18,8 @@ PASSWORD = "Matkhau@2026"  # tests.factories.Factory.PASSWORD
 def temporary_server(tmp_path_factory):
     from handbook.core.timeutil import local_today
     from handbook.org.models import OrgKind, Role
-    from tests.conftest import build_app
     from tests.factories import Factory
+    from tests.support import build_app
 
     app = build_app(tmp_path_factory.mktemp("temporary"), "temporarybrowser")
     with app.app_context():

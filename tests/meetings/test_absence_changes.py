@@ -14,8 +14,8 @@ from handbook.meetings import attendance
 from handbook.meetings.models import Attendance, AttendanceStatus
 from handbook.meetings.scheduling import cancel_meeting
 from handbook.meetings.validation import MeetingError
-from tests.conftest import csrf_from
-from tests.meetings.conftest import NOW, make_meeting, signed_in
+from tests.meetings.scenes import NOW, make_meeting
+from tests.support import csrf_from, signed_in
 
 
 def _line(meeting, member):

@@ -14,7 +14,7 @@ from handbook.meetings.models import Attendance, AttendanceStatus, MeetingFormat
 from handbook.meetings.scheduling import cancel_meeting
 from handbook.meetings.validation import MeetingError
 from handbook.org.access import Placement
-from tests.meetings.conftest import NOW, make_meeting
+from tests.meetings.scenes import NOW, make_meeting
 
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # fixed, so the codes below are deterministic
 

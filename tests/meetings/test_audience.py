@@ -18,8 +18,8 @@ from handbook.meetings.audience import can_see_meeting
 from handbook.meetings.models import MeetingKind
 from handbook.notify.models import Notification
 from handbook.org.models import Role
-from tests.conftest import csrf_from
-from tests.meetings.conftest import make_meeting, signed_in
+from tests.meetings.scenes import make_meeting
+from tests.support import csrf_from, signed_in
 
 
 @pytest.fixture

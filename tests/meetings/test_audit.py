@@ -14,8 +14,8 @@ from handbook.extensions import db
 from handbook.meetings import scheduling
 from handbook.meetings.models import Meeting, MeetingSeries, MinutesRevision, Resolution, Vote
 from handbook.meetings.validation import MeetingError
-from tests.conftest import csrf_from
-from tests.meetings.conftest import NOW, meeting_input, signed_in
+from tests.meetings.scenes import NOW, meeting_input
+from tests.support import csrf_from, signed_in
 
 
 def _text(response) -> str:
@@ -140,7 +140,7 @@ def test_attendance_minutes_votes_and_resolutions_each_leave_one_row(app, cell, 
 
 
 def test_the_api_records_who_scheduled(app, cell):
-    from tests.conftest import get_csrf, login
+    from tests.support import get_csrf, login
 
     client = app.test_client()
     login(client, "bithu@test.vn")

@@ -11,8 +11,8 @@ from handbook.core.timeutil import as_utc, local_zone, utcnow
 from handbook.extensions import db
 from handbook.meetings import calendar, scheduling
 from handbook.meetings.models import CalendarToken, MeetingFormat
-from tests.conftest import csrf_from, login
-from tests.meetings.conftest import make_meeting, signed_in
+from tests.meetings.scenes import make_meeting
+from tests.support import csrf_from, login, signed_in
 
 FEED_RE = re.compile(r"/calendar/([A-Za-z0-9_-]{40,})\.ics")
 

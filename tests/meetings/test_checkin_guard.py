@@ -16,8 +16,8 @@ from handbook.extensions import db
 from handbook.meetings import attendance
 from handbook.meetings.models import Attendance, AttendanceStatus
 from handbook.meetings.validation import MeetingError
-from tests.conftest import csrf_from
-from tests.meetings.conftest import make_meeting, signed_in
+from tests.meetings.scenes import make_meeting
+from tests.support import csrf_from, signed_in
 
 LOCKED = "nhập sai mã điểm danh quá nhiều lần"
 

@@ -13,8 +13,8 @@ from handbook.extensions import db
 from handbook.meetings import attendance
 from handbook.meetings.models import Attendance, AttendanceStatus
 from handbook.notify.models import NotificationPreference
-from tests.conftest import csrf_from
-from tests.meetings.conftest import make_meeting, signed_in
+from tests.meetings.scenes import make_meeting
+from tests.support import csrf_from, signed_in
 
 NOON = datetime(2026, 11, 26, 5, 0, tzinfo=UTC)      # 12:00 in Hà Nội
 EVENING = datetime(2026, 11, 26, 12, 30, tzinfo=UTC)  # 19:30

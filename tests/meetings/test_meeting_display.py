@@ -13,8 +13,8 @@ from handbook.core.timeutil import format_span
 from handbook.core.web import format_size
 from handbook.meetings import documents
 from handbook.meetings.models import MeetingFormat
-from tests.conftest import csrf_from
-from tests.meetings.conftest import make_meeting, signed_in
+from tests.meetings.scenes import make_meeting
+from tests.support import csrf_from, signed_in
 
 EVENING = datetime(2026, 11, 26, 12, 30, tzinfo=UTC)  # Thứ Năm 26/11/2026, 19:30 in Hà Nội
 BEFORE = datetime(2026, 11, 26, 12, 20, tzinfo=UTC)   # ten minutes before it

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from handbook.core.timeutil import local_zone, utcnow
 from handbook.extensions import db
@@ -22,8 +22,8 @@ from handbook.meetings.models import (
     MinutesRevision,
 )
 from handbook.org.models import OrgKind, Role
-from tests.conftest import csrf_from, login
-from tests.meetings.conftest import make_meeting, signed_in
+from tests.meetings.scenes import make_meeting
+from tests.support import csrf_from, login, signed_in
 
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 
@@ -439,19 +439,11 @@ def test_cancel_through_the_form(app, cell, leader, member, changes):
 
 # --- bounded queries -------------------------------------------------------------------------------
 
-def _queries(client, path: str) -> int:
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+def _queries(client, path: str, statements) -> int:
+    with statements() as seen:
         response = client.get(path)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     assert response.status_code == 200
-    return len(statements)
+    return len(seen)
 
 
 def _add_meetings(cell, factory, n: int, members: int):
@@ -469,15 +461,15 @@ def _add_meetings(cell, factory, n: int, members: int):
 
 
 @pytest.mark.parametrize("who", ["dangvien@test.vn", "bithu@test.vn"])
-def test_home_and_meetings_list_use_a_bounded_number_of_queries(app, cell, factory, who):
+def test_home_and_meetings_list_use_a_bounded_number_of_queries(app, cell, factory, who, statements):
     client = signed_in(app, who)
     _add_meetings(cell, factory, 3, members=2)
-    small = (_queries(client, "/"), _queries(client, "/meetings"))
+    small = (_queries(client, "/", statements), _queries(client, "/meetings", statements))
     _add_meetings(cell, factory, 27, members=40)
     assert Meeting.query.count() == 30
     page = client.get("/meetings").get_data(as_text=True)
     assert page.count('class="card meeting') == 30
-    large = (_queries(client, "/"), _queries(client, "/meetings"))
+    large = (_queries(client, "/", statements), _queries(client, "/meetings", statements))
     assert large == small
     assert max(small) <= 10
 

@@ -11,7 +11,7 @@ from handbook.meetings.attendance import record_sheet
 from handbook.meetings.models import AttendanceStatus, MeetingKind, MeetingStatus, MinutesRevision
 from handbook.meetings.validation import MeetingError
 from handbook.members.models import MemberStatus
-from tests.meetings.conftest import NOW, make_meeting
+from tests.meetings.scenes import NOW, make_meeting
 
 P, X, E = AttendanceStatus.CO_MAT, AttendanceStatus.VANG_KHONG_LY_DO, AttendanceStatus.VANG_CO_LY_DO
 
@@ -171,7 +171,7 @@ def test_the_month_is_the_local_one(cell):
 
 def test_editing_the_meeting_keeps_votes_linked_to_their_agenda_item(cell, held, five):
     from handbook.meetings.scheduling import update_meeting
-    from tests.meetings.conftest import meeting_input
+    from tests.meetings.scenes import meeting_input
 
     _present(held, cell, five[:3])
     item_id = held.agenda[0].id

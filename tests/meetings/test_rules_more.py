@@ -10,7 +10,7 @@ from handbook.meetings import attendance, minutes, queries, scheduling
 from handbook.meetings.models import AttendanceStatus, MeetingFormat, MeetingKind
 from handbook.meetings.validation import MeetingError
 from handbook.org.models import OrgKind
-from tests.meetings.conftest import NOW, make_meeting
+from tests.meetings.scenes import NOW, make_meeting
 
 
 def test_cell_committee_meeting_invites_only_position_holders(app, cell):

@@ -11,7 +11,7 @@ from handbook.extensions import db
 from handbook.meetings import scheduling
 from handbook.meetings.models import Meeting, MeetingFormat, MeetingKind, MeetingSeries, MeetingStatus
 from handbook.meetings.validation import MeetingError
-from tests.meetings.conftest import NOW, make_meeting, meeting_input
+from tests.meetings.scenes import NOW, make_meeting, meeting_input
 
 TOMORROW_EVENING = datetime(2026, 11, 23, 12, 30, tzinfo=UTC)  # 19:30 in Hà Nội
 

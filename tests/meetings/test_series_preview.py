@@ -12,8 +12,8 @@ from handbook.extensions import db
 from handbook.meetings import reminders, scheduling
 from handbook.meetings.models import Meeting, MeetingKind
 from handbook.notify.models import Notification
-from tests.conftest import csrf_from
-from tests.meetings.conftest import make_meeting, signed_in
+from tests.meetings.scenes import make_meeting
+from tests.support import csrf_from, signed_in
 
 NOVEMBER = date(2026, 11, 22)
 DECEMBER = date(2026, 12, 6)

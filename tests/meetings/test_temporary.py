@@ -21,8 +21,8 @@ from handbook.members.models import ArrivalStatus, Member, MemberChange, Tempora
 from handbook.notify.models import Notification
 from handbook.org.access import can_manage_org, can_see_org
 from handbook.org.models import OrgKind, Role
-from tests.conftest import csrf_from
-from tests.meetings.conftest import NOW, make_meeting, signed_in
+from tests.meetings.scenes import NOW, make_meeting
+from tests.support import csrf_from, signed_in
 
 TODAY = date(2026, 11, 22)  # NOW's day in Hà Nội
 BORN = date(1980, 1, 1)     # the factory's birth date

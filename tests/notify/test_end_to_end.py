@@ -10,7 +10,7 @@ from handbook.core.timeutil import to_local, utcnow
 from handbook.extensions import db
 from handbook.notify import subscriptions
 from handbook.notify.models import Delivery, Notification
-from tests.conftest import get_csrf, login
+from tests.support import get_csrf, login
 
 
 def _devices(push, scene):

@@ -12,7 +12,7 @@ from handbook.notify import inbox, subscriptions
 from handbook.notify.models import Delivery, Notification, NotificationPreference, WorkerHeartbeat
 from handbook.notify.outbox import NotificationSpec, enqueue
 from handbook.notify.rules import beat
-from tests.conftest import csrf_from, login
+from tests.support import csrf_from, login
 
 
 def _notify(user, n=1, **kw):

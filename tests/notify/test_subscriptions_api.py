@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from handbook.extensions import db
 from handbook.notify.models import PushSubscription
-from tests.conftest import get_csrf, login
+from tests.support import get_csrf, login
 
 
 def _post(client, body, token):

@@ -14,8 +14,8 @@ from sqlalchemy import select, text
 from handbook.extensions import db
 from handbook.members.models import Member
 from handbook.org.models import Organisation, OrgKind
-from tests.conftest import build_app
 from tests.factories import Factory
+from tests.support import build_app
 
 
 def _checksums() -> dict[str, tuple[int, str]]:

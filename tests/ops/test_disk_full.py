@@ -22,7 +22,7 @@ from handbook.meetings.models import MeetingDocument, MeetingFormat, MeetingKind
 from handbook.members.models import Member, MemberChange
 from handbook.org.models import OrgKind, Role
 from handbook.regulations.models import Attachment, Document
-from tests.conftest import get_csrf, login
+from tests.support import get_csrf, login
 
 FULL = "Máy chủ đã hết chỗ lưu trữ nên chưa lưu được tệp"
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"

@@ -14,7 +14,7 @@ from handbook.members.models import MemberStatus, MemberStatusHistory
 from handbook.notify.models import Notification, PushSubscription
 from handbook.org.models import OrgKind, Role
 from handbook.regulations.models import Bookmark
-from tests.conftest import login
+from tests.support import login
 
 
 def _scene(factory):

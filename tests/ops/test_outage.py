@@ -17,8 +17,8 @@ from sqlalchemy.engine import make_url
 
 from handbook.extensions import db
 from handbook.notify.models import PushSubscription
-from tests.conftest import build_app, get_csrf, login
 from tests.factories import Factory
+from tests.support import build_app, get_csrf, login
 
 ON_POSTGRES = bool(os.environ.get("TEST_DATABASE_URL"))
 

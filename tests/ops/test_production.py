@@ -13,7 +13,7 @@ import requests
 from flask import request
 
 from handbook import create_app
-from tests.conftest import database_url
+from tests.support import database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,0 +1,48 @@
+"""Migrations that fill new columns from existing rows: the values they choose."""
+from __future__ import annotations
+
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import text
+
+from handbook.extensions import db
+from handbook.org.models import OrgKind, Role
+from tests.factories import Factory
+from tests.support import build_app
+
+
+def test_regulation_owner_is_the_authors_highest_covering_position_or_the_audiences_committee(tmp_path):
+    app = build_app(tmp_path, "backfill")
+    with app.app_context():
+        factory = Factory()
+        city = factory.org("Thành phố", OrgKind.DANG_BO_TINH)
+        ward = factory.org("Phường A", OrgKind.DANG_BO_XA, city)
+        cell = factory.org("Chi bộ A", OrgKind.CHI_BO, ward)
+        staff, secretary, both = (factory.user(f"{n}@test.vn") for n in ("staff", "secretary", "both"))
+        factory.grant(staff, ward, Role.CAN_BO)
+        factory.grant(secretary, cell, Role.BI_THU)
+        factory.grant(both, cell, Role.BI_THU)
+        factory.grant(both, city, Role.CAN_BO)
+        docs = {
+            "staff_for_cell": (factory.document(cell, published=False), staff),
+            "secretary_for_cell": (factory.document(cell), secretary),
+            "both_for_cell": (factory.document(cell), both),
+            "nobody_for_cell": (factory.document(cell), None),
+            "nobody_for_ward": (factory.document(ward), None),
+            "for_everyone": (factory.document(None), staff),
+        }
+        for document, author in docs.values():
+            document.created_by_id = author.id if author else None
+        factory.commit()
+        ids = {name: document.id for name, (document, _author) in docs.items()}
+        orgs = {"city": city.id, "ward": ward.id, "cell": cell.id}
+        db.session.remove()
+
+        downgrade(revision="0008_search_table")
+        upgrade(revision="0009_regulation_owner")
+        owners = dict(db.session.execute(text("SELECT id, owner_org_id FROM regulation_documents")).all())
+        assert {name: owners[doc_id] for name, doc_id in ids.items()} == {
+            "staff_for_cell": orgs["ward"], "secretary_for_cell": orgs["cell"], "both_for_cell": orgs["city"],
+            "nobody_for_cell": orgs["ward"], "nobody_for_ward": orgs["ward"], "for_everyone": None,
+        }
+        db.session.remove()
+        db.engine.dispose()

@@ -6,10 +6,11 @@ record places them, and whether their status still puts them in a cell), so neit
 """
 from __future__ import annotations
 
-from flask import g
+from flask import g, request
 from flask_login import current_user
 from sqlalchemy import exists, select
 
+from handbook.audit.service import Actor
 from handbook.core.web import require
 from handbook.extensions import db
 from handbook.members.models import LEFT_STATUSES, Member
@@ -17,7 +18,8 @@ from handbook.org.access import ANONYMOUS, Access, Grant, can_manage_org, can_se
 from handbook.org.models import Organisation, Position
 
 
-def _grants(user_id: int) -> list[Grant]:
+def grants_of(user_id: int) -> list[Grant]:
+    """The positions an account holds, as grants (one query)."""
     rows = db.session.execute(
         select(Position.organisation_id, Organisation.path, Position.role, Position.scope)
         .join(Organisation, Organisation.id == Position.organisation_id).where(Position.user_id == user_id))
@@ -30,12 +32,12 @@ def _placed(user_id: int, is_admin: bool, member, cell_path: str | None, has_pos
     tổ đảng or temporary cell, no positions (not even looked up), no admin flag; exempt members (miễn, tạm miễn
     sinh hoạt) keep their placement and read the cell as before."""
     if member is None:
-        return Access(user_id=user_id, is_admin=is_admin, grants=_grants(user_id) if has_positions else [])
+        return Access(user_id=user_id, is_admin=is_admin, grants=grants_of(user_id) if has_positions else [])
     if member.status in LEFT_STATUSES:
         return Access(user_id=user_id, member_id=member.id, member_status=member.status, has_left=True)
     return Access(user_id=user_id, is_admin=is_admin, member_id=member.id, cell_id=member.cell_id,
                   cell_path=cell_path, temporary_cell_id=member.temporary_cell_id, group_id=member.group_id,
-                  member_status=member.status, grants=_grants(user_id) if has_positions else [])
+                  member_status=member.status, grants=grants_of(user_id) if has_positions else [])
 
 
 def load_access(user) -> Access:
@@ -84,3 +86,8 @@ def organisation_in_scope(org_id: int | None, *, manage: bool = False) -> Organi
     if manage:
         require(can_manage_org(access, org), 403)
     return org
+
+
+def current_actor() -> Actor:
+    """Who makes this request and from where, for the audit log."""
+    return Actor(user_id=current_user.id if current_user.is_authenticated else None, ip=request.remote_addr)

@@ -115,9 +115,9 @@ def me():
         "phone": current_user.phone,
         "is_admin": access.is_admin,
         "member_id": member.id if member else None,
-        "organisation_id": member.cell_id if member else None,
-        "organisation_name": member.cell.name if member else None,
-        "group_id": member.group_id if member else None,
+        "organisation_id": access.cell_id,  # none for a member who left: their cell is no longer theirs
+        "organisation_name": member.cell.name if access.cell_id else None,
+        "group_id": access.group_id,
         "positions": [
             {
                 "organisation_id": p.organisation_id,
@@ -126,7 +126,7 @@ def me():
                 "scope": p.scope.value,
                 "title": position_title(p.role, p.organisation),
             }
-            for p in positions_of(current_user.id)
+            for p in positions_of(current_user.id) if access.grants  # a member who left holds none that count
         ],
     }
 

@@ -8,10 +8,10 @@ from marshmallow import fields, validate
 from sqlalchemy import select
 
 from handbook.api.fields import FIELD_ERRORS, ID_RANGE, InputSchema, OutputSchema, UtcDateTime, text
-from handbook.caller import current_access
+from handbook.caller import current_access, current_actor
 from handbook.core.i18n import lazy_gettext as _l
 from handbook.core.timeutil import as_utc
-from handbook.core.web import current_actor, json_error, require
+from handbook.core.web import json_error, require
 from handbook.extensions import db
 from handbook.meetings import attendance, queries, scheduling
 from handbook.meetings.audience import can_see_meeting

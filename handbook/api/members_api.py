@@ -10,8 +10,8 @@ from marshmallow import fields
 
 from handbook.api.fields import InputSchema, OutputSchema, page_field, per_page_field
 from handbook.audit import service as audit
-from handbook.caller import current_access
-from handbook.core.web import current_actor, require
+from handbook.caller import current_access, current_actor
+from handbook.core.web import require
 from handbook.extensions import db
 from handbook.members import service
 from handbook.members.labels import GENDER_LABELS, STATUS_LABELS
@@ -114,7 +114,11 @@ def list_members(args, org_id: int):
     require(org is not None and can_see_org(access, org))
     full = can_manage_org(access, org)
     page, per_page = args["page"], args["per_page"]
-    entries, total = service.org_member_page(org, page, per_page, active_only=not full)
+    entries, total = service.org_member_page(org, page, per_page, active_only=not full, scope=access)
+    if full:  # full records, many at once: who read them is audited like an export
+        audit.record("members.export", current_actor(), target_type="organisation", target_id=org.id,
+                     count=len(entries), format="api")
+        db.session.commit()
     return {
         "items": [member_json(e.member, e.title, full) for e in entries],
         "page": page, "per_page": per_page, "total": total, "pages": math.ceil(total / per_page) if total else 0,

@@ -50,7 +50,8 @@ ACTIONS = ACTIONS + (
     "meeting.create", "meeting.update", "meeting.cancel", "meeting.series", "meeting.document", "meeting.minutes",
     "meeting.attendance", "meeting.vote", "meeting.resolution", "regulation.create", "regulation.publish",
     "regulation.status", "regulation.discard", "notify.delivery_status", "members.import_preview",
-    "member.temporary_request", "member.temporary_confirm", "member.temporary_refuse",
+    "member.temporary_request", "member.temporary_confirm", "member.temporary_refuse", "auth.activation_code",
+    "auth.account_closed",
 )
 
 #: each action in words (the admin's audit page; the "my data" page)
@@ -83,6 +84,8 @@ ACTION_LABELS = {
     "position.grant": _l("Giao chức vụ"),
     "position.revoke": _l("Thôi chức vụ"),
     "auth.login_change": _l("Đổi số điện thoại đăng nhập"),
+    "auth.activation_code": _l("Cấp mã kích hoạt (đặt lại mật khẩu)"),
+    "auth.account_closed": _l("Đóng tài khoản của hồ sơ đã gộp"),
     "member.access_ended": _l("Kết thúc quyền truy cập khi rời chi bộ"),
     "meeting.create": _l("Lên lịch buổi họp"),
     "meeting.update": _l("Sửa buổi họp"),

@@ -2,6 +2,8 @@
 current version before using the app; a new version asks again."""
 from __future__ import annotations
 
+from flask import g, redirect, request, session, url_for
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -43,3 +45,32 @@ def accept(user_id: int, ip: str | None, version: str | None = None) -> bool:
         db.session.rollback()
         return False
     return True
+
+
+# What a signed-in member may open before accepting the privacy notice (/healthz too: it must not look up the
+# caller's session — monitoring sends no cookie, and a test client that does must still get the JSON answer).
+BEFORE_CONSENT = {"ops.healthz", "static", "pwa.service_worker", "pwa.manifest", "pwa.offline", "pwa.set_text_size",
+                  "auth.login",
+                  "auth.logout", "auth.set_language", "account.privacy", "account.accept_privacy",
+                  "api_privacy.notice", "api_privacy.accept", "api_auth.issue_token"}
+
+
+def consent_gate():
+    """Until the member accepts the current privacy notice: pages redirect to it, the API answers 403."""
+    endpoint = request.endpoint or ""
+    if endpoint in BEFORE_CONSENT or endpoint.startswith("api-docs.") or not current_user.is_authenticated:
+        return None
+    cookie_session = not g.get("api_bearer")
+    if cookie_session and session.get("consent") == NOTICE_VERSION:
+        return None
+    if has_accepted(current_user.id):
+        if cookie_session:
+            session["consent"] = NOTICE_VERSION
+        return None
+    from handbook.core.i18n import gettext as _
+    from handbook.core.web import json_error, wants_json
+
+    if wants_json():
+        return json_error(403, _("Đồng chí cần đọc và đồng ý với Thông báo xử lý dữ liệu cá nhân trước khi sử dụng. "
+                                 "Gửi POST /api/v1/privacy/consent để đồng ý."), code="consent_required")
+    return redirect(url_for("account.privacy", next=request.full_path.rstrip("?")))

@@ -108,3 +108,14 @@ def format_until(value: datetime | None, now: datetime | None = None) -> str:
     if hours:
         return _("còn %(h)d giờ %(m)d phút", h=hours, m=minutes)
     return _("còn %(m)d phút", m=max(minutes, 1))
+
+
+def parse_day(text: str | None) -> date | None:
+    """A day typed as dd/mm/yyyy (or as an HTML date field sends it, yyyy-mm-dd); None when it is not one."""
+    text = (text or "").strip()
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None

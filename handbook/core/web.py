@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import abort, current_app, jsonify, render_template, request, url_for
-from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
@@ -108,13 +107,6 @@ def _rollback() -> None:
     db.session.rollback()
 
 
-def current_actor():
-    """The signed-in user and their address, for the audit log."""
-    from handbook.audit.service import Actor
-
-    return Actor(user_id=current_user.id if current_user.is_authenticated else None, ip=request.remote_addr)
-
-
 def require(condition: bool, status: int = 404) -> None:
     """Stop with 404 (outside the caller's scope, so existence does not leak) or 403."""
     if not condition:
@@ -143,9 +135,6 @@ def register_template_helpers(app) -> None:
     app.jinja_env.filters["day"] = timeutil.format_day
     app.jinja_env.filters["filesize"] = format_size
     app.jinja_env.filters["localtime"] = lambda v: timeutil.to_local(v).strftime("%H:%M") if v else ""
-    from handbook.auth.identifiers import display_phone
-
-    app.jinja_env.filters["phone"] = display_phone
 
 
 def format_size(size: int | None) -> str:

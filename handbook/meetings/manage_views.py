@@ -7,11 +7,11 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from handbook.caller import current_actor
 from handbook.core.forms import submit
 from handbook.core.i18n import gettext as _
 from handbook.core.storage import StorageError
 from handbook.core.timeutil import local_today, to_local
-from handbook.core.web import current_actor
 from handbook.extensions import db
 from handbook.meetings import attendance, documents, scheduling
 from handbook.meetings.blueprints import manage_bp

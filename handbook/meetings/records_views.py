@@ -6,11 +6,11 @@ import io
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
-from handbook.caller import current_access
+from handbook.caller import current_access, current_actor
 from handbook.core.forms import submit
 from handbook.core.i18n import gettext as _
 from handbook.core.timeutil import format_when, local_today
-from handbook.core.web import current_actor, page_arg
+from handbook.core.web import page_arg
 from handbook.extensions import db
 from handbook.meetings import attendance, minutes, queries, review
 from handbook.meetings.blueprints import manage_bp

@@ -16,10 +16,10 @@ from flask import (
 from flask_login import login_required
 from sqlalchemy import select
 
-from handbook.caller import current_access
+from handbook.caller import current_access, current_actor
 from handbook.core.i18n import gettext as _
 from handbook.core.sealing import seal, unseal
-from handbook.core.web import current_actor, require
+from handbook.core.web import require
 from handbook.extensions import db
 from handbook.meetings import attendance, calendar, documents, minutes, queries
 from handbook.meetings.blueprints import member_bp

@@ -5,10 +5,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from sqlalchemy import select
 
-from handbook.caller import current_access
+from handbook.caller import current_access, current_actor
 from handbook.core.forms import EmptyForm
 from handbook.core.i18n import gettext as _
-from handbook.core.web import current_actor, require
+from handbook.core.web import require
 from handbook.extensions import db
 from handbook.members import duplicates, service
 from handbook.members.blueprints import manage_bp

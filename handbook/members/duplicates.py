@@ -9,19 +9,21 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from sqlalchemy import Text, and_, cast, select, update
+from sqlalchemy import Text, and_, cast, delete, select, update
 
 from handbook.audit import service as audit
 from handbook.audit.service import Actor
+from handbook.auth.models import User
+from handbook.auth.sessions import end_other_access
 from handbook.core.i18n import lazy_gettext as _l
 from handbook.core.timeutil import as_utc
 from handbook.extensions import db
 from handbook.meetings.models import Attendance, AttendanceStatus, Vote
-from handbook.members.models import DuplicateDismissal, Member, MemberChange
-from handbook.members.records import align_login_phone, refresh_status
+from handbook.members.models import LEFT_STATUSES, DuplicateDismissal, Member, MemberChange
+from handbook.members.records import align_login_phone, end_access, refresh_status
 from handbook.members.validation import RECORD_FIELDS, name_key
 from handbook.org.access import managed_org_ids
-from handbook.org.models import Organisation
+from handbook.org.models import Organisation, Position
 
 MAX_GROUP = 20  # a name shared by more records than this is a common name, not a duplicate
 
@@ -196,17 +198,33 @@ def merge(keep: Member, drop: Member, actor: Actor) -> list[str]:
     if keep.user_id is None and drop_user is not None:
         keep.user_id = drop_user
         filled.append("user_id")
+    elif drop_user is not None and drop_user != keep.user_id:
+        _close_account(drop_user, actor)  # one person, one account: the kept record's
     phone = keep.phone
     align_login_phone(keep, actor)  # the kept record's phone and its account's login are one number
     if keep.phone != phone:
         filled.append("phone")
         _change(keep.id, "phone", None, keep.phone, actor)
     refresh_status(keep)  # the status history now holds both records' rows
+    if keep.status in LEFT_STATUSES:
+        end_access(keep, actor)
     _change(keep.id, "merge", f"#{drop_id}", f"#{keep.id}", actor)
     audit.record("members.merge", actor, target_type="member", target_id=keep.id, kept_id=keep.id,
                  merged_id=drop_id, fields=filled)
     db.session.commit()
     return filled
+
+
+def _close_account(user_id: int, actor: Actor) -> None:
+    """The dropped record's own account, when the kept record has another: it no longer signs in — sessions and
+    API tokens end, its positions go (they were the dropped record's; the kept account keeps its own), its phone
+    no longer logs in. Audited, in the merge's transaction."""
+    account = db.session.get(User, user_id)
+    end_other_access(user_id, actor=actor, reason="merge")
+    positions = db.session.execute(delete(Position).where(Position.user_id == user_id)).rowcount
+    account.is_active_account, account.phone = False, None
+    audit.record("auth.account_closed", actor, target_type="user", target_id=user_id, count=positions,
+                 reason="merge")
 
 
 def dismiss(a: Member, b: Member, actor: Actor) -> None:

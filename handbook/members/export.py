@@ -14,6 +14,7 @@ from handbook.members.collation import name_sort_key
 from handbook.members.labels import GENDER_LABELS, STATUS_LABELS
 from handbook.members.models import ACTIVE_STATUSES, Member
 from handbook.members.service import CELL_TITLES, TITLE_RANK
+from handbook.org.access import Access, managed_org_ids
 from handbook.org.models import Organisation, Position
 
 COLUMNS = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc", "Tôn giáo", "Quê quán", "Ngày vào Đảng",
@@ -33,13 +34,14 @@ class ExportRow:
         return " / ".join(x or "—" for x in (m.education, m.qualification, m.political_theory))
 
 
-def member_rows(org: Organisation) -> list[ExportRow]:
-    """Active members of `org` and every organisation below it: three queries, cell by cell, Vietnamese order."""
+def member_rows(org: Organisation, scope: Access) -> list[ExportRow]:
+    """Active members of `org` and every organisation below it that `scope` manages (a position over a committee
+    alone does not reach the cells below it): three queries, cell by cell, Vietnamese order."""
     found = db.session.execute(
         select(Member, Organisation.name)
         .join(Organisation, Organisation.id == Member.cell_id)
         .where(and_(Organisation.path >= org.path, Organisation.path < org.path[:-1] + "0"),
-               Member.status.in_(ACTIVE_STATUSES))
+               Member.status.in_(ACTIVE_STATUSES), Member.cell_id.in_(managed_org_ids(scope)))
     ).all()
     user_ids = {m.user_id for m, _n in found if m.user_id}
     roles: dict[tuple[int, int], object] = {}

@@ -12,11 +12,11 @@ from sqlalchemy.exc import IntegrityError
 
 from handbook.audit import service as audit
 from handbook.auth import throttle
-from handbook.caller import current_access, organisation_in_scope
+from handbook.caller import current_access, current_actor, organisation_in_scope
 from handbook.core.forms import EmptyForm
 from handbook.core.i18n import gettext as _
 from handbook.core.timeutil import format_datetime
-from handbook.core.web import current_actor, error_response, require
+from handbook.core.web import error_response, require
 from handbook.extensions import db
 from handbook.members import export, importer
 from handbook.members.blueprints import manage_bp
@@ -225,7 +225,7 @@ def import_rejected(token: str):
 @login_required
 def export_xlsx(org_id: int):
     org = _managed_org(org_id)
-    rows = export.member_rows(org)
+    rows = export.member_rows(org, current_access())
     audit.record("members.export", current_actor(), target_type="organisation", target_id=org.id,
                  count=len(rows), format="xlsx")
     db.session.commit()
@@ -237,7 +237,7 @@ def export_xlsx(org_id: int):
 @login_required
 def print_list(org_id: int):
     org = _managed_org(org_id)
-    rows = export.member_rows(org)
+    rows = export.member_rows(org, current_access())
     audit.record("members.print", current_actor(), target_type="organisation", target_id=org.id,
                  count=len(rows), format="html")
     db.session.commit()

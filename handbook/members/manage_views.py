@@ -5,26 +5,26 @@ from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from handbook.auth.service import AuthError
+from handbook.caller import current_actor
 from handbook.core.forms import EmptyForm
 from handbook.core.i18n import gettext as _
-from handbook.core.web import current_actor
 from handbook.members import records, service
 from handbook.members.blueprints import manage_bp
 from handbook.members.forms import RecordForm, StatusForm
 from handbook.members.models import MemberStatus
-from handbook.members.pages import edit_record, managed_member, record_values, render_record
+from handbook.members.pages import edit_record, managed_account_member, managed_member, record_values, render_record
 from handbook.members.validation import FIELDS, parse_date
 
 
 @manage_bp.post("/members/<int:member_id>/activation-code")
 @login_required
 def activation_code(member_id: int):
-    member = managed_member(member_id)
+    member = managed_account_member(member_id)
     form = EmptyForm()
     if not form.validate_on_submit():
         abort(400)
     try:
-        code = service.issue_member_activation(member, current_user)
+        code = service.issue_member_activation(member, current_user, current_actor())
     except AuthError as exc:
         return render_record(member, error=str(exc), status=400)
     return render_record(member, code=code)
@@ -42,7 +42,7 @@ def edit(member_id: int):
 @manage_bp.post("/members/<int:member_id>/status")
 @login_required
 def change_status(member_id: int):
-    member = managed_member(member_id)
+    member = managed_account_member(member_id)
     form = StatusForm()
     if form.validate_on_submit():
         try:

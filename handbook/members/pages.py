@@ -6,17 +6,18 @@ from flask import abort, flash, redirect, render_template, url_for
 
 from handbook.audit import service as audit
 from handbook.auth.identifiers import display_phone
+from handbook.auth.models import User
 from handbook.auth.service import format_code
-from handbook.caller import current_access
+from handbook.caller import current_access, current_actor, grants_of
 from handbook.core.forms import EmptyForm
 from handbook.core.i18n import gettext as _
-from handbook.core.web import current_actor, require
+from handbook.core.web import require
 from handbook.extensions import db
 from handbook.members import records, service
 from handbook.members.forms import PhotoForm, StatusForm, attach_problems, raw_values
 from handbook.members.labels import CHANGE_FIELD_LABELS, GENDER_LABELS, STATUS_LABELS, change_value
 from handbook.members.validation import RECORD_FIELDS, shown
-from handbook.org.access import can_edit_member_contact, can_manage_member, can_view_member
+from handbook.org.access import can_edit_member_contact, can_manage_account, can_manage_member, can_view_member
 from handbook.org.service import ancestors
 
 
@@ -31,6 +32,18 @@ def visible_member(member_id: int):
 def managed_member(member_id: int):
     member = visible_member(member_id)
     require(can_manage_member(current_access(), member), 403)
+    return member
+
+
+def managed_account_member(member_id: int):
+    """The member record of someone whose login (activation code) or membership (status) the caller may change:
+    they manage the record, and every position the member's account holds (403 otherwise, saying who may)."""
+    member = managed_member(member_id)
+    if member.user_id is not None:
+        account = db.session.get(User, member.user_id)
+        if not can_manage_account(current_access(), account.is_admin, grants_of(account.id)):
+            abort(403, _("Đồng chí này giữ chức vụ ở cấp ủy cấp trên; việc cấp mã kích hoạt hoặc ghi nhận trạng "
+                         "thái do cấp ủy đó thực hiện."))
     return member
 
 

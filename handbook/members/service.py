@@ -7,6 +7,7 @@ from sqlalchemy import String, func, select, union_all
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.elements import ColumnElement
 
+from handbook.audit.service import Actor, record
 from handbook.auth import service as auth_service
 from handbook.auth.models import User
 from handbook.core.i18n import gettext as _
@@ -14,6 +15,7 @@ from handbook.core.i18n import lazy_gettext as _l
 from handbook.extensions import db
 from handbook.members.collation import name_sort_key
 from handbook.members.models import ACTIVE_STATUSES, LEFT_STATUSES, Member
+from handbook.org.access import Access, managed_org_ids
 from handbook.org.models import Organisation, OrgKind, Position, Role
 from handbook.org.service import position_title
 
@@ -54,11 +56,6 @@ CELL_TITLES = {Role.BI_THU: _l("Bí thư"), Role.PHO_BI_THU: _l("Phó Bí thư")
 TITLE_RANK = {Role.BI_THU: 0, Role.PHO_BI_THU: 1, Role.CAP_UY_VIEN: 2}
 
 
-def cell_members(cell: Organisation) -> list[Member]:
-    """Members placed in the cell, in Vietnamese name order (given name, then the rest)."""
-    return [entry.member for entry in cell_directory(cell)]
-
-
 def cell_directory(cell: Organisation, *, active_only: bool = False) -> list[DirectoryEntry]:
     """The cell's members with their position in it, Vietnamese-sorted: two queries whatever the size."""
     query = select(Member).where(Member.cell_id == cell.id)
@@ -88,10 +85,11 @@ def cell_title(member: Member) -> str:
     return str(CELL_TITLES[ranked[0]]) if ranked else str(_l("Đảng viên"))
 
 
-def org_member_page(org: Organisation, page: int, per_page: int, *, active_only: bool
+def org_member_page(org: Organisation, page: int, per_page: int, *, active_only: bool, scope: Access
                     ) -> tuple[list[DirectoryEntry], int]:
     """A page of an organisation's members: a cell or a tổ đảng in Vietnamese name order; a committee's
-    whole subtree in cell order (paged in SQL, since it may hold hundreds of thousands)."""
+    subtree in cell order (paged in SQL, since it may hold hundreds of thousands) — only the cells `scope`
+    manages (a position over the committee alone does not reach the cells below it)."""
     if org.is_cell or org.kind is OrgKind.TO_DANG:
         cell = org if org.is_cell else org.parent
         entries = cell_directory(cell, active_only=active_only)
@@ -100,7 +98,7 @@ def org_member_page(org: Organisation, page: int, per_page: int, *, active_only:
         start = (page - 1) * per_page
         return entries[start:start + per_page], len(entries)
     subtree = select(Organisation.id).where(Organisation.path >= org.path, Organisation.path < org.path[:-1] + "0")
-    query = select(Member).where(Member.cell_id.in_(subtree))
+    query = select(Member).where(Member.cell_id.in_(subtree), Member.cell_id.in_(managed_org_ids(scope)))
     if active_only:
         query = query.where(Member.status.in_(ACTIVE_STATUSES))
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
@@ -140,9 +138,12 @@ def account_for_member(member: Member) -> User:
     return user
 
 
-def issue_member_activation(member: Member, issued_by: User) -> str:
-    """Create the account if needed and a fresh one-time code; all in one transaction."""
+def issue_member_activation(member: Member, issued_by: User, actor: Actor | None = None) -> str:
+    """Create the account if needed and a fresh one-time code (it sets a new password, so it is audited); all in
+    one transaction."""
     user = account_for_member(member)
+    record("auth.activation_code", actor or Actor(issued_by.id), target_type="user", target_id=user.id,
+           member_id=member.id)
     return auth_service.issue_activation_code(user, issued_by)
 
 

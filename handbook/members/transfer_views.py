@@ -6,10 +6,9 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import login_required
 
 from handbook.auth import throttle
-from handbook.caller import current_access, organisation_in_scope
+from handbook.caller import current_access, current_actor, organisation_in_scope
 from handbook.core.forms import EmptyForm
 from handbook.core.i18n import gettext as _
-from handbook.core.web import current_actor
 from handbook.members import transfers
 from handbook.members.blueprints import manage_bp
 from handbook.members.forms import TemporaryForm

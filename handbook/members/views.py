@@ -6,10 +6,10 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_login import login_required
 from sqlalchemy import select
 
-from handbook.caller import current_access
+from handbook.caller import current_access, current_actor
 from handbook.core.i18n import gettext as _
 from handbook.core.storage import StorageError
-from handbook.core.web import current_actor, require
+from handbook.core.web import require
 from handbook.extensions import db
 from handbook.members import photos
 from handbook.members.blueprints import member_bp

@@ -6,8 +6,7 @@ transaction. The Web Push engine that delivers the outbox (encryption, VAPID, HT
 
 
 def init_app(app) -> None:
-    """The inbox and settings pages, the administrators' delivery page."""
+    """The inbox and settings pages."""
     from handbook.notify import views
 
     app.register_blueprint(views.bp)
-    app.register_blueprint(views.admin_bp)

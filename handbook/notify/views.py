@@ -1,21 +1,17 @@
-"""Pages: the inbox (/notifications), my devices and preferences, the admin health page."""
+"""Pages: the inbox (/notifications), my devices and preferences."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from handbook.audit import service as audit
-from handbook.caller import current_access
+from handbook.auth.sessions import summarise_agent
 from handbook.core.forms import EmptyForm
 from handbook.core.i18n import gettext as _
-from handbook.core.web import current_actor, page_arg, require
-from handbook.extensions import db
+from handbook.core.web import page_arg, require
 from handbook.notify import inbox, subscriptions
-from handbook.notify.health import STALE, health
 from handbook.notify.kinds import kinds_for
 
 bp = Blueprint("notify", __name__)
-admin_bp = Blueprint("notify_admin", __name__, url_prefix="/admin")
 
 
 @bp.app_context_processor
@@ -99,25 +95,7 @@ def remove_device(subscription_id: int):
     return redirect(url_for("notify.settings"))
 
 
-@admin_bp.get("/notify")
-@login_required
-def admin_health():
-    require(current_access().is_admin, 403)  # access decides (an admin whose member record left is none)
-    html = render_template("notify/admin.html", h=health(), stale_minutes=int(STALE.total_seconds() // 60))
-    audit.record("notify.delivery_status", current_actor())  # who read the delivery status, and when
-    db.session.commit()
-    return html
-
-
 @bp.app_template_filter("device_name")
 def device_name(user_agent: str | None) -> str:
     """'Chrome · Android' from a User-Agent header, enough to tell one's devices apart."""
-    ua = user_agent or ""
-    browser = next((name for key, name in (("Edg/", "Edge"), ("SamsungBrowser", "Samsung Internet"),
-                                           ("Firefox/", "Firefox"), ("CriOS", "Chrome"), ("Chrome/", "Chrome"),
-                                           ("Safari/", "Safari")) if key in ua), None)
-    system = next((name for key, name in (("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"),
-                                          ("Windows", "Windows"), ("Mac OS X", "macOS"), ("Linux", "Linux"))
-                   if key in ua), None)
-    parts = [p for p in (browser, system) if p]
-    return " · ".join(parts) if parts else _("Thiết bị không rõ")
+    return summarise_agent(user_agent) or _("Thiết bị không rõ")

@@ -130,6 +130,17 @@ def can_manage_member(access: Access, member) -> bool:
     return can_manage_org(access, member.cell)
 
 
+def can_manage_account(access: Access, account_is_admin: bool, account_grants: list[Grant]) -> bool:
+    """Reset the login of an account (an activation code) or end its membership: those who manage the member's
+    record may, unless the account holds positions they do not cover — a committee's staff is managed by those
+    above that committee, an administrator only by administrators (a cell leader must not take over the ward's
+    staff through their member record)."""
+    if account_is_admin:
+        return access.is_admin
+    return access.is_admin or all(any(mine.covers(theirs.organisation_id, theirs.path) for mine in access.grants)
+                                  for theirs in account_grants)
+
+
 def can_edit_member_contact(access: Access, member) -> bool:
     """Phone, e-mail, residence and photo: the member themself, or whoever manages the record."""
     return access.member_id == member.id or can_manage_member(access, member)
@@ -159,11 +170,6 @@ def visible_orgs_clause(access: Access) -> ColumnElement[bool]:
     return or_(*clauses)
 
 
-def visible_org_ids(access: Access):
-    """A SELECT of the ids of organisations `access` may see — use it inside other queries."""
-    return select(Organisation.id).where(visible_orgs_clause(access))
-
-
 def managed_org_ids(access: Access):
     return select(Organisation.id).where(managed_orgs_clause(access))
 
@@ -185,8 +191,8 @@ def _audience_ancestor_ids(access: Access) -> set[int]:
 
 def can_read_audience(access: Access, org: Organisation | None) -> bool:
     """A document for `org` (None: the whole deployment) is readable by the members below it, by those
-    who hold a position at or below it, and by those who manage it."""
-    if not access.is_authenticated:
+    who hold a position at or below it, and by those who manage it — never by a member who left."""
+    if not access.is_authenticated or access.has_left:
         return False
     if org is None or access.is_admin:
         return True
@@ -195,7 +201,7 @@ def can_read_audience(access: Access, org: Organisation | None) -> bool:
 
 def readable_audience_clause(access: Access, audience_column) -> ColumnElement[bool]:
     """`can_read_audience` as SQL on a column holding the audience organisation id (NULL: everyone)."""
-    if not access.is_authenticated:
+    if not access.is_authenticated or access.has_left:
         return false()
     if access.is_admin:
         return true()

@@ -9,8 +9,8 @@ from flask import Blueprint, Response, render_template
 from flask_login import current_user, login_required
 
 from handbook.audit import service as audit
+from handbook.caller import current_actor
 from handbook.core import timeutil
-from handbook.core.web import current_actor
 from handbook.extensions import db
 from handbook.members.models import Member
 from handbook.privacy.service import LABELS, collect

@@ -4,11 +4,11 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from handbook.caller import current_access
+from handbook.caller import current_access, current_actor
 from handbook.core.forms import EmptyForm
 from handbook.core.i18n import gettext as _
 from handbook.core.storage import StorageError
-from handbook.core.web import current_actor, require
+from handbook.core.web import require
 from handbook.org.access import can_publish_any
 from handbook.regulations import files, service
 from handbook.regulations.blueprints import manage_bp

@@ -147,6 +147,7 @@ def make_accounts(url: str, instance: Path, users: int) -> None:
     from handbook.auth import consent
     from handbook.auth.models import User
     from handbook.auth.service import activate
+    from handbook.core.timeutil import local_today
     from handbook.demo.seed import SECRETARY
     from handbook.extensions import db
     from handbook.meetings import scheduling
@@ -167,10 +168,12 @@ def make_accounts(url: str, instance: Path, users: int) -> None:
             cell = db.session.get(Organisation, cell_id)
             if not cell.is_cell:
                 continue
-            try:
-                scheduling.create_series(cell, scheduling.utcnow().year, secretary.id, place="Hội trường khu phố")
-            except MeetingError:
-                db.session.rollback()  # the demo cell has its series already
+            this_year = local_today().year
+            for year in (this_year, this_year + 1):  # in December this year may have no meeting day left
+                try:
+                    scheduling.create_series(cell, year, secretary.id, place="Hội trường khu phố")
+                except MeetingError:
+                    db.session.rollback()  # the demo cell has its series already, or the year has no day left
             for member in db.session.scalars(select(Member).where(
                     Member.cell_id == cell_id, Member.user_id.is_(None), Member.status.in_(ACTIVE_STATUSES),
                     Member.phone.is_not(None)).order_by(Member.id)):

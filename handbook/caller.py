@@ -8,22 +8,29 @@ from __future__ import annotations
 
 from flask import g, request
 from flask_login import current_user
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 
 from handbook.audit.service import Actor
+from handbook.core.rows import column_rows
 from handbook.core.web import require
 from handbook.extensions import db
 from handbook.members.models import LEFT_STATUSES, Member
 from handbook.org.access import ANONYMOUS, Access, Grant, can_manage_org, can_see_org
 from handbook.org.models import Organisation, Position
 
+# every signed-in page runs these: built once, read as plain rows (benchmarks/load.py, see core/rows.py)
+_GRANTS = (select(Position.organisation_id, Organisation.path, Position.role, Position.scope)
+           .join(Organisation, Organisation.id == Position.organisation_id)
+           .where(Position.user_id == bindparam("user_id")))
+_PLACEMENT = (select(Member.id, Member.cell_id, Member.group_id, Member.temporary_cell_id, Member.status,
+                     Organisation.path, exists().where(Position.user_id == bindparam("user_id")).label("has_positions"))
+              .select_from(Member).join(Organisation, Organisation.id == Member.cell_id)
+              .where(Member.user_id == bindparam("user_id")))
+
 
 def grants_of(user_id: int) -> list[Grant]:
     """The positions an account holds, as grants (one query)."""
-    rows = db.session.execute(
-        select(Position.organisation_id, Organisation.path, Position.role, Position.scope)
-        .join(Organisation, Organisation.id == Position.organisation_id).where(Position.user_id == user_id))
-    return [Grant(*row) for row in rows]
+    return [Grant(*row) for row in column_rows(_GRANTS, {"user_id": user_id})]
 
 
 def _placed(user_id: int, is_admin: bool, member, cell_path: str | None, has_positions: bool) -> Access:
@@ -45,12 +52,7 @@ def load_access(user) -> Access:
     position), one more for the positions of those who do. Nothing about the status is kept across requests."""
     if user is None or not getattr(user, "is_authenticated", False):
         return ANONYMOUS
-    row = db.session.execute(
-        select(Member.id, Member.cell_id, Member.group_id, Member.temporary_cell_id, Member.status,
-               Organisation.path, exists().where(Position.user_id == user.id).label("has_positions"))
-        .select_from(Member).join(Organisation, Organisation.id == Member.cell_id)
-        .where(Member.user_id == user.id)
-    ).first()
+    row = column_rows(_PLACEMENT, {"user_id": user.id}).first()
     if row is None:  # an account without a member record (staff, admins): their positions, if any
         return _placed(user.id, bool(user.is_admin), None, None, True)
     return _placed(user.id, bool(user.is_admin), row, row.path, row.has_positions)

@@ -1,16 +1,18 @@
 """Who is expected, absence notices, check-in (code, online, by the leader) and the attendance sheet."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pyotp
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from handbook.audit import service as audit
 from handbook.audit.service import Actor
 from handbook.core.i18n import gettext as _
+from handbook.core.rows import column_rows
 from handbook.core.timeutil import as_utc, utcnow
 from handbook.extensions import db
 from handbook.meetings import checkin_guard
@@ -30,27 +32,45 @@ EXEMPT = (MemberStatus.MIEN_SINH_HOAT, MemberStatus.TAM_MIEN)
 COMMITTEE_ROLES = (Role.BI_THU, Role.PHO_BI_THU, Role.CAP_UY_VIEN)
 
 
-def _invitee_query(meeting: Meeting):
-    """The cell's (or tổ's) active members — those attending a cell temporarily too; for a chi ủy meeting, only
-    those holding a committee position there."""
-    org_id = meeting.organisation_id
-    placed = Member.group_id == org_id if meeting.organisation.kind is OrgKind.TO_DANG \
-        else or_(Member.cell_id == org_id, Member.temporary_cell_id == org_id)
+# built once per kind of meeting (benchmarks/load.py: the meeting page and the absence notice)
+@functools.cache
+def _invitee_statement(group: bool, committee: bool, one_member: bool):
+    """The invitee query of one kind of meeting, built once; a request binds the organisation (and member)."""
+    org_id = bindparam("org_id")
+    placed = Member.group_id == org_id if group else \
+        or_(Member.cell_id == org_id, Member.temporary_cell_id == org_id)  # those attending it temporarily too
     query = select(Member).where(placed, Member.status.in_(EXPECTED + EXEMPT))
-    if meeting.kind is MeetingKind.CHI_UY:
+    if committee:
         query = query.where(Member.user_id.in_(select(Position.user_id).where(
             Position.organisation_id == org_id, Position.role.in_(COMMITTEE_ROLES))))
+    if one_member:
+        query = query.with_only_columns(Member.id).where(Member.id == bindparam("member_id"))
     return query
+
+
+def _invitee_query(meeting: Meeting, one_member: bool = False):
+    """The cell's (or group's) active members; for a chi ủy meeting, only those holding a position there."""
+    return _invitee_statement(meeting.organisation.kind is OrgKind.TO_DANG, meeting.kind is MeetingKind.CHI_UY,
+                              one_member)
 
 
 def invitees(meeting: Meeting) -> list[Member]:
     """Who is invited: expected members, and exempt ones shown as such."""
-    return list(db.session.scalars(_invitee_query(meeting)))
+    return list(db.session.scalars(_invitee_query(meeting), {"org_id": meeting.organisation_id}))
 
 
 def is_invited(meeting: Meeting, member: Member | Placement) -> bool:
-    """Whether `member` is among `invitees(meeting)` (one query)."""
-    found = db.session.execute(_invitee_query(meeting).with_only_columns(Member.id).where(Member.id == member.id))
+    """Whether `member` is among `invitees(meeting)`: decided from the member's placement and status, except for
+    a chi ủy meeting, which asks who holds a position there (one query). The invitee query repeated in Python
+    saves a statement on the meeting page and the absence notice (benchmarks/load.py); a test holds the two
+    equal for every status, placement and kind."""
+    if meeting.kind is not MeetingKind.CHI_UY:
+        org_id = meeting.organisation_id
+        placed = member.group_id == org_id if meeting.organisation.kind is OrgKind.TO_DANG \
+            else org_id in (member.cell_id, member.temporary_cell_id)
+        return placed and member.status in EXPECTED + EXEMPT
+    found = column_rows(_invitee_query(meeting, one_member=True), {"org_id": meeting.organisation_id,
+                                                               "member_id": member.id})
     return found.first() is not None
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import joinedload
 
 from handbook.auth.models import User
@@ -58,15 +58,19 @@ def revoke_all_tokens(member_id: int) -> int:
         CalendarToken.member_id == member_id, CalendarToken.revoked_at.is_(None)).values(revoked_at=utcnow())).rowcount
 
 
+# the feed's owner, their cell (for their access) and whether their account is an admin: one statement, built once
+# (benchmarks/ics_feed.py)
+_TOKEN_OWNER = (select(Member, User.is_admin).options(joinedload(Member.cell))
+                .join(CalendarToken, CalendarToken.member_id == Member.id)
+                .outerjoin(User, User.id == Member.user_id)
+                .where(CalendarToken.token_hash == bindparam("digest"), CalendarToken.revoked_at.is_(None)))
+
+
 def reader_for_token(token: str) -> tuple[Member, Access] | None:
     """The member a feed address stands for, and what they may see (two queries: the token with its member, their
     positions); None for an unknown or revoked address and for a member who left — the token is a credential,
     so it is checked against the member's status at every request, like a session."""
-    row = db.session.execute(
-        select(Member, User.is_admin).options(joinedload(Member.cell))
-        .join(CalendarToken, CalendarToken.member_id == Member.id).outerjoin(User, User.id == Member.user_id)
-        .where(CalendarToken.token_hash == _digest(token), CalendarToken.revoked_at.is_(None))
-    ).first()
+    row = db.session.execute(_TOKEN_OWNER, {"digest": _digest(token)}).first()
     if row is None:
         return None
     member, is_admin = row

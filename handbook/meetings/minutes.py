@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 
 from handbook.audit import service as audit
 from handbook.audit.service import Actor
 from handbook.core.i18n import gettext as _
+from handbook.core.rows import column_rows
 from handbook.extensions import db
 from handbook.meetings.attendance import invitees, is_temporary
 from handbook.meetings.models import (
@@ -60,9 +61,17 @@ def minutes_history(meeting: Meeting) -> list[MinutesRevision]:
     ))
 
 
+# a meeting's records (the meeting page, the minutes page, the outcome check): built once, a request binds the id
+# (benchmarks/load.py)
+_MEETING_ID = bindparam("meeting_id")
+_CURRENT_MINUTES = (select(MinutesRevision).where(MinutesRevision.meeting_id == _MEETING_ID)
+                    .order_by(MinutesRevision.id.desc()).limit(1))
+_RESOLUTIONS = select(Resolution).where(Resolution.meeting_id == _MEETING_ID).order_by(Resolution.id)
+_VOTES = select(Vote).where(Vote.meeting_id == _MEETING_ID).order_by(Vote.id)
+
+
 def current_minutes(meeting: Meeting) -> MinutesRevision | None:
-    return db.session.scalar(select(MinutesRevision).where(MinutesRevision.meeting_id == meeting.id)
-                             .order_by(MinutesRevision.id.desc()).limit(1))
+    return db.session.scalar(_CURRENT_MINUTES, {"meeting_id": meeting.id})
 
 
 def add_resolution(meeting: Meeting, title: str, body: str, by_user_id: int, *,
@@ -81,8 +90,7 @@ def add_resolution(meeting: Meeting, title: str, body: str, by_user_id: int, *,
 
 
 def resolutions(meeting: Meeting) -> list[Resolution]:
-    return list(db.session.scalars(select(Resolution).where(Resolution.meeting_id == meeting.id)
-                                   .order_by(Resolution.id)))
+    return list(db.session.scalars(_RESOLUTIONS, {"meeting_id": meeting.id}))
 
 
 @dataclass
@@ -95,11 +103,14 @@ class Outcome:
     votes: list[Vote]
 
 
+_PRESENT = select(exists().where(MinutesRevision.meeting_id == _MEETING_ID),
+                  exists().where(Resolution.meeting_id == _MEETING_ID),
+                  exists().where(Vote.meeting_id == _MEETING_ID))
+
+
 def outcome(meeting: Meeting) -> Outcome:
     """One query says which kinds of record exist (for a meeting still ahead: none), then one per kind that does."""
-    has_minutes, has_resolutions, has_votes = db.session.execute(select(
-        exists().where(MinutesRevision.meeting_id == meeting.id), exists().where(Resolution.meeting_id == meeting.id),
-        exists().where(Vote.meeting_id == meeting.id))).one()
+    has_minutes, has_resolutions, has_votes = column_rows(_PRESENT, {"meeting_id": meeting.id}).one()
     return Outcome(bool(has_minutes), resolutions(meeting) if has_resolutions else [],
                    votes(meeting) if has_votes else [])
 
@@ -165,4 +176,4 @@ def record_vote(meeting: Meeting, question: str, counts: tuple[int, int, int], r
 
 
 def votes(meeting: Meeting) -> list[Vote]:
-    return list(db.session.scalars(select(Vote).where(Vote.meeting_id == meeting.id).order_by(Vote.id)))
+    return list(db.session.scalars(_VOTES, {"meeting_id": meeting.id}))

@@ -1,24 +1,29 @@
 """Reading meetings for a member, a leader or a committee — each in a bounded number of queries."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Row, case, exists, func, select
+from sqlalchemy import Row, bindparam, case, exists, func, inspect, select
+from sqlalchemy.orm.attributes import set_committed_value
 
+from handbook.core.rows import column_rows
 from handbook.core.timeutil import local_now, utcnow
 from handbook.extensions import db
 from handbook.meetings.audience import audience_clause
 from handbook.meetings.models import (
+    AgendaItem,
     Attendance,
     Meeting,
+    MeetingDocument,
     MeetingKind,
     MeetingStatus,
     MinutesRevision,
 )
 from handbook.meetings.scheduling import local_datetime, meeting_end
 from handbook.members.models import Member
-from handbook.org.access import Access, Placement, managed_orgs_clause
+from handbook.org.access import ANONYMOUS, Access, Placement, managed_orgs_clause
 from handbook.org.models import CELL_KINDS, Organisation
 
 RECENT_DAYS = 92
@@ -29,11 +34,37 @@ def member_orgs(member: Member | Placement | None) -> list[int]:
     return [i for i in (member.cell_id, member.group_id, member.temporary_cell_id) if i] if member else []
 
 
+# every home page runs these: built once, a request only binds the values (benchmarks/load.py). The agenda is
+# read for the one meeting chosen (a selectinload read it for all ten candidates, and its loader machinery cost
+# ~0.5 ms a page).
+_CANDIDATES = (select(Meeting).where(
+    Meeting.organisation_id.in_(bindparam("orgs", expanding=True)), Meeting.status != MeetingStatus.CANCELLED,
+    Meeting.starts_at >= bindparam("since")).order_by(Meeting.starts_at).limit(10))
+_AGENDA = select(AgendaItem).where(AgendaItem.meeting_id == bindparam("meeting_id")).order_by(AgendaItem.position)
+_DOCUMENTS = (select(MeetingDocument).where(MeetingDocument.meeting_id == bindparam("meeting_id"))
+              .order_by(MeetingDocument.id))
+
+
+@functools.cache
+def _candidates_without_positions():
+    """The candidates for the many who hold no position: their audience clause is the same for all of them."""
+    return _CANDIDATES.where(audience_clause(ANONYMOUS))
+
+
+def _candidates(access: Access):
+    if not access.grants and not access.is_admin:
+        return _candidates_without_positions()
+    return _CANDIDATES.where(audience_clause(access))
+
+
 def load_details(meeting: Meeting, *, documents: bool = True) -> Meeting:
-    """Load the meeting's agenda (and documents) now, one query each, rather than while the page renders."""
-    meeting.agenda  # noqa: B018 - the lazy load is the point
-    if documents:
-        meeting.documents  # noqa: B018
+    """Fill the meeting's agenda (and documents) with one prebuilt query each, unless already loaded — cheaper
+    than selectinload, whose loader machinery cost ~0.5 ms a relationship on a page showing one meeting."""
+    state = inspect(meeting)
+    wanted = [("agenda", _AGENDA)] + ([("documents", _DOCUMENTS)] if documents else [])
+    for name, query in wanted:
+        if name in state.unloaded:
+            set_committed_value(meeting, name, db.session.scalars(query, {"meeting_id": meeting.id}).all())
     return meeting
 
 
@@ -44,12 +75,8 @@ def next_meeting(member: Member | Placement | None, now: datetime | None = None,
     if member is None:
         return None
     now = now or utcnow()
-    candidates = db.session.scalars(
-        select(Meeting).where(Meeting.organisation_id.in_(member_orgs(member)),
-                              Meeting.status != MeetingStatus.CANCELLED, Meeting.starts_at >= now - timedelta(hours=24),
-                              audience_clause(access))
-        .order_by(Meeting.starts_at).limit(10)
-    ).all()
+    candidates = db.session.scalars(_candidates(access), {"orgs": member_orgs(member),
+                                                          "since": now - timedelta(hours=24)}).all()
     chosen = next((m for m in candidates if meeting_end(m) >= now), None)
     return load_details(chosen, documents=False) if chosen is not None else None
 
@@ -72,15 +99,17 @@ def meetings_for_orgs(org_ids: list[int], now: datetime | None = None, *,
     return upcoming, past
 
 
+# the member's attendance on every meeting card (built once, read as plain rows: benchmarks/load.py)
+_ATTENDANCE = select(Attendance.meeting_id, Attendance.status, Attendance.reason, Attendance.source).where(
+    Attendance.member_id == bindparam("member_id"), Attendance.meeting_id.in_(bindparam("ids", expanding=True)))
+
+
 def attendance_of(member: Member | Placement, meeting_ids: list[int]) -> dict[int, Row]:
     """The member's attendance at these meetings, by meeting: rows with `status`, `reason`, `source` (what the pages and
     the API show), read as plain rows — not for changing them (`attendance` does that)."""
     if not meeting_ids:
         return {}
-    rows = db.session.execute(
-        select(Attendance.meeting_id, Attendance.status, Attendance.reason, Attendance.source)
-        .where(Attendance.member_id == member.id, Attendance.meeting_id.in_(meeting_ids)))
-    return {row.meeting_id: row for row in rows}
+    return {row.meeting_id: row for row in column_rows(_ATTENDANCE, {"member_id": member.id, "ids": meeting_ids})}
 
 
 @dataclass

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import String, func, select, union_all
+from sqlalchemy import String, bindparam, func, select, union_all
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -12,6 +12,7 @@ from handbook.auth import service as auth_service
 from handbook.auth.models import User
 from handbook.core.i18n import gettext as _
 from handbook.core.i18n import lazy_gettext as _l
+from handbook.core.rows import column_rows
 from handbook.extensions import db
 from handbook.members.collation import name_sort_key
 from handbook.members.models import ACTIVE_STATUSES, LEFT_STATUSES, Member
@@ -19,14 +20,23 @@ from handbook.org.access import Access, managed_org_ids
 from handbook.org.models import Organisation, OrgKind, Position, Role
 from handbook.org.service import position_title
 
+# most pages look up the signed-in member: built once, so a request only binds the user id (benchmarks/load.py)
+_MEMBER_OF_USER = select(Member).options(joinedload(Member.cell), joinedload(Member.group)).where(
+    Member.user_id == bindparam("user_id"))
+
 
 def member_for_user(user_id: int) -> Member | None:
-    return db.session.scalar(select(Member).options(joinedload(Member.cell), joinedload(Member.group))
-                             .where(Member.user_id == user_id))
+    return db.session.scalar(_MEMBER_OF_USER, {"user_id": user_id})
 
 
 def get_member(member_id: int) -> Member | None:
     return db.session.scalar(select(Member).options(joinedload(Member.cell)).where(Member.id == member_id))
+
+
+# the home page's titles: each position's role and its organisation's kind and name, built once (benchmarks/load.py)
+_TITLES = (select(Position.role, Organisation.kind, Organisation.name)
+           .join(Organisation, Organisation.id == Position.organisation_id)
+           .where(Position.user_id == bindparam("user_id")).order_by(Organisation.depth.desc(), Position.id))
 
 
 def still_in_cell_clause(user_id_column) -> ColumnElement[bool]:
@@ -40,10 +50,7 @@ def titles_for_user(user_id: int | None, holds_positions: bool = True) -> list[s
     the caller's Access already says they hold no position)."""
     if user_id is None or not holds_positions:
         return []
-    rows = db.session.execute(select(Position.role, Organisation.kind, Organisation.name)
-                              .join(Organisation, Organisation.id == Position.organisation_id)
-                              .where(Position.user_id == user_id).order_by(Organisation.depth.desc(), Position.id))
-    return [position_title(row.role, row) for row in rows]
+    return [position_title(row.role, row) for row in column_rows(_TITLES, {"user_id": user_id})]
 
 
 @dataclass

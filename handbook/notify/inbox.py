@@ -4,9 +4,10 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from handbook.core.i18n import gettext as _
+from handbook.core.rows import column_rows
 from handbook.core.timeutil import utcnow
 from handbook.extensions import db
 from handbook.notify.models import Notification, NotificationPreference, Urgency
@@ -41,8 +42,12 @@ def unread_clauses(user_id, now):
     return *_due_for(user_id, now), Notification.read_at.is_(None)
 
 
-def unread_count(user_id: int, now: datetime | None = None) -> int:
-    return db.session.scalar(select(func.count(Notification.id)).where(*unread_clauses(user_id, now or utcnow())))
+# the menu's badge, on every page (built once: benchmarks/load.py, see core/rows.py)
+_UNREAD = select(func.count(Notification.id)).where(*unread_clauses(bindparam("user_id"), bindparam("now")))
+
+
+def unread_count(user_id: int) -> int:
+    return column_rows(_UNREAD, {"user_id": user_id, "now": utcnow()}).scalar() or 0
 
 
 def mark_read(user_id: int, notification_id: int | None = None) -> int:

@@ -5,9 +5,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from handbook.core.rows import column_rows
 from handbook.core.timeutil import as_utc, utcnow
 from handbook.extensions import db
 from handbook.org.access import Access
@@ -49,29 +50,34 @@ class ArticleLink(NamedTuple):
     label: str
 
 
+# the reader's ← and → links: the nearest article on each side, in one query (loading the whole document's
+# articles, bodies and all, for them cost more than the rest of the page); built once, a request binds the values
+# (benchmarks/load.py, as the two lookups below)
+_DOC, _POS = bindparam("document_id"), bindparam("position")
+_NEIGHBOURS = select(Article.id, Article.label, Article.position).where(
+    Article.document_id == _DOC,
+    Article.position.in_([
+        select(func.max(Article.position)).where(Article.document_id == _DOC, Article.position < _POS)
+        .scalar_subquery(),
+        select(func.min(Article.position)).where(Article.document_id == _DOC, Article.position > _POS)
+        .scalar_subquery(),
+    ]))
+
+
 def neighbours(article: Article) -> tuple[ArticleLink | None, ArticleLink | None]:
-    """The articles before and after this one in its document: the nearest on each side, in one query (loading
-    the whole document's articles, bodies and all, cost more than the rest of the page)."""
-    doc, position = article.document_id, article.position
-    rows = db.session.execute(select(Article.id, Article.label, Article.position).where(
-        Article.document_id == doc,
-        Article.position.in_([
-            select(func.max(Article.position)).where(Article.document_id == doc, Article.position < position)
-            .scalar_subquery(),
-            select(func.min(Article.position)).where(Article.document_id == doc, Article.position > position)
-            .scalar_subquery(),
-        ]))).all()
+    """The articles before and after this one in its document."""
+    rows = column_rows(_NEIGHBOURS, {"document_id": article.document_id, "position": article.position}).all()
     before = next((ArticleLink(r.id, r.label) for r in rows if r.position < article.position), None)
     after = next((ArticleLink(r.id, r.label) for r in rows if r.position > article.position), None)
     return before, after
 
 
-def _bookmark(user_id: int, article_id: int):
-    return select(Bookmark.id).where(Bookmark.user_id == user_id, Bookmark.article_id == article_id)
+_BOOKMARK = select(Bookmark.id).where(Bookmark.user_id == bindparam("user_id"),
+                                     Bookmark.article_id == bindparam("article_id"))
 
 
 def is_bookmarked(user_id: int, article_id: int) -> bool:
-    return db.session.execute(_bookmark(user_id, article_id)).first() is not None
+    return column_rows(_BOOKMARK, {"user_id": user_id, "article_id": article_id}).first() is not None
 
 
 def set_bookmark(user_id: int, article: Article, saved: bool) -> None:
@@ -105,13 +111,17 @@ class ReaderState(NamedTuple):
     latest: datetime | None  # when they last opened any article
 
 
+_READER_STATE = select(
+    _BOOKMARK.exists().label("saved"),
+    select(ReadMark.read_at).where(ReadMark.user_id == bindparam("user_id"),
+                                   ReadMark.article_id == bindparam("article_id")).scalar_subquery().label("read_at"),
+    select(func.max(ReadMark.read_at)).where(ReadMark.user_id == bindparam("user_id"))
+    .scalar_subquery().label("latest"),
+)
+
+
 def reader_state(user_id: int, article_id: int) -> ReaderState:
-    row = db.session.execute(select(
-        _bookmark(user_id, article_id).exists().label("saved"),
-        select(ReadMark.read_at).where(ReadMark.user_id == user_id, ReadMark.article_id == article_id)
-        .scalar_subquery().label("read_at"),
-        select(func.max(ReadMark.read_at)).where(ReadMark.user_id == user_id).scalar_subquery().label("latest"),
-    )).one()
+    row = column_rows(_READER_STATE, {"user_id": user_id, "article_id": article_id}).one()
     return ReaderState(bool(row.saved), row.read_at, row.latest)
 
 

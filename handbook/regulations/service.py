@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from handbook.audit import service as audit
@@ -104,9 +104,14 @@ def get_document(access: Access, document_id: int) -> Document | None:
     return document if document is not None and can_read(access, document) else None
 
 
+# the reader's article with its document and part (the access check and the breadcrumb): one query, built once
+# (benchmarks/load.py)
+_ARTICLE = select(Article).options(joinedload(Article.document), joinedload(Article.part)).where(
+    Article.id == bindparam("article_id"))
+
+
 def get_article(access: Access, article_id: int) -> Article | None:
-    article = db.session.scalar(select(Article).options(joinedload(Article.document), joinedload(Article.part))
-                                .where(Article.id == article_id))
+    article = db.session.scalar(_ARTICLE, {"article_id": article_id})
     return article if article is not None and can_read(access, article.document) else None
 
 

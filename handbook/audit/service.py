@@ -168,3 +168,13 @@ def search(flt: AuditFilter, page: int = 1, per_page: int = 50) -> tuple[list[Au
         .limit(per_page).offset((page - 1) * per_page)
     ).all()
     return list(rows), total or 0
+
+
+# Refused uniqueness checks (a value already on record), temporary placements ended by their date, activation codes
+# ended with the access: audited since the second security review (kept apart from the lists above to ease merging).
+ALLOWED_DETAIL_KEYS = ALLOWED_DETAIL_KEYS | {"codes"}
+ACTIONS = ACTIONS + ("member.unique_refused", "member.temporary_expired")
+ACTION_LABELS.update({
+    "member.unique_refused": _l("Bị từ chối vì trùng dữ liệu đã có (số điện thoại, CCCD, số thẻ, họ tên)"),
+    "member.temporary_expired": _l("Hết hạn sinh hoạt tạm thời"),
+})

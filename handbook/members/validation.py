@@ -75,6 +75,7 @@ class Problem:
     message: str
     member_id: int | None = None  # the existing record it duplicates, when the reader may open it
     outside: bool = False          # it duplicates a record outside the reader's scope (not named)
+    conflict: bool = False         # a uniqueness check refused it: the value is already on record somewhere
 
     @property
     def heading(self) -> str:
@@ -289,9 +290,10 @@ def find_conflicts(rows: list[dict[str, Any]], exclude_id: int | None = None, *,
 
     def add(index: int, name: str, value: Any, message, member_id: int, visible: bool) -> None:
         if visible:
-            problem = Problem(name, shown(value), str(message), member_id=member_id if scope is not None else None)
+            problem = Problem(name, shown(value), str(message), member_id=member_id if scope is not None else None,
+                              conflict=True)
         else:
-            problem = Problem(name, shown(value), str(OUTSIDE_SCOPE), outside=True)
+            problem = Problem(name, shown(value), str(OUTSIDE_SCOPE), outside=True, conflict=True)
         found.setdefault(index, []).append(problem)
 
     def lookup(column_values: dict[Any, list[int]], column, name: str, message) -> None:

@@ -11,13 +11,13 @@ from sqlalchemy.exc import IntegrityError
 from handbook.audit import service as audit
 from handbook.audit.service import Actor
 from handbook.core.i18n import gettext as _
-from handbook.core.timeutil import as_utc, utcnow
+from handbook.core.timeutil import as_utc, to_local, utcnow
 from handbook.extensions import db
 from handbook.meetings import checkin_guard
 from handbook.meetings.models import Attendance, AttendanceStatus, Meeting, MeetingFormat, MeetingKind, MeetingStatus
 from handbook.meetings.scheduling import mark_held, meeting_end
 from handbook.meetings.validation import MeetingError
-from handbook.members.models import Member, MemberStatus
+from handbook.members.models import Member, MemberStatus, attends_temporarily
 from handbook.org.access import Placement
 from handbook.org.models import OrgKind, Position, Role
 
@@ -31,11 +31,12 @@ COMMITTEE_ROLES = (Role.BI_THU, Role.PHO_BI_THU, Role.CAP_UY_VIEN)
 
 
 def _invitee_query(meeting: Meeting):
-    """The cell's (or tổ's) active members — those attending a cell temporarily too; for a chi ủy meeting, only
-    those holding a committee position there."""
+    """The cell's (or tổ's) active members — and those attending the cell temporarily on the meeting's day (not
+    past their `temporary_until`); for a chi ủy meeting, only those holding a committee position there."""
     org_id = meeting.organisation_id
+    day = to_local(as_utc(meeting.starts_at)).date()
     placed = Member.group_id == org_id if meeting.organisation.kind is OrgKind.TO_DANG \
-        else or_(Member.cell_id == org_id, Member.temporary_cell_id == org_id)
+        else or_(Member.cell_id == org_id, attends_temporarily(org_id, day))
     query = select(Member).where(placed, Member.status.in_(EXPECTED + EXEMPT))
     if meeting.kind is MeetingKind.CHI_UY:
         query = query.where(Member.user_id.in_(select(Position.user_id).where(

@@ -75,7 +75,7 @@ def reader_for_token(token: str) -> tuple[Member, Access] | None:
 
 
 def _feed_filter(member: Member, access: Access, since):
-    orgs = [i for i in (member.cell_id, member.group_id, member.temporary_cell_id) if i]
+    orgs = [i for i in (member.cell_id, member.group_id, access.temporary_cell_id) if i]
     return (Meeting.organisation_id.in_(orgs), Meeting.starts_at >= since, audience_clause(access))
 
 
@@ -93,7 +93,7 @@ def feed_version(member: Member, access: Access) -> str:
         select(func.count(Meeting.id), func.max(Meeting.updated_at), func.sum(Meeting.id))
         .where(*_feed_filter(member, access, since))
     ).one()
-    return hashlib.sha256(f"{member.id}:{member.cell_id}:{member.group_id}:{member.temporary_cell_id}:"
+    return hashlib.sha256(f"{member.id}:{member.cell_id}:{member.group_id}:{access.temporary_cell_id}:"
                           f"{since.date()}:{count}:{last}:{ids}"
                           .encode()).hexdigest()[:32]
 

@@ -32,6 +32,7 @@ from handbook.members.models import (
     MemberChange,
     TemporaryArrival,
     TemporaryReason,
+    attends_temporarily,
 )
 from handbook.members.service import still_in_cell_clause
 from handbook.notify.kinds import register_kind
@@ -63,11 +64,11 @@ class TransferError(ValueError):
     """A temporary transfer that cannot be recorded; the message is for the user."""
 
 
-def temporary_members(cell: Organisation) -> list[Member]:
-    """Those attending `cell` temporarily, with their own cell (one query)."""
+def temporary_members(cell: Organisation, today: date | None = None) -> list[Member]:
+    """Those attending `cell` temporarily (not past their end day), with their own cell (one query)."""
     return list(db.session.scalars(
-        select(Member).options(joinedload(Member.cell)).where(Member.temporary_cell_id == cell.id)
-        .order_by(Member.full_name)))
+        select(Member).options(joinedload(Member.cell))
+        .where(attends_temporarily(cell.id, today or local_day())).order_by(Member.full_name)))
 
 
 # --- the receiving cell asks ------------------------------------------------------------------------
@@ -332,6 +333,30 @@ def end_temporary(cell: Organisation, member_id: int, actor: Actor) -> Member:
     audit.record("member.temporary_out", actor, target_type="member", target_id=member.id)
     db.session.commit()
     return member
+
+
+def end_expired(today: date | None = None, batch: int = 500) -> int:
+    """Clear the placements whose `temporary_until` day has passed (they already count for nothing: the Access,
+    the invitations and the lists read the date), each with its history row and an audit event; the worker's daily
+    round. One short transaction per batch; how many ended."""
+    today = today or local_day()
+    ended = 0
+    while True:
+        members = db.session.scalars(
+            select(Member).options(joinedload(Member.temporary_cell))
+            .where(Member.temporary_cell_id.is_not(None), Member.temporary_until < today)
+            .order_by(Member.id).limit(batch)).all()
+        if not members:
+            return ended
+        for member in members:
+            host, until = member.temporary_cell, member.temporary_until
+            member.temporary_cell_id, member.temporary_until = None, None
+            db.session.add(MemberChange(member_id=member.id, field="temporary_cell_id",
+                                        old_value=f"{host.name} (đến {until:%d/%m/%Y})", new_value=""))
+            audit.record("member.temporary_expired", audit.CLI, target_type="member", target_id=member.id,
+                         organisation_id=host.id)
+        db.session.commit()
+        ended += len(members)
 
 
 def waiting_for_member(member: Member, now: datetime | None = None) -> list[TemporaryArrival]:

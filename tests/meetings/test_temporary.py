@@ -15,6 +15,7 @@ from handbook.caller import load_access
 from handbook.core.timeutil import local_today, to_local
 from handbook.extensions import db
 from handbook.meetings import attendance, minutes, queries
+from handbook.meetings.audience import can_see_meeting
 from handbook.meetings.models import AttendanceStatus
 from handbook.members import transfers
 from handbook.members.models import ArrivalStatus, Member, MemberChange, TemporaryArrival, TemporaryReason
@@ -287,8 +288,57 @@ def test_temporary_member_sees_and_answers_the_meetings(app, cell, visitor):
     meeting = make_meeting(cell.org, NOW + timedelta(days=3), by=cell.leader_user)
     assert cell.org.id in queries.member_orgs(visitor)
     access = load_access(_account(visitor))
-    assert can_see_org(access, cell.org) and not can_manage_org(access, cell.org)
+    assert can_see_meeting(access, meeting) and not can_manage_org(access, cell.org)
+    assert not can_see_org(access, cell.org)  # the meetings, not the cell's directory
     attendance.send_absence(meeting, visitor, "Về quê", now=NOW)
+
+
+def test_a_placement_past_its_end_day_counts_for_nothing_and_the_daily_round_clears_it(app, cell, visitor):
+    from handbook.meetings.audience import attends_temporarily
+
+    _host(cell, visitor)
+    until = local_today() - timedelta(days=1)
+    visitor.temporary_until = until
+    db.session.commit()
+    before = make_meeting(cell.org, to_utc_evening(until), by=cell.leader_user, now=NOW)  # on its last day
+    after = make_meeting(cell.org, to_utc_evening(until + timedelta(days=2)), by=cell.leader_user, now=NOW)
+    access = load_access(_account(visitor))
+    assert access.temporary_cell_id is None and not attends_temporarily(access, cell.org)
+    assert not can_see_meeting(access, after)
+    assert cell.org.id not in queries.member_orgs(visitor)
+    assert cell.org.id in queries.member_orgs(visitor, today=until)  # on its last day it still counted
+    assert attendance.is_invited(before, visitor) and not attendance.is_invited(after, visitor)
+    assert transfers.temporary_members(cell.org) == []
+
+    assert transfers.end_expired() == 1
+    db.session.expire_all()
+    visitor = db.session.get(Member, visitor.id)
+    assert (visitor.temporary_cell_id, visitor.temporary_until) == (None, None)
+    change = db.session.scalars(select(MemberChange).where(MemberChange.member_id == visitor.id)
+                                .order_by(MemberChange.id)).all()[-1]
+    assert (change.field, change.old_value, change.new_value, change.changed_by_id) == (
+        "temporary_cell_id", f"{cell.org.name} (đến {until:%d/%m/%Y})", "", None)
+    event, = _audit("member.temporary_expired")
+    assert (event.actor_id, event.target_type, event.target_id, event.details) == (
+        None, "member", visitor.id, {"organisation_id": cell.org.id})
+    assert transfers.end_expired() == 0
+
+
+def test_a_placement_ending_today_still_counts(app, cell, visitor):
+    _host(cell, visitor)
+    visitor.temporary_until = local_today()
+    db.session.commit()
+    assert load_access(_account(visitor)).temporary_cell_id == cell.org.id
+    assert transfers.end_expired() == 0
+
+
+def to_utc_evening(day):
+    """19:30 in Hà Nội on `day`, as UTC."""
+    from datetime import time
+
+    from handbook.meetings.scheduling import local_datetime
+
+    return local_datetime(day, time(19, 30))
 
 
 def _account(member, email="khach@test.vn"):

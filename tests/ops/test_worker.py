@@ -153,3 +153,18 @@ def test_the_daily_round_ends_temporary_placements_past_their_day(app, scene, fa
     assert [db.session.get(Member, i).temporary_cell_id for i in ids] == [None, host_id]
     assert db.session.scalars(select(AuditEvent.target_id).where(
         AuditEvent.action == "member.temporary_expired")).all() == [ids[0]]
+
+
+def test_the_daily_round_forgets_import_uploads_past_their_day(app, scene, factory):
+    from handbook.members import importer
+    from handbook.members.models import ImportPreview
+    from handbook.org.models import OrgKind
+
+    cell, leader = factory.org("Chi bộ", OrgKind.CHI_BO), factory.user("bt@test.vn")
+    factory.commit()
+    for token, hours in (("a" * 32, 25), ("b" * 32, 1)):
+        importer.register_preview(token, leader.id, cell, b"xlsx", now=utcnow() - timedelta(hours=hours))
+        importer.upload_path(token).write_bytes(b"xlsx")
+    Worker(rules_every=60, processes=1, stop=lambda: False, clock=Clock()).round()
+    assert [importer.upload_path(t).is_file() for t in ("a" * 32, "b" * 32)] == [False, True]
+    assert db.session.scalars(select(ImportPreview.token_hash)).all() == [importer.token_digest("b" * 32)]

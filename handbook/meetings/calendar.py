@@ -58,6 +58,13 @@ def revoke_all_tokens(member_id: int) -> int:
         CalendarToken.member_id == member_id, CalendarToken.revoked_at.is_(None)).values(revoked_at=utcnow())).rowcount
 
 
+def end_feeds_of_account(_sender, *, user_id: int) -> dict[str, int]:
+    """`auth.events.credentials_changed`: a feed address is a bearer credential of the account's member — it ends
+    with the other sessions (in the caller's transaction)."""
+    member_id = db.session.scalar(select(Member.id).where(Member.user_id == user_id))
+    return {"feeds": revoke_all_tokens(member_id) if member_id is not None else 0}
+
+
 def reader_for_token(token: str) -> tuple[Member, Access] | None:
     """The member a feed address stands for, and what they may see (two queries: the token with its member, their
     positions); None for an unknown or revoked address and for a member who left — the token is a credential,

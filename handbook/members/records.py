@@ -266,11 +266,11 @@ def record_status(member: Member, status: MemberStatus, from_date: date, reason:
 
 
 def end_access(member: Member, actor: Actor) -> None:
-    """A member who left the cell: end their sessions, API tokens, calendar feeds and push devices, audited (no
-    commit: part of the status change). Access already follows the status at every request (`org.access`); this
-    makes the ended access visible (their devices sign out, calendar apps stop syncing) and leaves nothing to
-    reopen should the status be corrected back."""
-    from handbook.auth.service import revoke_api_tokens  # members does not depend on these at import time
+    """A member who left the cell: end their sessions, API tokens, unused activation codes, calendar feeds and push
+    devices, audited (no commit: part of the status change). Access already follows the status at every request
+    (`org.access`); this makes the ended access visible (their devices sign out, calendar apps stop syncing) and
+    leaves nothing to reopen should the status be corrected back."""
+    from handbook.auth.service import expire_activation_codes, revoke_api_tokens  # not at import time
     from handbook.auth.sessions import revoke_all
     from handbook.meetings.calendar import revoke_all_tokens
     from handbook.notify.subscriptions import forget_all
@@ -278,6 +278,7 @@ def end_access(member: Member, actor: Actor) -> None:
     user_id = member.user_id
     ended = {"sessions": revoke_all(user_id, commit=False) if user_id else 0,
              "tokens": revoke_api_tokens(user_id) if user_id else 0,
+             "codes": expire_activation_codes(user_id) if user_id else 0,
              "feeds": revoke_all_tokens(member.id),
              "devices": forget_all(user_id) if user_id else 0}
     audit.record("member.access_ended", actor, target_type="member", target_id=member.id,

@@ -80,16 +80,19 @@ def _record(meeting: Meeting, member: Member | Placement,
     replay = next((r for r in rows if client_ref and r.client_ref == client_ref), None)
     if replay is not None and replay.meeting_id != meeting.id:
         # the id is unique per member: never answer with (or overwrite) another meeting's record
-        raise MeetingError(_("Mã yêu cầu (client_id) này đã được dùng cho một buổi họp khác."))
+        raise MeetingError(_("Yêu cầu gửi lại không hợp lệ: nó đã được dùng cho một buổi họp khác. Hãy mở lại "
+                             "trang buổi họp rồi gửi lại."))
     return mine, replay
 
 
 def _check_client_ref(client_ref: str | None) -> str | None:
+    """The id an offline retry carries (the API's client_id): 8 to 64 characters. Its messages reach members through
+    the offline queue, so they name no field."""
     if client_ref is None:
         return None
     client_ref = client_ref.strip()
     if not 8 <= len(client_ref) <= 64:
-        raise MeetingError(_("Mã yêu cầu (client_id) phải dài từ 8 đến 64 ký tự."))
+        raise MeetingError(_("Yêu cầu gửi lại không hợp lệ. Hãy mở lại trang buổi họp rồi gửi lại."))
     return client_ref
 
 

@@ -83,6 +83,7 @@ class RowProblem:
     value: str
     message: str
     member_id: int | None = None  # an existing record in the uploader's scope that this row duplicates
+    member_name: str | None = None  # its name, for the link to it
 
 
 @dataclass
@@ -244,7 +245,8 @@ def validate_file(source: IO[bytes] | str, *, today: date | None = None,
         for index, (number, _values, raw) in enumerate(chunk):
             for problem in extra.get(index, []):
                 report.problems.append(RowProblem(number, headings.get(problem.field, problem.field),
-                                                  problem.value, problem.message, problem.member_id))
+                                                  problem.value, problem.message, problem.member_id,
+                                                  problem.member_name))
             if index in extra:
                 report.rejected[number] = raw
         valid = [values for number, values, _raw in chunk if number not in report.rejected]

@@ -12,9 +12,10 @@ from sqlalchemy import bindparam, exists, select
 
 from handbook.audit.service import Actor
 from handbook.core.rows import column_rows
+from handbook.core.timeutil import local_today
 from handbook.core.web import require
 from handbook.extensions import db
-from handbook.members.models import LEFT_STATUSES, Member
+from handbook.members.models import LEFT_STATUSES, Member, temporary_cell_on
 from handbook.org.access import ANONYMOUS, Access, Grant, can_manage_org, can_see_org
 from handbook.org.models import Organisation, Position
 
@@ -22,7 +23,8 @@ from handbook.org.models import Organisation, Position
 _GRANTS = (select(Position.organisation_id, Organisation.path, Position.role, Position.scope)
            .join(Organisation, Organisation.id == Position.organisation_id)
            .where(Position.user_id == bindparam("user_id")))
-_PLACEMENT = (select(Member.id, Member.cell_id, Member.group_id, Member.temporary_cell_id, Member.status,
+_PLACEMENT = (select(Member.id, Member.cell_id, Member.group_id, Member.temporary_cell_id, Member.temporary_until,
+                     Member.status,
                      Organisation.path, exists().where(Position.user_id == bindparam("user_id")).label("has_positions"))
               .select_from(Member).join(Organisation, Organisation.id == Member.cell_id)
               .where(Member.user_id == bindparam("user_id")))
@@ -37,14 +39,16 @@ def _placed(user_id: int, is_admin: bool, member, cell_path: str | None, has_pos
     """The Access of an account from its member record (None: it has none). The status rule: a member who left
     (`LEFT_STATUSES`: chuyển đi, ra khỏi Đảng, đã mất) keeps their own record's id and nothing else — no cell,
     tổ đảng or temporary cell, no positions (not even looked up), no admin flag; exempt members (miễn, tạm miễn
-    sinh hoạt) keep their placement and read the cell as before."""
+    sinh hoạt) keep their placement and read the cell as before. A temporary placement past its `temporary_until`
+    day is no placement."""
     if member is None:
         return Access(user_id=user_id, is_admin=is_admin, grants=grants_of(user_id) if has_positions else [])
     if member.status in LEFT_STATUSES:
         return Access(user_id=user_id, member_id=member.id, member_status=member.status, has_left=True)
     return Access(user_id=user_id, is_admin=is_admin, member_id=member.id, cell_id=member.cell_id,
-                  cell_path=cell_path, temporary_cell_id=member.temporary_cell_id, group_id=member.group_id,
-                  member_status=member.status, grants=grants_of(user_id) if has_positions else [])
+                  cell_path=cell_path, temporary_cell_id=temporary_cell_on(member, local_today()),
+                  group_id=member.group_id, member_status=member.status,
+                  grants=grants_of(user_id) if has_positions else [])
 
 
 def load_access(user) -> Access:

@@ -111,6 +111,9 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "IMPORT_MAX_ROWS": int(env.get("IMPORT_MAX_ROWS", "200000")),  # non-empty rows
         "IMPORT_MAX_CELLS": int(env.get("IMPORT_MAX_CELLS", "6000000")),  # cells read, empty ones too
         "IMPORT_MAX_EMPTY_RUN": int(env.get("IMPORT_MAX_EMPTY_RUN", "1000")),  # empty rows in a row end the table
+        # Refused uniqueness checks on a record's form (another account's phone, a CCCD or card number already on
+        # record): each tells something about the whole deployment, so they are counted per user (members/records.py).
+        "RECORD_REFUSALS_LIMIT": env.get("RECORD_REFUSALS_LIMIT", "10 per 1 hour"),
         # Wrong meeting check-in codes (meetings/checkin_guard.py): per member and meeting, then per meeting.
         "CHECKIN_LIMIT_MEMBER": env.get("CHECKIN_LIMIT_MEMBER", "5 per 1 day"),
         "CHECKIN_LIMIT_MEETING": env.get("CHECKIN_LIMIT_MEETING", "20 per 1 minute"),

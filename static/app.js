@@ -143,13 +143,13 @@
   }
   addEventListener('appinstalled', function () { panel.hidden = true; $('install-btn').hidden = true; });
 
-  /* The offline page lists what this account (and everyone: regulations) can open without a network. */
+  /* The offline page lists what this account can open without a network. */
   var list = $('offline-list');
   if (list && window.caches) {
     caches.open('pwa-meta').then(function (c) { return c.match('/__pwa/user'); })
       .then(function (r) { return r ? r.text() : ''; })
       .then(function (key) {
-        var names = ['regulations-v1'].concat(key ? ['pages-' + key] : []);
+        var names = key ? ['pages-' + key] : [];
         return Promise.all(names.map(function (n) {
           return caches.open(n).then(function (c) {
             return c.keys().then(function (reqs) {

@@ -403,6 +403,45 @@ def test_access_table(app, scene, role):
     assert not mismatches, f"role {role}:\n" + "\n".join(mismatches)
 
 
+# A member of cell B attending cell A temporarily: cell A's meetings (not its chi ủy meeting), never its directory
+# with phones, nor its members' records; once the placement is past its end day, not even the meetings.
+TEMPORARY = [
+    ("GET", "/org/{cell}", 404, 404),
+    ("GET", "/api/v1/organisations/{cell}", 404, 404),
+    ("GET", "/api/v1/organisations/{cell}/members", 404, 404),
+    ("GET", "/members/{member}", 404, 404),
+    ("GET", "/api/v1/members/{cellmate}", 404, 404),
+    ("GET", "/meetings/{meeting}", 200, 404),
+    ("GET", "/meetings/{meeting}.ics", 200, 404),
+    ("GET", "/meetings/{meeting}/documents/{document}", 200, 404),
+    ("GET", "/api/v1/meetings/{meeting}", 200, 404),
+    ("GET", "/meetings/{meeting}/attendance", 403, 404),
+    ("GET", "/meetings/{cu_meeting}", 404, 404),
+    ("GET", "/api/v1/meetings/{cu_meeting}", 404, 404),
+    ("GET", "/org/{cell_b}", 200, 200),  # their own cell, as ever
+]
+
+
+@pytest.mark.parametrize("expired", [False, True], ids=["attending", "past_its_end"])
+def test_temporary_attendee_table(app, scene, expired):
+    users, ids, own = scene
+    until = local_today() + timedelta(days=-1 if expired else 30)
+    db.session.execute(update(Member).where(Member.id == ids["other_member"])
+                       .values(temporary_cell_id=ids["cell"], temporary_until=until))
+    db.session.commit()
+    client = signed_in(app, users["other_member"].email)
+    mismatches = []
+    for method, template, attending, past in TEMPORARY:
+        status = client.get(template.format(**ids)).status_code
+        if status != (past if expired else attending):
+            mismatches.append(f"{method} {template}: expected {past if expired else attending}, got {status}")
+    for path in ("/meetings", "/api/v1/meetings", "/"):
+        seen = _shown(client.get(path).get_data(as_text=True), ids)
+        if seen != (set() if expired else {"cell"}):
+            mismatches.append(f"GET {path} shows {sorted(seen)}")
+    assert not mismatches, "\n".join(mismatches)
+
+
 @pytest.fixture(scope="module")
 def status_scene(_app):
     """Built once for the status table: every status is a member of cell A with their own record, feed,

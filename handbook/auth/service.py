@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -126,14 +126,21 @@ def normalise_code(raw: str) -> str:
     return "".join(ch for ch in (raw or "").upper() if ch.isalnum())
 
 
+def expire_activation_codes(user_id: int, now: datetime | None = None) -> int:
+    """End the account's unused activation codes (no commit: part of the caller's transaction); how many were still
+    usable."""
+    now = now or utcnow()
+    return db.session.execute(
+        update(ActivationCode)
+        .where(ActivationCode.user_id == user_id, ActivationCode.used_at.is_(None), ActivationCode.expires_at > now)
+        .values(expires_at=now)
+    ).rowcount
+
+
 def issue_activation_code(user: User, issued_by: User | None) -> str:
     """A new one-time code for `user` (earlier unused codes stop working). Returns the code, shown once."""
     now = utcnow()
-    db.session.execute(
-        update(ActivationCode)
-        .where(ActivationCode.user_id == user.id, ActivationCode.used_at.is_(None))
-        .values(expires_at=now)
-    )
+    expire_activation_codes(user.id, now)
     code = "".join(secrets.choice(CODE_ALPHABET) for _i in range(10))
     hours = current_app.config["ACTIVATION_CODE_HOURS"]
     db.session.add(

@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy import bindparam, select, update
 
 from handbook.audit.service import Actor, record
+from handbook.auth.events import ended_elsewhere
 from handbook.auth.models import User, UserSession
 from handbook.core.timeutil import as_utc, utcnow
 from handbook.extensions import db
@@ -112,15 +113,16 @@ def revoke_all(user_id: int, *, except_token: str | None = None, commit: bool = 
 def end_other_access(user_id: int, keep_session: str | None = None, *, actor: Actor, reason: str) -> int:
     """After a change of the member's credentials (a password set by activation code or changed, two-factor login
     set up, turned off or reset by an administrator): end every session of `user_id` but `keep_session` (the
-    cookie token of the member making their own change, who stays signed in) and every API token, and audit it —
-    all in the caller's transaction (the caller commits). `reason` names the change in the audit log. Returns
-    how many sessions ended."""
+    cookie token of the member making their own change, who stays signed in) and every API token; then the
+    features end the bearer credentials they keep (`events.credentials_changed`: calendar feed addresses, push
+    devices); audited — all in the caller's transaction (the caller commits). `reason` names the change in the
+    audit log. Returns how many sessions ended."""
     from handbook.auth.service import revoke_api_tokens  # service imports this module
 
     ended = revoke_all(user_id, except_token=keep_session, commit=False)
     tokens = revoke_api_tokens(user_id)
     record("auth.sessions_revoked", actor, target_type="user", target_id=user_id, count=ended, tokens=tokens,
-           reason=reason)
+           reason=reason, **ended_elsewhere(user_id))
     return ended
 
 

@@ -13,13 +13,13 @@ from handbook.audit import service as audit
 from handbook.audit.service import Actor
 from handbook.core.i18n import gettext as _
 from handbook.core.rows import column_rows
-from handbook.core.timeutil import as_utc, utcnow
+from handbook.core.timeutil import as_utc, to_local, utcnow
 from handbook.extensions import db
 from handbook.meetings import checkin_guard
 from handbook.meetings.models import Attendance, AttendanceStatus, Meeting, MeetingFormat, MeetingKind, MeetingStatus
 from handbook.meetings.scheduling import mark_held, meeting_end
 from handbook.meetings.validation import MeetingError
-from handbook.members.models import Member, MemberStatus
+from handbook.members.models import Member, MemberStatus, attends_temporarily, temporary_cell_on
 from handbook.org.access import Placement
 from handbook.org.models import OrgKind, Position, Role
 
@@ -35,10 +35,11 @@ COMMITTEE_ROLES = (Role.BI_THU, Role.PHO_BI_THU, Role.CAP_UY_VIEN)
 # built once per kind of meeting (benchmarks/load.py: the meeting page and the absence notice)
 @functools.cache
 def _invitee_statement(group: bool, committee: bool, one_member: bool):
-    """The invitee query of one kind of meeting, built once; a request binds the organisation (and member)."""
+    """The invitee query of one kind of meeting, built once; a request binds the organisation, the meeting's day
+    (and the member)."""
     org_id = bindparam("org_id")
     placed = Member.group_id == org_id if group else \
-        or_(Member.cell_id == org_id, Member.temporary_cell_id == org_id)  # those attending it temporarily too
+        or_(Member.cell_id == org_id, attends_temporarily(org_id, bindparam("day")))
     query = select(Member).where(placed, Member.status.in_(EXPECTED + EXEMPT))
     if committee:
         query = query.where(Member.user_id.in_(select(Position.user_id).where(
@@ -49,14 +50,20 @@ def _invitee_statement(group: bool, committee: bool, one_member: bool):
 
 
 def _invitee_query(meeting: Meeting, one_member: bool = False):
-    """The cell's (or group's) active members; for a chi ủy meeting, only those holding a position there."""
+    """The cell's (or tổ's) active members — and those attending the cell temporarily on the meeting's day (not
+    past their `temporary_until`); for a chi ủy meeting, only those holding a committee position there."""
     return _invitee_statement(meeting.organisation.kind is OrgKind.TO_DANG, meeting.kind is MeetingKind.CHI_UY,
                               one_member)
 
 
+def _meeting_day(meeting: Meeting):
+    return to_local(as_utc(meeting.starts_at)).date()
+
+
 def invitees(meeting: Meeting) -> list[Member]:
     """Who is invited: expected members, and exempt ones shown as such."""
-    return list(db.session.scalars(_invitee_query(meeting), {"org_id": meeting.organisation_id}))
+    return list(db.session.scalars(_invitee_query(meeting), {"org_id": meeting.organisation_id,
+                                                             "day": _meeting_day(meeting)}))
 
 
 def is_invited(meeting: Meeting, member: Member | Placement) -> bool:
@@ -64,13 +71,14 @@ def is_invited(meeting: Meeting, member: Member | Placement) -> bool:
     a chi ủy meeting, which asks who holds a position there (one query). The invitee query repeated in Python
     saves a statement on the meeting page and the absence notice (benchmarks/load.py); a test holds the two
     equal for every status, placement and kind."""
+    day = _meeting_day(meeting)
     if meeting.kind is not MeetingKind.CHI_UY:
         org_id = meeting.organisation_id
         placed = member.group_id == org_id if meeting.organisation.kind is OrgKind.TO_DANG \
-            else org_id in (member.cell_id, member.temporary_cell_id)
+            else org_id in (member.cell_id, temporary_cell_on(member, day))
         return placed and member.status in EXPECTED + EXEMPT
     found = column_rows(_invitee_query(meeting, one_member=True), {"org_id": meeting.organisation_id,
-                                                               "member_id": member.id})
+                                                                   "day": day, "member_id": member.id})
     return found.first() is not None
 
 
@@ -99,16 +107,19 @@ def _record(meeting: Meeting, member: Member | Placement,
     replay = next((r for r in rows if client_ref and r.client_ref == client_ref), None)
     if replay is not None and replay.meeting_id != meeting.id:
         # the id is unique per member: never answer with (or overwrite) another meeting's record
-        raise MeetingError(_("Mã yêu cầu (client_id) này đã được dùng cho một buổi họp khác."))
+        raise MeetingError(_("Yêu cầu gửi lại không hợp lệ: nó đã được dùng cho một buổi họp khác. Hãy mở lại "
+                             "trang buổi họp rồi gửi lại."))
     return mine, replay
 
 
 def _check_client_ref(client_ref: str | None) -> str | None:
+    """The id an offline retry carries (the API's client_id): 8 to 64 characters. Its messages reach members through
+    the offline queue, so they name no field."""
     if client_ref is None:
         return None
     client_ref = client_ref.strip()
     if not 8 <= len(client_ref) <= 64:
-        raise MeetingError(_("Mã yêu cầu (client_id) phải dài từ 8 đến 64 ký tự."))
+        raise MeetingError(_("Yêu cầu gửi lại không hợp lệ. Hãy mở lại trang buổi họp rồi gửi lại."))
     return client_ref
 
 

@@ -66,6 +66,13 @@ _TOKEN_OWNER = (select(Member, User.is_admin).options(joinedload(Member.cell))
                 .where(CalendarToken.token_hash == bindparam("digest"), CalendarToken.revoked_at.is_(None)))
 
 
+def end_feeds_of_account(_sender, *, user_id: int) -> dict[str, int]:
+    """`auth.events.credentials_changed`: a feed address is a bearer credential of the account's member — it ends
+    with the other sessions (in the caller's transaction)."""
+    member_id = db.session.scalar(select(Member.id).where(Member.user_id == user_id))
+    return {"feeds": revoke_all_tokens(member_id) if member_id is not None else 0}
+
+
 def reader_for_token(token: str) -> tuple[Member, Access] | None:
     """The member a feed address stands for, and what they may see (two queries: the token with its member, their
     positions); None for an unknown or revoked address and for a member who left — the token is a credential,
@@ -79,7 +86,7 @@ def reader_for_token(token: str) -> tuple[Member, Access] | None:
 
 
 def _feed_filter(member: Member, access: Access, since):
-    orgs = [i for i in (member.cell_id, member.group_id, member.temporary_cell_id) if i]
+    orgs = [i for i in (member.cell_id, member.group_id, access.temporary_cell_id) if i]
     return (Meeting.organisation_id.in_(orgs), Meeting.starts_at >= since, audience_clause(access))
 
 
@@ -97,7 +104,7 @@ def feed_version(member: Member, access: Access) -> str:
         select(func.count(Meeting.id), func.max(Meeting.updated_at), func.sum(Meeting.id))
         .where(*_feed_filter(member, access, since))
     ).one()
-    return hashlib.sha256(f"{member.id}:{member.cell_id}:{member.group_id}:{member.temporary_cell_id}:"
+    return hashlib.sha256(f"{member.id}:{member.cell_id}:{member.group_id}:{access.temporary_cell_id}:"
                           f"{since.date()}:{count}:{last}:{ids}"
                           .encode()).hexdigest()[:32]
 

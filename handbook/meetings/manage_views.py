@@ -11,7 +11,7 @@ from handbook.caller import current_actor
 from handbook.core.forms import submit
 from handbook.core.i18n import gettext as _
 from handbook.core.storage import StorageError
-from handbook.core.timeutil import local_today, to_local
+from handbook.core.timeutil import to_local, utcnow
 from handbook.extensions import db
 from handbook.meetings import attendance, documents, scheduling
 from handbook.meetings.blueprints import manage_bp
@@ -144,20 +144,21 @@ def new_series():
     them. `?year=` chooses the year shown first (the page suggests next year when this one is done)."""
     org = managed_org(request.args.get("org", type=int))
     form = SeriesForm()
-    today = local_today()
+    now = utcnow()
+    today = to_local(now).date()
     if request.method == "GET":
         wanted = request.args.get("year", type=int)
         form.year.data = wanted if wanted in (today.year, today.year + 1) else today.year + (today.month == 12)
     preview, status = None, 200
     if form.validate_on_submit():
         try:
-            scheduling.parse_local_time(form.local_time.data)
-            preview = scheduling.preview_series(org, form.year.data, form.day_of_month.data, today)
+            at = scheduling.parse_local_time(form.local_time.data)
+            preview = scheduling.preview_series(org, form.year.data, form.day_of_month.data, at=at, now=now)
             if request.form.get("confirm") == "1" and not preview.blocked:
                 shifts = _shifts(form.year.data)
                 _series, meetings = scheduling.create_series(
                     org, form.year.data, current_user.id, day_of_month=form.day_of_month.data,
-                    local_time=form.local_time.data, place=form.place.data, shifts=shifts, today=today,
+                    local_time=form.local_time.data, place=form.place.data, shifts=shifts, now=now,
                     actor=current_actor())
                 flash(_("Đã tạo %(n)d buổi sinh hoạt thường kỳ năm %(y)d và gửi một thông báo tới đảng viên.",
                         n=len(meetings), y=form.year.data), "success")

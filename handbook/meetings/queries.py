@@ -9,7 +9,7 @@ from sqlalchemy import Row, bindparam, case, exists, func, inspect, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from handbook.core.rows import column_rows
-from handbook.core.timeutil import local_now, utcnow
+from handbook.core.timeutil import local_now, local_today, utcnow
 from handbook.extensions import db
 from handbook.meetings.audience import audience_clause
 from handbook.meetings.models import (
@@ -22,16 +22,19 @@ from handbook.meetings.models import (
     MinutesRevision,
 )
 from handbook.meetings.scheduling import local_datetime, meeting_end
-from handbook.members.models import Member
+from handbook.members.models import Member, temporary_cell_on
 from handbook.org.access import ANONYMOUS, Access, Placement, managed_orgs_clause
 from handbook.org.models import CELL_KINDS, Organisation
 
 RECENT_DAYS = 92
 
 
-def member_orgs(member: Member | Placement | None) -> list[int]:
-    """The organisations whose meetings the member attends: cell, tổ đảng, and a temporary cell."""
-    return [i for i in (member.cell_id, member.group_id, member.temporary_cell_id) if i] if member else []
+def member_orgs(member: Member | Placement | None, today: date | None = None) -> list[int]:
+    """The organisations whose meetings the member attends: cell, tổ đảng, and a temporary cell (not past its
+    `temporary_until` day; a caller's Placement has it already checked)."""
+    if member is None:
+        return []
+    return [i for i in (member.cell_id, member.group_id, temporary_cell_on(member, today or local_today())) if i]
 
 
 # every home page runs these: built once, a request only binds the values (benchmarks/load.py). The agenda is

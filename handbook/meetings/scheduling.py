@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pyotp
 from dateutil.rrule import MONTHLY, rrule
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from handbook.audit import service as audit
 from handbook.audit.service import Actor
@@ -227,8 +228,18 @@ def parse_local_time(text: str) -> time:
         raise MeetingError(_("Giờ họp phải có dạng HH:MM, ví dụ 19:30.")) from exc
 
 
-def plan_series(year: int, day_of_month: int = 3, today: date | None = None) -> list[PlannedDate]:
-    """The regular meeting dates of `year` still ahead, with weekends and public holidays flagged."""
+def _as_of(today: date | None, now: datetime | None) -> tuple[date, datetime]:
+    """(today, now) for planning: the real clock by default; `today` alone stands for its first minute."""
+    if now is None:
+        now = local_datetime(today, time(0, 0)) if today is not None else utcnow()
+    return today or as_utc(now).astimezone(local_zone()).date(), now
+
+
+def plan_series(year: int, day_of_month: int = 3, today: date | None = None, *, at: time | None = None,
+                after: datetime | None = None) -> list[PlannedDate]:
+    """The regular meeting dates of `year` still ahead, with weekends and public holidays flagged: from `today` on,
+    or, given the meetings' local time `at`, those that start after the instant `after` (on the 3rd at 21:00, the
+    3rd's 19:30 meeting is past)."""
     if not 1 <= day_of_month <= 28:
         raise MeetingError(_("Ngày họp hằng tháng phải từ 1 đến 28."))
     today = today or local_today()
@@ -241,7 +252,7 @@ def plan_series(year: int, day_of_month: int = 3, today: date | None = None) -> 
     return [
         PlannedDate(month=d.month, day=d.date(), holiday=vn_holidays.get(d.date()), weekend=d.weekday() >= 5)
         for d in days
-        if d.date() >= today
+        if d.date() >= today and (at is None or after is None or local_datetime(d.date(), at) > after)
     ]
 
 
@@ -261,10 +272,12 @@ def has_series(org_id: int, year: int) -> bool:
         MeetingSeries.organisation_id == org_id, MeetingSeries.year == year)) is not None
 
 
-def preview_series(org: Organisation, year: int, day_of_month: int = 3, today: date | None = None) -> SeriesPreview:
-    """The dates the series would get; refuses a bad day or year (MeetingError) like `plan_series`."""
-    today = today or local_today()
-    plan = plan_series(year, day_of_month, today)
+def preview_series(org: Organisation, year: int, day_of_month: int = 3, today: date | None = None, *,
+                   at: time | None = None, now: datetime | None = None) -> SeriesPreview:
+    """The dates the series would get (at the local time `at`: those starting after `now`); refuses a bad day or
+    year (MeetingError) like `plan_series`."""
+    today, now = _as_of(today, now)
+    plan = plan_series(year, day_of_month, today, at=at, after=now)
     taken = regular_months(org.id, year) if plan else set()
     preview = SeriesPreview(year, [p for p in plan if p.month not in taken], sorted(taken & {p.month for p in plan}))
     if has_series(org.id, year):
@@ -283,14 +296,16 @@ def preview_series(org: Organisation, year: int, day_of_month: int = 3, today: d
 def create_series(
     org: Organisation, year: int, by_user_id: int | None, *, day_of_month: int = 3, local_time: str = "19:30",
     place: str | None = None, shifts: dict[int, date] | None = None, today: date | None = None,
-    actor: Actor | None = None,
+    now: datetime | None = None, actor: Actor | None = None,
 ) -> tuple[MeetingSeries, list[Meeting]]:
-    """Create the year's regular meetings; `shifts` moves chosen months to another day of that month. Invitees get
-    one notice naming the series (not one per meeting)."""
+    """Create the year's regular meetings — those starting after `now` — and `shifts` moves chosen months to
+    another day of that month, not a past one. Invitees get one notice naming the series (not one per meeting).
+    A second series for the year is refused (MeetingError), even when two confirmations race."""
     if org.kind not in CELL_KINDS:
         raise MeetingError(_("Lịch sinh hoạt thường kỳ chỉ lập cho chi bộ."))
     at = parse_local_time(local_time)
-    preview = preview_series(org, year, day_of_month, today)
+    today, now = _as_of(today, now)
+    preview = preview_series(org, year, day_of_month, today, at=at, now=now)
     if preview.blocked:
         raise MeetingError(preview.blocked)
     if not (place or "").strip():
@@ -300,11 +315,18 @@ def create_series(
         day = (shifts or {}).get(plan.month, plan.day)
         if day.month != plan.month or day.year != year:
             raise MeetingError(_("Ngày dời của tháng %(m)d phải nằm trong tháng đó.", m=plan.month))
+        if local_datetime(day, at) <= now:
+            raise MeetingError(_("Ngày dời của tháng %(m)d (%(d)s lúc %(t)s) đã qua; hãy chọn một ngày sắp tới.",
+                                 m=plan.month, d=day.strftime("%d/%m/%Y"), t=at.strftime("%H:%M")))
         days.append(day)
     series = MeetingSeries(organisation_id=org.id, year=year, day_of_month=day_of_month,
                            local_time=at.strftime("%H:%M"), created_by_id=by_user_id)
     db.session.add(series)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # another confirmation made the year's series meanwhile (a double submit)
+        db.session.rollback()
+        raise MeetingError(_("Chi bộ đã có lịch sinh hoạt thường kỳ năm %(year)d.", year=year)) from None
     meetings = []
     for day in days:
         starts = local_datetime(day, at)

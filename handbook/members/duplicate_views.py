@@ -63,7 +63,7 @@ def merge_duplicates():
         abort(400)
     keep, drop = _pair()
     duplicates.merge(keep, drop, current_actor())
-    flash(_("Đã gộp hai hồ sơ; giữ lại hồ sơ mã %(id)d.", id=keep.id), "success")
+    flash(_("Đã gộp hai hồ sơ; giữ lại hồ sơ của %(name)s.", name=keep.full_name), "success")
     return redirect(url_for("members_manage.duplicates_page", org=request.form.get("org") or None))
 
 

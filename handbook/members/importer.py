@@ -14,6 +14,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import IO, Any
 
 from flask import current_app
@@ -82,6 +83,7 @@ class RowProblem:
     value: str
     message: str
     member_id: int | None = None  # an existing record in the uploader's scope that this row duplicates
+    member_name: str | None = None  # its name, for the link to it
 
 
 @dataclass
@@ -243,7 +245,8 @@ def validate_file(source: IO[bytes] | str, *, today: date | None = None,
         for index, (number, _values, raw) in enumerate(chunk):
             for problem in extra.get(index, []):
                 report.problems.append(RowProblem(number, headings.get(problem.field, problem.field),
-                                                  problem.value, problem.message, problem.member_id))
+                                                  problem.value, problem.message, problem.member_id,
+                                                  problem.member_name))
             if index in extra:
                 report.rejected[number] = raw
         valid = [values for number, values, _raw in chunk if number not in report.rejected]
@@ -291,9 +294,46 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def live_preview_digests() -> set[str]:
-    """The token digests of the previews still kept (a day's worth at most)."""
-    return set(db.session.scalars(select(ImportPreview.token_hash)))
+# A preview's upload waits in instance/imports/, named by its token's digest as the preview's row is (and its
+# rejected rows beside it, "<digest>-rejected.xlsx"). The row is committed before the file is written.
+
+def upload_dir() -> Path:
+    path = Path(current_app.instance_path) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def upload_path(token: str, suffix: str = "") -> Path:
+    """Where a preview's upload (`suffix` "-rejected": its rejected rows) is kept."""
+    return upload_dir() / f"{token_digest(token)}{suffix}.xlsx"
+
+
+def forget_stale_uploads(now: datetime | None = None) -> int:
+    """Delete the files of previews that are gone or past KEEP_PREVIEWS — decided by the previews, not by the
+    files' times, which the server's clock need not agree with. The files are listed first and their previews
+    looked up after: a file another request has just written already has its row, whereas a list of live previews
+    taken before the files were listed would not know it and the new upload would go. How many files went."""
+    now = now or utcnow()
+    files = list(upload_dir().glob("*.xlsx"))
+    digests = sorted({path.name[:64] for path in files})
+    live: set[str] = set()
+    for start in range(0, len(digests), 500):
+        live.update(db.session.scalars(select(ImportPreview.token_hash).where(
+            ImportPreview.token_hash.in_(digests[start:start + 500]), ImportPreview.created_at >= now - KEEP_PREVIEWS)))
+    stale = [path for path in files if path.name[:64] not in live]
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return len(stale)
+
+
+def purge_previews(now: datetime | None = None) -> int:
+    """Forget the previews past KEEP_PREVIEWS and their files (the worker's daily round, so an upload does not wait
+    for the next preview to go). How many previews went."""
+    now = now or utcnow()
+    removed = db.session.execute(delete(ImportPreview).where(ImportPreview.created_at < now - KEEP_PREVIEWS)).rowcount
+    db.session.commit()
+    forget_stale_uploads(now)
+    return removed
 
 
 def register_preview(token: str, user_id: int, cell: Organisation, data: bytes, *,

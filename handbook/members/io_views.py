@@ -46,24 +46,9 @@ def _cells_to_choose() -> list[Organisation]:
     ))
 
 
-def _store() -> Path:
-    path = Path(current_app.instance_path) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def _file(token: str, suffix: str = "") -> Path:
     """Where a preview's upload (or its rejected rows) is kept: named by the token's digest, as the preview is."""
-    return _store() / f"{importer.token_digest(token)}{suffix}.xlsx"
-
-
-def _forget_stale_files() -> None:
-    """Uploads of previews the database has forgotten (after a day, importer.KEEP_PREVIEWS) are deleted too —
-    decided by the previews, not by the files' times, which the server's clock need not agree with."""
-    live = importer.live_preview_digests()
-    for path in _store().glob("*.xlsx"):
-        if path.name[:64] not in live:
-            path.unlink(missing_ok=True)
+    return importer.upload_path(token, suffix)
 
 
 def _preview(token: str):
@@ -153,7 +138,7 @@ def import_preview():
     db.session.commit()
     token = secrets.token_hex(16)
     preview = importer.register_preview(token, current_access().user_id, cell, data)
-    _forget_stale_files()
+    importer.forget_stale_uploads()  # uploads of previews past their day (the worker also does it daily)
     _file(token).write_bytes(data)
     return render_template("members/import_preview.html", report=report, cell=cell, token=token, form=EmptyForm(),
                            earlier=importer.earlier_import(preview))

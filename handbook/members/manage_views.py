@@ -24,7 +24,14 @@ def activation_code(member_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
+        if member.user_id is None:  # an account is made: its phone or e-mail is looked up among all accounts
+            records.refuse_if_blocked(current_actor())
         code = service.issue_member_activation(member, current_user, current_actor())
+    except records.TooManyRefusals as exc:
+        return render_record(member, error=exc.message, status=429)
+    except service.LoginTaken as exc:
+        records.count_refusal(current_actor(), ["phone" if member.phone else "email"], target_id=member.id)
+        return render_record(member, error=str(exc), status=400)
     except AuthError as exc:
         return render_record(member, error=str(exc), status=400)
     return render_record(member, code=code)

@@ -4,8 +4,9 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, and_, or_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement
 
 from handbook.auth.models import User
 from handbook.core.timeutil import utcnow
@@ -80,6 +81,24 @@ class Member(db.Model):
     @property
     def given_name(self) -> str:
         return self.full_name.split()[-1] if self.full_name else ""
+
+
+# Sinh hoạt tạm thời ends with its `temporary_until` day: from the next day the member attends their own cell only,
+# whether or not the worker's daily round (members.transfers.end_expired) has cleared the placement yet.
+
+def temporary_cell_on(member, today: date) -> int | None:
+    """The cell `member` (a record, or a row with its temporary columns) attends temporarily on `today`; None once
+    its `temporary_until` has passed."""
+    until = getattr(member, "temporary_until", None)
+    if member.temporary_cell_id is None or (until is not None and until < today):
+        return None
+    return member.temporary_cell_id
+
+
+def attends_temporarily(org_id, today: date) -> ColumnElement[bool]:
+    """SQL on Member: attending `org_id` temporarily on `today`."""
+    return and_(Member.temporary_cell_id == org_id,
+                or_(Member.temporary_until.is_(None), Member.temporary_until >= today))
 
 
 class MemberStatusHistory(db.Model):

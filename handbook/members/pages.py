@@ -93,6 +93,9 @@ def edit_record(member, form, allowed, template):
             except records.RecordError as exc:
                 attach_problems(form, exc.problems)
                 status = 400
+            except records.TooManyRefusals as exc:
+                form.form_errors.append(exc.message)
+                status = 429
             else:
                 flash(_("Đã lưu %(n)d thay đổi.", n=len(changed)) if changed else _("Không có gì thay đổi."),
                       "success")

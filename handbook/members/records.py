@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from flask import current_app
+from limits import RateLimitItem, parse
 from sqlalchemy import Date, DateTime, cast, func, insert, literal, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -15,6 +17,8 @@ from sqlalchemy.orm import joinedload
 from handbook.audit import service as audit
 from handbook.audit.service import Actor
 from handbook.auth.models import User
+from handbook.auth.throttle import limiter, local_time
+from handbook.core.i18n import gettext as _
 from handbook.core.i18n import lazy_gettext as _l
 from handbook.core.timeutil import local_today, utcnow
 from handbook.extensions import db
@@ -61,9 +65,63 @@ def check_update(member: Member | None, raw: dict[str, Any], *, partial: bool = 
     return cleaned
 
 
+# --- refused uniqueness checks ------------------------------------------------------------------------
+# A form refused because a value is already on record — another account's phone, a CCCD, a card number, a name and
+# birth date — answers a question about the whole deployment (is this number someone's?). Each refusal is counted
+# per user in the login throttle's shared storage (handbook/auth/throttle.py) and audited with the field names
+# only; at RECORD_REFUSALS_LIMIT, every change that would be checked so is refused with 429 until the window ends,
+# whatever the value, so the answers stop telling anything.
+
+REFUSALS_SCOPE = "record-refused"
+CHECKED_FIELDS = ("phone", "cccd", "card_number", "full_name", "birth_date")  # what a uniqueness check looks up
+
+
+class TooManyRefusals(Exception):
+    """The user reached the limit of refused uniqueness checks; `reset_at` (epoch seconds) ends the window."""
+
+    def __init__(self, reset_at: float):
+        super().__init__(reset_at)
+        self.reset_at = reset_at
+
+    @property
+    def message(self) -> str:
+        return _("Đồng chí đã nhập quá nhiều số điện thoại, số CCCD, số thẻ đảng viên hoặc họ tên trùng với dữ liệu "
+                 "đã có. Vì an toàn, vui lòng thử lại sau %(when)s; nếu cần, hãy liên hệ cấp ủy cấp trên.",
+                 when=local_time(self.reset_at))
+
+
+def _refusal_limit() -> RateLimitItem:
+    return parse(current_app.config["RECORD_REFUSALS_LIMIT"])
+
+
+def refuse_if_blocked(actor: Actor) -> None:
+    """Before a value is checked against the records: TooManyRefusals while `actor` is at the limit."""
+    if actor.user_id is None:  # the command line
+        return
+    item, key = _refusal_limit(), str(actor.user_id)
+    if not limiter.limiter.test(item, REFUSALS_SCOPE, key):
+        raise TooManyRefusals(limiter.limiter.get_window_stats(item, REFUSALS_SCOPE, key).reset_time)
+
+
+def count_refusal(actor: Actor, fields, *, target_type: str | None = "member", target_id: int | None = None) -> None:
+    """A uniqueness check refused: counted against the actor's limit and audited, with the field names only (no
+    value, no record it matched). Commits (the refused change wrote nothing)."""
+    if actor.user_id is not None:
+        limiter.limiter.hit(_refusal_limit(), REFUSALS_SCOPE, str(actor.user_id))
+    audit.record("member.unique_refused", actor, target_type=target_type, target_id=target_id,
+                 fields=sorted(set(fields)))
+    db.session.commit()
+
+
+def _checks_others(member: Member, cleaned: Cleaned) -> bool:
+    """Whether saving `cleaned` looks a value up among other records and accounts (one that changes)."""
+    return any(name in cleaned.values and cleaned.values[name] != getattr(member, name) for name in CHECKED_FIELDS)
+
+
 # The member's contact phone is also their account's login (auth.service.find_user): one E.164 value, kept equal
-# here, unique among accounts (users.phone is a unique column).
-PHONE_TAKEN = _l("Số điện thoại này đã được dùng để đăng nhập một tài khoản khác. Hãy nhập số khác.")
+# here, unique among accounts (users.phone is a unique column). The refusal does not say why the number cannot be
+# used: that it is another account's login is what must not be learnt from it.
+PHONE_TAKEN = _l("Không dùng được số điện thoại này để đăng nhập; hãy nhập số khác hoặc liên hệ bí thư chi bộ.")
 PHONE_IS_ONLY_LOGIN = _l("Số điện thoại là cách đăng nhập duy nhất của tài khoản này nên không thể để trống; "
                          "hãy nhập số mới thay cho số cũ.")
 
@@ -77,7 +135,7 @@ def phone_login_account(member: Member, phone: str | None) -> User | None:
         if member.user_id is not None:
             others = others.where(User.id != member.user_id)
         if db.session.scalar(others.limit(1)) is not None:
-            raise RecordError([Problem("phone", shown(phone), str(PHONE_TAKEN))])
+            raise RecordError([Problem("phone", shown(phone), str(PHONE_TAKEN), conflict=True)])
     if member.user_id is None:
         return None
     account = db.session.get(User, member.user_id)
@@ -102,16 +160,30 @@ def _commit_or_phone_taken(phone_moved: bool) -> None:
     except IntegrityError:
         db.session.rollback()
         if phone_moved:
-            raise RecordError([Problem("phone", "", str(PHONE_TAKEN))]) from None
+            raise RecordError([Problem("phone", "", str(PHONE_TAKEN), conflict=True)]) from None
         raise
 
 
 def update_record(member: Member, raw: dict[str, Any], actor: Actor, *, allowed: tuple[str, ...],
                   scope=None) -> list[str]:
     """Apply the fields of `raw` that are in `allowed`; return the names of the fields that changed. A new phone
-    also becomes the login of the member's account (audited as auth.login_change)."""
+    also becomes the login of the member's account (audited as auth.login_change). A refusal because a value is
+    already on record is counted and audited (`count_refusal`); at the limit, TooManyRefusals."""
     raw = {k: v for k, v in raw.items() if k in allowed}
+    member_id = member.id
+    try:
+        return _update_record(member, raw, actor, scope)
+    except RecordError as exc:
+        refused = [p.field for p in exc.problems if p.conflict]
+        if refused:
+            count_refusal(actor, refused, target_id=member_id)
+        raise
+
+
+def _update_record(member: Member, raw: dict[str, Any], actor: Actor, scope) -> list[str]:
     cleaned = check_update(member, raw, partial=True, scope=scope)
+    if _checks_others(member, cleaned):
+        refuse_if_blocked(actor)  # before any answer: a refusal and a save would both tell something
     if not cleaned.ok:
         raise RecordError(cleaned.problems)
     account = None
@@ -194,11 +266,11 @@ def record_status(member: Member, status: MemberStatus, from_date: date, reason:
 
 
 def end_access(member: Member, actor: Actor) -> None:
-    """A member who left the cell: end their sessions, API tokens, calendar feeds and push devices, audited (no
-    commit: part of the status change). Access already follows the status at every request (`org.access`); this
-    makes the ended access visible (their devices sign out, calendar apps stop syncing) and leaves nothing to
-    reopen should the status be corrected back."""
-    from handbook.auth.service import revoke_api_tokens  # members does not depend on these at import time
+    """A member who left the cell: end their sessions, API tokens, unused activation codes, calendar feeds and push
+    devices, audited (no commit: part of the status change). Access already follows the status at every request
+    (`org.access`); this makes the ended access visible (their devices sign out, calendar apps stop syncing) and
+    leaves nothing to reopen should the status be corrected back."""
+    from handbook.auth.service import expire_activation_codes, revoke_api_tokens  # not at import time
     from handbook.auth.sessions import revoke_all
     from handbook.meetings.calendar import revoke_all_tokens
     from handbook.notify.subscriptions import forget_all
@@ -206,6 +278,7 @@ def end_access(member: Member, actor: Actor) -> None:
     user_id = member.user_id
     ended = {"sessions": revoke_all(user_id, commit=False) if user_id else 0,
              "tokens": revoke_api_tokens(user_id) if user_id else 0,
+             "codes": expire_activation_codes(user_id) if user_id else 0,
              "feeds": revoke_all_tokens(member.id),
              "devices": forget_all(user_id) if user_id else 0}
     audit.record("member.access_ended", actor, target_type="member", target_id=member.id,

@@ -125,6 +125,11 @@ def org_member_page(org: Organisation, page: int, per_page: int, *, active_only:
                            if (m.user_id, m.cell_id) in roles else default) for m in members], total
 
 
+class LoginTaken(auth_service.AuthError):
+    """The record's phone or e-mail is another account's login; the message does not say so (the caller counts the
+    refusal: members.records.count_refusal)."""
+
+
 def account_for_member(member: Member) -> User:
     """The member's account, created (without password) from their phone or e-mail when missing."""
     if member.user_id:
@@ -137,7 +142,8 @@ def account_for_member(member: Member) -> User:
         select(User).where((User.phone == member.phone) if member.phone else (User.email == member.email))
     )
     if taken is not None:
-        raise auth_service.AuthError(_("Số điện thoại hoặc e-mail này đã thuộc về một tài khoản khác."))
+        raise LoginTaken(_("Không tạo được tài khoản đăng nhập bằng số điện thoại hoặc e-mail của hồ sơ này. Hãy "
+                           "kiểm tra lại số điện thoại, e-mail trong hồ sơ hoặc liên hệ cấp ủy cấp trên."))
     user = User(phone=member.phone, email=member.email, display_name=member.full_name)
     db.session.add(user)
     db.session.flush()

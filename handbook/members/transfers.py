@@ -32,7 +32,9 @@ from handbook.members.models import (
     MemberChange,
     TemporaryArrival,
     TemporaryReason,
+    attends_temporarily,
 )
+from handbook.members.service import still_in_cell_clause
 from handbook.notify.kinds import register_kind
 from handbook.notify.outbox import NotificationSpec, enqueue
 from handbook.org.access import Access, can_manage_member, managed_org_ids
@@ -62,9 +64,11 @@ class TransferError(ValueError):
     """A temporary transfer that cannot be recorded; the message is for the user."""
 
 
-def temporary_members(cell: Organisation) -> list[Member]:
+def temporary_members(cell: Organisation, today: date | None = None) -> list[Member]:
+    """Those attending `cell` temporarily (not past their end day), with their own cell (one query)."""
     return list(db.session.scalars(
-        select(Member).where(Member.temporary_cell_id == cell.id).order_by(Member.full_name)))
+        select(Member).options(joinedload(Member.cell))
+        .where(attends_temporarily(cell.id, today or local_day())).order_by(Member.full_name)))
 
 
 # --- the receiving cell asks ------------------------------------------------------------------------
@@ -136,12 +140,15 @@ def request_arrival(cell: Organisation, card_number: str, *, birth_date: date | 
     if own is not None:  # the leader sees their own members' cards anyway: nothing is revealed
         raise TransferError(_("Đảng viên này đã thuộc chi bộ."))
     member = _matching_member(card, birth_date, cccd)
+    # A refused request is replaced like a pending one: to the asking cell the two are the same (`sent_requests`).
     arrival = db.session.scalar(select(TemporaryArrival).where(
         TemporaryArrival.cell_id == cell.id, TemporaryArrival.card_number == card,
-        TemporaryArrival.status == ArrivalStatus.PENDING, TemporaryArrival.requested_at > now - _request_life()))
+        TemporaryArrival.status.in_((ArrivalStatus.PENDING, ArrivalStatus.REFUSED)),
+        TemporaryArrival.requested_at > now - _request_life()).order_by(TemporaryArrival.id.desc()).limit(1))
     if arrival is None:
         arrival = TemporaryArrival(cell_id=cell.id, card_number=card)
         db.session.add(arrival)
+    arrival.status, arrival.decided_by_id, arrival.decided_at = ArrivalStatus.PENDING, None, None
     arrival.member_id = member.id if member is not None else None
     arrival.reason, arrival.until = reason, until
     arrival.requested_by_id, arrival.requested_at = actor.user_id, now
@@ -192,21 +199,23 @@ class SentRequest:
 
 
 def sent_requests(cell: Organisation, now: datetime | None = None) -> list[SentRequest]:
-    """The cell's requests of the last REQUEST_DAYS, newest first. A refusal and a request nobody answered read the
-    same ("not confirmed"), and an unmatched number waits like any other until it lapses."""
+    """The cell's requests of the last REQUEST_DAYS, newest first. Only a confirmation shows (the member is then on
+    the cell's list anyway): a refused request reads "pending" and goes when it lapses, REQUEST_DAYS after it was
+    sent, exactly as a number that matched nobody — else the refusal would tell that the number is a member's."""
     now = now or utcnow()
     rows = db.session.scalars(
-        select(TemporaryArrival).options(joinedload(TemporaryArrival.member))
+        select(TemporaryArrival)
         .where(TemporaryArrival.cell_id == cell.id, or_(
             TemporaryArrival.requested_at > now - _request_life(),
-            and_(TemporaryArrival.decided_at.is_not(None), TemporaryArrival.decided_at > now - _request_life())))
+            and_(TemporaryArrival.status == ArrivalStatus.CONFIRMED,
+                 TemporaryArrival.decided_at > now - _request_life())))
         .order_by(TemporaryArrival.requested_at.desc(), TemporaryArrival.id.desc()).limit(100))
     result = []
     for arrival in rows:
         if arrival.status is ArrivalStatus.CONFIRMED:
             state = "confirmed"
-        elif arrival.status is ArrivalStatus.PENDING and _alive(arrival, now):
-            state = "pending"
+        elif _alive(arrival, now):
+            state = "pending"  # waiting, refused, or matching nobody: the same to the asking cell
         else:
             state = "not_confirmed"
         result.append(SentRequest(arrival, state))
@@ -227,7 +236,7 @@ def pending_for(org: Organisation, access: Access, now: datetime | None = None) 
     return list(db.session.scalars(
         select(TemporaryArrival).join(Member, Member.id == TemporaryArrival.member_id)
         .options(joinedload(TemporaryArrival.member).joinedload(Member.temporary_cell),
-                 joinedload(TemporaryArrival.cell))
+                 joinedload(TemporaryArrival.member).joinedload(Member.cell), joinedload(TemporaryArrival.cell))
         .where(TemporaryArrival.status == ArrivalStatus.PENDING, TemporaryArrival.requested_at > now - _request_life(),
                Member.cell_id.in_(subtree), Member.cell_id.in_(managed_org_ids(access)))
         .order_by(TemporaryArrival.requested_at)))
@@ -302,9 +311,11 @@ def refuse_arrival(org: Organisation, arrival_id: int, access: Access, actor: Ac
 
 
 def _tell(cell_id: int, title: str, body: str, url: str, key: str, now: datetime) -> None:
-    """An in-app notice (and push) to the cell's bí thư, phó bí thư and chi ủy viên, in this transaction."""
+    """An in-app notice (and push) to the cell's bí thư, phó bí thư and chi ủy viên, in this transaction — not to
+    a holder whose record says they left (a position may outlive the status)."""
     users = sorted(set(db.session.scalars(select(Position.user_id).where(
-        Position.organisation_id == cell_id, Position.role.in_(CELL_LEADERS)))))
+        Position.organisation_id == cell_id, Position.role.in_(CELL_LEADERS),
+        still_in_cell_clause(Position.user_id)))))
     enqueue([NotificationSpec(user_id=user_id, kind=NOTICE, title=title, body=body, url=url,
                               dedupe_key=f"{key}:u{user_id}", tag=key.rsplit(":", 1)[0][:64])
              for user_id in users], now=now)
@@ -322,6 +333,30 @@ def end_temporary(cell: Organisation, member_id: int, actor: Actor) -> Member:
     audit.record("member.temporary_out", actor, target_type="member", target_id=member.id)
     db.session.commit()
     return member
+
+
+def end_expired(today: date | None = None, batch: int = 500) -> int:
+    """Clear the placements whose `temporary_until` day has passed (they already count for nothing: the Access,
+    the invitations and the lists read the date), each with its history row and an audit event; the worker's daily
+    round. One short transaction per batch; how many ended."""
+    today = today or local_day()
+    ended = 0
+    while True:
+        members = db.session.scalars(
+            select(Member).options(joinedload(Member.temporary_cell))
+            .where(Member.temporary_cell_id.is_not(None), Member.temporary_until < today)
+            .order_by(Member.id).limit(batch)).all()
+        if not members:
+            return ended
+        for member in members:
+            host, until = member.temporary_cell, member.temporary_until
+            member.temporary_cell_id, member.temporary_until = None, None
+            db.session.add(MemberChange(member_id=member.id, field="temporary_cell_id",
+                                        old_value=f"{host.name} (đến {until:%d/%m/%Y})", new_value=""))
+            audit.record("member.temporary_expired", audit.CLI, target_type="member", target_id=member.id,
+                         organisation_id=host.id)
+        db.session.commit()
+        ended += len(members)
 
 
 def waiting_for_member(member: Member, now: datetime | None = None) -> list[TemporaryArrival]:

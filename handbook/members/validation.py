@@ -21,6 +21,7 @@ from handbook.core.timeutil import local_today
 from handbook.extensions import db
 from handbook.members.models import Gender, Member, MemberStatus
 from handbook.org.access import managed_org_ids
+from handbook.org.models import Organisation
 
 # field → (Vietnamese heading, max length); the order is the import template's column order.
 FIELDS: dict[str, tuple[Any, int]] = {
@@ -74,7 +75,9 @@ class Problem:
     value: str
     message: str
     member_id: int | None = None  # the existing record it duplicates, when the reader may open it
+    member_name: str | None = None  # that record's name (shown for it: never its id)
     outside: bool = False          # it duplicates a record outside the reader's scope (not named)
+    conflict: bool = False         # a uniqueness check refused it: the value is already on record somewhere
 
     @property
     def heading(self) -> str:
@@ -287,23 +290,24 @@ def find_conflicts(rows: list[dict[str, Any]], exclude_id: int | None = None, *,
     found: dict[int, list[Problem]] = {}
     in_scope = _in_scope_column(scope)
 
-    def add(index: int, name: str, value: Any, message, member_id: int, visible: bool) -> None:
+    def add(index: int, name: str, value: Any, message, member_id: int, member_name: str, visible: bool) -> None:
         if visible:
-            problem = Problem(name, shown(value), str(message), member_id=member_id if scope is not None else None)
+            problem = Problem(name, shown(value), str(message), member_id=member_id if scope is not None else None,
+                              member_name=member_name, conflict=True)
         else:
-            problem = Problem(name, shown(value), str(OUTSIDE_SCOPE), outside=True)
+            problem = Problem(name, shown(value), str(OUTSIDE_SCOPE), outside=True, conflict=True)
         found.setdefault(index, []).append(problem)
 
     def lookup(column_values: dict[Any, list[int]], column, name: str, message) -> None:
         keys = list(column_values)
         for start in range(0, len(keys), 500):
             chunk = keys[start:start + 500]
-            query = select(column, Member.id, in_scope).where(column.in_(chunk))
+            query = select(column, Member.id, Member.full_name, in_scope).where(column.in_(chunk))
             if exclude_id:
                 query = query.where(Member.id != exclude_id)
-            for value, member_id, visible in db.session.execute(query):
+            for value, member_id, member_name, visible in db.session.execute(query):
                 for index in column_values.get(value, []):
-                    add(index, name, value, message, member_id, bool(visible))
+                    add(index, name, value, message, member_id, member_name, bool(visible))
 
     for name, column, message in (
         ("cccd", Member.cccd, _l("Số CCCD đã có trong cơ sở dữ liệu.")),
@@ -324,14 +328,15 @@ def find_conflicts(rows: list[dict[str, Any]], exclude_id: int | None = None, *,
     births = sorted({birth for _key, birth in pairs})
     for start in range(0, len(births), 500):
         chunk = births[start:start + 500]
-        query = select(Member.full_name, Member.birth_date, Member.id, in_scope).where(Member.birth_date.in_(chunk))
+        query = (select(Member.full_name, Member.birth_date, Member.id, Organisation.name, in_scope)
+                 .join(Organisation, Organisation.id == Member.cell_id).where(Member.birth_date.in_(chunk)))
         if exclude_id:
             query = query.where(Member.id != exclude_id)
-        for full_name, birth, member_id, visible in db.session.execute(query):
+        for full_name, birth, member_id, cell_name, visible in db.session.execute(query):
             for index in pairs.get((name_key(full_name), birth), []):
                 add(index, "full_name", full_name, _l(
-                    "Trùng họ tên và ngày sinh với một đảng viên đã có (mã %(id)d).", id=member_id), member_id,
-                    bool(visible))
+                    "Trùng họ tên và ngày sinh với đồng chí %(name)s đã có ở %(cell)s.", name=full_name,
+                    cell=cell_name), member_id, full_name, bool(visible))
     return found
 
 

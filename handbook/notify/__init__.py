@@ -6,7 +6,9 @@ transaction. The Web Push engine that delivers the outbox (encryption, VAPID, HT
 
 
 def init_app(app) -> None:
-    """The inbox and settings pages."""
-    from handbook.notify import views
+    """The inbox and settings pages; push devices are forgotten when the account's credentials change (auth)."""
+    from handbook.auth.events import credentials_changed
+    from handbook.notify import subscriptions, views
 
+    credentials_changed.connect(subscriptions.forget_devices_of_account)
     app.register_blueprint(views.bp)

@@ -121,6 +121,12 @@ def forget_all(user_id: int) -> int:
     return len(ids)
 
 
+def forget_devices_of_account(_sender, *, user_id: int) -> dict[str, int]:
+    """`auth.events.credentials_changed`: the account's push devices go with its other sessions (in the caller's
+    transaction); a device still signed in subscribes again with one tap."""
+    return {"devices": forget_all(user_id)}
+
+
 def devices(user_id: int) -> list[PushSubscription]:
     return list(db.session.scalars(select(PushSubscription).where(PushSubscription.user_id == user_id)
                                    .order_by(PushSubscription.created_at)))

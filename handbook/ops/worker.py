@@ -1,6 +1,7 @@
 """`flask worker`: the background process. Each round runs the reminder rules when they are due (every
 `rules_every` seconds), the retention purges once a day (audit rows past AUDIT_RETENTION_DAYS, ended
-sessions), then delivers what the outbox has due; then it waits `interval` seconds.
+sessions, temporary placements past their end day, member-import uploads past their day), then delivers what
+the outbox has due; then it waits `interval` seconds.
 
 Any number of workers may run at once: the rules' dedupe keys make a second run add nothing, claiming is safe
 across processes and the purges delete in small batches. A failing round is rolled back and reported, and the
@@ -43,6 +44,8 @@ class Worker:
 
     def round(self) -> None:
         """Rules if due, purges if due, then the outbox; an error is reported and the round given up."""
+        from handbook.members.importer import purge_previews
+        from handbook.members.transfers import end_expired
         from handbook.notify.push.dispatch import dispatch
         from handbook.notify.rules import run_rules
         from handbook.ops.retention import purge_audit, purge_sessions
@@ -55,6 +58,8 @@ class Worker:
                 self.next_purge = self.clock() + PURGE_EVERY
                 purge_audit()
                 purge_sessions()
+                end_expired()
+                purge_previews()
             dispatch(once=True, stop=self.stop, processes=self.processes)
         except Exception as exc:  # keep the loop alive; the heartbeat shows the failure
             db.session.rollback()

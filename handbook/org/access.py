@@ -109,9 +109,9 @@ def can_manage_org(access: Access, org: Organisation) -> bool:
 
 
 def can_see_org(access: Access, org: Organisation) -> bool:
-    """Managers see their scope; a member sees their own cell, the groups inside it, and a cell they
-    attend temporarily."""
-    if can_manage_org(access, org) or (access.temporary_cell_id is not None and org.id == access.temporary_cell_id):
+    """Managers see their scope; a member sees their own cell and the groups inside it. A cell they attend
+    temporarily is not theirs to see (its directory and phones): only its meetings are (`meetings.audience`)."""
+    if can_manage_org(access, org):
         return True
     return access.cell_path is not None and org.path.startswith(access.cell_path)
 

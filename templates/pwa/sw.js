@@ -4,11 +4,14 @@ const VERSION = {{ version | tojson }};
 const SHELL = 'shell-' + VERSION;
 const SHELL_FILES = {{ shell | tojson }};
 const OFFLINE = {{ offline | tojson }};
-const REGS = 'regulations-v1';          // regulations: the same for every member, kept across accounts
-const PAGES = 'pages-';                 // + the account's user key: personal pages, one cache per account
+// Every page is personal, regulations too (a committee's drafts, documents for one organisation, the saved list
+// and reading history): one cache per account, and none outlives the account on this phone.
+const PAGES = 'pages-';                 // + the account's user key
 const META = 'pwa-meta';                // '/__pwa/user' → the signed-in account's key
-// never kept offline: sign-in pages, and the page that shows a new calendar address (a credential) once
-const NO_CACHE = ['/login', '/logout', '/activate', '/password', '/offline', '/calendar/tokens'];
+const OLD = ['regulations-'];           // caches of earlier versions that were shared by every account
+// never kept offline: sign-in pages, the page that shows a new calendar address (a credential) once, and the
+// form for a new document
+const NO_CACHE = ['/login', '/logout', '/activate', '/password', '/offline', '/calendar/tokens', '/regulations/new'];
 const APP_NAME = {{ _('Sổ tay đảng viên') | tojson }};
 
 self.addEventListener('install', (event) => {
@@ -18,9 +21,13 @@ self.addEventListener('install', (event) => {
   // No skipWaiting here: a new version waits until the page asks (SKIP_WAITING), never breaking a page in use.
 });
 
+function stale(k) {
+  return (k.startsWith('shell-') && k !== SHELL) || OLD.some((prefix) => k.startsWith(prefix));
+}
+
 self.addEventListener('activate', (event) => {
   event.waitUntil(caches.keys()
-    .then((keys) => Promise.all(keys.filter((k) => k.startsWith('shell-') && k !== SHELL).map((k) => caches.delete(k))))
+    .then((keys) => Promise.all(keys.filter(stale).map((k) => caches.delete(k))))
     .then(() => self.clients.claim()));
 });
 
@@ -43,17 +50,14 @@ async function currentUser() {
 
 async function setUser(key) {
   await (await caches.open(META)).put('/__pwa/user', new Response(key));
-  // Another account on this phone: its pages go.
+  // Another account on this phone (or none): every other account's pages go.
   const keys = await caches.keys();
-  await Promise.all(keys.filter((k) => k.startsWith(PAGES) && k !== PAGES + key).map((k) => caches.delete(k)));
+  await Promise.all(keys.filter((k) => (k.startsWith(PAGES) && k !== PAGES + key) || OLD.some((p) => k.startsWith(p)))
+    .map((k) => caches.delete(k)));
 }
 
 async function forgetUser() {
   await setUser('');
-}
-
-function cacheFor(path, key) {
-  return path === '/regulations' || path.startsWith('/regulations/') ? REGS : PAGES + key;
 }
 
 async function remember(url, response) {
@@ -71,7 +75,7 @@ async function remember(url, response) {
     const headers = new Headers(response.headers);
     headers.set('X-Cached-At', new Date().toISOString());
     const copy = new Response(html, {status: response.status, statusText: response.statusText, headers});
-    await (await caches.open(cacheFor(path, key))).put(url.pathname, copy);
+    await (await caches.open(PAGES + key)).put(url.pathname, copy);
   }
 }
 
@@ -81,8 +85,7 @@ const GONE = [403, 404, 410];
 
 async function forgetPage(path) {
   const key = await currentUser();
-  const names = [REGS].concat(key ? [PAGES + key] : []);
-  await Promise.all(names.map(async (name) => (await caches.open(name)).delete(path)));
+  if (key) await (await caches.open(PAGES + key)).delete(path);
 }
 
 async function navigate(event) {
@@ -97,7 +100,7 @@ async function navigate(event) {
     return response;
   } catch (err) {
     const key = await currentUser();
-    const cached = key && (await (await caches.open(cacheFor(url.pathname, key))).match(url.pathname));
+    const cached = key && (await (await caches.open(PAGES + key)).match(url.pathname));
     if (cached) return stamped(cached);
     return (await caches.match(OFFLINE, {cacheName: SHELL})) || Response.error();
   }

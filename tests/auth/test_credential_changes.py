@@ -1,6 +1,7 @@
 """Every change of a member's credentials — a password set with an activation code (a reset), a password change,
 two-factor login set up, turned off, or reset by an administrator — ends the member's OTHER sessions and API
-tokens (the signed-in member making their own change stays signed in), in the same transaction, audited."""
+tokens (the signed-in member making their own change stays signed in), their calendar feed addresses and push
+devices, in the same transaction, audited."""
 from __future__ import annotations
 
 import pyotp
@@ -84,7 +85,8 @@ def test_a_password_change_keeps_only_the_current_session(app, client, factory):
     assert response.status_code == 302
     assert client.get("/profile").status_code == 200 and browser.get("/profile").status_code == 302
     assert not _api_ok(app, token)
-    assert _ended(user.id, "password_change").details == {"reason": "password_change", "count": 1, "tokens": 1}
+    assert _ended(user.id, "password_change").details == {"reason": "password_change", "count": 1, "tokens": 1,
+                                                          "feeds": 0, "devices": 0}
     assert db.session.scalar(select(AuditEvent.details).where(AuditEvent.action == "auth.password_change")) \
         == {"count": 1}
 
@@ -179,3 +181,48 @@ def test_the_end_of_access_is_part_of_the_change(app, factory, monkeypatch):
     db.session.rollback()
     assert db.session.scalar(select(UserSession.revoked_at)) is None
     assert service.user_for_token(token) is not None
+
+
+def test_calendar_feeds_and_push_devices_end_with_the_other_sessions(app, client, factory):
+    """Feed addresses and push devices are bearer credentials too: the features end them on the auth signal."""
+    from handbook.meetings import calendar
+    from handbook.meetings.models import CalendarToken
+    from handbook.notify.models import PushSubscription
+
+    cell = factory.org("Chi bộ 1", OrgKind.CHI_BO)
+    user, other = factory.user("dv@test.vn"), factory.user("khac@test.vn")
+    member, others = factory.member(cell, user), factory.member(cell, other)
+    factory.commit()
+    feed, kept_feed = calendar.issue_token(member), calendar.issue_token(others)
+    for n, owner in enumerate((user, user, other)):
+        db.session.add(PushSubscription(user_id=owner.id, endpoint=f"https://fcm.googleapis.com/fcm/send/{n}",
+                                        p256dh="x", auth="y"))
+    db.session.commit()
+    assert client.get(f"/calendar/{feed}.ics").status_code == 200
+    login(client, "dv@test.vn")
+    response = client.post("/password", data={"csrf_token": get_csrf(client, "/password"),
+                                              "current_password": factory.PASSWORD,
+                                              "new_password": "Rau muống xào tỏi", "confirm": "Rau muống xào tỏi"})
+    assert response.status_code == 302 and client.get("/profile").status_code == 200  # still signed in here
+    assert app.test_client().get(f"/calendar/{feed}.ics").status_code == 404
+    assert app.test_client().get(f"/calendar/{kept_feed}.ics").status_code == 200  # another member's stays
+    db.session.expire_all()
+    assert db.session.scalars(select(PushSubscription.user_id)).all() == [other.id]
+    assert db.session.scalar(select(CalendarToken.revoked_at).where(CalendarToken.member_id == others.id)) is None
+    event = _ended(user.id, "password_change")
+    assert (event.details["feeds"], event.details["devices"]) == (1, 2)
+
+
+def test_turning_two_factor_off_ends_the_devices_of_an_account_without_member(app, factory):
+    from handbook.notify.models import PushSubscription
+
+    staff = factory.user("canbo@test.vn")
+    factory.commit()
+    db.session.add(PushSubscription(user_id=staff.id, endpoint="https://fcm.googleapis.com/fcm/send/s", p256dh="x",
+                                    auth="y"))
+    db.session.commit()
+    totp.disable(staff.id, actor=service.Actor(None, None), reason="2fa_reset")
+    db.session.commit()
+    assert db.session.scalar(select(PushSubscription.id)) is None
+    assert _ended(staff.id, "2fa_reset").details == {"reason": "2fa_reset", "count": 0, "tokens": 0, "feeds": 0,
+                                                     "devices": 1}

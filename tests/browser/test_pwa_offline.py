@@ -78,9 +78,8 @@ def test_logout_removes_personal_pages_next_account_sees_none(page: Page, contex
     page.get_by_role("button", name="Đăng xuất").click()
     expect(page).to_have_url(live_server + "/login")
     wait_until(page, """async () => !(await caches.keys()).some(k => k.startsWith('pages-'))""")
-    for path in paths:
-        if not path.startswith("/regulations"):  # regulations are the same for every member
-            assert not in_cache(page, path), path
+    for path in paths:  # regulations too: what a member reads is theirs
+        assert not in_cache(page, path), path
 
     # The next account on this phone: it sees none of the first member's pages offline.
     login(page, live_server, "bithu@demo.vn")
@@ -142,3 +141,46 @@ def test_a_page_this_account_may_no_longer_see_leaves_the_offline_copies(page: P
         with demo_app.app_context():
             db.session.execute(delete(Meeting).where(Meeting.id == int(path.rsplit("/", 1)[1])))
             db.session.commit()
+
+
+def test_a_second_account_never_reads_the_firsts_regulations_offline(page: Page, context: BrowserContext,
+                                                                    live_server, demo_app):
+    """The saved list (bookmarks, reading history) and the articles read are the account's own: kept in its cache,
+    gone when it signs out, so the next account on this phone opens none of them offline."""
+    from handbook.extensions import db
+    from handbook.regulations.models import Article
+
+    with demo_app.app_context():
+        article_id = db.session.scalar(select(Article.id).order_by(Article.id))
+    article = f"/regulations/articles/{article_id}"
+    login(page, live_server, "dangvien@demo.vn")
+    wait_controlled(page)
+    visit(page, live_server, article)
+    if page.get_by_role("button", name="Lưu", exact=True).count():
+        page.get_by_role("button", name="Lưu", exact=True).click()
+        expect(page.get_by_role("button", name="Bỏ lưu")).to_be_visible()
+    visit(page, live_server, article)
+    title = page.locator("h1").inner_text()
+    visit(page, live_server, "/regulations/saved")
+    expect(page.locator("main")).to_contain_text(title)
+    caches = page.evaluate("caches.keys()")
+    assert not [k for k in caches if k.startswith("regulations-")], caches  # no cache shared by every account
+
+    page.goto(live_server + "/")
+    page.get_by_role("button", name="Đăng xuất").click()
+    expect(page).to_have_url(live_server + "/login")
+    wait_until(page, IN_CACHE_NOT, "/regulations/saved")
+    login(page, live_server, "bithu@demo.vn")
+    expect(page.locator("h1")).to_contain_text("Xin chào")
+    page.goto(live_server + "/regulations/new")  # the form for a new document is never kept
+    expect(page.locator("h1")).to_be_visible()
+    visit(page, live_server, "/")
+    assert not in_cache(page, "/regulations/new")
+    context.set_offline(True)
+    try:
+        for path in ("/regulations/saved", article, "/regulations"):
+            page.goto(live_server + path)
+            expect(page.locator("h1")).to_have_text("Đồng chí đang ngoại tuyến")
+            assert title not in page.content(), path
+    finally:
+        context.set_offline(False)

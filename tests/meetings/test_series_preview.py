@@ -3,14 +3,17 @@ that announces a whole year. Dates are fixed (`today=` or time_machine), never t
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
+import pytest
 import time_machine
 from sqlalchemy import select
 
+from handbook.core.timeutil import as_utc
 from handbook.extensions import db
 from handbook.meetings import reminders, scheduling
 from handbook.meetings.models import Meeting, MeetingKind
+from handbook.meetings.validation import MeetingError
 from handbook.notify.models import Notification
 from tests.meetings.scenes import make_meeting
 from tests.support import csrf_from, signed_in
@@ -123,3 +126,57 @@ def test_a_single_meeting_is_still_announced_on_its_own(cell):
     notices = _changes()
     assert len(notices) == 2 and {n.title for n in notices} == {f"Lịch sinh hoạt mới: {meeting.title}"}
     assert {n.url for n in notices} == {f"/meetings/{meeting.id}"}
+
+
+# --- the clock: a day's meeting whose hour has passed, past shifts, a double confirmation --------------------
+
+THIRD_AT_21 = datetime(2026, 12, 3, 14, 0, tzinfo=UTC)  # 21:00 in Hà Nội on the 3rd
+
+
+def test_todays_meeting_whose_hour_has_passed_is_not_planned(cell):
+    preview = scheduling.preview_series(cell.org, 2026, 3, at=time(19, 30), now=THIRD_AT_21)
+    assert preview.dates == [] and "Năm 2026 không còn ngày họp nào" in preview.blocked
+    with pytest.raises(MeetingError, match="Năm 2026 không còn ngày họp nào"):
+        scheduling.create_series(cell.org, 2026, None, place="Nhà văn hóa", now=THIRD_AT_21)
+    # later that evening it is still ahead
+    _series, meetings = scheduling.create_series(cell.org, 2026, None, local_time="21:30", place="Nhà văn hóa",
+                                                 now=THIRD_AT_21)
+    assert [as_utc(m.starts_at) for m in meetings] == [datetime(2026, 12, 3, 14, 30, tzinfo=UTC)]
+
+
+@pytest.mark.parametrize("shift", [date(2026, 12, 1), date(2026, 12, 3)])
+def test_a_shift_to_a_past_day_or_hour_is_refused(cell, shift):
+    with pytest.raises(MeetingError, match=r"Ngày dời của tháng 12 \(\d\d/12/2026 lúc 19:30\) đã qua"):
+        scheduling.create_series(cell.org, 2026, None, day_of_month=5, shifts={12: shift}, place="Nhà văn hóa",
+                                 now=THIRD_AT_21)
+    db.session.commit()
+    assert db.session.query(Meeting).count() == 0
+
+
+@time_machine.travel(THIRD_AT_21, tick=False)
+def test_page_at_nine_in_the_evening_of_the_third_creates_no_past_meeting(app, cell):
+    leader = signed_in(app, "bithu@test.vn")
+    url = f"/meetings/series/new?org={cell.org.id}"
+    data = {"csrf_token": csrf_from(_text(leader.get(url))), "year": "2026", "day_of_month": "3",
+            "local_time": "19:30", "place": "Nhà văn hóa"}
+    assert "Năm 2026 không còn ngày họp nào" in _text(leader.post(url, data=data))
+    confirmed = leader.post(url, data={**data, "confirm": "1"})
+    assert confirmed.status_code == 400 and "Năm 2026 không còn ngày họp nào" in _text(confirmed)
+    assert db.session.query(Meeting).count() == 0
+
+
+@time_machine.travel(DECEMBER_MORNING, tick=False)
+def test_two_confirmations_at_once_make_one_series(app, cell, monkeypatch):
+    """The second confirmation read "no series yet" before the first committed: the unique constraint refuses it,
+    and the leader reads why (400), not a server error."""
+    leader = signed_in(app, "bithu@test.vn")
+    url = f"/meetings/series/new?org={cell.org.id}"
+    data = {"csrf_token": csrf_from(_text(leader.get(url))), "year": "2027", "day_of_month": "3",
+            "local_time": "19:30", "place": "Nhà văn hóa", "confirm": "1"}
+    assert leader.post(url, data=data).status_code == 302
+    # as if the first had not committed yet when the second looked
+    monkeypatch.setattr(scheduling, "has_series", lambda org_id, year: False)
+    monkeypatch.setattr(scheduling, "regular_months", lambda org_id, year: set())
+    again = leader.post(url, data=data)
+    assert again.status_code == 400 and "Chi bộ đã có lịch sinh hoạt thường kỳ năm 2027." in _text(again)
+    assert db.session.query(Meeting).count() == 12

@@ -15,6 +15,7 @@ from handbook.caller import load_access
 from handbook.core.timeutil import local_today, to_local
 from handbook.extensions import db
 from handbook.meetings import attendance, minutes, queries
+from handbook.meetings.audience import can_see_meeting
 from handbook.meetings.models import AttendanceStatus
 from handbook.members import transfers
 from handbook.members.models import ArrivalStatus, Member, MemberChange, TemporaryArrival, TemporaryReason
@@ -104,16 +105,78 @@ def test_the_receiving_cell_cannot_answer_its_own_request(app, cell, visitor):
     assert db.session.get(Member, visitor.id).temporary_cell_id is None
 
 
-def test_a_refusal_changes_nothing_and_reads_like_a_lapse_to_the_asking_cell(app, cell, visitor):
+def test_a_refusal_changes_nothing_and_reads_like_a_number_that_matched_nobody(app, cell, visitor):
     refused = _ask(cell.org, by=cell.leader_user)
-    lapsed = _ask(cell.org, "11112222", by=cell.leader_user, now=NOW - timedelta(days=40))
+    nobody = _ask(cell.org, "11112222", by=cell.leader_user)
+    lapsed = _ask(cell.org, "11113333", by=cell.leader_user, now=NOW - timedelta(days=40))
     transfers.refuse_arrival(cell.other_cell, refused.id, load_access(cell.home_leader),
-                             Actor(cell.home_leader.id), now=NOW)
+                             Actor(cell.home_leader.id), now=NOW + timedelta(days=1))
     assert db.session.get(Member, visitor.id).temporary_cell_id is None
-    states = {r.arrival.id: r.state for r in transfers.sent_requests(cell.org, now=NOW)}
-    assert states == {refused.id: "not_confirmed"} and lapsed.id not in states  # older than 30 days: gone
     event, = _audit("member.temporary_refuse")
     assert (event.actor_id, event.target_type, event.target_id) == (cell.home_leader.id, "member", visitor.id)
+    # to the asking cell, the refused request waits exactly like the unmatched one, and lapses with it
+    for days, expected in ((1, "pending"), (29, "pending"), (31, None)):
+        states = {r.arrival.id: r.state for r in transfers.sent_requests(cell.org, now=NOW + timedelta(days=days))}
+        assert (states.get(refused.id), states.get(nobody.id)) == (expected, expected), days
+        assert lapsed.id not in states  # older than 30 days: gone
+    # asking again replaces either one: one row per number, waiting again
+    again, again_nobody = _ask(cell.org, by=cell.leader_user, now=NOW + timedelta(days=2)), \
+        _ask(cell.org, "11112222", by=cell.leader_user, now=NOW + timedelta(days=2))
+    assert (again.id, again_nobody.id) == (refused.id, nobody.id)
+    assert db.session.get(TemporaryArrival, refused.id).status is ArrivalStatus.PENDING
+    home = load_access(cell.home_leader)
+    assert [a.id for a in transfers.pending_for(cell.other_cell, home, now=NOW + timedelta(days=2))] == [refused.id]
+
+
+def test_the_asking_cells_page_shows_a_refusal_as_waiting(app, cell, visitor):
+    receiving = signed_in(app, "bithu@test.vn")
+    for card in ("48012345", "99999999"):  # the visitor's number, and nobody's
+        assert _post_request(receiving, cell.org.id, card_number=card).status_code == 302
+    arrival = db.session.scalar(select(TemporaryArrival).where(TemporaryArrival.member_id == visitor.id))
+    home = signed_in(app, "bithu2@test.vn")
+    token = csrf_from(home.get(f"/org/{cell.other_cell.id}/temporary").get_data(as_text=True))
+    assert home.post(f"/org/{cell.other_cell.id}/temporary/requests/{arrival.id}/refuse",
+                     data={"csrf_token": token}).status_code == 302
+    page = receiving.get(f"/org/{cell.org.id}/temporary").get_data(as_text=True)
+    assert page.count("chờ chi bộ nơi đảng viên sinh hoạt xác nhận") == 2 and "không được xác nhận" not in page
+
+
+def test_notices_skip_position_holders_who_left(app, cell, visitor, factory):
+    from handbook.members.models import MemberStatus
+
+    gone_leader = factory.user("bithucu@test.vn", name="Bí thư cũ")
+    factory.member(cell.other_cell, gone_leader, name="Bí thư cũ", status=MemberStatus.CHUYEN_DI)
+    factory.grant(gone_leader, cell.other_cell, Role.PHO_BI_THU)  # the position outlived the status
+    factory.commit()
+    _ask(cell.org, by=cell.leader_user)
+    told = db.session.scalars(select(Notification.user_id)).all()
+    assert told == [cell.home_leader.id]
+
+
+def test_the_page_loads_the_members_cells_with_them(app, cell, visitor, factory, statements):
+    """The list of those attending temporarily and the requests waiting show each member's own cell: loaded with
+    the query, whatever the number of members."""
+    def counts():
+        page = signed_in(app, "bithu@test.vn")
+        home = signed_in(app, "bithu2@test.vn")
+        with statements() as hosting:
+            assert page.get(f"/org/{cell.org.id}/temporary").status_code == 200
+        with statements() as answering:
+            assert home.get(f"/org/{cell.other_cell.id}/temporary").status_code == 200
+        return len(hosting), len(answering)
+
+    _host(cell, visitor)
+    _ask(cell.org, "48099999", by=cell.leader_user)  # matches nobody yet
+    one = counts()
+    for n in range(3):
+        far = factory.org(f"Chi bộ xa {n}", OrgKind.CHI_BO, cell.ward)
+        guest = factory.member(far, name=f"Khách {n}", card_number=f"4809000{n}", temporary_cell_id=cell.org.id,
+                               temporary_until=TODAY + relativedelta(months=4))
+        waiting = factory.member(cell.other_cell, name=f"Chờ {n}", card_number=f"4807000{n}")
+        factory.commit()
+        _ask(cell.org, waiting.card_number, by=cell.leader_user)
+        assert guest.id
+    assert counts() == one
 
 
 def test_an_unanswered_request_lapses_after_thirty_days(app, cell, visitor):
@@ -225,8 +288,57 @@ def test_temporary_member_sees_and_answers_the_meetings(app, cell, visitor):
     meeting = make_meeting(cell.org, NOW + timedelta(days=3), by=cell.leader_user)
     assert cell.org.id in queries.member_orgs(visitor)
     access = load_access(_account(visitor))
-    assert can_see_org(access, cell.org) and not can_manage_org(access, cell.org)
+    assert can_see_meeting(access, meeting) and not can_manage_org(access, cell.org)
+    assert not can_see_org(access, cell.org)  # the meetings, not the cell's directory
     attendance.send_absence(meeting, visitor, "Về quê", now=NOW)
+
+
+def test_a_placement_past_its_end_day_counts_for_nothing_and_the_daily_round_clears_it(app, cell, visitor):
+    from handbook.meetings.audience import attends_temporarily
+
+    _host(cell, visitor)
+    until = local_today() - timedelta(days=1)
+    visitor.temporary_until = until
+    db.session.commit()
+    before = make_meeting(cell.org, to_utc_evening(until), by=cell.leader_user, now=NOW)  # on its last day
+    after = make_meeting(cell.org, to_utc_evening(until + timedelta(days=2)), by=cell.leader_user, now=NOW)
+    access = load_access(_account(visitor))
+    assert access.temporary_cell_id is None and not attends_temporarily(access, cell.org)
+    assert not can_see_meeting(access, after)
+    assert cell.org.id not in queries.member_orgs(visitor)
+    assert cell.org.id in queries.member_orgs(visitor, today=until)  # on its last day it still counted
+    assert attendance.is_invited(before, visitor) and not attendance.is_invited(after, visitor)
+    assert transfers.temporary_members(cell.org) == []
+
+    assert transfers.end_expired() == 1
+    db.session.expire_all()
+    visitor = db.session.get(Member, visitor.id)
+    assert (visitor.temporary_cell_id, visitor.temporary_until) == (None, None)
+    change = db.session.scalars(select(MemberChange).where(MemberChange.member_id == visitor.id)
+                                .order_by(MemberChange.id)).all()[-1]
+    assert (change.field, change.old_value, change.new_value, change.changed_by_id) == (
+        "temporary_cell_id", f"{cell.org.name} (đến {until:%d/%m/%Y})", "", None)
+    event, = _audit("member.temporary_expired")
+    assert (event.actor_id, event.target_type, event.target_id, event.details) == (
+        None, "member", visitor.id, {"organisation_id": cell.org.id})
+    assert transfers.end_expired() == 0
+
+
+def test_a_placement_ending_today_still_counts(app, cell, visitor):
+    _host(cell, visitor)
+    visitor.temporary_until = local_today()
+    db.session.commit()
+    assert load_access(_account(visitor)).temporary_cell_id == cell.org.id
+    assert transfers.end_expired() == 0
+
+
+def to_utc_evening(day):
+    """19:30 in Hà Nội on `day`, as UTC."""
+    from datetime import time
+
+    from handbook.meetings.scheduling import local_datetime
+
+    return local_datetime(day, time(19, 30))
 
 
 def _account(member, email="khach@test.vn"):

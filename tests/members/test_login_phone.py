@@ -72,7 +72,8 @@ def test_another_accounts_number_is_refused_without_saying_whose(app, client, sc
     response = _post_contact(client, member.id, phone="0987 654 321")
     assert response.status_code == 400
     html = response.get_data(as_text=True)
-    assert "Số điện thoại này đã được dùng để đăng nhập một tài khoản khác. Hãy nhập số khác." in html
+    assert "Không dùng được số điện thoại này để đăng nhập; hãy nhập số khác hoặc liên hệ bí thư chi bộ." in html
+    assert "tài khoản khác" not in html
     assert "Trần Thị Bình" not in html
     db.session.expire_all()
     assert db.session.get(Member, member.id).phone == "+84901234567"
@@ -106,7 +107,7 @@ def test_a_leader_changing_the_record_changes_the_login(app, client, scene):
     data = {"csrf_token": token, "full_name": "Nguyễn Văn An", "birth_date": "01/01/1980", "gender": "nam",
             "admission_date": "19/05/2005", "official_date": "19/05/2006", "phone": "0987654321"}
     response = client.post(f"/members/{member.id}/edit", data=data)
-    assert response.status_code == 400 and "đã được dùng để đăng nhập một tài khoản khác" in response.get_data(
+    assert response.status_code == 400 and "Không dùng được số điện thoại này để đăng nhập" in response.get_data(
         as_text=True)
     response = client.post(f"/members/{member.id}/edit", data={**data, "phone": "0933 111 222"},
                            follow_redirects=True)
@@ -121,7 +122,7 @@ def test_a_record_without_account_cannot_take_an_accounts_number(app, client, sc
     factory.commit()
     login(client, "bithu@test.vn")
     response = _post_contact(client, newcomer.id, phone="0987654321")
-    assert response.status_code == 400 and "tài khoản khác" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "Không dùng được số điện thoại này" in response.get_data(as_text=True)
     assert _post_contact(client, newcomer.id, phone="0944 555 666").status_code == 302
     db.session.expire_all()
     assert db.session.get(Member, newcomer.id).phone == "+84944555666"
@@ -192,6 +193,6 @@ def test_two_accounts_taking_one_number_at_once_is_refused_not_a_500(app, client
     monkeypatch.setattr(records, "phone_login_account", lambda m, _phone: db.session.get(User, m.user_id))
     response = _post_contact(client, member.id, phone="0987654321")
     assert response.status_code == 400
-    assert "đã được dùng để đăng nhập một tài khoản khác" in response.get_data(as_text=True)
+    assert "Không dùng được số điện thoại này để đăng nhập" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Member, member.id).phone == "+84901234567"

@@ -53,6 +53,8 @@ def test_merge_keeps_one_record_and_records_it(app, client, scene):
     response = client.post("/members/duplicates/merge", data={"csrf_token": token, "a": one_id, "b": two_id,
                                                               "org": ward.id})
     assert response.status_code == 302
+    flashed = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f"Đã gộp hai hồ sơ; giữ lại hồ sơ của {one.full_name}." in flashed and f"mã {one_id}" not in flashed
     db.session.expire_all()
     assert db.session.get(Member, two_id) is None
     kept = db.session.get(Member, one_id)

@@ -116,6 +116,8 @@ def test_the_status_change_ends_sessions_tokens_feeds_and_devices(app, scene, st
     member, user = scene["member"], scene["user"]
     other_session = signed_in(app, "dv@test.vn")
     leader = signed_in(app, "bithu@test.vn")
+    code = auth_service.issue_activation_code(user, scene["leader"])  # issued, never used
+    db.session.commit()
     assert _status_form(leader, member.id, status).status_code == 302
     # the open sessions are over: the next page asks for a login, the API for a token
     for web in (scene["web"], other_session):
@@ -134,7 +136,10 @@ def test_the_status_change_ends_sessions_tokens_feeds_and_devices(app, scene, st
         PushSubscription.user_id == user.id)) == 0
     ended = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "member.access_ended")).all()
     assert [(e.target_id, e.actor_id) for e in ended] == [(member.id, scene["leader"].id)]
-    assert ended[0].details == {"status": status.value, "sessions": 2, "tokens": 1, "feeds": 1, "devices": 1}
+    assert ended[0].details == {"status": status.value, "sessions": 2, "tokens": 1, "codes": 1, "feeds": 1,
+                                "devices": 1}
+    with pytest.raises(auth_service.AuthError):  # the code no longer sets a password
+        auth_service.activate(code, "Mật khẩu của người đã rời chi bộ")
     # the leader's own session goes on
     assert leader.get(f"/org/{scene['cell'].id}").status_code == 200
 

@@ -80,6 +80,19 @@ def test_duplicates_outside_scope_say_nothing_about_the_record(app, client, scen
     assert event.details == {"rows": 5, "count": 4, "outside": 3}
 
 
+def test_a_record_in_scope_is_named_not_numbered(app, client, scene):
+    mine = scene["mine"]
+    rows = make_rows(2)
+    rows[0][7] = mine.cccd
+    rows[1][0], rows[1][1] = "PHẠM THỊ NHÀ", "04/04/1982"  # its name (another case) and birth date
+    rows[1][13], rows[1][14] = date(2005, 1, 1), date(2006, 1, 1)
+    login(client, "bt@test.vn")
+    page = _upload(client, xlsx(rows), scene["cell_a"].id).get_data(as_text=True)
+    assert page.count(f'<a href="/members/{mine.id}">Xem hồ sơ của Phạm Thị Nhà</a>') == 2
+    assert "Trùng họ tên và ngày sinh với đồng chí Phạm Thị Nhà đã có ở Chi bộ A." in page
+    assert f"#{mine.id}" not in page and f"mã {mine.id}" not in page
+
+
 def test_the_confirmation_also_hides_them_and_audits_the_count(app, client, scene):
     login(client, "bt@test.vn")
     page = _upload(client, xlsx(_rows(scene)), scene["cell_a"].id).get_data(as_text=True)

@@ -135,3 +135,36 @@ def test_flask_worker_runs_until_sigterm(app, scene):
     assert _counts()[:2] == (0, 0)  # its first round purged
     assert db.session.get(WorkerHeartbeat, "reminders") is not None
     assert len(scene["push"].received) == received  # the rule above is this process's own
+
+
+def test_the_daily_round_ends_temporary_placements_past_their_day(app, scene, factory):
+    from handbook.core.timeutil import local_today
+    from handbook.members.models import Member
+    from handbook.org.models import OrgKind
+
+    home, host = factory.org("Chi bộ nhà", OrgKind.CHI_BO), factory.org("Chi bộ nhận", OrgKind.CHI_BO)
+    ended = factory.member(home, name="Hết hạn", temporary_cell_id=host.id,
+                           temporary_until=local_today() - timedelta(days=1))
+    going_on = factory.member(home, name="Còn hạn", temporary_cell_id=host.id, temporary_until=local_today())
+    factory.commit()
+    ids, host_id = (ended.id, going_on.id), host.id  # the round ends with a new session: keep no ORM object
+    Worker(rules_every=60, processes=1, stop=lambda: False, clock=Clock()).round()
+    db.session.expire_all()
+    assert [db.session.get(Member, i).temporary_cell_id for i in ids] == [None, host_id]
+    assert db.session.scalars(select(AuditEvent.target_id).where(
+        AuditEvent.action == "member.temporary_expired")).all() == [ids[0]]
+
+
+def test_the_daily_round_forgets_import_uploads_past_their_day(app, scene, factory):
+    from handbook.members import importer
+    from handbook.members.models import ImportPreview
+    from handbook.org.models import OrgKind
+
+    cell, leader = factory.org("Chi bộ", OrgKind.CHI_BO), factory.user("bt@test.vn")
+    factory.commit()
+    for token, hours in (("a" * 32, 25), ("b" * 32, 1)):
+        importer.register_preview(token, leader.id, cell, b"xlsx", now=utcnow() - timedelta(hours=hours))
+        importer.upload_path(token).write_bytes(b"xlsx")
+    Worker(rules_every=60, processes=1, stop=lambda: False, clock=Clock()).round()
+    assert [importer.upload_path(t).is_file() for t in ("a" * 32, "b" * 32)] == [False, True]
+    assert db.session.scalars(select(ImportPreview.token_hash)).all() == [importer.token_digest("b" * 32)]

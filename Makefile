@@ -9,7 +9,7 @@ AXE_CORE := axe-core@4.14.1
 LIGHTHOUSE := lighthouse@12.8.2
 export FLASK_APP := app
 
-.PHONY: production run test test-only setup dev-setup translations db chromium icu lint clean axe lighthouse
+.PHONY: production run test test-only setup dev-setup translations messages db chromium icu lint clean axe lighthouse
 
 $(VENV)/.runtime: requirements.txt
 	@$(MAKE) --no-print-directory icu
@@ -39,6 +39,13 @@ lighthouse:
 
 translations: $(VENV)/.runtime
 	@$(BIN)/pybabel compile -d handbook/translations 2>/dev/null || $(BIN)/pybabel compile -d handbook/translations
+
+# After changing user-visible strings: refresh the English catalogue, then fill in what tests/core/test_i18n.py lists.
+# (`_l` is lazy_gettext; the default keywords already cover gettext, _ and ngettext with its plural.)
+messages: $(VENV)/.runtime
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o /tmp/handbook-messages.pot . >/dev/null
+	$(BIN)/pybabel update -i /tmp/handbook-messages.pot -d handbook/translations --no-wrap --ignore-obsolete
+	@rm -f /tmp/handbook-messages.pot
 
 db: setup
 	$(BIN)/flask db upgrade

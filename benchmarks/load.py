@@ -235,7 +235,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(url: str, port: int, workers: int, threads: int) -> subprocess.Popen:
+def start_gunicorn(url: str, port: int, workers: int, threads: int, serve: Path = ROOT) -> subprocess.Popen:
+    """gunicorn serving the checkout `serve` (this one, or a baseline's: benchmarks/side_by_side.py)."""
     # every simulated member logs in from 127.0.0.1: the per-IP login limit would refuse all but the first 30
     env = {**os.environ, "DATABASE_URL": url, "INSTANCE_PATH": str(CACHE / "instance"), "SECRET_KEY": "load-bench",
            "QUIET_HOURS": "", "LOGIN_LIMIT_IP": "10000 per 15 minutes"}
@@ -248,7 +249,7 @@ def start_gunicorn(url: str, port: int, workers: int, threads: int) -> subproces
         [sys.executable, "-m", "gunicorn", "--config", str(config), "--no-control-socket", "--workers", str(workers),
          "--worker-class", "gthread", "--threads", str(threads), "--bind", f"127.0.0.1:{port}",
          "--log-level", "warning", "--backlog", "512", "benchmarks.load_app:create_app()"],
-        cwd=ROOT, env=env)
+        cwd=serve, env=env)
     import urllib.request
 
     deadline = time.monotonic() + 60
@@ -462,6 +463,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--client-processes", type=int, default=2)
     parser.add_argument("--floors", action=argparse.BooleanOptionalAction, default=True,
                         help="also measure the stack under a page (a signed-in answer; an empty layout)")
+    parser.add_argument("--serve", type=Path, default=ROOT,
+                        help="serve another checkout of the same migration head (the data is set up by this one)")
     args = parser.parse_args(argv)
     levels = [int(x) for x in args.concurrency.split(",")]
     accounts = max(levels)
@@ -472,7 +475,7 @@ def main(argv: list[str] | None = None) -> int:
         url = fresh_copy(kind, cached, args.pg_url, run)
         scene = targets(url)
         port = free_port()
-        server = start_gunicorn(url, port, args.workers, args.threads)
+        server = start_gunicorn(url, port, args.workers, args.threads, args.serve)
         base = f"http://127.0.0.1:{port}"
         print(f"\n## {kind}: {args.members:,} members, gunicorn -w {args.workers} -k gthread --threads "
               f"{args.threads}, {args.duration:.0f} s per phase\n")

@@ -39,8 +39,8 @@ def baseline_tree(ref: str) -> tuple[str, Path]:
         tree.mkdir(parents=True)
         archive = subprocess.run(["git", "archive", sha], cwd=ROOT, check=True, capture_output=True).stdout
         subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
-        subprocess.run([str(Path(sys.executable).parent / "pybabel"), "compile", "-q", "-d",
-                        "handbook/translations"], cwd=tree, check=True)
+        subprocess.run([str(Path(sys.executable).parent / "pybabel"), "compile", "-d", "handbook/translations"],
+                       cwd=tree, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         (tree / ".complete").write_text(sha)
     shutil.copyfile(ROOT / "benchmarks" / "load_app.py", tree / "benchmarks" / "load_app.py")
     ours, theirs = (sorted(p.name for p in (where / "migrations" / "versions").glob("*.py")) for where in (ROOT, tree))

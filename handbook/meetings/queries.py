@@ -62,7 +62,8 @@ def _candidates(access: Access):
 
 def load_details(meeting: Meeting, *, documents: bool = True) -> Meeting:
     """Fill the meeting's agenda (and documents) with one prebuilt query each, unless already loaded — cheaper
-    than selectinload, whose loader machinery cost ~0.5 ms a relationship on a page showing one meeting."""
+    than selectinload, whose loader machinery cost ~0.5 ms a relationship on a page showing one meeting
+    (benchmarks/load.py's home and meeting pages)."""
     state = inspect(meeting)
     wanted = [("agenda", _AGENDA)] + ([("documents", _DOCUMENTS)] if documents else [])
     for name, query in wanted:

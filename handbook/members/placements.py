@@ -109,6 +109,20 @@ def move_member(member: Member, cell: Organisation, *, on: date, decision_number
     return placement
 
 
+def redirect_temporary(source: Organisation, target: Organisation) -> int:
+    """Members attending `source` temporarily attend `target` instead (it was merged into it); one whose own cell is
+    the target simply attends their own cell. Part of the caller's transaction; returns how many."""
+    members = db.session.scalars(select(Member).where(Member.temporary_cell_id == source.id)).all()
+    for member in members:
+        db.session.add(MemberChange(member_id=member.id, field="temporary_cell_id", old_value=source.name,
+                                    new_value=target.name if member.cell_id != target.id else None))
+        if member.cell_id == target.id:
+            member.temporary_cell_id = member.temporary_until = None
+        else:
+            member.temporary_cell_id = target.id
+    return len(members)
+
+
 def clean_move_fields(decision_number: str | None, reason: str | None) -> tuple[str | None, str | None]:
     number = (decision_number or "").strip() or None
     reason = " ".join((reason or "").split()) or None

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Date, and_, cast, func, insert, literal, or_, select, union_all
+from sqlalchemy.orm import aliased
 
 from handbook.extensions import db
 from handbook.org.models import Organisation, OrgChange, OrgChangeKind, OrgVersion
@@ -31,6 +32,16 @@ NO_DECISION = Decision()
 def valid_on(model, day: date):
     """SQL on a dated model (versions, placements): valid on `day`."""
     return and_(model.valid_from <= day, or_(model.valid_to.is_(None), model.valid_to > day))
+
+
+def known_on(model, day: date):
+    """SQL on OrgVersion (or an alias of it): the version that describes the organisation on `day` — valid that day,
+    or its first version when `day` is before the history began (an organisation recorded in 2026 that existed long
+    before: its members' placements go back to their admission)."""
+    earlier = aliased(OrgVersion)
+    first = ~select(earlier.id).where(earlier.organisation_id == model.organisation_id,
+                                      earlier.valid_from < model.valid_from).exists()
+    return and_(or_(model.valid_from <= day, first), or_(model.valid_to.is_(None), model.valid_to > day))
 
 
 def org_as_of(org_id: int, day: date) -> OrgVersion | None:
@@ -143,7 +154,7 @@ def subtree_ids_on(org_id: int, day: date):
     the versions valid that day: a cell moved since still counts where it was)."""
     tree = select(literal(org_id).label("id")).cte("tree_on", recursive=True)
     tree = tree.union(select(OrgVersion.organisation_id).join(tree, OrgVersion.parent_id == tree.c.id)
-                      .where(valid_on(OrgVersion, day)))
+                      .where(known_on(OrgVersion, day)))
     return select(tree.c.id)
 
 

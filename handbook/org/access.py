@@ -190,6 +190,12 @@ def can_restructure_any(access: Access) -> bool:
     return access.is_admin or any(_restructuring(g) for g in access.grants)
 
 
+def can_browse_tree(access: Access) -> bool:
+    """The tree's pages (organisations, their history and counts): admins and those holding a position over a
+    committee (not only a cell) — a cell's leaders read their cell on its own page."""
+    return access.is_admin or any(g.kind is not None and g.kind not in _NOT_COMMITTEES for g in access.grants)
+
+
 def in_subtree(path_column, prefix: str) -> ColumnElement[bool]:
     """SQL: a path column at or below `prefix` (an index range)."""
     return _subtree(path_column, prefix)

@@ -182,11 +182,12 @@ def move_organisation(org: Organisation, parent: Organisation, *, decision: Deci
     if parent.id == org.parent_id:
         raise OrgError(str(SAME_PARENT))
     _fits(org.kind, parent, on, access)
-    old_parent_id = org.parent_id
+    old_parent_id, old_parent = org.parent_id, org.parent
     org.parent_id = parent.id
     next_version(org, on)
     add_change(OrgChangeKind.MOVE, org, on, decision, _user_id(actor), old_parent_id=old_parent_id,
-               new_parent_id=parent.id)
+               old_parent_name=old_parent.name if old_parent else None, new_parent_id=parent.id,
+               new_parent_name=parent.name)
     db.session.flush()
     _rewrite_paths(org.path, f"{parent.path}{org.id}/", parent.depth + 1 - org.depth)
     record("org.move", actor or Actor(), target_type="organisation", target_id=org.id, organisation_id=parent.id,

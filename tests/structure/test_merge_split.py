@@ -160,3 +160,27 @@ def test_bad_splits_are_refused_and_write_nothing(ward, factory, case, message):
         split_organisation(source, parts, on=date(2025, 9, 25), actor=ACTOR)
     db.session.expire_all()
     assert _written() == before and mine.cell_id == a.id
+
+
+def test_a_merged_cells_meeting_page_and_minutes_keep_its_name_then(app, ward, factory, statements):
+    from tests.support import signed_in
+
+    _ward, a, _b, target, _group = ward
+    admin = factory.user("admin@test.vn", admin=True)
+    with time_machine.travel("2025-09-01 09:00 +07:00", tick=False):
+        meeting = make_meeting(a, datetime(2025, 9, 3, 12, 0, tzinfo=UTC), now=datetime(2025, 9, 1, tzinfo=UTC))
+        factory.commit()
+    client = signed_in(app, admin.email)
+    with statements() as before:
+        client.get(f"/meetings/{meeting.id}")
+    with time_machine.travel(TODAY, tick=False):
+        merge_organisations([a], target, on=date(2025, 9, 20), actor=ACTOR)
+        from handbook.org.service import rename_organisation
+
+        rename_organisation(target, "Chi bộ Khu dân cư Hợp nhất", on=date(2025, 9, 21), actor=ACTOR)
+    with statements() as after:
+        page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert "Chi bộ Khu dân cư 1" in page
+    assert len(after) == len(before)  # the name of the day: one query, whatever the history
+    printed = client.get(f"/meetings/{meeting.id}/minutes/print").get_data(as_text=True)
+    assert "Chi bộ Khu dân cư 1" in printed

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, DateTime, cast, func, insert, literal, select
+from sqlalchemy import DateTime, func, insert, literal, select
 from sqlalchemy.orm import joinedload
 
 from handbook.audit import service as audit
@@ -21,7 +21,7 @@ from handbook.core.timeutil import format_date, local_today, utcnow
 from handbook.extensions import db
 from handbook.members.models import LEFT_STATUSES, Member, MemberChange, MemberPlacement
 from handbook.org.access import Access, can_manage_org
-from handbook.org.history import valid_on
+from handbook.org.history import day_of, valid_on
 from handbook.org.models import CELL_KINDS, Organisation
 
 INITIAL = "Dữ liệu ban đầu"  # the reason of a placement that was there before its history was kept
@@ -66,7 +66,7 @@ def backfill_placements() -> int:
     has_one = select(table.c.id).where(table.c.member_id == Member.id).exists()
     return db.session.execute(insert(table).from_select(
         ["member_id", "cell_id", "valid_from", "reason", "recorded_at"],
-        select(Member.id, Member.cell_id, func.coalesce(Member.admission_date, cast(Member.created_at, Date)),
+        select(Member.id, Member.cell_id, func.coalesce(Member.admission_date, day_of(Member.created_at)),
                literal(INITIAL), literal(utcnow(), DateTime(timezone=True))).where(~has_one))).rowcount
 
 

@@ -158,6 +158,13 @@ def subtree_ids_on(org_id: int, day: date):
     return select(tree.c.id)
 
 
+def day_of(column):
+    """SQL for a DateTime column's day: SQLite's CAST(… AS DATE) gives a number, its date() the ISO day."""
+    if db.engine.dialect.name == "sqlite":
+        return func.date(column, type_=Date)
+    return cast(column, Date)
+
+
 def backfill_versions() -> int:
     """Give every organisation without a version one open version from the day it was created (organisations
     written in bulk: the demo seed). One INSERT … SELECT; the caller commits."""
@@ -165,7 +172,7 @@ def backfill_versions() -> int:
     return db.session.execute(insert(OrgVersion).from_select(
         ["organisation_id", "name", "kind", "parent_id", "valid_from"],
         select(Organisation.id, Organisation.name, Organisation.kind, Organisation.parent_id,
-               cast(Organisation.created_at, Date)).where(~has_version))).rowcount
+               day_of(Organisation.created_at)).where(~has_version))).rowcount
 
 
 # --- what keeps an organisation from being dissolved (features register; org knows none of them) ----------

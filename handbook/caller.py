@@ -20,7 +20,7 @@ from handbook.org.access import ANONYMOUS, Access, Grant, can_manage_org, can_se
 from handbook.org.models import Organisation, Position
 
 # every signed-in page runs these: built once, read as plain rows (benchmarks/load.py, see core/rows.py)
-_GRANTS = (select(Position.organisation_id, Organisation.path, Position.role, Position.scope)
+_GRANTS = (select(Position.organisation_id, Organisation.path, Position.role, Position.scope, Organisation.kind)
            .join(Organisation, Organisation.id == Position.organisation_id)
            .where(Position.user_id == bindparam("user_id")))
 _PLACEMENT = (select(Member.id, Member.cell_id, Member.group_id, Member.temporary_cell_id, Member.temporary_until,

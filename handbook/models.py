@@ -26,6 +26,7 @@ from handbook.members.models import (  # noqa: F401
     ImportPreview,
     Member,
     MemberChange,
+    MemberPlacement,
     MemberStatusHistory,
 )
 from handbook.notify.models import (  # noqa: F401
@@ -35,7 +36,7 @@ from handbook.notify.models import (  # noqa: F401
     PushSubscription,
     WorkerHeartbeat,
 )
-from handbook.org.models import Organisation, Position  # noqa: F401
+from handbook.org.models import Organisation, OrgChange, OrgVersion, Position  # noqa: F401
 from handbook.regulations.models import (  # noqa: F401
     Article,
     Attachment,

@@ -10,6 +10,7 @@ from handbook.auth.models import PrivacyConsent, User
 from handbook.auth.service import hash_password
 from handbook.extensions import db
 from handbook.members.models import Gender, Member, MemberStatus
+from handbook.members.placements import open_placement
 from handbook.org.models import Organisation, OrgKind, Role, Scope
 from handbook.org.service import create_organisation, grant_position
 
@@ -57,6 +58,8 @@ class Factory:
         values.update(fields)
         member = Member(cell_id=cell.id, user_id=user.id if user else None, **values)
         db.session.add(member)
+        db.session.flush()
+        open_placement(member)
         db.session.flush()
         return member
 

@@ -129,6 +129,28 @@ ENDPOINTS = [
     ("GET", "/api/v1/members/{cellmate}", (401, 200, 404, 200, 200, 404, 200, 404)),  # a member gets the card only
     ("GET", "/api/v1/members/{other_member}", (401, 404, 200, 404, 404, 200, 200, 404)),
     ("GET", "/api/v1/organisations/{cell}/members", (401, 200, 404, 200, 200, 404, 200, 404)),
+    ("GET", "/api/v1/organisations/{cell}/changes", (401, 404, 404, 200, 200, 404, 200, 404)),
+    ("GET", "/api/v1/organisations/{ward}/changes", (401, 404, 404, 404, 200, 404, 200, 404)),
+    # the tree's pages: committee staff (their subtree) and admins; a cell's leader restructures nothing
+    ("GET", "/tree", (302, 403, 403, 403, 200, 200, 200, 403)),
+    ("GET", "/tree/{ward}", (302, 403, 403, 403, 200, 404, 200, 403)),
+    ("GET", "/tree/{cell}", (302, 403, 403, 403, 200, 404, 200, 403)),
+    ("GET", "/tree/{ward}/children", (302, 403, 403, 403, 200, 404, 200, 403)),
+    ("GET", "/tree/{ward}/new", (302, 403, 403, 403, 200, 404, 200, 403)),
+    ("POST", "/tree/{ward}/new", (302, 403, 403, 403, 400, 404, 400, 403)),  # an empty form
+    ("GET", "/tree/{ward}/rename", (302, 403, 403, 403, 403, 404, 200, 403)),  # not one's own committee
+    ("GET", "/tree/{cell}/rename", (302, 403, 403, 403, 200, 404, 200, 403)),
+    ("POST", "/tree/{cell}/rename", (302, 403, 403, 403, 400, 404, 400, 403)),  # an empty form
+    ("GET", "/tree/{cell}/move", (302, 403, 403, 403, 200, 404, 200, 403)),
+    ("POST", "/tree/{cell}/move", (302, 403, 403, 403, 400, 404, 400, 403)),  # an empty form
+    ("GET", "/tree/{cell}/merge", (302, 403, 403, 403, 200, 404, 200, 403)),
+    ("POST", "/tree/{cell}/merge", (302, 403, 403, 403, 400, 404, 400, 403)),  # nothing chosen
+    ("GET", "/tree/{cell}/split", (302, 403, 403, 403, 200, 404, 200, 403)),
+    ("POST", "/tree/{cell}/split", (302, 403, 403, 403, 400, 404, 400, 403)),  # an empty form
+    ("GET", "/tree/{cell}/dissolve", (302, 403, 403, 403, 200, 404, 200, 403)),
+    ("POST", "/tree/{cell}/dissolve", (302, 403, 403, 403, 400, 404, 400, 403)),  # members remain
+    ("GET", "/tree/{cell}/members/move", (302, 403, 403, 403, 200, 404, 200, 403)),
+    ("POST", "/tree/{cell}/members/move", (302, 403, 403, 403, 400, 404, 400, 403)),  # an empty form
     ("GET", "/api/v1/organisations/{ward}/members", (401, 404, 404, 404, 200, 404, 200, 404)),
     # meetings, for both audiences: {meeting} is a scheduled in-person meeting of the whole of cell A three days
     # ahead, then a chi ủy meeting of cell A two days ahead, each with a PDF ({document}). The leader (a member of

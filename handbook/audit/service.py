@@ -17,7 +17,7 @@ ALLOWED_DETAIL_KEYS = frozenset({
     "fields", "count", "rows", "valid", "rejected", "organisation_id", "member_id", "other_id", "format",
     "mode", "status", "source", "kept_id", "merged_id", "role", "method", "reason", "sessions", "tokens", "feeds",
     "devices", "old_status", "new_status", "revision_id", "vote_id", "resolution_id", "series_id", "request_id",
-    "outside", "document_id", "changed", "present", "previous_id", "codes",
+    "outside", "document_id", "changed", "present", "previous_id", "codes", "ids",
 })
 
 
@@ -87,6 +87,13 @@ ACTION_LABELS = {
     "meeting.checkin_throttled": _l("Tạm ngừng điểm danh bằng mã của buổi họp (quá nhiều lần nhập sai)"),
     "member.unique_refused": _l("Bị từ chối vì trùng dữ liệu đã có (số điện thoại, CCCD, số thẻ, họ tên)"),
     "member.temporary_expired": _l("Hết hạn sinh hoạt tạm thời"),
+    "org.create": _l("Thành lập tổ chức đảng"),
+    "org.rename": _l("Đổi tên tổ chức đảng"),
+    "org.move": _l("Chuyển tổ chức đảng sang cấp trên khác"),
+    "org.dissolve": _l("Giải thể tổ chức đảng"),
+    "org.merge": _l("Hợp nhất tổ chức đảng"),
+    "org.split": _l("Chia tách tổ chức đảng"),
+    "members.move": _l("Chuyển sinh hoạt đảng viên sang chi bộ khác"),
 }
 #: every action the log knows (a test checks each `record` call names one of them)
 ACTIONS = tuple(ACTION_LABELS)

@@ -117,8 +117,12 @@ def seed_demo(members: int | None = None, if_empty: bool = False,
             return None
         seeder = Seeder(total, say, now)
         report = seeder.run()
+        from handbook.members.placements import backfill_placements
         from handbook.members.records import backfill_status_history
+        from handbook.org.history import backfill_versions
 
+        backfill_versions()
+        backfill_placements()
         backfill_status_history()
         if seeder.demo:
             from handbook.demo.meetings import seed_demo_meetings

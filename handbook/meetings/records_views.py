@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from handbook.caller import current_access, current_actor
 from handbook.core.forms import submit
 from handbook.core.i18n import gettext as _
-from handbook.core.timeutil import format_when, local_today
+from handbook.core.timeutil import format_when, local_today, to_local
 from handbook.core.web import page_arg
 from handbook.extensions import db
 from handbook.meetings import attendance, minutes, queries, review
@@ -19,6 +19,7 @@ from handbook.meetings.labels import COMMITTEE_LABELS, TEMPLATE_LABELS
 from handbook.meetings.models import AttendanceStatus, MinutesRevision
 from handbook.meetings.pages import managed_meeting, managed_org
 from handbook.meetings.validation import MeetingError
+from handbook.org.history import name_on
 
 REVIEW_YEARS = (2000, 2100)
 
@@ -113,6 +114,7 @@ def _minutes_page(meeting, *, form=None, shown=None, current=None, vote_form=Non
 def print_minutes(meeting_id: int):
     meeting = managed_meeting(meeting_id)
     return render_template("meetings/minutes_print.html", meeting=meeting, minutes=minutes.current_minutes(meeting),
+                           org_name=name_on(meeting.organisation, to_local(meeting.starts_at).date()),
                            lines=attendance.attendance_sheet(meeting), resolutions=minutes.resolutions(meeting),
                            votes=minutes.votes(meeting), **TEMPLATE_LABELS)
 

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from handbook.caller import current_access, current_actor
 from handbook.core.i18n import gettext as _
 from handbook.core.sealing import seal, unseal
+from handbook.core.timeutil import to_local
 from handbook.core.web import require
 from handbook.extensions import db
 from handbook.meetings import attendance, calendar, documents, minutes, queries
@@ -29,6 +30,7 @@ from handbook.meetings.models import MeetingDocument
 from handbook.meetings.pages import visible_meeting
 from handbook.meetings.validation import MeetingError
 from handbook.org.access import can_manage_org, managed_orgs_clause
+from handbook.org.history import name_on
 from handbook.org.models import Organisation
 
 
@@ -66,7 +68,7 @@ def show(meeting_id: int):
     if not absence_form.is_submitted() and mine is not None and mine.source == "notice":
         absence_form.reason.data = mine.reason  # changing the notice starts from what was sent
     return render_template(
-        "meetings/show.html", meeting=meeting, mine=mine, invited=invited,
+        "meetings/show.html", meeting=meeting, mine=mine, invited=invited, org_name=org_name_then(meeting),
         manages=can_manage_org(access, meeting.organisation),
         join_open=attendance.join_open(meeting), checkin_open=attendance.checkin_open(meeting),
         absence_open=attendance.absence_open(meeting),
@@ -74,6 +76,11 @@ def show(meeting_id: int):
         absence_form=absence_form, withdraw_form=WithdrawForm(formdata=None), checkin_form=checkin_form,
         **TEMPLATE_LABELS,
     )
+
+
+def org_name_then(meeting) -> str:
+    """The organisation's name on the meeting's day (it may have been renamed or merged since): one query."""
+    return name_on(meeting.organisation, to_local(meeting.starts_at).date())
 
 
 def _member_or_403():

@@ -6,6 +6,10 @@ def init_app(app) -> None:
     from handbook.members import duplicate_views, io_views, manage_views, transfer_views, views  # noqa: F401 - routes
     from handbook.members.blueprints import manage_bp, member_bp
     from handbook.members.cli import members_cli
+    from handbook.members.placements import occupancy
+    from handbook.org.history import register_occupancy
+
+    register_occupancy("members", occupancy)
 
     app.register_blueprint(member_bp)
     app.register_blueprint(manage_bp)

@@ -19,7 +19,7 @@ from handbook.core.i18n import lazy_gettext as _l
 from handbook.core.timeutil import as_utc
 from handbook.extensions import db
 from handbook.meetings.models import Attendance, AttendanceStatus, Vote
-from handbook.members.models import LEFT_STATUSES, DuplicateDismissal, Member, MemberChange
+from handbook.members.models import LEFT_STATUSES, DuplicateDismissal, Member, MemberChange, MemberPlacement
 from handbook.members.records import align_login_phone, end_access, refresh_status
 from handbook.members.validation import RECORD_FIELDS, name_key
 from handbook.org.access import managed_org_ids
@@ -143,9 +143,16 @@ def _carry_votes(keep_id: int, drop_id: int) -> None:
             vote.entitled_member_ids = [i for i in dict.fromkeys(keep_id if i == drop_id else i for i in ids)]
 
 
+def _drop_placements(keep_id: int, drop_id: int) -> None:
+    """The kept record's cells over time stay as they are; the dropped record's go with it (carried over, two
+    placements on one day would count the person twice in the counts as of a date)."""
+    db.session.execute(delete(MemberPlacement).where(MemberPlacement.member_id == drop_id))
+
+
 # Every column referencing members.id, and how a merge carries it; any other is moved as it is (a test compares
 # this with the schema, so a new table is a decision, not an accident).
 CARRIED_SPECIALLY = {
+    ("member_placements", "member_id"): _drop_placements,
     ("meeting_attendance", "member_id"): _carry_attendance,
     ("member_duplicate_dismissals", "member_a_id"): _carry_dismissals,
     ("member_duplicate_dismissals", "member_b_id"): _carry_dismissals,

@@ -26,7 +26,8 @@ from handbook.audit.service import Actor
 from handbook.core.i18n import lazy_gettext as _l
 from handbook.core.timeutil import local_today, utcnow
 from handbook.extensions import db
-from handbook.members.models import ImportPreview, Member, MemberChange, MemberStatusHistory
+from handbook.members.models import ImportPreview, Member, MemberChange, MemberPlacement, MemberStatusHistory
+from handbook.members.placements import placement_rows
 from handbook.members.records import initial_statuses
 from handbook.members.validation import (
     FIELDS,
@@ -404,6 +405,9 @@ def import_valid(report: ImportReport, cell: Organisation, actor: Actor, *, orig
         if statuses:
             db.session.execute(insert(MemberStatusHistory), statuses)
         db.session.execute(insert(MemberChange), changes)
+        db.session.execute(insert(MemberPlacement), placement_rows(
+            [(member_id, cell.id, values.get("admission_date")) for member_id, values in zip(ids, batch, strict=True)],
+            report.today, now, actor.user_id))
         if progress:
             progress(len(ids))
         return len(ids)

@@ -21,6 +21,7 @@ CHANGE_FIELD_LABELS = {
     "status": _l("Trạng thái"),
     "photo_file": _l("Ảnh chân dung"),
     "temporary_cell_id": _l("Sinh hoạt tạm thời"),
+    "cell_id": _l("Chi bộ"),
     "merge": _l("Gộp hồ sơ trùng"),
     "not_duplicate": _l("Không trùng với hồ sơ"),
 }

@@ -117,6 +117,26 @@ class MemberStatusHistory(db.Model):
     recorded_by: Mapped[User | None] = relationship()
 
 
+class MemberPlacement(db.Model):
+    """The cell a member belonged to from `valid_from` (inclusive) to `valid_to` (exclusive; NULL: still there).
+    `Member.cell_id` is the open row's cell, kept so by `members.placements` only."""
+
+    __tablename__ = "member_placements"
+    __table_args__ = (Index("ix_member_placements_cell_from", "cell_id", "valid_from"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    cell_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    decision_number: Mapped[str | None] = mapped_column(String(60))  # the decision that moved the member
+    reason: Mapped[str | None] = mapped_column(String(255))  # "Hợp nhất chi bộ", "Dữ liệu ban đầu", …
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    cell: Mapped[Organisation] = relationship()
+
+
 class MemberChange(db.Model):
     """One changed field of a record (or an event such as a merge), for the history leaders see."""
 

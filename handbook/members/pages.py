@@ -16,6 +16,7 @@ from handbook.extensions import db
 from handbook.members import records, service
 from handbook.members.forms import PhotoForm, StatusForm, attach_problems, raw_values
 from handbook.members.labels import CHANGE_FIELD_LABELS, GENDER_LABELS, STATUS_LABELS, change_value
+from handbook.members.placements import placements_of
 from handbook.members.validation import RECORD_FIELDS, shown
 from handbook.org.access import can_edit_member_contact, can_manage_account, can_manage_member, can_view_member
 from handbook.org.service import ancestors
@@ -63,6 +64,7 @@ def render_record(member, code=None, error=None, status=200, status_form=None):
         form=EmptyForm(),
         status_form=status_form or StatusForm(),
         statuses=records.status_history(member.id) if can_manage else [],
+        placements=placements_of(member.id) if can_manage else [],
         changes=records.change_history(member.id) if can_manage else [],
         field_labels=CHANGE_FIELD_LABELS,
         change_value=change_value,

@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import and_, false, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
-from handbook.org.models import Organisation, Role, Scope
+from handbook.org.models import CELL_KINDS, Organisation, OrgKind, Role, Scope
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class Grant:
     path: str
     role: Role
     scope: Scope
+    kind: OrgKind | None = None  #: the kind of the position's organisation (a committee's, or a cell's)
 
     def covers(self, org_id: int, org_path: str) -> bool:
         if self.scope is Scope.UNIT:
@@ -148,6 +149,56 @@ def can_edit_member_contact(access: Access, member) -> bool:
 
 def can_browse_audit(access: Access) -> bool:
     return access.is_admin
+
+
+# --- restructuring the tree (create, rename, move, merge, split, dissolve) ------------------------------------
+
+#: positions that may restructure what lies below their committee: its bí thư and its staff
+RESTRUCTURING_ROLES = frozenset({Role.BI_THU, Role.CAN_BO})
+_NOT_COMMITTEES = frozenset({*CELL_KINDS, OrgKind.TO_DANG})
+
+
+def _restructuring(grant: Grant) -> bool:
+    """A committee's bí thư or staff over its whole subtree: a cell's leaders never restructure."""
+    return (grant.scope is Scope.SUBTREE and grant.role in RESTRUCTURING_ROLES
+            and grant.kind is not None and grant.kind not in _NOT_COMMITTEES)
+
+
+def can_place_under(access: Access, parent: Organisation) -> bool:
+    """Create an organisation under `parent`, or move one there: admins anywhere; a committee's bí thư or staff
+    under their committee or anything in its subtree."""
+    return access.is_admin or any(_restructuring(g) and parent.path.startswith(g.path) for g in access.grants)
+
+
+def parent_path(org: Organisation) -> str | None:
+    """The materialised path of `org`'s parent ("/1/7/" for "/1/7/42/"), None for a root."""
+    parts = org.path.strip("/").split("/")
+    return "/" + "".join(f"{part}/" for part in parts[:-1]) if len(parts) > 1 else None
+
+
+def can_restructure(access: Access, org: Organisation) -> bool:
+    """Rename, move, merge, split or dissolve `org`: whoever may place organisations under its parent (so a ward's
+    staff restructure the ward's cells, never the ward itself); a root, admins only."""
+    if access.is_admin:
+        return True
+    above = parent_path(org)
+    return above is not None and any(_restructuring(g) and above.startswith(g.path) for g in access.grants)
+
+
+def can_restructure_any(access: Access) -> bool:
+    """Whether the tree's management pages are for this caller at all."""
+    return access.is_admin or any(_restructuring(g) for g in access.grants)
+
+
+def can_browse_tree(access: Access) -> bool:
+    """The tree's pages (organisations, their history and counts): admins and those holding a position over a
+    committee (not only a cell) — a cell's leaders read their cell on its own page."""
+    return access.is_admin or any(g.kind is not None and g.kind not in _NOT_COMMITTEES for g in access.grants)
+
+
+def in_subtree(path_column, prefix: str) -> ColumnElement[bool]:
+    """SQL: a path column at or below `prefix` (an index range)."""
+    return _subtree(path_column, prefix)
 
 
 # --- lists, as SQL ----------------------------------------------------------------------------

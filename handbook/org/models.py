@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from handbook.core.timeutil import utcnow
@@ -48,6 +48,10 @@ class Organisation(db.Model):
     path: Mapped[str] = mapped_column(String(255), index=True, default="")
     depth: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: the organisation's own code ("Mã" in a committee's lists and the Excel import); optional, unique
+    code: Mapped[str | None] = mapped_column(String(40), unique=True)
+    #: the day it ceased to exist (dissolved, or merged into another); its history, meetings and votes stay
+    dissolved_on: Mapped[date | None] = mapped_column(Date)
 
     parent: Mapped[Organisation | None] = relationship(remote_side=[id])
 
@@ -74,3 +78,50 @@ class Position(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
+
+
+class OrgChangeKind(enum.StrEnum):
+    CREATE = "create"
+    RENAME = "rename"
+    MOVE = "move"          # a new parent
+    MERGE = "merge"        # on the organisation that received the others (details: merged ids)
+    SPLIT = "split"        # on the organisation that was split (details: new ids)
+    DISSOLVE = "dissolve"  # also each organisation merged into another (details: into)
+
+
+class OrgChange(db.Model):
+    """One dated change of the tree, by a decision (quyết định) with its number and signer."""
+
+    __tablename__ = "org_changes"
+    __table_args__ = (Index("ix_org_changes_org_on", "organisation_id", "on_date"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[OrgChangeKind] = mapped_column(enum_type(OrgChangeKind, 10))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    #: the day the change takes effect (the decision's effective date, not the day it was recorded)
+    on: Mapped[date] = mapped_column("on_date", Date)
+    decision_number: Mapped[str | None] = mapped_column(String(60))  # "125-QĐ/ĐU"
+    signer: Mapped[str | None] = mapped_column(String(120))  # who signed the decision, as written on it
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: what changed: old/new name, old/new parent id, merged or new organisation ids, member counts
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    organisation: Mapped[Organisation] = relationship()
+
+
+class OrgVersion(db.Model):
+    """The organisation's name, kind and parent from `valid_from` (inclusive) to `valid_to` (exclusive; NULL: still
+    so). "As it was on day D" is one indexed lookup: valid_from <= D < valid_to."""
+
+    __tablename__ = "org_versions"
+    __table_args__ = (Index("ix_org_versions_org_from", "organisation_id", "valid_from"),
+                      Index("ix_org_versions_parent_from", "parent_id", "valid_from"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[OrgKind] = mapped_column(enum_type(OrgKind, 20))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)

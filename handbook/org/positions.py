@@ -39,3 +39,15 @@ def remove(actor: Actor, position: Position) -> None:
     db.session.delete(position)
     revoke_all(user_id, commit=False)
     db.session.commit()
+
+
+def end_positions(org: Organisation, actor: Actor, *, reason: str) -> int:
+    """Every position in `org` ends (the organisation was dissolved or merged into another): each audited, the
+    holders' sessions end so their rights follow at once. Part of the caller's transaction; returns how many."""
+    positions = db.session.scalars(select(Position).where(Position.organisation_id == org.id)).all()
+    for position in positions:
+        record("position.revoke", actor, target_type="user", target_id=position.user_id, organisation_id=org.id,
+               role=position.role.value, mode=position.scope.value, reason=reason)
+        db.session.delete(position)
+        revoke_all(position.user_id, commit=False)
+    return len(positions)

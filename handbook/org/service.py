@@ -1,4 +1,4 @@
-"""Building and reading the organisation tree."""
+"""Reading the organisation tree (its changes: `org.changes`, re-exported here)."""
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -26,18 +26,6 @@ ROLE_LABELS = {
 }
 
 
-def create_organisation(name: str, kind: OrgKind, parent: Organisation | None = None) -> Organisation:
-    """Add a node and set its materialised path (flushes to get the id)."""
-    if kind is OrgKind.TO_DANG and (parent is None or parent.kind not in CELL_KINDS):
-        raise ValueError("Tổ đảng phải thuộc một chi bộ.")
-    org = Organisation(name=name, kind=kind, parent_id=parent.id if parent else None)
-    db.session.add(org)
-    db.session.flush()
-    org.path = f"{parent.path if parent else '/'}{org.id}/"
-    org.depth = (parent.depth + 1) if parent else 0
-    return org
-
-
 def grant_position(user_id: int, org: Organisation, role: Role, scope: Scope = Scope.SUBTREE) -> Position:
     position = Position(user_id=user_id, organisation_id=org.id, role=role, scope=scope)
     db.session.add(position)
@@ -53,10 +41,12 @@ def ancestors(org: Organisation) -> list[Organisation]:
     return [found[i] for i in ids if i in found]
 
 
-def children(org: Organisation) -> list[Organisation]:
-    return list(
-        db.session.scalars(select(Organisation).where(Organisation.parent_id == org.id).order_by(Organisation.name))
-    )
+def children(org: Organisation, *, dissolved: bool = False) -> list[Organisation]:
+    """The organisations directly under `org` by name (those dissolved only when asked)."""
+    query = select(Organisation).where(Organisation.parent_id == org.id)
+    if not dissolved:
+        query = query.where(Organisation.dissolved_on.is_(None))
+    return list(db.session.scalars(query.order_by(Organisation.name)))
 
 
 def position_title(role: Role, org: Organisation) -> str:
@@ -71,3 +61,14 @@ def position_title(role: Role, org: Organisation) -> str:
 
 def positions_of(user_id: int) -> list[Position]:
     return list(db.session.scalars(select(Position).where(Position.user_id == user_id)))
+
+
+# the tree's changes, where the callers of this module have always found create_organisation
+from handbook.org.changes import (  # noqa: E402,F401
+    OrgError,
+    create_organisation,
+    dissolve_organisation,
+    move_organisation,
+    rename_organisation,
+)
+from handbook.org.history import Decision, org_as_of  # noqa: E402,F401

@@ -143,6 +143,33 @@ def test_merging_records_keeps_phone_and_login_one(app, scene, factory):
     assert db.session.get(User, member.user_id).phone == "+84955000111"
 
 
+def _old_schema_factory():
+    from datetime import date
+
+    from sqlalchemy import insert, text
+
+    from tests.factories import Factory
+
+    class OldSchemaFactory(Factory):
+        """Organisations and members written with the columns of revisions before 0014 (no history tables)."""
+
+        def org(self, name=None, kind=OrgKind.CHI_BO, parent=None):
+            db.session.execute(text("INSERT INTO organisations (name, kind, path, depth, created_at) "
+                                    "VALUES (:name, :kind, '', 0, CURRENT_TIMESTAMP)"),
+                               {"name": name, "kind": kind.value})
+            org_id = db.session.scalar(text("SELECT max(id) FROM organisations"))
+            db.session.execute(text("UPDATE organisations SET path = :path WHERE id = :id"),
+                               {"path": f"/{org_id}/", "id": org_id})
+            return type("OldOrg", (), {"id": org_id})()
+
+        def member(self, cell, user=None, **fields):
+            columns = {"cell_id": cell.id, "user_id": user.id if user else None, "full_name": "Nguyễn Văn Thử",
+                       "birth_date": date(1980, 1, 1), "status": "chinh_thuc", **fields}
+            db.session.execute(insert(Member.__table__).values(**columns))
+
+    return OldSchemaFactory
+
+
 def test_migration_reconciles_existing_rows(tmp_path):
     """Rows written before the phone was the login: the account follows the record unless the number is
     another account's; a record without a phone takes its account's."""
@@ -150,9 +177,7 @@ def test_migration_reconciles_existing_rows(tmp_path):
     with app.app_context():
         script = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config())
         downgrade(revision=script.get_revision("0011_login_phone").down_revision)
-        from tests.factories import Factory
-
-        factory = Factory()
+        factory = _old_schema_factory()()  # the models are ahead of this revision: rows as they were then
         cell = factory.org("Chi bộ", OrgKind.CHI_BO)
         moved = factory.user(phone="+84901000001")
         factory.member(cell, moved, phone="+84902000002")  # changed on the profile, login stayed old

@@ -1,6 +1,8 @@
 """Migrations that fill new columns from existing rows: the values they choose."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
@@ -44,5 +46,35 @@ def test_regulation_owner_is_the_authors_highest_covering_position_or_the_audien
             "staff_for_cell": orgs["ward"], "secretary_for_cell": orgs["cell"], "both_for_cell": orgs["city"],
             "nobody_for_cell": orgs["ward"], "nobody_for_ward": orgs["ward"], "for_everyone": None,
         }
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_org_history_backfills_one_open_version_per_organisation_and_one_placement_per_member(tmp_path):
+    app = build_app(tmp_path, "backfill_history")
+    with app.app_context():
+        factory = Factory()
+        ward = factory.org("Phường A", OrgKind.DANG_BO_XA)
+        cell = factory.org("Chi bộ A", OrgKind.CHI_BO, ward)
+        admitted = factory.member(cell, admission_date=date(2011, 4, 5))
+        unknown = factory.member(cell, admission_date=None)
+        factory.commit()
+        created = {org.id: org.created_at.date() for org in (ward, cell)}
+        unknown_created = unknown.created_at.date()
+        ids = {"ward": ward.id, "cell": cell.id, "admitted": admitted.id, "unknown": unknown.id}
+        db.session.remove()
+
+        downgrade(revision="0013_regulation_html_attributes")
+        upgrade(revision="0014_org_history")
+        versions = db.session.execute(text(
+            "SELECT organisation_id, name, parent_id, valid_from, valid_to FROM org_versions ORDER BY id")).all()
+        assert [(v[0], v[1], v[2], str(v[3]), v[4]) for v in versions] == [
+            (ids["ward"], "Phường A", None, str(created[ids["ward"]]), None),
+            (ids["cell"], "Chi bộ A", ids["ward"], str(created[ids["cell"]]), None)]
+        placements = db.session.execute(text(
+            "SELECT member_id, cell_id, valid_from, valid_to, reason FROM member_placements ORDER BY member_id")).all()
+        assert [(p[0], p[1], str(p[2]), p[3], p[4]) for p in placements] == [
+            (ids["admitted"], ids["cell"], "2011-04-05", None, "Dữ liệu ban đầu"),
+            (ids["unknown"], ids["cell"], str(unknown_created), None, "Dữ liệu ban đầu")]
         db.session.remove()
         db.engine.dispose()

@@ -1,0 +1,120 @@
+"""What the tree's views share: the guards (404 outside the caller's scope, 403 for those who see but may not
+restructure), the day a page counts as of, and the paged lists of organisations with their counts."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import abort, render_template, request
+from sqlalchemy import func, select
+
+from handbook.caller import current_access
+from handbook.core.i18n import lazy_gettext as _l
+from handbook.core.timeutil import local_today, parse_day
+from handbook.core.web import require
+from handbook.extensions import db
+from handbook.members.counts import counts_on
+from handbook.org.access import can_browse_tree, can_manage_org, can_restructure, managed_orgs_clause
+from handbook.org.models import Organisation
+from handbook.regulations.textfold import fold
+
+PER_PAGE = 50
+BAD_DATE = _l("Ngày không hợp lệ; hãy nhập theo dạng ngày/tháng/năm, ví dụ 30/06/2025.")
+FUTURE_DATE = _l("Không thể xem số liệu của một ngày trong tương lai.")
+
+
+@dataclass
+class Node:
+    org: Organisation
+    count: int
+    has_children: bool
+
+
+def tree_reader() -> None:
+    """The tree's pages are for committee staff, their leaders and admins (403 for anyone else)."""
+    require(can_browse_tree(current_access()), 403)
+
+
+def org_in_tree(org_id: int, *, restructure: bool = False) -> Organisation:
+    """The organisation if the caller manages it (404 otherwise), and with `restructure` may change it (403)."""
+    tree_reader()
+    org = db.session.get(Organisation, org_id)
+    access = current_access()
+    require(org is not None and can_manage_org(access, org))
+    if restructure:
+        require(can_restructure(access, org), 403)
+    return org
+
+
+class BadDate(Exception):
+    """?as_of= is not a day (or a future one); the message is for the page (400)."""
+
+
+def as_of_day() -> tuple[date, bool]:
+    """The day the page counts as of (?as_of=dd/mm/yyyy, default today) and whether it was asked for."""
+    raw = (request.args.get("as_of") or "").strip()
+    today = local_today()
+    if not raw:
+        return today, False
+    day = parse_day(raw)
+    if day is None:
+        raise BadDate(str(BAD_DATE))
+    if day > today:
+        raise BadDate(str(FUTURE_DATE))
+    return day, True
+
+
+def page_number() -> int:
+    try:
+        return max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        abort(400)
+
+
+def nodes(orgs: list[Organisation], day: date) -> list[Node]:
+    """Organisations with their member count on `day` and whether they have organisations under them (two
+    queries for the page, whatever its length)."""
+    ids = [org.id for org in orgs]
+    counts = counts_on(ids, day)
+    parents = set(db.session.scalars(select(Organisation.parent_id).where(
+        Organisation.parent_id.in_(ids), Organisation.dissolved_on.is_(None)).distinct())) if ids else set()
+    return [Node(org, counts.get(org.id, 0), org.id in parents) for org in orgs]
+
+
+def children_page(org: Organisation, page: int, per_page: int = PER_PAGE) -> tuple[list[Organisation], int]:
+    """One page of the live organisations directly under `org`, by name, and how many there are."""
+    where = (Organisation.parent_id == org.id, Organisation.dissolved_on.is_(None))
+    total = db.session.scalar(select(func.count(Organisation.id)).where(*where)) or 0
+    rows = db.session.scalars(select(Organisation).where(*where).order_by(Organisation.name, Organisation.id)
+                              .limit(per_page).offset((page - 1) * per_page)).all()
+    return list(rows), total
+
+
+def tops() -> list[Organisation]:
+    """Where the caller's tree starts: the roots for admins, else the committees of their positions."""
+    access = current_access()
+    if access.is_admin:
+        query = select(Organisation).where(Organisation.parent_id.is_(None))
+    else:
+        ids = {g.organisation_id for g in access.grants}
+        query = select(Organisation).where(Organisation.id.in_(sorted(ids)), managed_orgs_clause(access))
+    return list(db.session.scalars(query.where(Organisation.dissolved_on.is_(None)).order_by(Organisation.name)))
+
+
+def search(text: str, page: int) -> tuple[list[Organisation], int]:
+    """Organisations in the caller's scope whose name contains `text`, diacritics and case ignored ("phuong hai
+    chau" finds "Phường Hải Châu"): names read as plain rows (id, name) and folded here, a page of the matches
+    loaded. The folded query must appear in the folded name (spaces folded too)."""
+    wanted = " ".join(fold(text).split())
+    if not wanted:
+        return [], 0
+    rows = db.session.execute(select(Organisation.id, Organisation.name).where(
+        managed_orgs_clause(current_access()), Organisation.dissolved_on.is_(None))).all()
+    matches = sorted((name, org_id) for org_id, name in rows if wanted in " ".join(fold(name).split()))
+    chosen = [org_id for _name, org_id in matches[(page - 1) * PER_PAGE:page * PER_PAGE]]
+    found = {o.id: o for o in db.session.scalars(select(Organisation).where(Organisation.id.in_(chosen)))}
+    return [found[i] for i in chosen if i in found], len(matches)
+
+
+def render_bad_date(template: str, message: str, **context):
+    return render_template(template, date_error=message, **context), 400

@@ -63,6 +63,8 @@ ACTION_LABELS = {
     "position.revoke": _l("Thôi chức vụ"),
     "auth.login_change": _l("Đổi số điện thoại đăng nhập"),
     "auth.activation_code": _l("Cấp mã kích hoạt (đặt lại mật khẩu)"),
+    "auth.admin_create": _l("Tạo tài khoản quản trị"),
+    "auth.admin_promote": _l("Cấp quyền quản trị cho tài khoản đã có"),
     "auth.account_closed": _l("Đóng tài khoản của hồ sơ đã gộp"),
     "member.access_ended": _l("Kết thúc quyền truy cập khi rời chi bộ"),
     "meeting.create": _l("Lên lịch buổi họp"),

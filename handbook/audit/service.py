@@ -63,6 +63,8 @@ ACTION_LABELS = {
     "position.revoke": _l("Thôi chức vụ"),
     "auth.login_change": _l("Đổi số điện thoại đăng nhập"),
     "auth.activation_code": _l("Cấp mã kích hoạt (đặt lại mật khẩu)"),
+    "auth.activation_codes_cell": _l("Cấp mã kích hoạt cho cả chi bộ"),
+    "auth.activation_slips": _l("In phiếu hoặc xem tin nhắn mã kích hoạt"),
     "auth.admin_create": _l("Tạo tài khoản quản trị"),
     "auth.admin_promote": _l("Cấp quyền quản trị cho tài khoản đã có"),
     "auth.account_closed": _l("Đóng tài khoản của hồ sơ đã gộp"),

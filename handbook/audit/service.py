@@ -95,6 +95,8 @@ ACTION_LABELS = {
     "org.rename": _l("Đổi tên tổ chức đảng"),
     "org.move": _l("Chuyển tổ chức đảng sang cấp trên khác"),
     "org.dissolve": _l("Giải thể tổ chức đảng"),
+    "org.import": _l("Nhập cây tổ chức từ Excel"),
+    "org.export": _l("Xuất cây tổ chức ra Excel"),
     "org.merge": _l("Hợp nhất tổ chức đảng"),
     "org.split": _l("Chia tách tổ chức đảng"),
     "members.move": _l("Chuyển sinh hoạt đảng viên sang chi bộ khác"),

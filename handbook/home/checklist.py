@@ -62,12 +62,12 @@ def steps(access: Access) -> list[Step]:
     n = counts(access)
     return [
         Step("tree", str(_l("Tạo hoặc nhập cây tổ chức đảng")), str(_l("%(n)d chi bộ", n=n["cells"])),
-             n["cells"] > 0, "members.directory"),
+             n["cells"] > 0, "treeio.import_form"),
         Step("members", str(_l("Nhập danh sách đảng viên")), str(_l("%(n)d đảng viên", n=n["members"])),
              n["members"] > 0, "members_manage.import_form"),
         Step("positions", str(_l("Giao chức vụ bí thư chi bộ")),
              str(_l("%(led)d/%(cells)d chi bộ đã có bí thư", led=n["led"], cells=n["cells"])),
-             n["cells"] > 0 and n["led"] >= n["cells"], "members.directory"),
+             n["cells"] > 0 and n["led"] >= n["cells"], "treeio.import_form"),  # its "Bí thư" column
         Step("codes", str(_l("Cấp mã kích hoạt tài khoản")),
              str(_l("%(accounts)d đảng viên đã có tài khoản, %(waiting)d đang chờ mã", accounts=n["accounts"],
                     waiting=n["waiting"])),

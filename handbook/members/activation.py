@@ -68,7 +68,8 @@ def plan_for_cell(cell: Organisation, access: Access) -> CellPlan:
     grants: dict[int, list[Grant]] = {}
     if user_ids:
         for user_id, *grant in db.session.execute(
-                select(Position.user_id, Position.organisation_id, Organisation.path, Position.role, Position.scope)
+                select(Position.user_id, Position.organisation_id, Organisation.path, Position.role, Position.scope,
+                       Organisation.kind)
                 .join(Organisation, Organisation.id == Position.organisation_id).where(Position.user_id.in_(user_ids))):
             grants.setdefault(user_id, []).append(Grant(*grant))
     wanted = {_login_of(m) for m in members if m.user_id is None and _login_of(m)}

@@ -1,7 +1,7 @@
 """activation code batches: a whole cell's codes, sealed until they expire, for the slips and SMS pages
 
-Revision ID: 0014_activation_code_batches
-Revises: 0013_regulation_html_attributes
+Revision ID: 0015_activation_code_batches
+Revises: 0014_org_history
 Create Date: 2026-12-10 06:00:00
 
 """
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0014_activation_code_batches"
-down_revision = "0013_regulation_html_attributes"
+revision = "0015_activation_code_batches"
+down_revision = "0014_org_history"
 branch_labels = None
 depends_on = None
 

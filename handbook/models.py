@@ -22,6 +22,7 @@ from handbook.meetings.models import (  # noqa: F401
     Vote,
 )
 from handbook.members.models import (  # noqa: F401
+    CodeBatch,
     DuplicateDismissal,
     ImportPreview,
     Member,

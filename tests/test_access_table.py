@@ -113,6 +113,16 @@ ENDPOINTS = [
     ("POST", "/members/import/{token}/cancel", (302, 404, 404, 404, 404, 404, 404, 404)),
     ("GET", "/org/{cell}/members.xlsx", (302, 403, 404, 200, 200, 404, 200, 404)),
     ("GET", "/org/{cell}/members/print", (302, 403, 404, 200, 200, 404, 200, 404)),
+    ("GET", "/org/tree/import", (302, 403, 403, 403, 200, 200, 200, 403)),  # committees and admins
+    ("GET", "/org/tree/template.xlsx", (302, 403, 403, 403, 200, 200, 200, 403)),
+    ("POST", "/org/tree/import", (302, 403, 403, 403, 400, 400, 400, 403)),  # no file
+    ("POST", "/org/tree/import/{token}", (302, 403, 403, 403, 409, 409, 409, 403)),  # nothing uploaded under it
+    ("GET", "/org/tree/export.xlsx", (302, 403, 403, 403, 200, 200, 200, 403)),
+    ("GET", "/org/{cell}/activation-codes", (302, 403, 404, 200, 200, 404, 200, 404)),
+    ("POST", "/org/{cell}/activation-codes", (302, 403, 404, 400, 400, 404, 400, 404)),  # everyone has an account
+    ("GET", "/org/{ward}/activation-codes", (302, 404, 404, 404, 404, 404, 404, 404)),  # cell by cell only
+    ("GET", "/org/{cell}/activation-codes/{token}/slips", (302, 403, 404, 404, 404, 404, 404, 404)),  # nobody's
+    ("GET", "/org/{cell}/activation-codes/{token}/sms", (302, 403, 404, 404, 404, 404, 404, 404)),
     ("GET", "/members/duplicates/", (302, 403, 403, 200, 200, 200, 200, 403)),
     ("POST", "/members/duplicates/merge", (302, 403, 403, 400, 400, 400, 400, 403)),  # no records named
     ("POST", "/members/duplicates/dismiss", (302, 403, 403, 400, 400, 400, 400, 403)),

@@ -139,20 +139,21 @@ def expire_activation_codes(user_id: int, now: datetime | None = None) -> int:
 
 def issue_activation_code(user: User, issued_by: User | None) -> str:
     """A new one-time code for `user` (earlier unused codes stop working). Returns the code, shown once."""
-    now = utcnow()
-    expire_activation_codes(user.id, now)
-    code = "".join(secrets.choice(CODE_ALPHABET) for _i in range(10))
-    hours = current_app.config["ACTIVATION_CODE_HOURS"]
-    db.session.add(
-        ActivationCode(
-            user_id=user.id,
-            code_hash=_digest(code),
-            issued_by_id=issued_by.id if issued_by else None,
-            expires_at=now + timedelta(hours=hours),
-        )
-    )
+    code, _expires = new_activation_code(user.id, issued_by.id if issued_by else None)
     db.session.commit()
     return code
+
+
+def new_activation_code(user_id: int, issued_by_id: int | None, now: datetime | None = None) -> tuple[str, datetime]:
+    """`issue_activation_code` without the commit (part of the caller's transaction, e.g. a whole cell's codes):
+    the account's earlier unused codes stop working. Returns the code and when it expires."""
+    now = now or utcnow()
+    expire_activation_codes(user_id, now)
+    code = "".join(secrets.choice(CODE_ALPHABET) for _i in range(10))
+    expires = now + timedelta(hours=current_app.config["ACTIVATION_CODE_HOURS"])
+    db.session.add(ActivationCode(user_id=user_id, code_hash=_digest(code), issued_by_id=issued_by_id,
+                                  expires_at=expires))
+    return code, expires
 
 
 def format_code(code: str) -> str:

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from handbook.caller import current_access
 from handbook.core.forms import EmptyForm
+from handbook.home.checklist import checklist_for
 from handbook.meetings import calendar
 from handbook.meetings.attendance import checkin_open, is_invited, join_open
 from handbook.meetings.forms import CheckinForm
@@ -42,6 +43,7 @@ def index():
         has_left=access.has_left, is_leader=access.is_leader,
         meeting=meeting, mine=mine, join_open=join_open(meeting) if meeting else False,
         can_check_in=can_check_in, checkin_form=CheckinForm() if can_check_in else None, **MEETING_LABELS,
+        checklist=checklist_for(access) if access.is_leader else None,
     )
 
 

@@ -3,7 +3,14 @@
 
 def init_app(app) -> None:
     """The members' pages for both audiences, and `flask members`."""
-    from handbook.members import duplicate_views, io_views, manage_views, transfer_views, views  # noqa: F401 - routes
+    from handbook.members import (  # noqa: F401 - routes
+        code_views,
+        duplicate_views,
+        io_views,
+        manage_views,
+        transfer_views,
+        views,
+    )
     from handbook.members.blueprints import manage_bp, member_bp
     from handbook.members.cli import members_cli
     from handbook.members.placements import occupancy

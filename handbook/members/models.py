@@ -222,3 +222,20 @@ class ImportPreview(db.Model):
     file_digest: Mapped[str] = mapped_column(String(64))  # sha256 of the uploaded file
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class CodeBatch(db.Model):
+    """The activation codes a leader issued for a whole cell at once, kept sealed (core/sealing: a copy of the
+    database alone does not reveal them) until they expire, so the slips and the SMS texts can be printed again
+    by the leader who issued them. The codes themselves are activation_codes rows (only their hashes)."""
+
+    __tablename__ = "activation_code_batches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 of the token in the pages' URLs
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)  # who issued them
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)  # when the codes expire
+    #: JSON [[member id, code], …], sealed with core.sealing.seal
+    entries: Mapped[str] = mapped_column(Text)

@@ -44,6 +44,7 @@ class Worker:
 
     def round(self) -> None:
         """Rules if due, purges if due, then the outbox; an error is reported and the round given up."""
+        from handbook.members.activation import purge_batches
         from handbook.members.importer import purge_previews
         from handbook.members.transfers import end_expired
         from handbook.notify.push.dispatch import dispatch
@@ -60,6 +61,7 @@ class Worker:
                 purge_sessions()
                 end_expired()
                 purge_previews()
+                purge_batches()
             dispatch(once=True, stop=self.stop, processes=self.processes)
         except Exception as exc:  # keep the loop alive; the heartbeat shows the failure
             db.session.rollback()

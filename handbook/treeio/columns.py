@@ -1,0 +1,50 @@
+"""The tree's Excel sheet: its columns and the Vietnamese kind labels, matched forgivingly (case, spacing and,
+as a bonus, diacritics: "chi bo co so" is "Chi bộ cơ sở")."""
+from __future__ import annotations
+
+import unicodedata
+
+from handbook.org.models import OrgKind
+
+CODE, NAME, KIND, PARENT, SECRETARY = "Mã", "Tên", "Loại", "Mã cấp trên", "Bí thư (e-mail hoặc điện thoại)"
+COLUMNS = (CODE, NAME, KIND, PARENT, SECRETARY)
+REQUIRED = (CODE, NAME, KIND, PARENT)
+FIELD_OF = {CODE: "code", NAME: "name", KIND: "kind", PARENT: "parent", SECRETARY: "secretary"}
+
+#: the labels a file uses for each kind (the first is what an export writes)
+KIND_NAMES: dict[OrgKind, tuple[str, ...]] = {
+    OrgKind.DANG_BO_TINH: ("Đảng bộ tỉnh", "Đảng bộ thành phố", "Đảng bộ tỉnh/thành phố"),
+    OrgKind.DANG_BO_HUYEN: ("Đảng bộ huyện",),
+    OrgKind.DANG_BO_XA: ("Đảng bộ xã/phường", "Đảng bộ xã", "Đảng bộ phường", "Đảng bộ đặc khu"),
+    OrgKind.DANG_BO_CO_SO: ("Đảng bộ cơ sở",),
+    OrgKind.CHI_BO_CO_SO: ("Chi bộ cơ sở",),
+    OrgKind.DANG_BO_BO_PHAN: ("Đảng bộ bộ phận",),
+    OrgKind.CHI_BO: ("Chi bộ",),
+    OrgKind.TO_DANG: ("Tổ đảng",),
+}
+
+
+def fold(text: object) -> str:
+    """Lower case, no diacritics, "đ" as "d", single spaces — for matching what people type."""
+    raw = unicodedata.normalize("NFD", str(text or "")).replace("đ", "d").replace("Đ", "D")
+    bare = "".join(ch for ch in raw if not unicodedata.combining(ch))
+    return " ".join(bare.casefold().replace(" / ", "/").split()).rstrip(" *")
+
+
+_KINDS = {fold(label): kind for kind, labels in KIND_NAMES.items() for label in labels}
+_HEADINGS = {fold(heading): heading for heading in COLUMNS}
+_HEADINGS.update({fold("Bí thư"): SECRETARY, fold("Mã tổ chức"): CODE, fold("Tên tổ chức"): NAME,
+                  fold("Loại tổ chức"): KIND})
+
+
+def kind_of(label: object) -> OrgKind | None:
+    return _KINDS.get(fold(label))
+
+
+def kind_label(kind: OrgKind) -> str:
+    return KIND_NAMES[kind][0]
+
+
+def heading_of(text: object) -> str | None:
+    """The column a heading names, or None."""
+    return _HEADINGS.get(fold(text))

@@ -17,7 +17,7 @@ ALLOWED_DETAIL_KEYS = frozenset({
     "fields", "count", "rows", "valid", "rejected", "organisation_id", "member_id", "other_id", "format",
     "mode", "status", "source", "kept_id", "merged_id", "role", "method", "reason", "sessions", "tokens", "feeds",
     "devices", "old_status", "new_status", "revision_id", "vote_id", "resolution_id", "series_id", "request_id",
-    "outside", "document_id", "changed", "present", "previous_id", "codes", "ids",
+    "outside", "document_id", "changed", "present", "previous_id", "codes", "ids", "cells",
 })
 
 

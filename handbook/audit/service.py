@@ -97,6 +97,7 @@ ACTION_LABELS = {
     "org.dissolve": _l("Giải thể tổ chức đảng"),
     "org.import": _l("Nhập cây tổ chức từ Excel"),
     "org.export": _l("Xuất cây tổ chức ra Excel"),
+    "org.codes_assigned": _l("Đặt mã cho các tổ chức chưa có mã"),
     "org.merge": _l("Hợp nhất tổ chức đảng"),
     "org.split": _l("Chia tách tổ chức đảng"),
     "members.move": _l("Chuyển sinh hoạt đảng viên sang chi bộ khác"),

@@ -31,6 +31,7 @@ from handbook.meetings import calendar, documents, scheduling
 from handbook.meetings.models import MeetingFormat, MeetingKind
 from handbook.members.models import LEFT_STATUSES, Member, MemberStatus, TemporaryArrival, TemporaryReason
 from handbook.notify.models import Notification, PushSubscription
+from handbook.org.codes import assign_missing_codes
 from handbook.org.models import OrgKind, Role
 from handbook.regulations.files import Upload, add_attachment
 from tests.factories import Factory
@@ -349,6 +350,7 @@ def _build_scene(app, factory: Factory, statuses=(), before_meetings=None):
     arrival = TemporaryArrival(cell_id=cell_b.id, card_number="48000001", member_id=member.id,  # cell B asks for
                                reason=TemporaryReason.CONG_TAC, until=local_today() + timedelta(days=120))  # A's member
     db.session.add(arrival)
+    assign_missing_codes()  # the tree's export refuses organisations without a code
     factory.commit()
     own = {"member": _personal(member), "other_member": {"own_feed": calendar.issue_token(other)},
            "leader": {"own_feed": calendar.issue_token(cellmate)}}

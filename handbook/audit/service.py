@@ -17,7 +17,7 @@ ALLOWED_DETAIL_KEYS = frozenset({
     "fields", "count", "rows", "valid", "rejected", "organisation_id", "member_id", "other_id", "format",
     "mode", "status", "source", "kept_id", "merged_id", "role", "method", "reason", "sessions", "tokens", "feeds",
     "devices", "old_status", "new_status", "revision_id", "vote_id", "resolution_id", "series_id", "request_id",
-    "outside", "document_id", "changed", "present", "previous_id", "codes", "ids",
+    "outside", "document_id", "changed", "present", "previous_id", "codes", "ids", "cells",
 })
 
 
@@ -97,6 +97,7 @@ ACTION_LABELS = {
     "org.dissolve": _l("Giải thể tổ chức đảng"),
     "org.import": _l("Nhập cây tổ chức từ Excel"),
     "org.export": _l("Xuất cây tổ chức ra Excel"),
+    "org.codes_assigned": _l("Đặt mã cho các tổ chức chưa có mã"),
     "org.merge": _l("Hợp nhất tổ chức đảng"),
     "org.split": _l("Chia tách tổ chức đảng"),
     "members.move": _l("Chuyển sinh hoạt đảng viên sang chi bộ khác"),

@@ -32,6 +32,7 @@ from handbook.demo.tree import (
 )
 from handbook.extensions import db
 from handbook.members.models import Gender, Member, MemberStatus
+from handbook.org.codes import abbreviation, child_code, unique
 from handbook.org.models import Organisation, OrgKind, Position, Role, Scope
 
 DEMO_PASSWORD = "Demo@2026"
@@ -70,6 +71,7 @@ class OrgRef(NamedTuple):
     id: int
     path: str
     depth: int
+    code: str
 
 
 def thousands(n: int) -> str:
@@ -186,6 +188,9 @@ class Seeder:
         self.password_hash = hash_password(DEMO_PASSWORD) if self.demo else None
         self.staff_number = 0
         self.committed_members = 0
+        # Codes as org.codes makes them: DN, DN-01, DN-01-03…; unique among those already stored.
+        self.codes_taken = set(db.session.scalars(select(Organisation.code).where(Organisation.code.is_not(None))))
+        self.children: dict[int, int] = {}
 
     # the run ----------------------------------------------------------------------------------------
     def run(self) -> SeedReport:
@@ -233,13 +238,18 @@ class Seeder:
     # rows -------------------------------------------------------------------------------------------
     def org(self, name: str, kind: OrgKind, parent: OrgRef | None) -> OrgRef:
         """Queue an organisation with its materialised path."""
+        if parent is None:
+            code = unique(abbreviation(name), self.codes_taken)
+        else:
+            self.children[parent.id] = number = self.children.get(parent.id, 0) + 1
+            code = unique(child_code(parent.code, number), self.codes_taken)
         row = {"name": name, "kind": kind, "parent_id": parent.id if parent else None, "path": "",
-               "depth": parent.depth + 1 if parent else 0, "created_at": self.now}
+               "depth": parent.depth + 1 if parent else 0, "created_at": self.now, "code": code}
         org_id = self.writer.add(Organisation, row)
         row["path"] = f"{parent.path if parent else '/'}{org_id}/"
         self.report.organisations += 1
         self.report.cells += kind in (OrgKind.CHI_BO, OrgKind.CHI_BO_CO_SO)
-        return OrgRef(org_id, row["path"], row["depth"])
+        return OrgRef(org_id, row["path"], row["depth"], code)
 
     def user(self, email: str | None, phone: str | None, name: str, password_hash: str | None,
              is_admin: bool = False) -> int:

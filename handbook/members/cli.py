@@ -14,12 +14,13 @@ members_cli = AppGroup("members", help="Hồ sơ đảng viên: nhập từ Exce
 
 @members_cli.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@click.option("--org", "org_id", type=int, required=True, help="Mã chi bộ nhận các đảng viên.")
+@click.option("--org", "org_id", type=int, required=True,
+              help="Số hiệu (id) chi bộ nhận các đảng viên có cột “Mã chi bộ” để trống.")
 @click.option("--valid-only", is_flag=True, help="Nhập các dòng hợp lệ dù tệp còn dòng lỗi.")
 @click.option("--rejected", "rejected_path", type=click.Path(dir_okay=False),
               help="Ghi các dòng bị từ chối (có cột lý do) vào tệp .xlsx này.")
 def import_command(path: str, org_id: int, valid_only: bool, rejected_path: str | None) -> None:
-    """Kiểm tra rồi nhập tệp Excel PATH vào chi bộ --org."""
+    """Kiểm tra rồi nhập tệp Excel PATH: mỗi dòng vào chi bộ ở cột “Mã chi bộ”, để trống thì vào chi bộ --org."""
     cell = db.session.get(Organisation, org_id)
     if cell is None or cell.kind not in CELL_KINDS:
         raise click.UsageError(f"Không có chi bộ mã {org_id}.")
@@ -43,4 +44,10 @@ def import_command(path: str, org_id: int, valid_only: bool, rejected_path: str 
         )
     with click.progressbar(length=max(report.valid_count, 1), label="Nhập") as bar:
         inserted = importer.import_valid(report, cell, CLI, origin="cli", progress=bar.update)
-    click.echo(f"Đã nhập {inserted} đảng viên vào {cell.name}; {report.bad_rows} dòng bị từ chối.")
+    for cell_id, count in sorted(report.by_cell.items(), key=lambda item: item[0] or 0):
+        if report.cell_names:
+            click.echo(f"  {report.cell_names.get(cell_id, cell.name) if cell_id else cell.name}: {count}")
+    click.echo(f"Đã nhập {inserted} đảng viên vào {cell.name}; {report.bad_rows} dòng bị từ chối."
+               if not report.cell_names else
+               f"Đã nhập {inserted} đảng viên vào {len({k or cell.id for k in report.by_cell})} chi bộ; "
+               f"{report.bad_rows} dòng bị từ chối.")

@@ -39,7 +39,8 @@ from handbook.members.validation import (
     name_key,
     status_for,
 )
-from handbook.org.models import Organisation
+from handbook.org.access import can_manage_org
+from handbook.org.models import CELL_KINDS, Organisation
 
 BATCH = 1000
 MAX_COLUMNS = 200  # headings beyond this column are not read
@@ -51,6 +52,12 @@ ALIASES = {
     "ngày chính thức": "official_date", "nơi ở hiện nay": "residence", "địa chỉ": "residence",
 }
 
+
+CELL_CODE = "cell_code"  # the optional column "Mã chi bộ": the row's cell, when not the upload's own
+CELL_CODE_HEADING = "Mã chi bộ"
+# One message for every code that cannot take the row (unknown, not a cell, dissolved, outside the uploader's
+# scope): which of these it is would tell whether an organisation outside the scope exists.
+NO_SUCH_CELL = _l("Không có chi bộ đang hoạt động nào mang mã này trong phạm vi đồng chí quản lý.")
 
 KEEP_PREVIEWS = timedelta(hours=24)  # an upload waits this long for its confirmation (the file, too)
 
@@ -104,6 +111,9 @@ class ImportReport:
     spill: IO[bytes] | None = None
     # The row reading stopped at because only empty rows followed (RowReader), if it did.
     stopped_at: int | None = None
+    # Valid rows per cell named in the "Mã chi bộ" column (None: the upload's own cell), and those cells' names.
+    by_cell: dict[int | None, int] = field(default_factory=dict)
+    cell_names: dict[int, str] = field(default_factory=dict)
 
     def close(self) -> None:
         if self.spill is not None:
@@ -198,6 +208,7 @@ def read_rows(source: IO[bytes] | str) -> tuple[RowReader, list[str], int]:
         raise ImportFileError(str(_l("Dòng đầu tiên phải là dòng tiêu đề cột (tải tệp mẫu để xem).")))
     by_heading = {_heading_key(text): name for name, text in headings_vi().items()}
     by_heading.update({_heading_key(k): v for k, v in ALIASES.items()})
+    by_heading[_heading_key(CELL_CODE_HEADING)] = CELL_CODE
     columns: dict[int, str] = {}
     ignored = []
     for index, text in enumerate(header):
@@ -218,6 +229,41 @@ def _rewind(source):
     return source
 
 
+class CellCodes:
+    """The cells named by the "Mã chi bộ" column, looked up once per chunk for the codes not seen yet (no query per
+    row; memory bounded by the number of distinct codes, at most the organisations there are)."""
+
+    def __init__(self, scope) -> None:
+        self.scope = scope
+        self.known: dict[str, Organisation | None] = {}
+
+    def resolve(self, codes: set[str]) -> None:
+        missing = sorted(codes - self.known.keys())
+        for start in range(0, len(missing), 500):
+            part = missing[start:start + 500]
+            found = {o.code: o for o in db.session.scalars(select(Organisation).where(Organisation.code.in_(part)))}
+            for code in part:
+                self.known[code] = self._usable(found.get(code))
+
+    def _usable(self, org: Organisation | None) -> Organisation | None:
+        if org is None or org.kind not in CELL_KINDS or org.dissolved_on is not None:
+            return None
+        if self.scope is not None and not can_manage_org(self.scope, org):
+            return None
+        return org
+
+    def get(self, code: str) -> Organisation | None:
+        return self.known.get(code)
+
+
+def _code_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
 def validate_file(source: IO[bytes] | str, *, today: date | None = None,
                   progress: Callable[[int], None] | None = None, scope=None,
                   max_rows: int | None = None) -> ImportReport:
@@ -233,8 +279,25 @@ def validate_file(source: IO[bytes] | str, *, today: date | None = None,
     headings = headings_vi()
     seen: dict[int, int] = {}
     chunk: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
+    cells = CellCodes(scope)
+
+    def place(chunk) -> None:
+        """Each row's cell from its "Mã chi bộ" (empty: the upload's own, decided at import)."""
+        cells.resolve({code for _n, _v, raw in chunk if (code := _code_text(raw.get(CELL_CODE)))})
+        for number, values, raw in chunk:
+            code = _code_text(raw.get(CELL_CODE))
+            if not code:
+                continue
+            org = cells.get(code)
+            if org is None:
+                report.problems.append(RowProblem(number, CELL_CODE_HEADING, code, str(NO_SUCH_CELL)))
+                report.rejected[number] = raw
+            else:
+                values["_cell_id"] = org.id
+                report.cell_names[org.id] = org.name
 
     def check(chunk) -> None:
+        place(chunk)
         cleaned = [dict(values, _row=number) for number, values, _raw in chunk]
         extra: dict[int, list[Problem]] = {}
         stored = find_conflicts(cleaned, scope=scope)
@@ -251,6 +314,9 @@ def validate_file(source: IO[bytes] | str, *, today: date | None = None,
             if index in extra:
                 report.rejected[number] = raw
         valid = [values for number, values, _raw in chunk if number not in report.rejected]
+        for values in valid:
+            key = values.get("_cell_id")
+            report.by_cell[key] = report.by_cell.get(key, 0) + 1
         if valid:
             pickle.dump(valid, report.spill, protocol=pickle.HIGHEST_PROTOCOL)
         if progress:
@@ -382,8 +448,10 @@ def _claim(preview_id: int, now: datetime) -> None:
 
 def import_valid(report: ImportReport, cell: Organisation, actor: Actor, *, origin: str = "web",
                  preview: ImportPreview | None = None, progress: Callable[[int], None] | None = None) -> int:
-    """Insert the valid rows of a validated file into `cell`: one transaction, batches of inserts. With the
-    web's `preview`, the transaction first claims it (AlreadyImported if it was confirmed before)."""
+    """Insert the valid rows of a validated file: one transaction, batches of inserts. Each row goes to the cell its
+    "Mã chi bộ" named (checked by validate_file), else to `cell`; its first placement opens there
+    (`placements.placement_rows`). With the web's `preview`, the transaction first claims it (AlreadyImported if it
+    was confirmed before)."""
     now = utcnow()
     preview_id = preview.id if preview is not None else None
     columns = {c.key for c in Member.__table__.columns} - {"id"}
@@ -393,7 +461,8 @@ def import_valid(report: ImportReport, cell: Organisation, actor: Actor, *, orig
         params = []
         for values in batch:
             row = {k: v for k, v in values.items() if k in columns}
-            row.update(cell_id=cell.id, status=status_for(values), created_at=now, updated_at=now)
+            row.update(cell_id=values.get("_cell_id") or cell.id, status=status_for(values), created_at=now,
+                       updated_at=now)
             params.append(row)
         ids = db.session.scalars(insert(Member).returning(Member.id, sort_by_parameter_order=True), params).all()
         statuses, changes = [], []
@@ -406,7 +475,8 @@ def import_valid(report: ImportReport, cell: Organisation, actor: Actor, *, orig
             db.session.execute(insert(MemberStatusHistory), statuses)
         db.session.execute(insert(MemberChange), changes)
         db.session.execute(insert(MemberPlacement), placement_rows(
-            [(member_id, cell.id, values.get("admission_date")) for member_id, values in zip(ids, batch, strict=True)],
+            [(member_id, values.get("_cell_id") or cell.id, values.get("admission_date"))
+             for member_id, values in zip(ids, batch, strict=True)],
             report.today, now, actor.user_id))
         if progress:
             progress(len(ids))
@@ -418,8 +488,9 @@ def import_valid(report: ImportReport, cell: Organisation, actor: Actor, *, orig
         for batch in _valid_batches(report):
             inserted += flush(batch)
         outside = {"outside": report.outside} if report.outside else {}
+        others = {"cells": len({key or cell.id for key in report.by_cell})} if report.cell_names else {}
         audit.record("members.import", actor, target_type="organisation", target_id=cell.id, rows=report.total,
-                     valid=inserted, rejected=report.bad_rows, source=origin, **outside)
+                     valid=inserted, rejected=report.bad_rows, source=origin, **outside, **others)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -437,9 +508,9 @@ def template_workbook() -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Danh sách"
-    sheet.append([headings[name] for name in FIELDS])
-    for index, name in enumerate(FIELDS, start=1):
-        sheet.column_dimensions[sheet.cell(1, index).column_letter].width = max(14, len(headings[name]) + 4)
+    sheet.append([headings[name] for name in FIELDS] + [CELL_CODE_HEADING])
+    for index, text in enumerate([headings[name] for name in FIELDS] + [CELL_CODE_HEADING], start=1):
+        sheet.column_dimensions[sheet.cell(1, index).column_letter].width = max(14, len(text) + 4)
     guide = book.create_sheet("Hướng dẫn")
     guide.append(["Cột", "Bắt buộc", "Cách nhập", "Ví dụ"])
     hints = {
@@ -454,6 +525,8 @@ def template_workbook() -> bytes:
                "official_date": "03/02/2011", "card_number": "01234567"}
     for name in FIELDS:
         guide.append([headings[name], "Có" if name in REQUIRED else "", hints.get(name, ""), example.get(name, "")])
+    guide.append([CELL_CODE_HEADING, "", "Mã của chi bộ nhận đảng viên này (xem trong cây tổ chức); để trống thì "
+                  "nhập vào chi bộ chọn khi tải tệp lên. Nhờ cột này, cả đảng bộ nhập trong một tệp.", "CB-001"])
     guide.append([])
     guide.append(["Mỗi dòng của trang 'Danh sách' là một đảng viên. Không nhập công thức."])
     out = io.BytesIO()
@@ -471,10 +544,11 @@ def rejected_workbook(report: ImportReport) -> bytes:
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Dòng bị từ chối")
-    sheet.append(["Dòng trong tệp gốc", "Lý do"] + [headings[name] for name in FIELDS])
+    names = [*FIELDS, CELL_CODE]
+    sheet.append(["Dòng trong tệp gốc", "Lý do"] + [headings[name] for name in FIELDS] + [CELL_CODE_HEADING])
     for number in sorted(report.rejected):
         raw = report.rejected[number]
-        sheet.append([number, "; ".join(reasons.get(number, []))] + [_cell(raw.get(name)) for name in FIELDS])
+        sheet.append([number, "; ".join(reasons.get(number, []))] + [_cell(raw.get(name)) for name in names])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -194,7 +194,7 @@ def import_confirm(token: str):
     if report.rejected:
         _file(token, "-rejected").write_bytes(importer.rejected_workbook(report))
     return render_template("members/import_done.html", cell=cell, inserted=inserted, rejected=report.bad_rows,
-                           token=token)
+                           token=token, cells=len({key or cell.id for key in report.by_cell}))
 
 
 @manage_bp.get("/members/import/<token>/rejected.xlsx")

@@ -131,7 +131,8 @@ class LoginTaken(auth_service.AuthError):
 
 
 def account_for_member(member: Member) -> User:
-    """The member's account, created (without password) from their phone or e-mail when missing."""
+    """The member's account, created (without password) when missing: its login is the record's phone, else its
+    e-mail; an e-mail another account already logs in with is left off an account that has the phone."""
     if member.user_id:
         return db.session.get(User, member.user_id)
     if not member.phone and not member.email:
@@ -144,7 +145,12 @@ def account_for_member(member: Member) -> User:
     if taken is not None:
         raise LoginTaken(_("Không tạo được tài khoản đăng nhập bằng số điện thoại hoặc e-mail của hồ sơ này. Hãy "
                            "kiểm tra lại số điện thoại, e-mail trong hồ sơ hoặc liên hệ cấp ủy cấp trên."))
-    user = User(phone=member.phone, email=member.email, display_name=member.full_name)
+    email = member.email
+    if member.phone and email and db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        # The login is the phone; the record's e-mail is another account's login, so this account goes without
+        # it (as the whole cell's codes do) rather than meet the unique constraint. The record keeps its e-mail.
+        email = None
+    user = User(phone=member.phone, email=email, display_name=member.full_name)
     db.session.add(user)
     db.session.flush()
     member.user_id = user.id

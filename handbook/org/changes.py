@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import String, func, literal, select, update
+from sqlalchemy import String, func, insert, literal, select, update
 
 from handbook.audit.service import Actor, record
 from handbook.core.i18n import lazy_gettext as _l
@@ -28,7 +28,7 @@ from handbook.org.history import (
     start_version,
 )
 from handbook.org.kinds import kind_problem
-from handbook.org.models import Organisation, OrgChangeKind, OrgKind
+from handbook.org.models import Organisation, OrgChange, OrgChangeKind, OrgKind, OrgVersion
 from handbook.org.positions import end_positions
 
 PATH_BATCH = 500  # organisations whose path one UPDATE rewrites when a subtree moves
@@ -135,6 +135,37 @@ def create_organisation(name: str, kind: OrgKind, parent: Organisation | None = 
         record("org.create", actor, target_type="organisation", target_id=org.id, organisation_id=org.parent_id)
     db.session.flush()
     return org
+
+
+def create_checked(rows: list[tuple[str, OrgKind, str | None, int | None, str, int]], *, actor: Actor | None = None,
+                   on: date | None = None, today: date | None = None) -> list[tuple[int, str, int]]:
+    """Many new organisations at once, for an import that has already checked them (names clean, codes free, kinds
+    fitting their parents): the rows create_organisation writes — the organisation with its path, its first version,
+    a "create" change, audited — as a few statements per batch instead of several per organisation. `rows` are
+    (name, kind, code, parent id, parent path, parent depth), the parent's path "" for a top one. Returns (id, path,
+    depth) of each, in order. No commit. (Kept for `benchmarks/org_import.py`: 5,000 cells took 111 s one by one
+    with create_organisation — two flushes and a lookup each — and take a few seconds this way.)"""
+    if not rows:
+        return []
+    on = _day(on, today)
+    ids = db.session.scalars(insert(Organisation).returning(Organisation.id, sort_by_parameter_order=True), [
+        {"name": name, "kind": kind, "code": code, "parent_id": parent_id, "path": "",
+         "depth": parent_depth + 1 if parent_id else 0}
+        for name, kind, code, parent_id, _path, parent_depth in rows]).all()
+    placed = [(org_id, f"{path or '/'}{org_id}/", depth + 1 if parent_id else 0)
+              for org_id, (_n, _k, _c, parent_id, path, depth) in zip(ids, rows, strict=True)]
+    db.session.execute(update(Organisation), [{"id": org_id, "path": path} for org_id, path, _d in placed])
+    db.session.execute(insert(OrgVersion), [
+        {"organisation_id": org_id, "name": name, "kind": kind, "parent_id": parent_id, "valid_from": on}
+        for org_id, (name, kind, _c, parent_id, _p, _d) in zip(ids, rows, strict=True)])
+    db.session.execute(insert(OrgChange), [
+        {"kind": OrgChangeKind.CREATE, "organisation_id": org_id, "on": on, "decision_number": None, "signer": None,
+         "recorded_by_id": _user_id(actor), "details": {"name": name, "org_kind": kind.value, "parent_id": parent_id}}
+        for org_id, (name, kind, _c, parent_id, _p, _d) in zip(ids, rows, strict=True)])
+    if actor is not None:
+        for org_id, (*_rest, parent_id, _p, _d) in zip(ids, rows, strict=True):
+            record("org.create", actor, target_type="organisation", target_id=org_id, organisation_id=parent_id)
+    return placed
 
 
 def _check_live(org: Organisation, access: Access | None, on: date) -> None:

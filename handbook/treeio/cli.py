@@ -9,8 +9,9 @@ from handbook.audit.service import CLI, record
 from handbook.extensions import db
 from handbook.members.importer import ImportFileError
 from handbook.org.access import Access
+from handbook.org.codes import assign_missing_codes
 from handbook.treeio.apply import TreeImportError, import_tree
-from handbook.treeio.export import tree_workbook
+from handbook.treeio.export import MissingCodes, tree_workbook
 from handbook.treeio.validate import validate_tree
 
 org_cli = AppGroup("org", help="Cây tổ chức đảng: nhập từ Excel, xuất ra Excel.")
@@ -49,9 +50,22 @@ def import_command(path: str, dry_run: bool) -> None:
 @click.argument("path", type=click.Path(dir_okay=False, writable=True))
 def export_command(path: str) -> None:
     """Xuất cả cây tổ chức ra tệp Excel PATH (cùng các cột với tệp nhập)."""
-    data, count = tree_workbook(EVERYWHERE)
+    try:
+        data, count = tree_workbook(EVERYWHERE)
+    except MissingCodes as exc:
+        raise click.ClickException(str(exc)) from exc
     with open(path, "wb") as out:
         out.write(data)
     record("org.export", CLI, target_type="organisation", count=count, format="xlsx")
     db.session.commit()
     click.echo(f"Đã xuất {count} tổ chức vào {path}.")
+
+
+@org_cli.command("assign-codes")
+def assign_codes_command() -> None:
+    """Đặt mã cho mọi tổ chức chưa có mã (mã cấp trên và số thứ tự), để xuất và nhập lại được cây tổ chức."""
+    count = assign_missing_codes()
+    if count:
+        record("org.codes_assigned", CLI, target_type="organisation", count=count)
+    db.session.commit()
+    click.echo(f"Đã đặt mã cho {count} tổ chức." if count else "Mọi tổ chức đã có mã: không có gì thay đổi.")

@@ -6,12 +6,21 @@ import io
 from sqlalchemy import select
 
 from handbook.auth.models import User
+from handbook.core.i18n import lazy_gettext as _l
 from handbook.extensions import db
 from handbook.org.access import Access, managed_orgs_clause
+from handbook.org.codes import missing_codes_count
 from handbook.org.models import Organisation, Position, Role
 from handbook.treeio.columns import COLUMNS, kind_label
 
 BATCH = 1000
+MISSING_CODES = _l("Còn %(n)d tổ chức chưa có mã nên tệp xuất ra sẽ không nhập lại được (cột Mã là bắt buộc). Quản "
+                   "trị viên hãy đặt mã cho các tổ chức này bằng lệnh “flask org assign-codes” (mã của cấp trên và "
+                   "số thứ tự, ví dụ DN-01-03), rồi xuất lại.")
+
+
+class MissingCodes(ValueError):
+    """Organisations in the export's scope have no code: the file could not be imported again."""
 
 
 def tree_rows(access: Access):
@@ -35,9 +44,12 @@ def tree_rows(access: Access):
 
 
 def tree_workbook(access: Access) -> tuple[bytes, int]:
-    """The workbook and how many organisations it holds."""
+    """The workbook and how many organisations it holds; MissingCodes if any of them has no code (older data)."""
     from openpyxl import Workbook
 
+    missing = missing_codes_count(managed_orgs_clause(access))
+    if missing:
+        raise MissingCodes(str(MISSING_CODES) % {"n": missing})
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Cây tổ chức")
     sheet.append(list(COLUMNS))

@@ -20,7 +20,7 @@ from handbook.extensions import db
 from handbook.members.importer import ImportFileError
 from handbook.org.access import can_restructure_any
 from handbook.treeio.apply import TreeImportError, import_tree
-from handbook.treeio.export import template_workbook, tree_workbook
+from handbook.treeio.export import MissingCodes, template_workbook, tree_workbook
 from handbook.treeio.validate import validate_tree
 
 bp = Blueprint("treeio", __name__)
@@ -117,7 +117,10 @@ def confirm(token: str):
 @login_required
 def export():
     _allowed()
-    data, count = tree_workbook(current_access())
+    try:
+        data, count = tree_workbook(current_access())
+    except MissingCodes as exc:
+        return _form(str(exc), 409)
     audit.record("org.export", current_actor(), target_type="organisation", count=count, format="xlsx")
     db.session.commit()
     return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True, download_name="cay-to-chuc.xlsx")

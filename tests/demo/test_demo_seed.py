@@ -1,6 +1,7 @@
 """The demo seed: the README's demo accounts, a consistent tree, plausible member records, and the CLI."""
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter, defaultdict
 
@@ -243,3 +244,15 @@ def test_a_failed_seed_writes_nothing_says_so_in_vietnamese_and_the_next_run_see
     assert again.exit_code == 0, again.output
     assert db.session.scalar(select(func.count(Member.id))) > 0
     assert find_user("dangvien@demo.vn") is not None
+
+
+def test_every_organisation_has_a_readable_code(seeded):
+    orgs = _all(Organisation)
+    codes = {o.id: o.code for o in orgs}
+    assert all(codes.values()) and len(set(codes.values())) == len(orgs)
+    by_id = {o.id: o for o in orgs}
+    for org in orgs:
+        if org.parent_id is None:
+            assert org.code == "DN"  # Đảng bộ Thành phố Đà Nẵng
+        else:
+            assert re.fullmatch(re.escape(by_id[org.parent_id].code) + r"-\d{2,}", org.code), org.code

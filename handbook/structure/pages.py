@@ -15,7 +15,8 @@ from handbook.core.web import require
 from handbook.extensions import db
 from handbook.members.counts import counts_on
 from handbook.org.access import can_browse_tree, can_manage_org, can_restructure, managed_orgs_clause
-from handbook.org.models import Organisation
+from handbook.org.history import known_on, valid_on
+from handbook.org.models import Organisation, OrgVersion
 from handbook.regulations.textfold import fold
 
 PER_PAGE = 50
@@ -28,6 +29,7 @@ class Node:
     org: Organisation
     count: int
     has_children: bool
+    name: str  #: the organisation's name on the day the page is read as of
 
 
 def tree_reader() -> None:
@@ -71,21 +73,37 @@ def page_number() -> int:
         abort(400)
 
 
-def nodes(orgs: list[Organisation], day: date) -> list[Node]:
-    """Organisations with their member count on `day` and whether they have organisations under them (two
-    queries for the page, whatever its length)."""
+def nodes(orgs: list[Organisation], day: date, past: bool = False) -> list[Node]:
+    """Organisations with their member count on `day` and whether they have organisations under them; for a
+    `past` day, the tree and the names as they were then (two or three queries for the page, whatever its
+    length)."""
     ids = [org.id for org in orgs]
+    if not ids:
+        return []
     counts = counts_on(ids, day)
-    parents = set(db.session.scalars(select(Organisation.parent_id).where(
-        Organisation.parent_id.in_(ids), Organisation.dissolved_on.is_(None)).distinct())) if ids else set()
-    return [Node(org, counts.get(org.id, 0), org.id in parents) for org in orgs]
+    if past:
+        parents = set(db.session.scalars(select(OrgVersion.parent_id).where(
+            OrgVersion.parent_id.in_(ids), valid_on(OrgVersion, day)).distinct()))
+        names = dict(db.session.execute(select(OrgVersion.organisation_id, OrgVersion.name).where(
+            OrgVersion.organisation_id.in_(ids), known_on(OrgVersion, day))).all())
+    else:
+        parents = set(db.session.scalars(select(Organisation.parent_id).where(
+            Organisation.parent_id.in_(ids), Organisation.dissolved_on.is_(None)).distinct()))
+        names = {}
+    return [Node(org, counts.get(org.id, 0), org.id in parents, names.get(org.id, org.name)) for org in orgs]
 
 
-def children_page(org: Organisation, page: int, per_page: int = PER_PAGE) -> tuple[list[Organisation], int]:
-    """One page of the live organisations directly under `org`, by name, and how many there are."""
-    where = (Organisation.parent_id == org.id, Organisation.dissolved_on.is_(None))
-    total = db.session.scalar(select(func.count(Organisation.id)).where(*where)) or 0
-    rows = db.session.scalars(select(Organisation).where(*where).order_by(Organisation.name, Organisation.id)
+def children_page(org: Organisation, page: int, per_page: int = PER_PAGE,
+                  day: date | None = None) -> tuple[list[Organisation], int]:
+    """One page of the organisations directly under `org`, by name, and how many there are: the live ones, or
+    with `day` those under it on that day (a cell merged away since, not one moved in since)."""
+    if day is None:
+        query = select(Organisation).where(Organisation.parent_id == org.id, Organisation.dissolved_on.is_(None))
+    else:
+        query = select(Organisation).join(OrgVersion, OrgVersion.organisation_id == Organisation.id).where(
+            OrgVersion.parent_id == org.id, valid_on(OrgVersion, day))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = db.session.scalars(query.order_by(Organisation.name, Organisation.id)
                               .limit(per_page).offset((page - 1) * per_page)).all()
     return list(rows), total
 

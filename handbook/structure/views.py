@@ -34,7 +34,8 @@ def index():
     else:
         orgs = pages.tops()
         total = len(orgs)
-    return render_template("structure/tree.html", nodes=pages.nodes(orgs, day), total=total, day=day, asked=asked,
+    return render_template("structure/tree.html", nodes=pages.nodes(orgs, day, asked), total=total, day=day,
+                           asked=asked,
                            **context)
 
 
@@ -49,15 +50,15 @@ def organisation(org_id: int):
                "change_count": count_changes(org.id),
                "change_labels": CHANGE_LABELS, "describe": describe, "restructure": can_restructure(access, org),
                "place_under": can_place_under(access, org), "form": EmptyForm()}
-    children, total = pages.children_page(org, page)
     try:
         day, asked = pages.as_of_day()
     except pages.BadDate as exc:
-        return pages.render_bad_date("structure/organisation.html", str(exc), nodes=[], total=total, day=None,
+        return pages.render_bad_date("structure/organisation.html", str(exc), nodes=[], total=0, day=None,
                                      asked=True, own_count=None, **context)
+    children, total = pages.children_page(org, page, day=day if asked else None)
     own = pages.nodes([org], day)[0].count
-    return render_template("structure/organisation.html", nodes=pages.nodes(children, day), total=total, day=day,
-                           asked=asked, own_count=own, **context)
+    return render_template("structure/organisation.html", nodes=pages.nodes(children, day, asked), total=total,
+                           day=day, asked=asked, own_count=own, **context)
 
 
 @tree_bp.get("/<int:org_id>/children")
@@ -70,6 +71,6 @@ def children(org_id: int):
         day, asked = pages.as_of_day()
     except pages.BadDate as exc:
         return exc.args[0], 400
-    orgs, total = pages.children_page(org, page)
-    return render_template("structure/_nodes.html", nodes=pages.nodes(orgs, day), kind_labels=KIND_LABELS,
+    orgs, total = pages.children_page(org, page, day=day if asked else None)
+    return render_template("structure/_nodes.html", nodes=pages.nodes(orgs, day, asked), kind_labels=KIND_LABELS,
                            parent=org, page=page, more=page * pages.PER_PAGE < total, day=day, asked=asked)

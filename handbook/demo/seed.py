@@ -32,7 +32,7 @@ from handbook.demo.tree import (
 )
 from handbook.extensions import db
 from handbook.members.models import Gender, Member, MemberStatus
-from handbook.org.models import Organisation, OrgKind, Position, Role, Scope
+from handbook.org.models import Organisation, OrgKind, Position, Role, Scope, name_key
 
 DEMO_PASSWORD = "Demo@2026"
 DEFAULT_MEMBERS = 400
@@ -233,8 +233,8 @@ class Seeder:
     # rows -------------------------------------------------------------------------------------------
     def org(self, name: str, kind: OrgKind, parent: OrgRef | None) -> OrgRef:
         """Queue an organisation with its materialised path."""
-        row = {"name": name, "kind": kind, "parent_id": parent.id if parent else None, "path": "",
-               "depth": parent.depth + 1 if parent else 0, "created_at": self.now}
+        row = {"name": name, "name_key": name_key(name), "kind": kind, "parent_id": parent.id if parent else None,
+               "path": "", "depth": parent.depth + 1 if parent else 0, "created_at": self.now}
         org_id = self.writer.add(Organisation, row)
         row["path"] = f"{parent.path if parent else '/'}{org_id}/"
         self.report.organisations += 1

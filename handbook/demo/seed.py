@@ -33,7 +33,7 @@ from handbook.demo.tree import (
 from handbook.extensions import db
 from handbook.members.models import Gender, Member, MemberStatus
 from handbook.org.codes import abbreviation, child_code, unique
-from handbook.org.models import Organisation, OrgKind, Position, Role, Scope
+from handbook.org.models import Organisation, OrgKind, Position, Role, Scope, name_key
 
 DEMO_PASSWORD = "Demo@2026"
 DEFAULT_MEMBERS = 400
@@ -243,8 +243,8 @@ class Seeder:
         else:
             self.children[parent.id] = number = self.children.get(parent.id, 0) + 1
             code = unique(child_code(parent.code, number), self.codes_taken)
-        row = {"name": name, "kind": kind, "parent_id": parent.id if parent else None, "path": "",
-               "depth": parent.depth + 1 if parent else 0, "created_at": self.now, "code": code}
+        row = {"name": name, "name_key": name_key(name), "kind": kind, "parent_id": parent.id if parent else None,
+               "path": "", "depth": parent.depth + 1 if parent else 0, "created_at": self.now, "code": code}
         org_id = self.writer.add(Organisation, row)
         row["path"] = f"{parent.path if parent else '/'}{org_id}/"
         self.report.organisations += 1

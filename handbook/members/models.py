@@ -105,6 +105,8 @@ class MemberStatusHistory(db.Model):
     """A dated status: the member is `status` from `from_date` until the next row."""
 
     __tablename__ = "member_status_history"
+    #: covers "the status on day D" (members.counts): the latest row on or before D read from the index alone
+    __table_args__ = (Index("ix_member_status_history_member_day", "member_id", "from_date", "id", "status"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
@@ -122,7 +124,8 @@ class MemberPlacement(db.Model):
     `Member.cell_id` is the open row's cell, kept so by `members.placements` only."""
 
     __tablename__ = "member_placements"
-    __table_args__ = (Index("ix_member_placements_cell_from", "cell_id", "valid_from"),)
+    #: covers "the placements valid on day D in these cells" (members.counts) without reading the table
+    __table_args__ = (Index("ix_member_placements_cell_day", "cell_id", "valid_from", "valid_to", "member_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)

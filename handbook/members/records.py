@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import current_app
 from limits import RateLimitItem, parse
-from sqlalchemy import Date, DateTime, cast, func, insert, literal, select
+from sqlalchemy import DateTime, func, insert, literal, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -24,6 +24,7 @@ from handbook.core.timeutil import local_today, utcnow
 from handbook.extensions import db
 from handbook.members.models import LEFT_STATUSES, Member, MemberChange, MemberStatus, MemberStatusHistory
 from handbook.members.validation import Cleaned, Problem, clean_record, find_conflicts, shown
+from handbook.org.history import day_of
 
 
 class RecordError(ValueError):
@@ -305,7 +306,7 @@ def backfill_status_history() -> None:
     db.session.execute(insert(history).from_select(
         ["member_id", "status", "from_date", "reason", "recorded_at"],
         select(Member.id, Member.status, func.coalesce(Member.official_date, Member.admission_date,
-                                                       cast(Member.created_at, Date)),
+                                                       day_of(Member.created_at)),
                literal("Dữ liệu ban đầu"), literal(utcnow(), DateTime(timezone=True)))
         .where(~has_history),
     ))

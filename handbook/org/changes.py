@@ -28,7 +28,7 @@ from handbook.org.history import (
     start_version,
 )
 from handbook.org.kinds import kind_problem
-from handbook.org.models import Organisation, OrgChange, OrgChangeKind, OrgKind, OrgVersion
+from handbook.org.models import Organisation, OrgChange, OrgChangeKind, OrgKind, OrgVersion, name_key
 from handbook.org.positions import end_positions
 
 PATH_BATCH = 500  # organisations whose path one UPDATE rewrites when a subtree moves
@@ -149,7 +149,7 @@ def create_checked(rows: list[tuple[str, OrgKind, str | None, int | None, str, i
         return []
     on = _day(on, today)
     ids = db.session.scalars(insert(Organisation).returning(Organisation.id, sort_by_parameter_order=True), [
-        {"name": name, "kind": kind, "code": code, "parent_id": parent_id, "path": "",
+        {"name": name, "name_key": name_key(name), "kind": kind, "code": code, "parent_id": parent_id, "path": "",
          "depth": parent_depth + 1 if parent_id else 0}
         for name, kind, code, parent_id, _path, parent_depth in rows]).all()
     placed = [(org_id, f"{path or '/'}{org_id}/", depth + 1 if parent_id else 0)

@@ -5,10 +5,16 @@ import enum
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from handbook.core.fold import fold
 from handbook.core.timeutil import utcnow
 from handbook.extensions import db, enum_type
+
+
+def name_key(name: str) -> str:
+    """What Organisation.name_key holds for `name`: its folded words, single-spaced."""
+    return " ".join(fold(name).split())
 
 
 class OrgKind(enum.StrEnum):
@@ -42,6 +48,10 @@ class Organisation(db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
+    #: the name folded for search (no diacritics, lower case, single spaces: "phuong hai chau"), kept by `name`'s
+    #: validator below; searched with LIKE '%…%', which reads every name in the database instead of in Python
+    #: (benchmarks/tree_pages.py, 9,060 organisations: see benchmarks/README.md for the figures)
+    name_key: Mapped[str] = mapped_column(String(200), default="", server_default="")
     kind: Mapped[OrgKind] = mapped_column(enum_type(OrgKind, 20))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     # "/1/7/42/": ids from the root down to this node; a subtree is a range of this column.
@@ -54,6 +64,11 @@ class Organisation(db.Model):
     dissolved_on: Mapped[date | None] = mapped_column(Date)
 
     parent: Mapped[Organisation | None] = relationship(remote_side=[id])
+
+    @validates("name")
+    def _fold_name(self, _key: str, name: str) -> str:
+        self.name_key = name_key(name)
+        return name
 
     @property
     def is_cell(self) -> bool:

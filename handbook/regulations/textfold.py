@@ -6,37 +6,15 @@ text too: that is what lets a snippet highlight "Điều lệ" for the query "di
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
 from markupsafe import Markup, escape
 
+from handbook.core.fold import fold, fold_char  # noqa: F401  (fold_char: regulations.structure)
+
 _WORD = re.compile(r"[a-z0-9]+")
 
 
-@lru_cache(maxsize=4096)
-def fold_char(char: str) -> str:
-    """One character folded to one character: 'Ế' → 'e', 'Đ' → 'd'; anything not a letter or digit → ' '."""
-    if char in "đĐ":
-        return "d"
-    base = unicodedata.normalize("NFD", char)[0].lower()
-    return base if base.isascii() and base.isalnum() else " "
-
-
-class _FoldTable(dict):
-    """A str.translate table filled on first sight of each character (translate's loop runs in C)."""
-
-    def __missing__(self, code: int) -> str:
-        self[code] = fold_char(chr(code))
-        return self[code]
-
-
-_TABLE = _FoldTable()
-
-
-def fold(text: str) -> str:
-    """Same length as `text`; only [a-z0-9 ] remain."""
-    return text.translate(_TABLE)
 
 
 def search_text(text: str) -> str:

@@ -183,3 +183,21 @@ def test_backfill_gives_bulk_written_members_a_history(app, cell):
     backfill_status_history()  # twice: still one row per member
     rows = db.session.scalars(select(MemberStatusHistory).where(MemberStatusHistory.member_id == member.id)).all()
     assert [(r.status, r.from_date) for r in rows] == [(MemberStatus.CHINH_THUC, date(2006, 5, 19))]
+
+
+def test_backfill_without_dates_starts_on_the_day_the_record_was_created(app, cell):
+    """A record with neither admission nor official date starts its history on the day it was written (a date,
+    on SQLite too, whose CAST(… AS DATE) would give the year as a number)."""
+    from datetime import UTC, datetime
+
+    from handbook.members.records import backfill_status_history
+
+    _cell, member = cell
+    member.admission_date = member.official_date = None
+    member.created_at = datetime(2024, 3, 7, 23, 30, tzinfo=UTC)
+    db.session.execute(MemberStatusHistory.__table__.delete())
+    db.session.commit()
+    backfill_status_history()
+    db.session.expire_all()
+    rows = db.session.scalars(select(MemberStatusHistory).where(MemberStatusHistory.member_id == member.id)).all()
+    assert [(r.status, r.from_date) for r in rows] == [(MemberStatus.CHINH_THUC, date(2024, 3, 7))]

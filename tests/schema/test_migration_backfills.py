@@ -78,3 +78,29 @@ def test_org_history_backfills_one_open_version_per_organisation_and_one_placeme
             (ids["unknown"], ids["cell"], str(unknown_created), None, "Dữ liệu ban đầu")]
         db.session.remove()
         db.engine.dispose()
+
+
+def test_org_name_key_backfill_folds_every_existing_name(tmp_path, monkeypatch):
+    """Names written before the column existed get their folded key (in batches: BATCH made small here)."""
+    import importlib
+
+    migration = importlib.import_module("migrations.versions.0016_org_name_key")
+    monkeypatch.setattr(migration, "BATCH", 2)
+    app = build_app(tmp_path, "backfill_name_key")
+    with app.app_context():
+        factory = Factory()
+        city = factory.org("Đảng bộ Thành phố Đà Nẵng", OrgKind.DANG_BO_TINH)
+        ward = factory.org("Đảng bộ  Phường Hải Châu", OrgKind.DANG_BO_XA, city)
+        cell = factory.org("Chi bộ Khu dân cư số 3 (Hải Châu)", OrgKind.CHI_BO, ward)
+        factory.commit()
+        ids = [city.id, ward.id, cell.id]
+        db.session.remove()
+
+        downgrade(revision="0014_org_history")
+        upgrade(revision="0016_org_name_key")
+        keys = db.session.execute(text("SELECT id, name_key FROM organisations ORDER BY id")).all()
+        assert [tuple(k) for k in keys] == [(ids[0], "dang bo thanh pho da nang"),
+                                            (ids[1], "dang bo phuong hai chau"),
+                                            (ids[2], "chi bo khu dan cu so 3 hai chau")]
+        db.session.remove()
+        db.engine.dispose()

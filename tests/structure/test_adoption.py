@@ -99,6 +99,8 @@ def test_a_committee_sets_up_its_deployment_and_restructures_it(app):
         assert web.post(f"/org/tree/import/{token}", data={"csrf_token": csrf_from(preview)}).status_code == 200
         cell1, cell2, cell3, ward1, ward2, other = (_org(c) for c in ("T-CB1", "T-CB2", "T-CB3", "T-P1", "T-P2", "U"))
         assert cell1.parent_id == ward1.id and ward2.parent_id == _org("T").id
+        found = web.get("/tree?q=khu pho 3").get_data(as_text=True)  # imported names are searchable unaccented
+        assert "Chi bộ Khu phố 3" in found and "Chi bộ Khu phố 2" not in found
 
         # 3. A ward's members in one file, each row to the cell of its code.
         page = web.get(f"/members/import?org={cell1.id}").get_data(as_text=True)

@@ -4,10 +4,12 @@ from __future__ import annotations
 from datetime import date
 
 import time_machine
+from sqlalchemy import delete
 
 from handbook.audit.service import Actor
+from handbook.extensions import db
 from handbook.members.counts import counts_on
-from handbook.members.models import MemberStatus
+from handbook.members.models import MemberStatus, MemberStatusHistory
 from handbook.members.records import record_status
 from handbook.org.history import Decision
 from handbook.org.models import OrgKind
@@ -50,3 +52,42 @@ def _after(city, ward_a, ward_b, a1, a2, b1, gone):
                                                  b1.id: 4}
     assert counts_on(ids, date(2025, 9, 30)) == {city.id: 9, ward_a.id: 0, ward_b.id: 9, a1.id: 5, a2.id: 0,
                                                  b1.id: 4}
+
+
+def test_statuses_count_from_their_first_day_and_stop_on_the_day_they_end(factory, statements):
+    """Each member counts on day D by their latest status on or before D (the later recorded on a tie): one who left,
+    died or transferred out counts until the day before, one re-admitted from that day, one admitted that day from
+    it; a record without any status history counts by its current status. One statement for it all."""
+    with time_machine.travel("2025-10-01 09:00 +07:00", tick=False):
+        ward = factory.org("Phường A", OrgKind.DANG_BO_XA)
+        cell = factory.org("Chi bộ 1", OrgKind.CHI_BO, ward)
+        people = {key: factory.member(cell, admission_date=date(2010, 1, 1))
+                  for key in ("left", "died", "out", "back", "new", "same_day", "stays", "unrecorded")}
+        factory.commit()
+        edge = date(2025, 9, 10)
+        for key, member in people.items():
+            if key != "unrecorded":
+                record_status(member, MemberStatus.CHINH_THUC, date(2011, 1, 1), None, ACTOR)
+        record_status(people["left"], MemberStatus.RA_KHOI_DANG, edge, None, ACTOR)
+        record_status(people["died"], MemberStatus.DA_MAT, edge, None, ACTOR)
+        record_status(people["out"], MemberStatus.CHUYEN_DI, edge, None, ACTOR)
+        record_status(people["back"], MemberStatus.RA_KHOI_DANG, date(2020, 5, 1), None, ACTOR)
+        record_status(people["back"], MemberStatus.DU_BI, edge, None, ACTOR)
+        new = people["new"]
+        db.session.execute(delete(MemberStatusHistory).where(MemberStatusHistory.member_id == new.id))
+        record_status(new, MemberStatus.DU_BI, edge, None, ACTOR)  # admitted that day: not a member before it
+        record_status(people["same_day"], MemberStatus.CHUYEN_DI, edge, None, ACTOR)
+        record_status(people["same_day"], MemberStatus.CHINH_THUC, edge, "nhận lại trong ngày", ACTOR)
+        db.session.execute(delete(MemberStatusHistory).where(
+            MemberStatusHistory.member_id == people["unrecorded"].id))
+        db.session.commit()
+
+        day_before = date(2025, 9, 9)
+        # stays, left, died, out, same_day, unrecorded (current status) on the day before; back and new not yet
+        assert counts_on([ward.id, cell.id], day_before) == {ward.id: 6, cell.id: 6}
+        with statements() as seen:
+            # stays, back, new, same_day (recorded last: chính thức), unrecorded
+            assert counts_on([ward.id, cell.id], edge) == {ward.id: 5, cell.id: 5}
+        assert len(seen) == 1
+        assert counts_on([ward.id], date(2025, 9, 11)) == {ward.id: 5}
+        assert counts_on([ward.id], date(2015, 1, 1)) == {ward.id: 7}  # all but new (back left only in 2020)

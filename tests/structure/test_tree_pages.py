@@ -81,6 +81,21 @@ def test_rename_through_the_form_shows_in_the_history(app, scene):
     assert response.status_code == 302
     html = client.get(f"/tree/{a.id}").get_data(as_text=True)
     assert "15/09/2025 · Đổi tên" in html and "44-QĐ/ĐU" in html and "Chi bộ Khu dân cư 1 → Chi bộ Tổ dân phố 9" in html
+    # the search key follows the new name: found by it, no longer by the old one (spaces and punctuation folded)
+    assert "Chi bộ Tổ dân phố 9" in client.get("/tree?q=to dan  pho-9").get_data(as_text=True)
+    assert "Khu dân cư 1" not in client.get("/tree?q=khu dan cu 1").get_data(as_text=True)
+
+
+def test_search_pages_its_matches_by_name(app, scene, factory):
+    with time_machine.travel(TODAY, tick=False):
+        for n in range(53):
+            factory.org(f"Chi bộ Tổ {n:02d}", OrgKind.CHI_BO, scene["ward"])
+        factory.commit()
+        client = signed_in(app, "staff@test.vn")
+        first = client.get("/tree?q=chi bo to").get_data(as_text=True)
+        second = client.get("/tree?q=chi bo to&page=2").get_data(as_text=True)
+    assert "Chi bộ Tổ 00" in first and "Chi bộ Tổ 49" in first and "Chi bộ Tổ 50" not in first
+    assert "Chi bộ Tổ 50" in second and "Chi bộ Tổ 52" in second and "Chi bộ Tổ 00" not in second
 
 
 @time_machine.travel(TODAY, tick=False)

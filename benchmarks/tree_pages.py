@@ -157,7 +157,7 @@ def main() -> None:
             ("search 'phuong hai chau'", "/tree?q=phuong+hai+chau", "Hải Châu"),
             ("organisation page (ward)", f"/tree/{ward_id}", "Hải Châu"),
             (f"/tree?as_of={PAST_DAY}", f"/tree?as_of={PAST_DAY}", "Đà Nẵng"),
-            (f"province page, as of {PAST_DAY}", f"/tree/{province_id}?as_of={PAST_DAY}", "Hải Châu"),
+            (f"province page, as of {PAST_DAY}", f"/tree/{province_id}?as_of={PAST_DAY}", "Đà Nẵng"),
         ]
         rows = []
         for label, path, expect in pages:

@@ -13,10 +13,12 @@ def init_app(app) -> None:
     )
     from handbook.members.blueprints import manage_bp, member_bp
     from handbook.members.cli import members_cli
+    from handbook.members.counts import watch_writes
     from handbook.members.placements import occupancy
     from handbook.org.history import register_occupancy
 
     register_occupancy("members", occupancy)
+    watch_writes()  # counts kept per day stay right: every write to what they count replaces their version
 
     app.register_blueprint(member_bp)
     app.register_blueprint(manage_bp)

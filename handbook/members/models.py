@@ -242,3 +242,16 @@ class CodeBatch(db.Model):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)  # when the codes expire
     #: JSON [[member id, code], …], sealed with core.sealing.seal
     entries: Mapped[str] = mapped_column(Text)
+
+
+class CountsVersion(db.Model):
+    """One row (id 1) naming the current state of everything members.counts reads — placements, status history,
+    members, organisation versions: a fresh random token written in the same transaction as every change to
+    them (members.counts.watch_writes does it for the session's flushes and DML statements), so counts cached
+    under a token are never read once the data changed. A write that bypasses the session (raw SQL in a
+    migration) must call members.counts.bump itself. No row: nothing is cached."""
+
+    __tablename__ = "member_counts_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token: Mapped[str] = mapped_column(String(32))  #: uuid4 hex; never reused, so no cache can match another DB

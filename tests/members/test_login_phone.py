@@ -165,7 +165,9 @@ def _old_schema_factory():
         def member(self, cell, user=None, **fields):
             columns = {"cell_id": cell.id, "user_id": user.id if user else None, "full_name": "Nguyễn Văn Thử",
                        "birth_date": date(1980, 1, 1), "status": "chinh_thuc", **fields}
-            db.session.execute(insert(Member.__table__).values(**columns))
+            # on the connection, not the session: its statements replace members.counts' version, a table of later
+            # revisions
+            db.session.connection().execute(insert(Member.__table__).values(**columns))
 
     return OldSchemaFactory
 

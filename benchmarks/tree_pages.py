@@ -106,7 +106,8 @@ class Counter:
         self.n += 1
 
 
-def measure(client, counter: Counter, path: str, runs: int, expect: str | None = None) -> tuple[list[float], int]:
+def measure(client, counter: Counter, path: str, runs: int, expect: str | None = None,
+            before=None) -> tuple[list[float], int]:
     response = client.get(path)  # warm up (and check)
     assert response.status_code == 200, (path, response.status_code)
     if expect is not None:
@@ -114,6 +115,8 @@ def measure(client, counter: Counter, path: str, runs: int, expect: str | None =
     samples = []
     statements = 0
     for _ in range(runs):
+        if before is not None:
+            before()
         counter.n = 0
         start = time.perf_counter()
         response = client.get(path)
@@ -121,6 +124,14 @@ def measure(client, counter: Counter, path: str, runs: int, expect: str | None =
         statements = max(statements, counter.n)
         assert response.status_code == 200, (path, response.status_code)
     return samples, statements
+
+
+def changed() -> None:
+    """What any write to placements, statuses or the tree does to the kept counts (a new version), committed."""
+    from handbook.members.counts import bump
+
+    bump(db.session.connection())
+    db.session.commit()
 
 
 def main() -> None:
@@ -163,13 +174,17 @@ def main() -> None:
         for label, path, expect in pages:
             samples, statements = measure(client, counter, path, args.runs, expect)
             rows.append((label, *percentiles(samples), statements))
+        # the counts of a day are kept until the next write to what they count (members.counts): the first page
+        # after a change counts again; each run here replaces the version as any such write does
+        samples, statements = measure(client, counter, "/tree", max(5, args.runs // 4), "Đà Nẵng", changed)
+        rows.append(("/tree right after a change", *percentiles(samples), statements))
     base = rows[0]
     print(f"\ndatabase: {url.split('@')[-1]} · organisations: {orgs:,} (cells {cells:,}) · members: {members:,}"
           f" · runs: {args.runs}")
     print(f"{'request':<34}{'p50 ms':>9}{'p95 ms':>9}{'× base p95':>12}{'statements':>12}")
     for label, p50, p95, statements in rows:
         print(f"{label:<34}{p50:>9.1f}{p95:>9.1f}{p95 / base[2]:>12.1f}{statements:>12}")
-    worst = max(rows[1:], key=lambda r: r[2])
+    worst = max(rows[1:-1], key=lambda r: r[2])
     print(f"target p95 ≤ 100 ms each: {'met' if worst[2] <= 100 else 'NOT met'} (slowest: {worst[0]}, "
           f"{worst[2]:.1f} ms)")
     print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")

@@ -9,7 +9,8 @@ Counting a day reads every placement valid that day and each member's status the
 members of benchmarks/tree_pages.py, SQLite), so the totals of a day are kept in this process under the token of
 `CountsVersion`, which every write to what they are made of replaces in its own transaction (`watch_writes`): a
 page reads the token (one statement) and, while it is unchanged, the totals of the day from memory. The tree
-pages went from 0.7–2 s to a few ms at p95 with it (benchmarks/README.md, "Organisation tree").
+pages that count the province went from 0.2–0.4 s p95 (0.7–2 s on a busier machine) to 14–22 ms p95 with it; the
+first page after a change pays one count (benchmarks/README.md, "Organisation tree").
 """
 from __future__ import annotations
 

@@ -238,6 +238,8 @@ def test_a_failed_seed_writes_nothing_says_so_in_vietnamese_and_the_next_run_see
     assert "Không tạo được dữ liệu mẫu (ổ đĩa đầy)" in failed.output and "Traceback" not in failed.output
     db.session.remove()
     for table in db.metadata.sorted_tables:
+        if table.name == "member_counts_version":  # its one row comes with the schema (migration 0017)
+            continue
         assert db.session.scalar(select(func.count()).select_from(table)) == 0, table.name
 
     again = runner.invoke(args=["seed-demo", "--if-empty"])

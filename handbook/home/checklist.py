@@ -10,8 +10,8 @@ from sqlalchemy import func, or_, select
 from handbook.core.i18n import lazy_gettext as _l
 from handbook.extensions import db
 from handbook.members.models import ACTIVE_STATUSES, Member
-from handbook.org.access import Access, managed_orgs_clause
-from handbook.org.models import CELL_KINDS, Organisation, OrgKind, Position, Role
+from handbook.org.access import Access, can_restructure_any, managed_orgs_clause
+from handbook.org.models import CELL_KINDS, Organisation, Position, Role
 
 
 @dataclass(frozen=True)
@@ -24,29 +24,25 @@ class Step:
 
 
 def sees_checklist(access: Access) -> bool:
-    """Administrators, and staff holding a position above cell level (committee staff); no query for the others
-    (a member or a cell leader). One query for those holding positions."""
-    if access.is_admin:
-        return True
-    if not access.grants:
-        return False
-    ids = [grant.organisation_id for grant in access.grants]
-    return bool(db.session.scalar(select(func.count(Organisation.id)).where(
-        Organisation.id.in_(ids), Organisation.kind.not_in((*CELL_KINDS, OrgKind.TO_DANG)))))
+    """Those who can carry the set-up out: administrators, and a committee's bí thư and staff (who restructure and
+    import below their committee); no query. A cell's leaders and a committee's other members do not see it
+    (its steps would lead them to pages they may not use)."""
+    return can_restructure_any(access)
 
 
 def counts(access: Access) -> dict[str, int]:
     """The figures of the checklist in the caller's scope, in one statement of scalar subqueries: cells, members
     still in a cell, cells with a bí thư, members with an account, members without one who could get a code (a
     phone or e-mail)."""
-    cells = select(Organisation.id).where(Organisation.kind.in_(CELL_KINDS), managed_orgs_clause(access))
+    live_cells = (Organisation.kind.in_(CELL_KINDS), Organisation.dissolved_on.is_(None), managed_orgs_clause(access))
+    cells = select(Organisation.id).where(*live_cells)
     in_scope = [Member.status.in_(ACTIVE_STATUSES)] + ([] if access.is_admin else [Member.cell_id.in_(cells)])
 
     def count(column, *where):
         return select(func.count(column)).where(*where).scalar_subquery()
 
     row = db.session.execute(select(
-        count(Organisation.id, Organisation.kind.in_(CELL_KINDS), managed_orgs_clause(access)).label("cells"),
+        count(Organisation.id, *live_cells).label("cells"),
         count(Member.id, *in_scope).label("members"),
         count(func.distinct(Position.organisation_id), Position.role == Role.BI_THU,
               Position.organisation_id.in_(cells)).label("led"),

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from handbook.caller import current_access
 from handbook.core.i18n import lazy_gettext as _l
 from handbook.core.timeutil import local_today, parse_day
-from handbook.core.web import require
+from handbook.core.web import MAX_PAGE, require
 from handbook.extensions import db
 from handbook.members.counts import counts_on
 from handbook.org.access import can_browse_tree, can_manage_org, can_restructure, managed_orgs_clause
@@ -66,10 +66,14 @@ def as_of_day() -> tuple[date, bool]:
 
 
 def page_number() -> int:
+    """`?page=`: 1 to MAX_PAGE (a larger one would overflow the database's integer offset), else 400."""
     try:
-        return max(1, int(request.args.get("page", "1")))
+        page = max(1, int(request.args.get("page", "1")))
     except ValueError:
         abort(400)
+    if page > MAX_PAGE:
+        abort(400)
+    return page
 
 
 def nodes(orgs: list[Organisation], day: date, past: bool = False) -> list[Node]:

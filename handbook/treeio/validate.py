@@ -20,7 +20,8 @@ from handbook.core.i18n import lazy_gettext as _l
 from handbook.core.timeutil import local_today
 from handbook.extensions import db
 from handbook.members.importer import ImportFileError, RowProblem, RowReader, _open
-from handbook.org.access import Access, can_manage_org, can_place_under, can_restructure
+from handbook.members.models import Member
+from handbook.org.access import Access, Grant, can_manage_account, can_manage_org, can_place_under, can_restructure
 from handbook.org.kinds import kind_problem
 from handbook.org.models import Organisation, OrgKind, Position, Role
 from handbook.treeio.columns import CODE, FIELD_OF, KIND, NAME, PARENT, REQUIRED, SECRETARY, heading_of, kind_of
@@ -36,7 +37,8 @@ CODE_TAKEN = _l("Mã tổ chức này đã được dùng cho tổ chức khác.
 KIND_CHANGE = _l("Tổ chức mã này đã có với loại khác; tệp không đổi được loại của tổ chức.")
 OUTSIDE = _l("Tổ chức này nằm ngoài phạm vi đồng chí được quản lý.")
 TOP_ADMIN = _l("Chỉ quản trị hệ thống được thêm tổ chức cấp cao nhất; hãy ghi mã cấp trên.")
-UNKNOWN_LOGIN = _l("Không có tài khoản đăng nhập bằng e-mail hoặc số điện thoại này.")
+UNKNOWN_LOGIN = _l("Không có tài khoản đảng viên nào trong phạm vi đồng chí quản lý đăng nhập bằng e-mail hoặc số điện "
+                   "thoại này.")
 DISSOLVED = _l("Tổ chức này đã giải thể.")
 MOVE_TOP = _l("Tổ chức đã có không chuyển lên cấp cao nhất được; hãy ghi mã cấp trên của nó.")
 KIND_LIST = "Đảng bộ tỉnh, Đảng bộ xã/phường, Đảng bộ cơ sở, Chi bộ cơ sở, Đảng bộ bộ phận, Chi bộ, Tổ đảng"
@@ -123,8 +125,10 @@ def _stored_orgs(codes) -> dict[str, Organisation]:
     return found
 
 
-def _accounts(logins: dict[str, str]) -> dict[str, int]:
-    """typed login → user id, for those that name an account."""
+def _accounts(logins: dict[str, str], access: Access) -> dict[str, int]:
+    """typed login → user id, for those that name an account the uploader may make a bí thư: administrators any;
+    others only a member whose record they manage and whose positions they cover (`can_manage_account`). Any
+    other account reads as no account at all, so the column tells nobody who has one elsewhere."""
     wanted = {}
     for typed in logins:
         try:
@@ -133,10 +137,29 @@ def _accounts(logins: dict[str, str]) -> dict[str, int]:
             continue
     ids: dict[str, int] = {}
     for chunk in _batched(set(wanted.values())):
-        for user_id, email, phone in db.session.execute(select(User.id, User.email, User.phone).where(
-                or_(User.email.in_(chunk), User.phone.in_(chunk)))):
-            ids.update({value: user_id for value in (email, phone) if value})
+        found = db.session.execute(
+            select(User.id, User.email, User.phone, User.is_admin, Organisation)
+            .outerjoin(Member, Member.user_id == User.id).outerjoin(Organisation, Organisation.id == Member.cell_id)
+            .where(or_(User.email.in_(chunk), User.phone.in_(chunk)))).all()
+        allowed = {row.id for row in found} if access.is_admin else _manageable(found, access)
+        for row in found:
+            if row.id in allowed:
+                ids.update({value: row.id for value in (row.email, row.phone) if value})
     return {typed: ids[value] for typed, value in wanted.items() if value in ids}
+
+
+def _manageable(found, access: Access) -> set[int]:
+    """The accounts among `found` (user rows with their member's cell) a non-administrator may make a bí thư."""
+    candidates = {row.id for row in found
+                  if not row.is_admin and row.Organisation is not None and can_manage_org(access, row.Organisation)}
+    grants: dict[int, list[Grant]] = {i: [] for i in candidates}
+    if candidates:
+        for user_id, org_id, path, role, scope in db.session.execute(
+                select(Position.user_id, Position.organisation_id, Organisation.path, Position.role, Position.scope)
+                .join(Organisation, Organisation.id == Position.organisation_id)
+                .where(Position.user_id.in_(sorted(candidates)))):
+            grants[user_id].append(Grant(org_id, path, role, scope))
+    return {i for i in candidates if can_manage_account(access, False, grants[i])}
 
 
 def validate_tree(source: IO[bytes] | str, access: Access, *, today: date | None = None,
@@ -173,7 +196,7 @@ def validate_tree(source: IO[bytes] | str, access: Access, *, today: date | None
         if len(report.problems) > before:
             row.action.add("bad")
     stored = _stored_orgs(set(rows) | {r.parent for r in rows.values() if r.parent and r.parent not in rows})
-    accounts = _accounts({r.secretary: r.secretary for r in rows.values() if r.secretary})
+    accounts = _accounts({r.secretary: r.secretary for r in rows.values() if r.secretary}, access)
     _check_rows(rows, stored, accounts, access, today, bad)
     report.problems.sort(key=lambda p: p.row)
     report.rows = _parents_first([r for r in rows.values() if "bad" not in r.action and r.number not in

@@ -93,3 +93,35 @@ def test_the_admin_pays_one_statement(app, factory, statements):
         client.get("/")
     checklist = [s for s in seen if "AS waiting" in s]
     assert len(checklist) == 1 and checklist[0].lower().count("count(") == 5
+
+
+def test_a_dissolved_cell_needs_no_bi_thu(app, factory):
+    from datetime import date
+
+    factory.user("admin@test.vn", admin=True)
+    ward = factory.org("Đảng bộ phường A", OrgKind.DANG_BO_XA)
+    cell, gone = factory.org("Chi bộ 1", parent=ward), factory.org("Chi bộ cũ", parent=ward)
+    gone.dissolved_on = date(2025, 9, 1)
+    leader = factory.user("bithu@test.vn")
+    factory.member(cell, leader)
+    factory.member(cell, phone="+84901234567")  # still waiting for a code: the checklist stays
+    factory.grant(leader, cell, Role.BI_THU)
+    factory.commit()
+    steps = _steps(signed_in(app, "admin@test.vn").get("/").get_data(as_text=True))
+    assert steps["positions"][0] and "1/1 chi bộ đã có bí thư" in steps["positions"][1]
+    assert "1 chi bộ" in steps["tree"][1]
+
+
+def test_only_those_who_can_set_up_see_it(app, factory):
+    """A committee's deputy secretary may not import or restructure: the steps would lead to refusals."""
+    ward = factory.org("Đảng bộ phường A", OrgKind.DANG_BO_XA)
+    factory.org("Chi bộ 1", parent=ward)
+    factory.grant(factory.user("pbt@test.vn"), ward, Role.PHO_BI_THU)
+    factory.grant(factory.user("canbo@test.vn"), ward, Role.CAN_BO)
+    factory.commit()
+    assert "Các bước thiết lập" not in signed_in(app, "pbt@test.vn").get("/").get_data(as_text=True)
+    staff = signed_in(app, "canbo@test.vn")
+    html = staff.get("/").get_data(as_text=True)
+    assert "Các bước thiết lập" in html
+    for link in set(re.findall(r'<li class="(?:done|todo)" data-step="\w+">.*?href="([^"]+)"', html, re.S)):
+        assert staff.get(link).status_code == 200, link

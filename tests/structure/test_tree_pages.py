@@ -120,3 +120,17 @@ def test_a_cell_leader_may_not_open_the_tree_nor_restructure(app, scene):
     client = signed_in(app, "leader@test.vn")
     assert client.get("/tree").status_code == 403
     assert client.get(f"/tree/{scene['a'].id}/rename").status_code == 403
+
+
+def test_a_page_number_beyond_any_list_is_a_400_not_a_500(app, factory):
+    from tests.support import signed_in
+
+    factory.user("admin@test.vn", admin=True)
+    ward = factory.org("Đảng bộ phường A", OrgKind.DANG_BO_XA)
+    factory.commit()
+    client = signed_in(app, "admin@test.vn")
+    huge = "99999999999999999999"
+    for path in (f"/tree?page={huge}", f"/tree?q=chi&page={huge}", f"/tree/{ward.id}?page={huge}",
+                 f"/tree/{ward.id}/children?page={huge}", "/tree?page=abc"):
+        assert client.get(path).status_code == 400, path
+    assert client.get(f"/tree/{ward.id}?page=1").status_code == 200

@@ -59,7 +59,8 @@ def _day(on: date | None, today: date | None) -> date:
     return on
 
 
-def _not_before_history(org: Organisation, on: date) -> None:
+def not_before_history(org: Organisation, on: date) -> None:
+    """A change on `on` may not come before the organisation's latest recorded change (OrgError otherwise)."""
     last = last_change_day(org.id)
     if last is not None and on < last:
         raise OrgError(str(BEFORE_LAST) % {"day": format_date(last)})
@@ -173,7 +174,7 @@ def _check_live(org: Organisation, access: Access | None, on: date) -> None:
         raise OrgError(str(DISSOLVED))
     if access is not None and not can_restructure(access, org):
         raise OrgError(str(OUTSIDE))
-    _not_before_history(org, on)
+    not_before_history(org, on)
 
 
 def _end(commit: bool) -> None:
@@ -213,6 +214,7 @@ def move_organisation(org: Organisation, parent: Organisation, *, decision: Deci
     if parent.id == org.parent_id:
         raise OrgError(str(SAME_PARENT))
     _fits(org.kind, parent, on, access)
+    not_before_history(parent, on)  # no placing under a parent on a day before its own recorded history
     old_parent_id, old_parent = org.parent_id, org.parent
     org.parent_id = parent.id
     next_version(org, on)

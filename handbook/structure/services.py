@@ -19,7 +19,14 @@ from handbook.extensions import db
 from handbook.members.models import LEFT_STATUSES, Member
 from handbook.members.placements import MoveError, clean_move_fields, move_member, redirect_temporary
 from handbook.org.access import Access, can_restructure
-from handbook.org.changes import OrgError, clean_decision, create_organisation, dissolve_organisation, move_organisation
+from handbook.org.changes import (
+    OrgError,
+    clean_decision,
+    create_organisation,
+    dissolve_organisation,
+    move_organisation,
+    not_before_history,
+)
 from handbook.org.history import Decision, add_change
 from handbook.org.kinds import MEMBER_KINDS
 from handbook.org.models import Organisation, OrgChangeKind
@@ -90,6 +97,8 @@ def merge_organisations(sources: Sequence[Organisation], target: Organisation, *
             raise StructureError(str(OUTSIDE))
         if target.dissolved_on is not None or any(s.dissolved_on is not None for s in sources):
             raise OrgError(str(_l("Tổ chức này đã giải thể.")))
+        for org in (target, *sources):  # a merger dated before a change already recorded would rewrite it
+            not_before_history(org, on)
         moved = 0
         for source in sources:
             moved += _empty_into(source, target, on, decision, actor, today)
@@ -143,6 +152,7 @@ def split_organisation(source: Organisation, parts: Sequence[tuple[str, Sequence
             raise StructureError(str(OUTSIDE))
         if source.dissolved_on is not None:
             raise OrgError(str(_l("Tổ chức này đã giải thể.")))
+        not_before_history(source, on)
         seen: set[int] = set()
         for _name, members in parts:
             for member in members:

@@ -148,3 +148,19 @@ def test_dissolve_is_refused_while_children_or_members_remain_then_ends_position
     assert cell.dissolved_on is None and member.cell_id == cell.id
     with pytest.raises(OrgError, match="đã giải thể"):
         rename_organisation(group, "Tổ khác", actor=ACTOR)
+
+
+@time_machine.travel("2025-10-01 09:00 +07:00", tick=False)
+def test_no_move_under_a_parent_before_its_own_history(tree):
+    """A ward founded on 20/09 cannot take a cell on 15/08: the tree of 01/09 would list it under a ward that did
+    not exist yet."""
+    city, _ward_a, _ward_b, cell, _group = tree
+    new_ward = create_organisation("Phường Mới", OrgKind.DANG_BO_XA, city, on=date(2025, 9, 20), actor=ACTOR)
+    db.session.commit()
+    before = _counts()
+    with pytest.raises(OrgError, match="20/09/2025"):
+        move_organisation(cell, new_ward, on=date(2025, 8, 15), actor=ACTOR)
+    db.session.rollback()
+    assert _counts() == before and cell.parent_id != new_ward.id
+    move_organisation(cell, new_ward, on=date(2025, 9, 20), actor=ACTOR)
+    assert cell.parent_id == new_ward.id

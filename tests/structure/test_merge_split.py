@@ -184,3 +184,13 @@ def test_a_merged_cells_meeting_page_and_minutes_keep_its_name_then(app, ward, f
     assert len(after) == len(before)  # the name of the day: one query, whatever the history
     printed = client.get(f"/meetings/{meeting.id}/minutes/print").get_data(as_text=True)
     assert "Chi bộ Khu dân cư 1" in printed
+
+
+def test_a_split_or_merge_dated_before_the_recorded_history_is_refused(app, ward):
+    _ward, a, b, target, _group = ward
+    with time_machine.travel(TODAY, tick=False):
+        with pytest.raises(StructureError):
+            split_organisation(a, [("Chi bộ mới", [])], on=date(1900, 1, 1), actor=ACTOR)
+        with pytest.raises(StructureError):
+            merge_organisations([b], target, on=date(1900, 1, 1), actor=ACTOR)
+    assert db.session.scalar(select(func.count(OrgChange.id)).where(OrgChange.on < date(2000, 1, 1))) == 0

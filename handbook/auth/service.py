@@ -126,6 +126,16 @@ def normalise_code(raw: str) -> str:
     return "".join(ch for ch in (raw or "").upper() if ch.isalnum())
 
 
+def live_codes(codes: list[str], now: datetime | None = None) -> set[str]:
+    """Those of `codes` that would still activate: not used, not expired, not replaced by a later code (one query)."""
+    if not codes:
+        return set()
+    digests = {_digest(normalise_code(code)): code for code in codes}
+    return {digests[h] for h in db.session.scalars(select(ActivationCode.code_hash).where(
+        ActivationCode.code_hash.in_(list(digests)), ActivationCode.used_at.is_(None),
+        ActivationCode.expires_at > (now or utcnow())))}
+
+
 def expire_activation_codes(user_id: int, now: datetime | None = None) -> int:
     """End the account's unused activation codes (no commit: part of the caller's transaction); how many were still
     usable."""

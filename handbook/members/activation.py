@@ -14,7 +14,7 @@ from sqlalchemy import delete, or_, select
 
 from handbook.audit.service import Actor, record
 from handbook.auth.models import User
-from handbook.auth.service import new_activation_code
+from handbook.auth.service import live_codes, new_activation_code
 from handbook.core.i18n import lazy_gettext as _l
 from handbook.core.sealing import seal, unseal
 from handbook.core.timeutil import as_utc, utcnow
@@ -130,22 +130,25 @@ def issue_for_cell(cell: Organisation, access: Access, issued_by_id: int, actor:
     return token, plan
 
 
-def load_batch(token: str, user_id: int, now: datetime | None = None) -> tuple[CodeBatch, list[Slip]] | None:
+def load_batch(token: str, user_id: int, now: datetime | None = None) -> tuple[CodeBatch, list[Slip], int] | None:
     """The batch of this token, for the leader who issued it, while its codes last: its slips in name order (one
-    query for the members, one for their accounts). None otherwise."""
+    query for the codes still usable, one for the members, one for their accounts) and how many of its codes no
+    longer work (used, or replaced by a code issued since) — those get no slip. None otherwise."""
     now = now or utcnow()
     batch = db.session.scalar(select(CodeBatch).where(CodeBatch.token_hash == token_digest(token),
                                                       CodeBatch.user_id == user_id))
     if batch is None or as_utc(batch.expires_at) <= now:
         return None
     opened = unseal(batch.entries)
-    codes = {member_id: code for member_id, code in json.loads(opened)} if opened else {}
+    issued = {member_id: code for member_id, code in json.loads(opened)} if opened else {}
+    usable = live_codes(list(issued.values()), now)
+    codes = {member_id: code for member_id, code in issued.items() if code in usable}
     members = list(db.session.scalars(select(Member).where(Member.id.in_(codes)))) if codes else []
     logins = {user_id: phone or email for user_id, phone, email in db.session.execute(
         select(User.id, User.phone, User.email).where(User.id.in_([m.user_id for m in members if m.user_id])))}
     slips = [Slip(m, logins.get(m.user_id) or "", codes[m.id])
              for m in sorted(members, key=lambda m: name_sort_key(m.full_name)) if m.cell_id == batch.organisation_id]
-    return batch, slips
+    return batch, slips, len(issued) - len(codes)
 
 
 def purge_batches(now: datetime | None = None) -> int:

@@ -64,12 +64,13 @@ def issue_cell_codes(org_id: int):
 
 
 def _shown(cell: Organisation, token: str, template: str, fmt: str):
-    batch, slips = _batch(cell, token)
+    batch, slips, gone = _batch(cell, token)
     audit.record("auth.activation_slips", current_actor(), target_type="organisation", target_id=cell.id,
                  count=len(slips), format=fmt)
     db.session.commit()
     activate_url = url_for("auth.activate", _external=True)
-    return render_template(template, cell=cell, token=token, slips=slips, expires=format_date(batch.expires_at),
+    return render_template(template, cell=cell, token=token, slips=slips, gone=gone,
+                           expires=format_date(batch.expires_at),
                            activate_url=activate_url, code=format_code, login=_login)
 
 

@@ -184,3 +184,24 @@ def test_the_worker_forgets_batches_once_their_codes_expire(app, factory):
     assert purge_batches() == 0 and db.session.scalar(select(func.count(CodeBatch.id))) == 1
     later = utcnow() + timedelta(hours=app.config["ACTIVATION_CODE_HOURS"], seconds=1)
     assert purge_batches(later) == 1 and db.session.scalar(select(func.count(CodeBatch.id))) == 0
+
+
+def test_slips_of_an_earlier_batch_drop_codes_that_no_longer_work(app, factory):
+    """The leader keeps the slips' address; the ward's staff issue the cell's codes again: the leader's page no
+    longer prints the replaced codes and says why; a used code disappears too."""
+    cell, _other, _people, _code = _scene(factory)
+    leader = signed_in(app, "bithu@test.vn")
+    first = _post(leader, f"/org/{cell.id}/activation-codes").headers["Location"]
+    codes = SLIP_CODE.findall(leader.get(first).get_data(as_text=True))
+    assert len(codes) == 3
+    with app.test_request_context():
+        auth_service.activate(codes[0], "Mat-khau-moi-2026")
+    html = leader.get(first).get_data(as_text=True)
+    assert SLIP_CODE.findall(html) == codes[1:] and "1 mã của lần cấp này không còn dùng được" in html
+
+    staff = signed_in(app, "canbo@test.vn")
+    assert _post(staff, f"/org/{cell.id}/activation-codes").status_code == 302
+    html = leader.get(first).get_data(as_text=True)
+    assert SLIP_CODE.findall(html) == [] and "3 mã của lần cấp này không còn dùng được" in html
+    sms = leader.get(first.replace("/slips", "/sms")).get_data(as_text=True)
+    assert "3 mã của lần cấp này không còn dùng được" in sms and codes[1] not in sms

@@ -6,7 +6,7 @@ from flask.cli import AppGroup
 
 from handbook.audit.service import CLI
 from handbook.extensions import db
-from handbook.members import importer
+from handbook.members import importer, sheets
 from handbook.org.models import CELL_KINDS, Organisation
 
 members_cli = AppGroup("members", help="Hồ sơ đảng viên: nhập từ Excel.")
@@ -25,10 +25,10 @@ def import_command(path: str, org_id: int, valid_only: bool, rejected_path: str 
     if cell is None or cell.kind not in CELL_KINDS:
         raise click.UsageError(f"Không có chi bộ mã {org_id}.")
     try:
-        _rows, _ignored, estimate = importer.read_rows(path)
+        _rows, _ignored, estimate = sheets.read_rows(path)
         with click.progressbar(length=max(estimate, 1), label="Kiểm tra") as bar:
             report = importer.validate_file(path, progress=bar.update)
-    except importer.ImportFileError as exc:
+    except sheets.ImportFileError as exc:
         raise click.ClickException(str(exc)) from exc
     if report.stopped_at:
         click.echo(f"Đã ngừng đọc sau dòng {report.stopped_at}: phía dưới chỉ còn dòng trống.", err=True)

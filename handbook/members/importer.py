@@ -6,20 +6,16 @@ Nothing is written unless the caller asks for it, and then in one transaction (b
 """
 from __future__ import annotations
 
-import hashlib
 import io
 import pickle
 import tempfile
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from pathlib import Path
+from datetime import date, datetime
 from typing import IO, Any
 
 from flask import current_app
-from flask_babel import force_locale
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import insert, select, update
 
 from handbook.audit import service as audit
 from handbook.audit.service import Actor
@@ -29,6 +25,7 @@ from handbook.extensions import db
 from handbook.members.models import ImportPreview, Member, MemberChange, MemberPlacement, MemberStatusHistory
 from handbook.members.placements import placement_rows
 from handbook.members.records import initial_statuses
+from handbook.members.sheets import CELL_CODE, CELL_CODE_HEADING, ImportFileError, headings_vi, read_rows
 from handbook.members.validation import (
     FIELDS,
     REQUIRED,
@@ -36,34 +33,16 @@ from handbook.members.validation import (
     clean_record,
     find_conflicts,
     find_duplicates_within,
-    name_key,
     status_for,
 )
 from handbook.org.access import can_manage_org
 from handbook.org.models import CELL_KINDS, Organisation
 
 BATCH = 1000
-MAX_COLUMNS = 200  # headings beyond this column are not read
-# Other headings people use for the same columns (compared case- and accent-insensitively after NFC).
-ALIASES = {
-    "họ tên": "full_name", "tên": "full_name", "ngày tháng năm sinh": "birth_date", "cccd": "cccd",
-    "số cccd/cmnd": "cccd", "căn cước công dân": "cccd", "số điện thoại": "phone", "sđt": "phone",
-    "email": "email", "số thẻ": "card_number", "số thẻ đảng": "card_number", "ngày vào đảng": "admission_date",
-    "ngày chính thức": "official_date", "nơi ở hiện nay": "residence", "địa chỉ": "residence",
-}
-
-
-CELL_CODE = "cell_code"  # the optional column "Mã chi bộ": the row's cell, when not the upload's own
-CELL_CODE_HEADING = "Mã chi bộ"
 # One message for every code that cannot take the row (unknown, not a cell, dissolved, outside the uploader's
 # scope): which of these it is would tell whether an organisation outside the scope exists.
 NO_SUCH_CELL = _l("Không có chi bộ đang hoạt động nào mang mã này trong phạm vi đồng chí quản lý.")
 
-KEEP_PREVIEWS = timedelta(hours=24)  # an upload waits this long for its confirmation (the file, too)
-
-
-class ImportFileError(ValueError):
-    """The file as a whole cannot be read (not an .xlsx, no heading row, required columns missing)."""
 
 
 class AlreadyImported(Exception):
@@ -72,16 +51,6 @@ class AlreadyImported(Exception):
     def __init__(self, confirmed_at: datetime | None) -> None:
         super().__init__("already imported")
         self.confirmed_at = confirmed_at
-
-
-def headings_vi() -> dict[str, str]:
-    """field → the Vietnamese heading, whatever the user's language."""
-    with force_locale("vi"):
-        return {name: str(label) for name, (label, _n) in FIELDS.items()}
-
-
-def _heading_key(text: Any) -> str:
-    return name_key(str(text or "")).rstrip(" *")
 
 
 @dataclass
@@ -127,100 +96,6 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         return not self.problems and self.total > 0
-
-
-def _open(source: IO[bytes] | str):
-    from openpyxl import load_workbook  # imported here: web workers that never import files do not carry it
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        return load_workbook(source, read_only=True, data_only=False)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError) as exc:
-        raise ImportFileError(str(_l("Tệp không phải bảng tính Excel (.xlsx) hợp lệ hoặc đã bị hỏng."))) from exc
-
-
-class RowReader:
-    """The data rows of a sheet, with the work they cost bounded by what is READ, not by the file's size: a few
-    kilobytes of zipped XML can describe millions of rows (a row numbered 5,000,000, a dimension claiming
-    A1:XFD1048576), and openpyxl then hands over every missing row as an empty one.
-
-    - the file's claimed dimension is ignored, and rows are cut at the last heading's column;
-    - IMPORT_MAX_CELLS cells read (empty ones too) at most, then ImportFileError;
-    - a run of IMPORT_MAX_EMPTY_RUN empty rows ends the table (`stopped_at`: the row reading stopped at);
-    - the number of non-empty rows is bounded by the caller (IMPORT_MAX_ROWS in validate_file).
-    """
-
-    def __init__(self, book, sheet, columns: dict[int, str], width: int) -> None:
-        config = current_app.config
-        self.max_cells, self.max_empty_run = config["IMPORT_MAX_CELLS"], config["IMPORT_MAX_EMPTY_RUN"]
-        self.rows_read = self.cells_read = 0
-        self.stopped_at: int | None = None
-        self._book, self._columns = book, columns
-        self._rows = sheet.iter_rows(min_row=2, max_col=width, values_only=True)
-        self._generator = self._generate()
-
-    def __iter__(self) -> Iterator[tuple[int, dict[str, Any]]]:
-        return self._generator
-
-    def __next__(self) -> tuple[int, dict[str, Any]]:
-        return next(self._generator)
-
-    def _generate(self) -> Iterator[tuple[int, dict[str, Any]]]:
-        empty_run = 0
-        try:
-            for number, values in enumerate(self._rows, start=2):
-                self.rows_read += 1
-                self.cells_read += len(values)
-                if self.cells_read > self.max_cells:
-                    raise ImportFileError(str(_l(
-                        "Tệp có quá nhiều ô cần đọc (hơn %(n)s ô, kể cả ô trống): hãy xóa các dòng, cột trống thừa "
-                        "hoặc chia nhỏ tệp.", n=f"{self.max_cells:,}".replace(",", "."))))
-                if not values or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-                    empty_run += 1
-                    if empty_run >= self.max_empty_run:
-                        self.stopped_at = number - empty_run
-                        return
-                    continue
-                empty_run = 0
-                yield number, {name: values[i] if i < len(values) else None for i, name in self._columns.items()}
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-            if isinstance(exc, ImportFileError):
-                raise
-            raise ImportFileError(str(_l("Tệp bị hỏng ở giữa chừng; không đọc được hết các dòng."))) from exc
-        finally:
-            self._book.close()
-
-
-def read_rows(source: IO[bytes] | str) -> tuple[RowReader, list[str], int]:
-    """(the data rows as (row number, {field: cell value}), ignored headings, approximate row count)."""
-    book = _open(source)
-    sheet = book.worksheets[0] if book.worksheets else None
-    if sheet is None:
-        raise ImportFileError(str(_l("Tệp không có trang tính nào.")))
-    estimate = max(min(sheet.max_row or 1, current_app.config["IMPORT_MAX_ROWS"] + 1) - 1, 0)
-    if hasattr(sheet, "reset_dimensions"):
-        sheet.reset_dimensions()  # the file's own claim of its size: it would pad every row to it
-    try:
-        header = next(sheet.iter_rows(max_row=1, max_col=MAX_COLUMNS, values_only=True), None)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ImportFileError(str(_l("Tệp không phải bảng tính Excel (.xlsx) hợp lệ hoặc đã bị hỏng."))) from exc
-    if not header or not any(header):
-        raise ImportFileError(str(_l("Dòng đầu tiên phải là dòng tiêu đề cột (tải tệp mẫu để xem).")))
-    by_heading = {_heading_key(text): name for name, text in headings_vi().items()}
-    by_heading.update({_heading_key(k): v for k, v in ALIASES.items()})
-    by_heading[_heading_key(CELL_CODE_HEADING)] = CELL_CODE
-    columns: dict[int, str] = {}
-    ignored = []
-    for index, text in enumerate(header):
-        name = by_heading.get(_heading_key(text))
-        if name and name not in columns.values():
-            columns[index] = name
-        elif text not in (None, "") and _heading_key(text) not in ("stt", "tt"):
-            ignored.append(str(text))
-    missing = [headings_vi()[name] for name in REQUIRED if name not in columns.values()]
-    if missing:
-        raise ImportFileError(str(_l("Thiếu cột bắt buộc: %(cols)s. Hãy dùng tệp mẫu.", cols=", ".join(missing))))
-    return RowReader(book, sheet, columns, max(columns) + 1), ignored, estimate
 
 
 def _rewind(source):
@@ -355,80 +230,6 @@ def _valid_batches(report: ImportReport) -> Iterator[list[dict[str, Any]]]:
             yield pickle.load(report.spill)  # our own temporary file, written just before
         except EOFError:
             return
-
-
-def token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-# A preview's upload waits in instance/imports/, named by its token's digest as the preview's row is (and its
-# rejected rows beside it, "<digest>-rejected.xlsx"). The row is committed before the file is written.
-
-def upload_dir() -> Path:
-    path = Path(current_app.instance_path) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def upload_path(token: str, suffix: str = "") -> Path:
-    """Where a preview's upload (`suffix` "-rejected": its rejected rows) is kept."""
-    return upload_dir() / f"{token_digest(token)}{suffix}.xlsx"
-
-
-def forget_stale_uploads(now: datetime | None = None) -> int:
-    """Delete the files of previews that are gone or past KEEP_PREVIEWS — decided by the previews, not by the
-    files' times, which the server's clock need not agree with. The files are listed first and their previews
-    looked up after: a file another request has just written already has its row, whereas a list of live previews
-    taken before the files were listed would not know it and the new upload would go. How many files went."""
-    now = now or utcnow()
-    files = list(upload_dir().glob("*.xlsx"))
-    digests = sorted({path.name[:64] for path in files})
-    live: set[str] = set()
-    for start in range(0, len(digests), 500):
-        live.update(db.session.scalars(select(ImportPreview.token_hash).where(
-            ImportPreview.token_hash.in_(digests[start:start + 500]), ImportPreview.created_at >= now - KEEP_PREVIEWS)))
-    stale = [path for path in files if path.name[:64] not in live]
-    for path in stale:
-        path.unlink(missing_ok=True)
-    return len(stale)
-
-
-def purge_previews(now: datetime | None = None) -> int:
-    """Forget the previews past KEEP_PREVIEWS and their files (the worker's daily round, so an upload does not wait
-    for the next preview to go). How many previews went."""
-    now = now or utcnow()
-    removed = db.session.execute(delete(ImportPreview).where(ImportPreview.created_at < now - KEEP_PREVIEWS)).rowcount
-    db.session.commit()
-    forget_stale_uploads(now)
-    return removed
-
-
-def register_preview(token: str, user_id: int, cell: Organisation, data: bytes, *,
-                     now: datetime | None = None) -> ImportPreview:
-    """Remember an upload being previewed (only the digest of its token is kept); old previews are forgotten."""
-    now = now or utcnow()
-    db.session.execute(delete(ImportPreview).where(ImportPreview.created_at < now - KEEP_PREVIEWS))
-    preview = ImportPreview(token_hash=token_digest(token), user_id=user_id, organisation_id=cell.id,
-                            file_digest=hashlib.sha256(data).hexdigest(), created_at=now)
-    db.session.add(preview)
-    db.session.commit()
-    return preview
-
-
-def find_preview(token: str, user_id: int) -> ImportPreview | None:
-    """The preview of this token, only for the user who uploaded it."""
-    return db.session.scalar(select(ImportPreview).where(ImportPreview.token_hash == token_digest(token),
-                                                         ImportPreview.user_id == user_id))
-
-
-def earlier_import(preview: ImportPreview) -> datetime | None:
-    """When the same file was last imported into the same cell, if it was (shown on the preview)."""
-    return db.session.scalar(
-        select(ImportPreview.confirmed_at)
-        .where(ImportPreview.organisation_id == preview.organisation_id,
-               ImportPreview.file_digest == preview.file_digest, ImportPreview.confirmed_at.is_not(None),
-               ImportPreview.id != preview.id)
-        .order_by(ImportPreview.confirmed_at.desc()).limit(1))
 
 
 def _claim(preview_id: int, now: datetime) -> None:

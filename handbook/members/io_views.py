@@ -18,7 +18,7 @@ from handbook.core.i18n import gettext as _
 from handbook.core.timeutil import format_datetime
 from handbook.core.web import error_response, require
 from handbook.extensions import db
-from handbook.members import export, importer
+from handbook.members import export, import_previews, importer, sheets
 from handbook.members.blueprints import manage_bp
 from handbook.members.labels import GENDER_LABELS, STATUS_LABELS
 from handbook.org.access import managed_orgs_clause
@@ -48,14 +48,14 @@ def _cells_to_choose() -> list[Organisation]:
 
 def _file(token: str, suffix: str = "") -> Path:
     """Where a preview's upload (or its rejected rows) is kept: named by the token's digest, as the preview is."""
-    return importer.upload_path(token, suffix)
+    return import_previews.upload_path(token, suffix)
 
 
 def _preview(token: str):
     """The preview of this token, only for the user who made it."""
     if len(token) != 32 or not set(token) <= TOKEN_CHARS:
         abort(404)
-    preview = importer.find_preview(token, current_access().user_id)
+    preview = import_previews.find_preview(token, current_access().user_id)
     require(preview is not None)
     return preview
 
@@ -130,18 +130,18 @@ def import_preview():
                              n=per_hour, when=throttle.local_time(blocked_until)), cell, status=429)
     try:
         report = _validate(io.BytesIO(data))
-    except importer.ImportFileError as exc:
+    except sheets.ImportFileError as exc:
         return _form_error(str(exc), cell)
     report.close()  # the preview only shows; the confirmation checks the stored file again
     audit.record("members.import_preview", current_actor(), target_type="organisation", target_id=cell.id,
                  rows=report.total, count=report.matches, outside=report.outside)
     db.session.commit()
     token = secrets.token_hex(16)
-    preview = importer.register_preview(token, current_access().user_id, cell, data)
-    importer.forget_stale_uploads()  # uploads of previews past their day (the worker also does it daily)
+    preview = import_previews.register_preview(token, current_access().user_id, cell, data)
+    import_previews.forget_stale_uploads()  # uploads of previews past their day (the worker also does it daily)
     _file(token).write_bytes(data)
     return render_template("members/import_preview.html", report=report, cell=cell, token=token, form=EmptyForm(),
-                           earlier=importer.earlier_import(preview))
+                           earlier=import_previews.earlier_import(preview))
 
 
 def _validate(source):
@@ -174,7 +174,7 @@ def import_confirm(token: str):
     data_path = _upload(token)
     try:
         report = _validate(str(data_path))  # again: the database may have changed meanwhile
-    except importer.ImportFileError as exc:
+    except sheets.ImportFileError as exc:
         return _form_error(str(exc), cell)
     valid_only = request.form.get("mode") == "valid_only"
     if not report.ok and not valid_only:

@@ -45,7 +45,7 @@ class Worker:
     def round(self) -> None:
         """Rules if due, purges if due, then the outbox; an error is reported and the round given up."""
         from handbook.members.activation import purge_batches
-        from handbook.members.importer import purge_previews
+        from handbook.members.import_previews import purge_previews
         from handbook.members.transfers import end_expired
         from handbook.notify.push.dispatch import dispatch
         from handbook.notify.rules import run_rules

@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 
 from handbook.audit.service import CLI, record
 from handbook.extensions import db
-from handbook.members.importer import ImportFileError
+from handbook.members.sheets import ImportFileError
 from handbook.org.access import Access
 from handbook.org.codes import assign_missing_codes
 from handbook.treeio.apply import TreeImportError, import_tree

@@ -2,8 +2,7 @@
 as a bonus, diacritics: "chi bo co so" is "Chi bộ cơ sở")."""
 from __future__ import annotations
 
-import unicodedata
-
+from handbook.core.fold import fold as core_fold
 from handbook.org.models import OrgKind
 
 CODE, NAME, KIND, PARENT, SECRETARY = "Mã", "Tên", "Loại", "Mã cấp trên", "Bí thư (e-mail hoặc điện thoại)"
@@ -25,10 +24,9 @@ KIND_NAMES: dict[OrgKind, tuple[str, ...]] = {
 
 
 def fold(text: object) -> str:
-    """Lower case, no diacritics, "đ" as "d", single spaces — for matching what people type."""
-    raw = unicodedata.normalize("NFD", str(text or "")).replace("đ", "d").replace("Đ", "D")
-    bare = "".join(ch for ch in raw if not unicodedata.combining(ch))
-    return " ".join(bare.casefold().replace(" / ", "/").split()).rstrip(" *")
+    """What people type, for matching: core.fold's letters and digits (no diacritics, đ → d, lower case), single
+    spaces ("Đảng bộ xã / phường *" → "dang bo xa phuong")."""
+    return " ".join(core_fold(str(text or "")).split())
 
 
 _KINDS = {fold(label): kind for kind, labels in KIND_NAMES.items() for label in labels}

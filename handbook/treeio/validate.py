@@ -1,6 +1,6 @@
 """Reading and checking a tree file: every bad row named (row, column, value, problem) before anything is written.
 
-The sheet is streamed with the member import's reader (`members.importer.RowReader`: openpyxl read-only, bounded
+The sheet is streamed with the member import's reader (`members.sheets.RowReader`: openpyxl read-only, bounded
 by what is read); the rows' few fields are kept (a province is thousands of rows, not millions), the stored
 organisations and accounts they name are looked up in batches. The plan says, row by row, what the import will do:
 create, rename, move, or nothing — and parents come before their children, whatever the file's order.
@@ -19,8 +19,9 @@ from handbook.auth.models import User
 from handbook.core.i18n import lazy_gettext as _l
 from handbook.core.timeutil import local_today
 from handbook.extensions import db
-from handbook.members.importer import ImportFileError, RowProblem, RowReader, _open
+from handbook.members.importer import RowProblem
 from handbook.members.models import Member
+from handbook.members.sheets import ImportFileError, RowReader, open_workbook
 from handbook.org.access import Access, Grant, can_manage_account, can_manage_org, can_place_under, can_restructure
 from handbook.org.kinds import kind_problem
 from handbook.org.models import Organisation, OrgKind, Position, Role
@@ -90,7 +91,7 @@ def _text(value: Any) -> str:
 
 
 def read_tree(source: IO[bytes] | str) -> tuple[RowReader, list[str]]:
-    book = _open(source)
+    book = open_workbook(source)
     sheet = book.worksheets[0] if book.worksheets else None
     if sheet is None:
         raise ImportFileError(str(_l("Tệp không có trang tính nào.")))

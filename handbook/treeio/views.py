@@ -17,7 +17,7 @@ from handbook.core.forms import EmptyForm
 from handbook.core.i18n import gettext as _
 from handbook.core.web import require
 from handbook.extensions import db
-from handbook.members.importer import ImportFileError
+from handbook.members.sheets import ImportFileError
 from handbook.org.access import can_restructure_any
 from handbook.treeio.apply import TreeImportError, import_tree
 from handbook.treeio.export import MissingCodes, template_workbook, tree_workbook

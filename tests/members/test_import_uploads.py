@@ -1,4 +1,4 @@
-"""A member file uploaded for preview waits in instance/imports/ for a day (importer.KEEP_PREVIEWS): the worker's
+"""A member file uploaded for preview waits in instance/imports/ for a day (import_previews.KEEP_PREVIEWS): the worker's
 daily round forgets the previews past their day and their files, and a new preview's clean-up never deletes the
 upload of a preview another request has just registered."""
 from __future__ import annotations
@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from handbook.core.timeutil import utcnow
 from handbook.extensions import db
-from handbook.members import importer
+from handbook.members import import_previews
 from handbook.members.models import ImportPreview
 from handbook.members.samples.make import make_rows, write_workbook
 from handbook.org.models import OrgKind, Role
@@ -38,19 +38,19 @@ def cell(factory):
 
 def _register(cell, token: str, *, age: timedelta = timedelta(0)) -> None:
     data = _workbook()
-    importer.register_preview(token, cell.leader_id, cell, data, now=utcnow() - age)
-    importer.upload_path(token).write_bytes(data)
-    importer.upload_path(token, "-rejected").write_bytes(data)
+    import_previews.register_preview(token, cell.leader_id, cell, data, now=utcnow() - age)
+    import_previews.upload_path(token).write_bytes(data)
+    import_previews.upload_path(token, "-rejected").write_bytes(data)
 
 
 def test_the_daily_round_forgets_previews_past_their_day_and_their_files(app, cell):
     _register(cell, "a" * 32, age=timedelta(hours=25))
     _register(cell, "b" * 32, age=timedelta(hours=23))
-    importer.upload_path("c" * 32).write_bytes(b"an upload whose preview is gone")
-    assert importer.purge_previews() == 1
-    assert set(db.session.scalars(select(ImportPreview.token_hash))) == {importer.token_digest("b" * 32)}
-    kept = sorted(path.name for path in importer.upload_dir().glob("*.xlsx"))
-    digest = importer.token_digest("b" * 32)
+    import_previews.upload_path("c" * 32).write_bytes(b"an upload whose preview is gone")
+    assert import_previews.purge_previews() == 1
+    assert set(db.session.scalars(select(ImportPreview.token_hash))) == {import_previews.token_digest("b" * 32)}
+    kept = sorted(path.name for path in import_previews.upload_dir().glob("*.xlsx"))
+    digest = import_previews.token_digest("b" * 32)
     assert kept == [f"{digest}-rejected.xlsx", f"{digest}.xlsx"]
 
 
@@ -75,4 +75,4 @@ def test_a_preview_registered_meanwhile_keeps_its_upload(app, cell, monkeypatch)
     monkeypatch.undo()
     assert response.status_code == 200 and raced
     token = re.search(r"/members/import/([0-9a-f]{32})", response.get_data(as_text=True)).group(1)
-    assert importer.upload_path("d" * 32).is_file() and importer.upload_path(token).is_file()
+    assert import_previews.upload_path("d" * 32).is_file() and import_previews.upload_path(token).is_file()

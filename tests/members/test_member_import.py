@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from handbook.audit.models import AuditEvent
 from handbook.extensions import db
-from handbook.members import importer
+from handbook.members import importer, sheets
 from handbook.members.models import Member, MemberStatus, MemberStatusHistory
 from handbook.members.samples.make import HEADINGS, demo_rows, make_rows, write_workbook
 from handbook.org.models import OrgKind, Role
@@ -97,12 +97,12 @@ def test_nfd_name_matches_nfc_record(app, factory, cell):
     (b"PK\x03\x04broken", "không phải bảng tính Excel"),
 ])
 def test_broken_files(app, data, message):
-    with pytest.raises(importer.ImportFileError, match=message):
+    with pytest.raises(sheets.ImportFileError, match=message):
         _problems(data)
 
 
 def test_missing_and_unknown_columns(app):
-    with pytest.raises(importer.ImportFileError, match="Thiếu cột bắt buộc: Ngày sinh, Ngày vào Đảng"):
+    with pytest.raises(sheets.ImportFileError, match="Thiếu cột bắt buộc: Ngày sinh, Ngày vào Đảng"):
         _problems(xlsx([["Nguyễn Văn A"]], ["Họ và tên"]))
     rows = [[r[0], r[1], r[13], "x"] for r in make_rows(2)]
     report = _problems(xlsx(rows, ["Họ và tên", "Ngày sinh", "Ngày vào Đảng", "Cột lạ"]))
@@ -110,7 +110,7 @@ def test_missing_and_unknown_columns(app):
     empty = Workbook()
     out = io.BytesIO()
     empty.save(out)
-    with pytest.raises(importer.ImportFileError, match="tiêu đề"):
+    with pytest.raises(sheets.ImportFileError, match="tiêu đề"):
         _problems(out.getvalue())
 
 

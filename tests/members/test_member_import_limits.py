@@ -11,7 +11,7 @@ import zipfile
 import pytest
 from openpyxl.worksheet import _read_only
 
-from handbook.members import importer
+from handbook.members import importer, sheets
 from handbook.members.samples.make import HEADINGS, make_rows, write_workbook
 from handbook.org.models import OrgKind, Role
 from tests.support import csrf_from, login
@@ -86,14 +86,14 @@ def test_a_few_empty_rows_between_members_are_fine(app):
 
 def test_too_many_cells_is_a_clear_refusal(app, read, monkeypatch):
     monkeypatch.setitem(app.config, "IMPORT_MAX_CELLS", 100)
-    with pytest.raises(importer.ImportFileError, match="quá nhiều ô cần đọc.*chia nhỏ tệp"):
+    with pytest.raises(sheets.ImportFileError, match="quá nhiều ô cần đọc.*chia nhỏ tệp"):
         importer.validate_file(io.BytesIO(crafted(make_rows(20), dimension=None, far_row=None)))
     assert read["cells"] <= 100 + len(HEADINGS) * 2 + 200
 
 
 def test_too_many_rows_is_a_clear_refusal(app, monkeypatch):
     monkeypatch.setitem(app.config, "IMPORT_MAX_ROWS", 5)
-    with pytest.raises(importer.ImportFileError, match="quá 5 dòng"):
+    with pytest.raises(sheets.ImportFileError, match="quá 5 dòng"):
         importer.validate_file(io.BytesIO(crafted(make_rows(6), dimension=None, far_row=None)))
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from handbook.audit.service import Actor
 from handbook.extensions import db
-from handbook.members import importer
+from handbook.members import import_previews, importer
 from handbook.members.models import ImportPreview, Member
 from handbook.members.samples.make import make_rows, write_workbook
 from handbook.org.models import OrgKind, Role
@@ -116,7 +116,7 @@ def test_a_second_confirmation_later_is_refused_too(app, client, cell):
 def test_a_failed_import_leaves_the_preview_for_another_try(app, factory, cell, monkeypatch):
     leader = db.session.scalar(select(Member.user_id).where(Member.user_id.is_not(None)))
     data = _file(5)
-    preview = importer.register_preview("a" * 32, leader, cell, data)
+    preview = import_previews.register_preview("a" * 32, leader, cell, data)
     report = importer.validate_file(io.BytesIO(data))
 
     def broken(*args, **kwargs):

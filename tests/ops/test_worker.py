@@ -156,15 +156,15 @@ def test_the_daily_round_ends_temporary_placements_past_their_day(app, scene, fa
 
 
 def test_the_daily_round_forgets_import_uploads_past_their_day(app, scene, factory):
-    from handbook.members import importer
+    from handbook.members import import_previews
     from handbook.members.models import ImportPreview
     from handbook.org.models import OrgKind
 
     cell, leader = factory.org("Chi bộ", OrgKind.CHI_BO), factory.user("bt@test.vn")
     factory.commit()
     for token, hours in (("a" * 32, 25), ("b" * 32, 1)):
-        importer.register_preview(token, leader.id, cell, b"xlsx", now=utcnow() - timedelta(hours=hours))
-        importer.upload_path(token).write_bytes(b"xlsx")
+        import_previews.register_preview(token, leader.id, cell, b"xlsx", now=utcnow() - timedelta(hours=hours))
+        import_previews.upload_path(token).write_bytes(b"xlsx")
     Worker(rules_every=60, processes=1, stop=lambda: False, clock=Clock()).round()
-    assert [importer.upload_path(t).is_file() for t in ("a" * 32, "b" * 32)] == [False, True]
-    assert db.session.scalars(select(ImportPreview.token_hash)).all() == [importer.token_digest("b" * 32)]
+    assert [import_previews.upload_path(t).is_file() for t in ("a" * 32, "b" * 32)] == [False, True]
+    assert db.session.scalars(select(ImportPreview.token_hash)).all() == [import_previews.token_digest("b" * 32)]

@@ -218,8 +218,9 @@ def _secretaries(user_ids) -> set[tuple[int, int]]:
     """(user id, organisation id) of the bí thư positions these accounts hold."""
     held: set[tuple[int, int]] = set()
     for chunk in _batched(sorted(i for i in user_ids if i)):
-        held.update(db.session.execute(select(Position.user_id, Position.organisation_id).where(
-            Position.user_id.in_(chunk), Position.role == Role.BI_THU)).tuples())
+        held.update((user_id, org_id) for user_id, org_id in db.session.execute(
+            select(Position.user_id, Position.organisation_id).where(Position.user_id.in_(chunk),
+                                                                     Position.role == Role.BI_THU)))
     return held
 
 

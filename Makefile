@@ -1,4 +1,4 @@
-# Two commands for a newcomer: `make run` and `make test` (CONTRACT.md).
+# Two commands for a newcomer: `make run` and `make test` (README.md).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin

@@ -10,7 +10,7 @@ database (claim → encrypt → send → record) through `dispatch(once=True, pr
 runs, with P = the CPU count by default — for P = 1 and 2; CPU ms/push counts every dispatcher process (the
 push service excluded). The baseline is what the
 pywebpush README suggests, one `webpush()` call per subscription with a fresh claims dict.
-Targets (issue 6): ≥ 3,000 pushes/s with no latency, ≥ 2,000/s with 50 ms latency, on 2 cores.
+Targets: ≥ 3,000 pushes/s with no latency, ≥ 2,000/s with 50 ms latency, on 2 cores.
 
 `--encoder http_ece` makes the dispatcher encrypt with `http_ece.encrypt(..., version="aes128gcm")` instead of
 handbook/notify/push/ece.py (patched in the dispatcher process only); `--encoder both` runs the two side by side,

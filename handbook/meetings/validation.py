@@ -1,4 +1,4 @@
-"""Validation rules for meetings (domain.md: Meetings), with Vietnamese messages."""
+"""Validation rules for meetings (docs/domain.md: Meetings), with Vietnamese messages."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta

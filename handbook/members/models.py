@@ -1,4 +1,4 @@
-"""A party member's record (domain.md: Member record)."""
+"""A party member's record (docs/domain.md: Member record)."""
 from __future__ import annotations
 
 import enum

@@ -1,4 +1,4 @@
-"""Sinh hoạt tạm thời: a member attends another cell for a while (domain.md: Transfers).
+"""Sinh hoạt tạm thời: a member attends another cell for a while (docs/domain.md: Transfers).
 
 At the temporary cell the member is invited to meetings but cannot vote and is not counted there; their
 record stays with their own cell. It lasts 3 to under 12 months (for study, up to 24).

@@ -1,5 +1,5 @@
 """`flask backup create|restore`, `flask audit purge`, `flask reminders run`, `flask notify dispatch|status` and
-`flask worker` (CONTRACT.md: Command line)."""
+`flask worker` (docs/production.md lists them)."""
 from __future__ import annotations
 
 import os

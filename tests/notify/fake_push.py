@@ -1,4 +1,4 @@
-"""A local stand-in for a Web Push service that checks what it receives (TESTING.md).
+"""A local stand-in for a Web Push service (the public ones are out of the tests' reach) that checks what it receives.
 
 Every POST must carry a valid VAPID JWT for this origin and an aes128gcm body that decrypts with the
 subscription's private key; the service records the decrypted payload with the TTL, Urgency and Topic."""

@@ -232,10 +232,10 @@ def _check_row(row, rows, stored, accounts, held, access, today, bad) -> bool:
     moves = True
     if org is not None:
         row.org_id = org.id
+        if not can_manage_org(access, org):  # first: outside the scope, dissolved or not, reads the same
+            return bad(row.number, CODE, row.code, str(CODE_TAKEN))
         if org.dissolved_on is not None:
             return bad(row.number, CODE, row.code, str(DISSOLVED))
-        if not can_manage_org(access, org):
-            return bad(row.number, CODE, row.code, str(CODE_TAKEN))
         if org.kind is not row.kind:
             return bad(row.number, KIND, row.raw.get("kind"), str(KIND_CHANGE))
         moves = (org.parent_id is not None) if not row.parent else (parent_org is None or

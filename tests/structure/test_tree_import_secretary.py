@@ -52,3 +52,15 @@ def test_an_administrator_may_name_any_account(app, factory):
     page = _upload(signed_in(app, "admin@test.vn"),
                    [("PA-9", "Chi bộ 9", "Chi bộ", "PA", "dv.pb@test.vn")]).get_data(as_text=True)
     assert NOT_IN_SCOPE not in page and "1 bí thư" in page
+
+
+def test_a_code_outside_the_scope_reads_the_same_dissolved_or_not(app, factory):
+    from datetime import date
+
+    ward, other = _scene(factory)
+    live, gone = (factory.org("Chi bộ B1", OrgKind.CHI_BO, other), factory.org("Chi bộ B2", OrgKind.CHI_BO, other))
+    live.code, gone.code, gone.dissolved_on = "PB-1", "PB-2", date(2025, 9, 1)
+    factory.commit()
+    page = _upload(signed_in(app, "canbo@test.vn"), [("PB-1", "Chi bộ 1", "Chi bộ", "PA", ""),
+                                                     ("PB-2", "Chi bộ 2", "Chi bộ", "PA", "")]).get_data(as_text=True)
+    assert page.count("Mã tổ chức này đã được dùng cho tổ chức khác.") == 2 and "giải thể" not in page

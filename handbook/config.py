@@ -107,6 +107,13 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "IMPORT_PREVIEWS_PER_HOUR": int(env.get("IMPORT_PREVIEWS_PER_HOUR", "10")),
         # Requests to receive a member for temporary attendance (sinh hoạt tạm thời), per user per day.
         "TEMPORARY_REQUESTS_PER_DAY": int(env.get("TEMPORARY_REQUESTS_PER_DAY", "10")),
+        # Admission (admission/): organisations' own practice, with the usual defaults (docs/domain.md: Admission).
+        "ADMISSION_REVIEW_MONTHS": int(env.get("ADMISSION_REVIEW_MONTHS", "1")),  # the candidate list reviewed
+        "ADMISSION_AWARENESS_VALID_MONTHS": int(env.get("ADMISSION_AWARENESS_VALID_MONTHS", "60")),  # the course
+        "ADMISSION_STALE_MONTHS": int(env.get("ADMISSION_STALE_MONTHS", "12")),  # a file without the resolution
+        "ADMISSION_IDLE_YEARS": int(env.get("ADMISSION_IDLE_YEARS", "3")),  # cells without an admission
+        "ADMISSION_REMIND_DAYS": int(env.get("ADMISSION_REMIND_DAYS", "30")),  # before the probation ends
+        "ADMISSION_SOON_WORKING_DAYS": int(env.get("ADMISSION_SOON_WORKING_DAYS", "10")),  # "due soon"
         # Member import (members/importer.py): bounds on the work of reading a sheet, whatever the file's size.
         "IMPORT_MAX_ROWS": int(env.get("IMPORT_MAX_ROWS", "200000")),  # non-empty rows
         "IMPORT_MAX_CELLS": int(env.get("IMPORT_MAX_CELLS", "6000000")),  # cells read, empty ones too

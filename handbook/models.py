@@ -1,4 +1,12 @@
 """Imports every feature's models so the metadata (and Alembic) sees all tables."""
+from handbook.admission.models import (  # noqa: F401
+    AdmissionTarget,
+    Candidate,
+    CandidateReview,
+    DossierStep,
+    Introducer,
+    SponsorNote,
+)
 from handbook.audit.models import AuditEvent  # noqa: F401
 from handbook.auth.models import (  # noqa: F401
     ActivationCode,

@@ -63,6 +63,20 @@ class Factory:
         db.session.flush()
         return member
 
+    def candidate(self, cell: Organisation, *, name: str | None = None, **fields):
+        """A candidate (quần chúng ưu tú) on `cell`'s list: 25 years old, upper secondary, a Youth Union member."""
+        from handbook.admission.models import Candidate, GeneralEducation
+
+        n = next(_seq)
+        values = {"full_name": name or f"Trần Thị Ứng Viên {n}", "birth_date": date(2001, 3, 15),
+                  "gender": Gender.NU, "general_education": GeneralEducation.THPT, "youth_union": True,
+                  "cccd": f"{n:012d}"}
+        values.update(fields)
+        candidate = Candidate(cell_id=cell.id, **values)
+        db.session.add(candidate)
+        db.session.flush()
+        return candidate
+
     def grant(self, user: User, org: Organisation, role: Role = Role.BI_THU, scope: Scope = Scope.SUBTREE):
         position = grant_position(user.id, org, role, scope)
         db.session.flush()

@@ -295,3 +295,43 @@ def document_owner(access: Access, audience: Organisation | None) -> int | None:
     if not covering:
         return None
     return min(covering, key=lambda grant: (grant.path.count("/"), grant.organisation_id)).organisation_id
+
+
+# --- admission: candidates, their files, sponsors, targets --------------------------------------------------
+
+def can_manage_candidates(access: Access, cell: Organisation) -> bool:
+    """A cell's candidate list and files: the cell's leaders and the committees above it (and admins)."""
+    return can_manage_org(access, cell)
+
+
+def is_sponsor(access: Access, sponsor_id: int | None) -> bool:
+    """The caller is the assigned sponsor (đảng viên giúp đỡ) of a probationary member — while still in a cell."""
+    return sponsor_id is not None and not access.has_left and access.member_id == sponsor_id
+
+
+def can_view_candidate(access: Access, cell: Organisation, sponsor_id: int | None) -> bool:
+    """A candidate's or probationary member's file: those who manage the cell's candidates, and the sponsor."""
+    return can_manage_candidates(access, cell) or is_sponsor(access, sponsor_id)
+
+
+def can_set_target(access: Access, org: Organisation) -> bool:
+    """A yearly admission target for `org`: admins, and committee positions (not a cell's leaders) covering it."""
+    return access.is_admin or any(g.kind is not None and g.kind not in _NOT_COMMITTEES and g.covers(org.id, org.path)
+                                  for g in access.grants)
+
+
+def candidates_clause(access: Access, cell_path_column, sponsor_column) -> ColumnElement[bool]:
+    """`can_view_candidate` as SQL: the cell's path column (an Organisation joined as the candidate's cell) and the
+    candidate's sponsor column."""
+    if access.is_admin:
+        return true()
+    clauses = [_grant_clause_on(grant, cell_path_column) for grant in access.grants]
+    if access.member_id is not None and not access.has_left:
+        clauses.append(sponsor_column == access.member_id)
+    return or_(*clauses) if clauses else false()
+
+
+def _grant_clause_on(grant: Grant, path_column) -> ColumnElement[bool]:
+    if grant.scope is Scope.UNIT:
+        return path_column == grant.path
+    return _subtree(path_column, grant.path)

@@ -4,6 +4,9 @@ figures committees report."""
 
 def init_app(app) -> None:
     """The admission pages (cells' leaders, sponsors, committees above) and the package's reminder rule."""
+    from handbook.admission import merging
     from handbook.admission.blueprints import admission_bp
+
+    merging.connect()  # merging two records of one person carries their files, sponsorships and introductions
 
     app.register_blueprint(admission_bp)

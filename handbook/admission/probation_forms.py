@@ -3,6 +3,7 @@ rules live in admission/probation.py."""
 from __future__ import annotations
 
 from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from handbook.admission.probation import NOTE_MAX, NUMBER_MAX, REASON_MAX
@@ -38,8 +39,8 @@ class NoteForm(Form):
 
 
 class RecognitionForm(Form):
-    outcome = RadioField(_l("Kết quả"), choices=[(RECOGNISE, _l("Công nhận đảng viên chính thức")),
-                                                 (REFUSE, _l("Không công nhận đảng viên chính thức"))],
+    outcome = RadioField(_l("Kết quả"), choices=[SelectChoice(RECOGNISE, _l("Công nhận đảng viên chính thức")),
+                                                 SelectChoice(REFUSE, _l("Không công nhận đảng viên chính thức"))],
                          validators=[InputRequired(_l("Hãy chọn kết quả."))])
     decided_on = _day(_l("Ngày quyết định"))
     number = StringField(_l("Số quyết định"), validators=[Optional(), Length(max=NUMBER_MAX, message=TOO_LONG)],

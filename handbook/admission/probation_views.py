@@ -7,6 +7,7 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
+from wtforms.fields.choices import SelectChoice
 
 from handbook.admission import probation, steps
 from handbook.admission.blueprints import admission_bp
@@ -108,7 +109,7 @@ def _submit(form, action):
 
 def _sponsor_choices(form_field, candidate: Candidate) -> dict[int, Member]:
     members = probation.sponsor_choices(candidate.cell_id)
-    form_field.choices = [(0, "—")] + [(m.id, m.full_name) for m in members]
+    form_field.choices = [SelectChoice(0, "—")] + [SelectChoice(m.id, m.full_name) for m in members]
     return {m.id: m for m in members}
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from types import SimpleNamespace
 
 from dateutil.relativedelta import relativedelta
@@ -118,7 +119,11 @@ def due_items(scope, today: date) -> list[DueItem]:
     before the 12 months end, whether or not it is already 'soon'."""
     clock = _Clock(today)
     remind_days = steps.setting("ADMISSION_REMIND_DAYS")
-    stale_months = steps.setting("ADMISSION_STALE_MONTHS")
+    stale_after = relativedelta(months=steps.setting("ADMISSION_STALE_MONTHS"))
+    # thousands of files share a few hundred dates: each deadline is computed once per date
+    probation_end, recognition_due = lru_cache(None)(steps.probation_end), lru_cache(None)(steps.recognition_due)
+    decision_due, ceremony_due = lru_cache(None)(steps.decision_due), lru_cache(None)(steps.ceremony_due)
+    stale_on = lru_cache(None)(lambda day: day + stale_after)
     items: list[DueItem] = []
     cells: dict[int, SimpleNamespace] = {}  # cells with candidates on the list: their list review is due
 
@@ -133,8 +138,8 @@ def due_items(scope, today: date) -> list[DueItem]:
         if row.status is CandidateStatus.DU_BI:
             if row.recog_decision is None and row.admitted_on is not None:
                 admitted = _as_date(row.admitted_on)
-                end = steps.probation_end(admitted)
-                add(row, RECOGNITION, steps.recognition_due(admitted),
+                end = probation_end(admitted)
+                add(row, RECOGNITION, recognition_due(admitted),
                     always=(end - today).days <= remind_days, sponsor_id=row.sponsor_id, probation_end=end)
             continue
         cell = cells.setdefault(row.cell_id, SimpleNamespace(id=row.cell_id, path=row.path, name=row.name,
@@ -143,11 +148,11 @@ def due_items(scope, today: date) -> list[DueItem]:
         if resolution is None:
             application = _as_date(row.application)
             if application is not None:
-                add(row, STALE, application + relativedelta(months=stale_months))
+                add(row, STALE, stale_on(application))
         elif decision is None:
-            add(row, DECISION, steps.decision_due(resolution, bool(row.decision_extended)))
+            add(row, DECISION, decision_due(resolution, bool(row.decision_extended)))
         elif row.ceremony is None:
-            add(row, CEREMONY, steps.ceremony_due(decision))
+            add(row, CEREMONY, ceremony_due(decision))
     items.extend(_reviews(scope, cells, clock))
     return sorted(items, key=lambda i: (not i.overdue, i.due_on, i.cell_name, i.full_name))
 

@@ -3,7 +3,7 @@ another cell and the ward's staff; a candidate whose decision came on 25/01/2027
 the Tết break 04–10/02/2027: 15/03/2027)."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from types import SimpleNamespace
 
 import pytest
@@ -54,7 +54,8 @@ def _probation_scene(factory):
     candidate = factory.candidate(
         cell, name="Hoàng Thị Hoa", birth_date=date(2000, 4, 30), ethnicity="Tày", religion="Phật giáo",
         cccd="001300012345", phone="+84905123456", residence="12 Âu Cơ, Hòa Khánh", hometown="Cao Bằng",
-        general_education=GeneralEducation.THPT, qualification="Cử nhân Kế toán", occupation="Kế toán viên")
+        general_education=GeneralEducation.THPT, qualification="Cử nhân Kế toán", occupation="Kế toán viên",
+        created_at=datetime(2026, 10, 1, 3, 0, tzinfo=UTC))  # on the list since (whatever day the suite runs)
     add_step(candidate, "cell_resolution", date(2026, 11, 20))
     add_step(candidate, "decision", DECISION_ON)
     factory.commit()

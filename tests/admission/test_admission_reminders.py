@@ -32,7 +32,7 @@ def _scene(factory):
     factory.grant(gone_user, cell, Role.PHO_BI_THU)
     staff = factory.user("phuong@test.vn")
     factory.grant(staff, ward, Role.CAN_BO)
-    late = factory.candidate(cell, name="Đinh Thị Muộn")
+    late = factory.candidate(cell, name="Đinh Thị Muộn", created_at=datetime(2026, 10, 1, 3, 0, tzinfo=UTC))
     add_step(late, "cell_resolution", date(2026, 11, 2))  # the decision was due on 27/01/2027
     ending = factory.candidate(cell, name="Lý Văn Sắp", status=CandidateStatus.DU_BI, admitted_on=date(2026, 3, 20),
                                sponsor_id=people["giupdo"][1].id)

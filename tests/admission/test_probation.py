@@ -240,3 +240,18 @@ def test_a_probationary_member_imported_without_a_file_gets_one_from_the_record(
         svc.open_probation_file(member, probation.actor)
     assert counts() == before
     assert db.session.scalar(select(MemberPlacement.id).where(MemberPlacement.member_id == member.id)) is not None
+
+
+def test_a_late_cell_resolution_is_allowed_and_stays_overdue_until_the_decision(app, probation):
+    from handbook.admission.deadlines import due_items
+
+    member = _admitted(probation)
+    add_step(probation.candidate, "recog_cell_resolution", date(2028, 6, 2))  # the due day was 24/04/2028
+    db.session.commit()
+    late = [(i.code, i.due_on, i.overdue) for i in due_items(probation.cell, date(2028, 6, 3))
+            if i.candidate_id == probation.candidate.id]
+    assert late == [("recognition", date(2028, 4, 24), True)]
+    svc.recognise(probation.candidate, decided_on=date(2028, 6, 20), number="9", actor=probation.actor,
+                  today=date(2028, 6, 20))
+    assert member.official_date == date(2028, 3, 10)
+    assert [i for i in due_items(probation.cell, date(2028, 6, 21)) if i.candidate_id == probation.candidate.id] == []

@@ -101,6 +101,12 @@ ACTION_LABELS = {
     "org.merge": _l("Hợp nhất tổ chức đảng"),
     "org.split": _l("Chia tách tổ chức đảng"),
     "members.move": _l("Chuyển sinh hoạt đảng viên sang chi bộ khác"),
+    "admission.ceremony": _l("Ghi nhận lễ kết nạp đảng viên (tạo hồ sơ đảng viên dự bị)"),
+    "admission.sponsor": _l("Phân công đảng viên giúp đỡ đảng viên dự bị"),
+    "admission.note": _l("Ghi nhận xét về đảng viên dự bị"),
+    "admission.recognise": _l("Công nhận đảng viên chính thức"),
+    "admission.not_recognised": _l("Không công nhận đảng viên chính thức"),
+    "admission.probation_file": _l("Lập hồ sơ theo dõi đảng viên dự bị"),
 }
 #: every action the log knows (a test checks each `record` call names one of them)
 ACTIONS = tuple(ACTION_LABELS)
@@ -112,6 +118,7 @@ TARGET_LABELS = {
     "user": _l("Tài khoản"),
     "meeting": _l("Buổi họp"),
     "regulation": _l("Văn bản"),
+    "candidate": _l("Hồ sơ phát triển đảng viên"),
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
+from handbook.admission.probation import sponsors_anyone
 from handbook.caller import current_access
 from handbook.core.forms import EmptyForm
 from handbook.home.checklist import checklist_for
@@ -44,6 +45,7 @@ def index():
         meeting=meeting, mine=mine, join_open=join_open(meeting) if meeting else False,
         can_check_in=can_check_in, checkin_form=CheckinForm() if can_check_in else None, **MEETING_LABELS,
         checklist=checklist_for(access) if access.is_leader else None,
+        sponsors=access.member is not None and sponsors_anyone(access.member_id),
     )
 
 

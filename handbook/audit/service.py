@@ -17,7 +17,7 @@ ALLOWED_DETAIL_KEYS = frozenset({
     "fields", "count", "rows", "valid", "rejected", "organisation_id", "member_id", "other_id", "format",
     "mode", "status", "source", "kept_id", "merged_id", "role", "method", "reason", "sessions", "tokens", "feeds",
     "devices", "old_status", "new_status", "revision_id", "vote_id", "resolution_id", "series_id", "request_id",
-    "outside", "document_id", "changed", "present", "previous_id", "codes", "ids", "cells",
+    "outside", "document_id", "changed", "present", "previous_id", "codes", "ids", "cells", "step",
 })
 
 
@@ -101,6 +101,16 @@ ACTION_LABELS = {
     "org.merge": _l("Hợp nhất tổ chức đảng"),
     "org.split": _l("Chia tách tổ chức đảng"),
     "members.move": _l("Chuyển sinh hoạt đảng viên sang chi bộ khác"),
+    "candidate.create": _l("Thêm quần chúng ưu tú vào danh sách"),
+    "candidate.update": _l("Sửa thông tin quần chúng ưu tú"),
+    "candidate.stop": _l("Dừng xem xét quần chúng ưu tú"),
+    "candidate.reopen": _l("Xem xét lại quần chúng ưu tú"),
+    "candidate.step": _l("Ghi nhận bước hồ sơ kết nạp"),
+    "candidate.extend": _l("Gia hạn thời hạn quyết định kết nạp"),
+    "candidate.introducer_add": _l("Ghi nhận người giới thiệu vào Đảng"),
+    "candidate.introducer_remove": _l("Bỏ người giới thiệu vào Đảng"),
+    "candidate.file": _l("Tải bản chụp hồ sơ kết nạp"),
+    "admission.review": _l("Ghi nhận rà soát danh sách quần chúng ưu tú"),
 }
 #: every action the log knows (a test checks each `record` call names one of them)
 ACTIONS = tuple(ACTION_LABELS)
@@ -112,6 +122,7 @@ TARGET_LABELS = {
     "user": _l("Tài khoản"),
     "meeting": _l("Buổi họp"),
     "regulation": _l("Văn bản"),
+    "candidate": _l("Hồ sơ quần chúng ưu tú"),
 }
 
 

@@ -16,6 +16,7 @@ from handbook.admission.labels import (
     PROFESSIONAL_LEVEL_LABELS,
     SOURCE_LABELS,
     STEP_STATUS_LABELS,
+    choices,
 )
 from handbook.admission.models import CandidateStatus
 from handbook.admission.pages import form_date, managed_candidate, managed_cell, submit, visible_candidate
@@ -130,8 +131,8 @@ def render_candidate(candidate, *, status=200, stop_form=None, introducer_form=N
         introducer_form = IntroducerForm(formdata=None)
     if introducer_form is not None:
         taken = {i.member_id for i in candidate.introducers}
-        introducer_form.member_id.choices = [("", "—")] + [(str(m.id), m.full_name) for m in
-                                                           official_members(candidate.cell_id) if m.id not in taken]
+        introducer_form.member_id.choices = choices({str(m.id): m.full_name for m in official_members(
+            candidate.cell_id) if m.id not in taken}, blank=True)
     return render_template(
         "admission/candidate.html", candidate=candidate, path=ancestors(candidate.cell), manages=manages,
         phases=((_("Hồ sơ kết nạp"), steps.phase_steps(steps.ADMISSION)),
@@ -242,7 +243,7 @@ def step_file(candidate_id: int, code: str):
 def add_introducer(candidate_id: int):
     candidate = managed_candidate(candidate_id)
     form = IntroducerForm()
-    form.member_id.choices = [(str(m.id), m.full_name) for m in official_members(candidate.cell_id)]
+    form.member_id.choices = choices({str(m.id): m.full_name for m in official_members(candidate.cell_id)})
     form.member_id.validate_choice = False  # a member outside the list reads as "not found" from the service
 
     def action():

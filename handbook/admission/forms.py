@@ -34,7 +34,7 @@ def _text(label, limit: int, **render) -> StringField:
 class CandidateForm(Form):
     full_name = _text(_l("Họ và tên"), 120, autocomplete="off")
     birth_date = _date(_l("Ngày sinh"))
-    gender = SelectField(_l("Giới tính"), choices=[("", "—"), ("nam", _l("Nam")), ("nu", _l("Nữ"))])
+    gender = SelectField(_l("Giới tính"), choices=choices({"nam": _l("Nam"), "nu": _l("Nữ")}, blank=True))
     ethnicity = _text(_l("Dân tộc"), 40)
     religion = _text(_l("Tôn giáo"), 40)
     cccd = _text(_l("Số CCCD"), 16, inputmode="numeric", autocomplete="off")
@@ -42,7 +42,7 @@ class CandidateForm(Form):
     residence = _text(_l("Nơi cư trú"), 200)
     hometown = _text(_l("Quê quán"), 200)
     general_education = SelectField(_l("Giáo dục phổ thông"),
-                                    choices=[("", "—"), *choices(GENERAL_EDUCATION_LABELS)])
+                                    choices=choices(GENERAL_EDUCATION_LABELS, blank=True))
     education_exception = _text(_l("Lý do xét trường hợp dưới trung học cơ sở"), 255)
     professional_level = SelectField(_l("Trình độ chuyên môn"), choices=choices(PROFESSIONAL_LEVEL_LABELS))
     qualification = _text(_l("Chuyên ngành"), 120)

@@ -1,4 +1,6 @@
 """Vietnamese labels for the admission feature's enums (forms, pages and the API's *_label fields)."""
+from wtforms.fields.choices import SelectChoice
+
 from handbook.admission.models import (
     CandidateStatus,
     GeneralEducation,
@@ -64,6 +66,10 @@ STEP_STATUS_LABELS = {
 }
 
 
-def choices(labels: dict) -> list[tuple[str, object]]:
-    """(value, label) pairs for a SelectField, in the labels' order."""
-    return [(key.value, label) for key, label in labels.items()]
+def choices(labels: dict, *, blank: bool = False) -> list[SelectChoice]:
+    """A SelectField's choices from labels, in their order (with `blank`, a first empty "—")."""
+    return [SelectChoice(value, label) for value, label in pairs(labels, blank=blank)]
+
+
+def pairs(labels: dict, *, blank: bool = False) -> list[tuple[str, object]]:
+    return ([("", "—")] if blank else []) + [(getattr(key, "value", key), label) for key, label in labels.items()]

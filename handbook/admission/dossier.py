@@ -32,7 +32,8 @@ DEPENDS = {
 #: recorded by admission.probation (the ceremony form, the recognition form), not here
 ELSEWHERE = ("ceremony", "recog_decision")
 LIMITS = {"number": 60, "responsible": 120, "note": 500}
-CELL_RESOLUTION_NEEDS = ("awareness", "application", "background", "org_comments", "residence_comments")
+CELL_RESOLUTION_NEEDS = ("awareness", "application", "background", "verification", "org_comments",
+                         "residence_comments")
 
 
 def step_of(candidate: Candidate, code: str) -> DossierStep | None:
@@ -95,8 +96,7 @@ def _check_cell_resolution(candidate: Candidate, done_on: date, warnings: list[s
     if verification is not None and verification.status is StepStatus.KHONG_DAT:
         raise AdmissionError(_("Việc thẩm tra, xác minh lý lịch không đạt: chi bộ không thể ra nghị quyết đề nghị "
                                "kết nạp."), "status")
-    missing = [code for code in (*CELL_RESOLUTION_NEEDS[:3], "verification", *CELL_RESOLUTION_NEEDS[3:])
-               if done_step(candidate, code) is None]
+    missing = [code for code in CELL_RESOLUTION_NEEDS if done_step(candidate, code) is None]
     if missing:
         raise AdmissionError(_("Chưa đủ hồ sơ để chi bộ ra nghị quyết đề nghị kết nạp; còn thiếu: %(steps)s.",
                                steps="; ".join(label(code) for code in missing)), "status")

@@ -213,3 +213,24 @@ def test_a_chi_bo_co_so_has_a_list_too(app, factory):
     factory.grant(leader, base, Role.BI_THU)
     factory.commit()
     assert signed_in(app, "cbcs@test.vn").get(f"/admission/cells/{base.id}/candidates").status_code == 200
+
+
+def test_the_leader_edits_the_details_and_reopens_a_closed_file(app, scene, factory):
+    candidate = factory.candidate(scene.cell, name="Võ Thị Hoa", youth_union=True, religion=None)
+    factory.commit()
+    client = signed_in(app, "bithu@test.vn")
+    edit = f"/admission/candidates/{candidate.id}/edit"
+    form = client.get(edit).get_data(as_text=True)
+    assert 'value="Võ Thị Hoa"' in form and 'value="15/03/2001"' in form and "checked" in form
+    response = _post(client, edit, **_form(full_name="Võ Thị Hoa", cccd=candidate.cccd, occupation="Kế toán",
+                                           birth_date="15/03/2001", youth_union=""))
+    assert response.status_code == 302
+    db.session.expire_all()
+    edited = db.session.get(Candidate, candidate.id)
+    assert edited.occupation == "Kế toán" and edited.youth_union is False
+    page = f"/admission/candidates/{candidate.id}"
+    assert _post(client, f"{page}/stop", page, reason="Tạm dừng").status_code == 302
+    assert "Xem xét lại hồ sơ" in client.get(page).get_data(as_text=True)
+    assert _post(client, f"{page}/reopen", page).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Candidate, candidate.id).status is CandidateStatus.DANG_XET

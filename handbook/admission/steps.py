@@ -19,7 +19,7 @@ class Step:
     code: str
     phase: str  #: ADMISSION (to the ceremony) or RECOGNITION (probation to official)
     label: object  # lazy text
-    form: str | None = None  #: the form of the procedure manual, e.g. "1-KNĐ"
+    form: str | None = None  #: the form of the procedure manual, e.g. "1-KNĐ" (docs/domain.md: the step catalogue)
     optional: bool = False  #: not every file has it (a cell without a đảng ủy bộ phận above it…)
 
 
@@ -28,10 +28,16 @@ STEPS: tuple[Step, ...] = (
     Step("application", ADMISSION, _l("Đơn xin vào Đảng"), "1-KNĐ"),
     Step("background", ADMISSION, _l("Lý lịch của người xin vào Đảng"), "2-KNĐ"),
     Step("verification", ADMISSION, _l("Thẩm tra, xác minh lý lịch")),
-    Step("youth_union", ADMISSION, _l("Nghị quyết giới thiệu đoàn viên của Ban Chấp hành Đoàn cơ sở"), optional=True),
+    # 4-KNĐ is the Youth Union's; a trade union uses its variant 4A-KNĐ
+    Step("youth_union", ADMISSION,
+         _l("Nghị quyết giới thiệu đoàn viên ưu tú vào Đảng của Ban Chấp hành Đoàn cơ sở hoặc công đoàn cơ sở"),
+         "4-KNĐ", optional=True),
     Step("introducers", ADMISSION, _l("Giấy giới thiệu người vào Đảng"), "3-KNĐ"),
-    Step("org_comments", ADMISSION, _l("Tổng hợp ý kiến nhận xét của tổ chức đoàn thể"), "4-KNĐ"),
-    Step("residence_comments", ADMISSION, _l("Tổng hợp ý kiến nhận xét của chi ủy, chi bộ nơi cư trú"), "5-KNĐ"),
+    # the organisations' and the residence's comments are summed up in one form (5-KNĐ; 12-KNĐ for recognition),
+    # recorded on the residence step, the later of the two
+    Step("org_comments", ADMISSION, _l("Ý kiến nhận xét của đoàn thể chính trị - xã hội nơi sinh hoạt")),
+    Step("residence_comments", ADMISSION,
+         _l("Ý kiến nhận xét của chi ủy nơi cư trú và bản tổng hợp ý kiến nhận xét"), "5-KNĐ"),
     Step("cell_resolution", ADMISSION, _l("Nghị quyết đề nghị kết nạp của chi bộ"), "6-KNĐ"),
     Step("unit_report", ADMISSION, _l("Báo cáo thẩm định của đảng ủy bộ phận"), "7-KNĐ", optional=True),
     Step("grassroots_resolution", ADMISSION, _l("Nghị quyết đề nghị kết nạp của đảng ủy cơ sở"), "8-KNĐ"),
@@ -39,15 +45,15 @@ STEPS: tuple[Step, ...] = (
     Step("ceremony", ADMISSION, _l("Lễ kết nạp đảng viên")),
     Step("self_review", RECOGNITION, _l("Bản tự kiểm điểm của đảng viên dự bị"), "10-KNĐ"),
     Step("sponsor_comments", RECOGNITION, _l("Bản nhận xét của đảng viên được phân công giúp đỡ"), "11-KNĐ"),
-    Step("recog_org_comments", RECOGNITION, _l("Tổng hợp ý kiến nhận xét của tổ chức đoàn thể"), "12-KNĐ"),
-    Step("recog_residence_comments", RECOGNITION, _l("Tổng hợp ý kiến nhận xét của chi ủy, chi bộ nơi cư trú"),
-         "13-KNĐ"),
+    Step("recog_org_comments", RECOGNITION, _l("Ý kiến nhận xét của đoàn thể chính trị - xã hội nơi sinh hoạt")),
+    Step("recog_residence_comments", RECOGNITION,
+         _l("Ý kiến nhận xét của chi ủy nơi cư trú và bản tổng hợp ý kiến nhận xét"), "12-KNĐ"),
     Step("recog_cell_resolution", RECOGNITION, _l("Nghị quyết đề nghị công nhận đảng viên chính thức của chi bộ"),
-         "14-KNĐ"),
-    Step("recog_unit_report", RECOGNITION, _l("Báo cáo thẩm định của đảng ủy bộ phận"), "15-KNĐ", optional=True),
+         "13-KNĐ"),
+    Step("recog_unit_report", RECOGNITION, _l("Báo cáo thẩm định của đảng ủy bộ phận"), "14-KNĐ", optional=True),
     Step("recog_grassroots_resolution", RECOGNITION,
-         _l("Nghị quyết đề nghị công nhận đảng viên chính thức của đảng ủy cơ sở"), "16-KNĐ"),
-    Step("recog_decision", RECOGNITION, _l("Quyết định công nhận đảng viên chính thức")),
+         _l("Nghị quyết đề nghị công nhận đảng viên chính thức của đảng ủy cơ sở"), "15-KNĐ"),
+    Step("recog_decision", RECOGNITION, _l("Quyết định công nhận đảng viên chính thức"), "16-KNĐ"),
 )
 BY_CODE = {step.code: step for step in STEPS}
 ORDER = {step.code: index for index, step in enumerate(STEPS)}
@@ -67,7 +73,7 @@ def setting(name: str) -> int:
 MIN_AGE_MONTHS = 18 * 12
 MAX_AGE_MONTHS = 60 * 12
 DECISION_WORKING_DAYS = 60  # the competent committee decides within 60 working days of the cell's resolution
-DECISION_EXTENSION_WORKING_DAYS = 30  # once, by 30 more
+DECISION_EXTENSION_WORKING_DAYS = 30  # in special cases, extended by at most 30 more
 CEREMONY_WORKING_DAYS = 30  # the ceremony within 30 working days of the decision
 PROBATION_MONTHS = 12
 RECOGNITION_WORKING_DAYS = 30  # the cell considers recognition within 30 working days of the probation's end
@@ -92,6 +98,8 @@ def decision_due(cell_resolution_on: date, extended: bool) -> date:
 
 
 def ceremony_due(decision_on: date) -> date:
+    """The last day for the ceremony. The rules count from the day the cell receives the decision, which is not
+    recorded: counted from the decision's date, this is the earliest the due day can be."""
     return add_working_days(decision_on, CEREMONY_WORKING_DAYS)
 
 

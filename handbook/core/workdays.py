@@ -2,7 +2,7 @@
 as the `holidays` package lists them. Party deadlines counted "in working days" are computed here only."""
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -64,3 +64,19 @@ def working_days_between(start: date, end: date) -> int:
         days = _working_days(year)
         total += bisect_right(days, end) - bisect_right(days, start)
     return total
+
+
+def working_days_before(end: date, count: int) -> date:
+    """The day from which `end` is `count` working days later (the inverse of add_working_days, landing on a working
+    day): a deadline's start, counted back."""
+    if count <= 0:
+        return end
+    year = end.year
+    days = _working_days(year)
+    index = bisect_left(days, end)  # working days strictly before `end`
+    while index < count:
+        count -= index
+        year -= 1
+        days = _working_days(year)
+        index = len(days)
+    return days[index - count]

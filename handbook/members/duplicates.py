@@ -161,6 +161,15 @@ MOVED_AS_THEY_ARE = {("member_status_history", "member_id"), ("member_changes", 
                      ("calendar_tokens", "member_id"), ("member_temporary_arrivals", "member_id")}
 
 
+def carry_reference(table_name: str, column_name: str, carry=None) -> None:
+    """A feature above members says how a merge carries its column referring to members.id: moved as it is
+    (`carry` None), or by `carry(keep_id, drop_id)` — called once however many columns share it."""
+    if carry is None:
+        MOVED_AS_THEY_ARE.add((table_name, column_name))
+    else:
+        CARRIED_SPECIALLY[(table_name, column_name)] = carry
+
+
 def member_references() -> set[tuple[str, str]]:
     """(table, column) of every foreign key to members.id in the schema."""
     return {(table.name, fk.parent.name) for table in db.metadata.sorted_tables for fk in table.foreign_keys

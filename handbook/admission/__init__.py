@@ -4,9 +4,8 @@ figures committees report."""
 
 def init_app(app) -> None:
     """The admission pages (cells' leaders, sponsors, committees above) and the package's reminder rule."""
-    from handbook.admission import merging
+    from handbook.admission import candidate_views, merging  # noqa: F401 - candidate_views: the routes
     from handbook.admission.blueprints import admission_bp
-    from handbook.admission.candidate_views import admission_bp as _routes  # noqa: F401 - the routes
 
     merging.connect()  # merging two records of one person carries their files, sponsorships and introductions
 

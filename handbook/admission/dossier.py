@@ -101,16 +101,18 @@ def _check_cell_resolution(candidate: Candidate, done_on: date, warnings: list[s
         raise AdmissionError(_("Chưa đủ hồ sơ để chi bộ ra nghị quyết đề nghị kết nạp; còn thiếu: %(steps)s.",
                                steps="; ".join(label(code) for code in missing)), "status")
     introducers = valid_introducers(candidate, done_on)
-    if candidate.youth_union and done_step(candidate, "youth_union") is not None:
+    # the grassroots Youth Union's (4-KNĐ) or trade union's (4A-KNĐ) resolution takes the place of one introducer
+    if done_step(candidate, "youth_union") is not None:
         if not introducers:
-            raise AdmissionError(_("Đoàn viên được giới thiệu bằng nghị quyết của Ban Chấp hành Đoàn cơ sở vẫn cần "
-                                   "thêm ít nhất một đảng viên chính thức giới thiệu (ký đến ngày %(day)s).",
+            raise AdmissionError(_("Đã có nghị quyết giới thiệu của Ban Chấp hành Đoàn cơ sở hoặc công đoàn cơ sở, "
+                                   "vẫn cần thêm ít nhất một đảng viên chính thức giới thiệu (ký đến ngày %(day)s).",
                                    day=day(done_on)), "status")
     elif len(introducers) < 2:
         raise AdmissionError(_("Cần ít nhất hai đảng viên chính thức giới thiệu (giấy giới thiệu ký đến ngày "
                                "%(day)s, đã cùng công tác hoặc cư trú với quần chúng ít nhất 12 tháng), hoặc nghị "
-                               "quyết giới thiệu của Ban Chấp hành Đoàn cơ sở và một đảng viên chính thức; hiện có "
-                               "%(n)d người đủ điều kiện.", day=day(done_on), n=len(introducers)), "status")
+                               "quyết giới thiệu của Ban Chấp hành Đoàn cơ sở hoặc công đoàn cơ sở và một đảng viên "
+                               "chính thức; hiện có %(n)d người đủ điều kiện.", day=day(done_on),
+                               n=len(introducers)), "status")
     months = steps.age_in_months(candidate.birth_date, done_on)
     if months < steps.MIN_AGE_MONTHS:
         raise AdmissionError(_("Vào ngày %(day)s quần chúng (sinh ngày %(birth)s) chưa đủ 18 tuổi tính theo tháng: "

@@ -102,7 +102,8 @@ def test_the_cell_resolution_needs_the_file_complete(candidate, scene):
     day = walk(candidate, scene.introducers, until="org_comments")
     error = refused(lambda: dossier.record_step(candidate, "cell_resolution", status="xong", done_on=day,
                                                 actor=ACTOR, today=TODAY), contains="còn thiếu")
-    assert "Tổng hợp ý kiến nhận xét của tổ chức đoàn thể" in str(error)
+    assert str(steps.BY_CODE["org_comments"].label) in str(error)
+    assert str(steps.BY_CODE["residence_comments"].label) in str(error)
 
 
 def test_a_failed_verification_blocks_the_resolution(candidate, scene):
@@ -122,6 +123,14 @@ def test_two_introducers_or_the_youth_union_and_one(scene, factory):
                                         today=TODAY), contains="Cần ít nhất hai đảng viên chính thức")
     day = walk(youth, scene.introducers, until="cell_resolution", youth=True)
     assert dossier.record_step(youth, "cell_resolution", status="xong", done_on=day, actor=ACTOR, today=TODAY) == []
+
+
+def test_a_trade_unions_resolution_also_takes_the_place_of_one_introducer(scene, factory):
+    worker = factory.candidate(scene.cell, youth_union=False, birth_date=date(1985, 4, 1))
+    factory.commit()
+    day = walk(worker, scene.introducers, until="cell_resolution", youth=True)  # 4A-KNĐ on the same step
+    assert len(worker.introducers) == 1
+    assert dossier.record_step(worker, "cell_resolution", status="xong", done_on=day, actor=ACTOR, today=TODAY) == []
 
 
 def test_under_18_on_the_day_of_the_cell_resolution_is_refused(scene, factory):

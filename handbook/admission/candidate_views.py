@@ -141,6 +141,7 @@ def render_candidate(candidate, *, status=200, stop_form=None, introducer_form=N
         stop_form=stop_form or StopForm(formdata=None), introducer_form=introducer_form,
         ceremony_url=_probation_link("admission.ceremony", candidate),
         recognition_url=_probation_link("admission.recognition", candidate),
+        notes_url=_probation_link("admission.notes", candidate) if candidate.admitted_on is not None else None,
         can_extend=manages and candidate.status is CandidateStatus.DANG_XET and not candidate.decision_extended
         and "cell_resolution" in rows and rows["cell_resolution"].status.value == "xong"
         and ("decision" not in rows or rows["decision"].status.value not in ("xong", "khong_dat")),

@@ -17,7 +17,7 @@ ALLOWED_DETAIL_KEYS = frozenset({
     "fields", "count", "rows", "valid", "rejected", "organisation_id", "member_id", "other_id", "format",
     "mode", "status", "source", "kept_id", "merged_id", "role", "method", "reason", "sessions", "tokens", "feeds",
     "devices", "old_status", "new_status", "revision_id", "vote_id", "resolution_id", "series_id", "request_id",
-    "outside", "document_id", "changed", "present", "previous_id", "codes", "ids", "cells",
+    "outside", "document_id", "changed", "present", "previous_id", "codes", "ids", "cells", "step",
 })
 
 
@@ -107,6 +107,16 @@ ACTION_LABELS = {
     "admission.recognise": _l("Công nhận đảng viên chính thức"),
     "admission.not_recognised": _l("Không công nhận đảng viên chính thức"),
     "admission.probation_file": _l("Lập hồ sơ theo dõi đảng viên dự bị"),
+    "candidate.create": _l("Thêm quần chúng ưu tú vào danh sách"),
+    "candidate.update": _l("Sửa thông tin quần chúng ưu tú"),
+    "candidate.stop": _l("Dừng xem xét quần chúng ưu tú"),
+    "candidate.reopen": _l("Xem xét lại quần chúng ưu tú"),
+    "candidate.step": _l("Ghi nhận bước hồ sơ kết nạp"),
+    "candidate.extend": _l("Gia hạn thời hạn quyết định kết nạp"),
+    "candidate.introducer_add": _l("Ghi nhận người giới thiệu vào Đảng"),
+    "candidate.introducer_remove": _l("Bỏ người giới thiệu vào Đảng"),
+    "candidate.file": _l("Tải bản chụp hồ sơ kết nạp"),
+    "admission.review": _l("Ghi nhận rà soát danh sách quần chúng ưu tú"),
 }
 #: every action the log knows (a test checks each `record` call names one of them)
 ACTIONS = tuple(ACTION_LABELS)

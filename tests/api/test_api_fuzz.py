@@ -38,6 +38,7 @@ def fuzz_scene(request, app, factory):
     factory.grant(leader, cell, Role.BI_THU)
     member = factory.member(cell, factory.user("dv@test.vn", name="Đảng viên"))
     document = factory.document()
+    candidate = factory.candidate(cell)
     factory.commit()
     start = utcnow() + timedelta(days=3)
     meeting = create_meeting(cell, MeetingInput(kind=MeetingKind.THUONG_KY, starts_at=start,
@@ -46,7 +47,8 @@ def fuzz_scene(request, app, factory):
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     # identity: schemathesis's WSGI transport does not undo flask-compress's br/gzip before validating JSON
     schema.config.headers = {"Authorization": f"Bearer {token}", "Accept-Encoding": "identity"}
-    ids = {"org_id": cell.id, "meeting_id": meeting.id, "member_id": member.id, "document_id": document.id}
+    ids = {"org_id": cell.id, "meeting_id": meeting.id, "member_id": member.id, "document_id": document.id,
+           "candidate_id": candidate.id}
     return schema, ids
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -24,12 +24,28 @@ from PIL import Image
 from sqlalchemy import delete, update
 from werkzeug.datastructures import FileStorage
 
+from handbook.admission import files as admission_files
+from handbook.admission.models import (
+    Candidate,
+    CandidateStatus,
+    DossierStep,
+    GeneralEducation,
+    Introducer,
+    StepStatus,
+)
 from handbook.auth.models import RateLimitCounter
 from handbook.core.timeutil import local_today, utcnow
 from handbook.extensions import db
 from handbook.meetings import calendar, documents, scheduling
 from handbook.meetings.models import MeetingFormat, MeetingKind
-from handbook.members.models import LEFT_STATUSES, Member, MemberStatus, TemporaryArrival, TemporaryReason
+from handbook.members.models import (
+    LEFT_STATUSES,
+    Gender,
+    Member,
+    MemberStatus,
+    TemporaryArrival,
+    TemporaryReason,
+)
 from handbook.notify.models import Notification, PushSubscription
 from handbook.org.codes import assign_missing_codes
 from handbook.org.models import OrgKind, Role
@@ -51,6 +67,11 @@ def _new_meeting(ids: dict) -> dict:
     return {"organisation_id": ids["cell"], "kind": "thuong_ky", "format": "truc_tuyen",
             "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=2)).isoformat(),
             "online_url": "https://meet.jit.si/chibo-a"}
+
+
+def _new_candidate(ids: dict) -> dict:
+    return {"cell_id": ids["cell"], "full_name": "Lê Thị Mới", "birth_date": "2000-05-06", "gender": "nu",
+            "general_education": "thpt"}
 
 
 def _both_audiences(rows):
@@ -278,6 +299,46 @@ ENDPOINTS = [
     ("POST", "/org/{cell_b}/temporary/requests/{arrival}/confirm", (302, 404, 403, 404, 404, 404, 404, 404)),  # asker
     ("POST", "/org/{cell_b}/temporary/requests/{arrival}/refuse", (302, 404, 403, 404, 404, 404, 404, 404)),
     ("POST", "/org/{cell}/temporary/requests/{arrival}/refuse", (302, 403, 404, 302, 302, 404, 302, 404)),
+    # admission: a candidate of cell A ({candidate}, with a scan and an introducer) is managed by cell A's leaders and
+    # the committees above; {sponsored} is a dự bị member's file whose sponsor is the caller (each member column's
+    # own), which they read and write notes on — nothing more; a sponsor who left reads nothing
+    ("GET", "/admission/cells/{cell}/candidates", (302, 403, 404, 200, 200, 404, 200, 404)),
+    ("GET", "/admission/cells/{cell}/candidates/new", (302, 403, 404, 200, 200, 404, 200, 404)),
+    ("POST", "/admission/cells/{cell}/candidates/new", (302, 403, 404, 400, 400, 404, 400, 404)),  # an empty form
+    ("POST", "/admission/cells/{cell}/reviews", (302, 403, 404, 400, 400, 404, 400, 404)),  # an empty form
+    ("GET", "/admission/cells/{cell}/due", (302, 403, 404, 200, 200, 404, 200, 404)),
+    ("GET", "/admission/due", (302, 200, 200, 200, 200, 200, 200, 200)),  # each their own scope
+    ("GET", "/admission/sponsored", (302, 200, 200, 200, 200, 200, 200, 200)),  # each their own list
+    ("GET", "/admission/candidates/{candidate}", (302, 404, 404, 200, 200, 404, 200, 404)),
+    ("GET", "/admission/candidates/{sponsored}", (302, 200, 404, 200, 200, 404, 200, 404)),
+    ("GET", "/admission/candidates/{candidate}/edit", (302, 404, 404, 200, 200, 404, 200, 404)),
+    ("POST", "/admission/candidates/{candidate}/edit", (302, 404, 404, 400, 400, 404, 400, 404)),  # an empty form
+    ("GET", "/admission/candidates/{sponsored}/edit", (302, 403, 404, 200, 200, 404, 200, 404)),
+    ("GET", "/admission/candidates/{candidate}/steps/{application}", (302, 404, 404, 200, 200, 404, 200, 404)),
+    ("POST", "/admission/candidates/{candidate}/steps/{application}", (302, 404, 404, 400, 400, 404, 400, 404)),
+    ("GET", "/admission/candidates/{sponsored}/steps/{self_review}", (302, 403, 404, 200, 200, 404, 200, 404)),
+    ("GET", "/admission/candidates/{candidate}/steps/{awareness}/file", (302, 404, 404, 200, 200, 404, 200, 404)),
+    ("GET", "/admission/candidates/{sponsored}/steps/{self_review}/file", (302, 200, 404, 200, 200, 404, 200, 404)),
+    ("POST", "/admission/candidates/{candidate}/introducers", (302, 404, 404, 400, 400, 404, 400, 404)),
+    ("POST", "/admission/candidates/{candidate}/extend", (302, 404, 404, 400, 400, 404, 400, 404)),  # no resolution
+    ("GET", "/admission/candidates/{candidate}/ceremony", (302, 404, 404, 200, 200, 404, 200, 404)),
+    ("POST", "/admission/candidates/{candidate}/ceremony", (302, 404, 404, 400, 400, 404, 400, 404)),
+    ("GET", "/admission/candidates/{sponsored}/ceremony", (302, 403, 404, 302, 302, 404, 302, 404)),  # held: the file
+    ("GET", "/admission/candidates/{sponsored}/notes", (302, 200, 404, 200, 200, 404, 200, 404)),
+    ("POST", "/admission/candidates/{sponsored}/notes", (302, 400, 404, 400, 400, 404, 400, 404)),  # an empty note
+    ("GET", "/admission/candidates/{candidate}/notes", (302, 404, 404, 200, 200, 404, 200, 404)),
+    ("POST", "/admission/candidates/{sponsored}/sponsor", (302, 403, 404, 400, 400, 404, 400, 404)),
+    ("GET", "/admission/candidates/{sponsored}/recognition", (302, 403, 404, 200, 200, 404, 200, 404)),
+    ("POST", "/admission/candidates/{sponsored}/recognition", (302, 403, 404, 400, 400, 404, 400, 404)),
+    ("POST", "/admission/members/{member}/probation-file", (302, 403, 404, 400, 400, 404, 400, 403)),  # chính thức
+    ("GET", "/api/v1/candidates", (401, 200, 200, 200, 200, 200, 200, 200)),  # each their own scope
+    ("GET", "/api/v1/candidates/{candidate}", (401, 404, 404, 200, 200, 404, 200, 404)),
+    ("GET", "/api/v1/candidates/{sponsored}", (401, 200, 404, 200, 200, 404, 200, 404)),
+    ("POST", "/api/v1/candidates", (401, 403, 404, 201, 201, 404, 201, 404), _new_candidate),
+    ("POST", "/admission/candidates/{candidate}/stop", (302, 404, 404, 400, 400, 404, 400, 404)),  # no reason
+    ("POST", "/admission/candidates/{candidate}/reopen", (302, 404, 404, 400, 400, 404, 400, 404)),  # not stopped
+    ("POST", "/admission/candidates/{candidate}/introducers/{introducer}/remove",  # last: it changes the file
+     (302, 404, 404, 302, 302, 404, 302, 404)),
     ("POST", "/logout", (302, 302, 302, 302, 302, 302, 302, 302)),
 ]
 
@@ -315,7 +376,29 @@ def _personal(member: Member) -> dict:
     device = db.session.scalar(db.select(PushSubscription.id).where(PushSubscription.user_id == member.user_id))
     token = calendar.issue_token(member)
     return {"member": member.id, "feed": calendar.tokens_of(member)[-1].id, "feed_token": token, "own_feed": token,
-            "notification": notification, "device": device}
+            "notification": notification, "device": device, "sponsored": _sponsored_file(member)}
+
+
+def _sponsored_file(sponsor: Member) -> int:
+    """A dự bị member's file in the sponsor's cell, the sponsor assigned, with a scan of the self-review."""
+    admitted = local_today() - timedelta(days=200)
+    du_bi = Member(cell_id=sponsor.cell_id, full_name=f"Đảng viên dự bị của {sponsor.id}", status=MemberStatus.DU_BI,
+                   admission_date=admitted)
+    db.session.add(du_bi)
+    db.session.flush()
+    candidate = Candidate(cell_id=sponsor.cell_id, full_name=du_bi.full_name, birth_date=date(1999, 1, 2),
+                          gender=Gender.NAM, general_education=GeneralEducation.THPT, status=CandidateStatus.DU_BI,
+                          member_id=du_bi.id, sponsor_id=sponsor.id, admitted_on=admitted)
+    db.session.add(candidate)
+    db.session.flush()
+    _scanned(candidate, "self_review")
+    return candidate.id
+
+
+def _scanned(candidate: Candidate, code: str) -> None:
+    key, media_type = admission_files.store(admission_files.Scan("ban-chup.pdf", b"%PDF-1.4 test"))
+    db.session.add(DossierStep(candidate_id=candidate.id, step=code, status=StepStatus.XONG, done_on=local_today(),
+                               file_key=key, file_name="ban-chup.pdf", file_type=media_type, file_size=13))
 
 
 def _build_scene(app, factory: Factory, statuses=(), before_meetings=None):
@@ -350,6 +433,11 @@ def _build_scene(app, factory: Factory, statuses=(), before_meetings=None):
     arrival = TemporaryArrival(cell_id=cell_b.id, card_number="48000001", member_id=member.id,  # cell B asks for
                                reason=TemporaryReason.CONG_TAC, until=local_today() + timedelta(days=120))  # A's member
     db.session.add(arrival)
+    candidate = factory.candidate(cell_a, name="Quần chúng A")
+    _scanned(candidate, "awareness")
+    introducer = Introducer(candidate_id=candidate.id, member_id=cellmate.id, known_since=date(2015, 1, 1),
+                            signed_on=local_today())
+    db.session.add(introducer)
     assign_missing_codes()  # the tree's export refuses organisations without a code
     factory.commit()
     own = {"member": _personal(member), "other_member": {"own_feed": calendar.issue_token(other)},
@@ -369,7 +457,9 @@ def _build_scene(app, factory: Factory, statuses=(), before_meetings=None):
     ids = {"token": "0" * 32, "cellmate": cellmate.id, "session_id": "0" * 64, "lang": "en", "cell": cell_a.id,
            "ward": ward_a.id, "other_member": other.id, "doc_a": doc_a.id, "draft_a": draft_a.id,
            "article_a": doc_a.articles[0].id, "attachment_a": attachment.id, **meetings, **own["member"],
-           "doc_cell": doc_cell.id, "draft_cell": draft_cell.id, "cell_b": cell_b.id, "arrival": arrival.id}
+           "doc_cell": doc_cell.id, "draft_cell": draft_cell.id, "cell_b": cell_b.id, "arrival": arrival.id,
+           "candidate": candidate.id, "introducer": introducer.id,
+           **{code: code for code in ("application", "awareness", "self_review")}}  # steps of a file
     return users, ids, own
 
 

@@ -101,6 +101,7 @@ ACTION_LABELS = {
     "org.merge": _l("Hợp nhất tổ chức đảng"),
     "org.split": _l("Chia tách tổ chức đảng"),
     "members.move": _l("Chuyển sinh hoạt đảng viên sang chi bộ khác"),
+    "admission.targets": _l("Đặt chỉ tiêu kết nạp đảng viên"),
 }
 #: every action the log knows (a test checks each `record` call names one of them)
 ACTIONS = tuple(ACTION_LABELS)

@@ -38,13 +38,17 @@ STYLE = Style(
 )
 
 
+#: words that start most organisations' names and tell the bars apart by nothing
+KIND_WORDS = ("Đảng bộ bộ phận ", "Đảng bộ cơ sở ", "Chi bộ cơ sở ", "Đảng bộ ", "Chi bộ ")
+
+
 def _short(label: str) -> str:
-    """A label cut in the middle, keeping its start and its end ("Chi bộ k…số 5 Hải Châu"): cells' names differ at
-    the end more often than at the start."""
-    if len(label) <= LABEL_CHARS:
-        return label
-    head = 7
-    return label[:head].rstrip() + "…" + label[-(LABEL_CHARS - head - 1):].lstrip()
+    """A label without its kind ("Chi bộ Công an phường" → "Công an phường"), cut to fit with an ellipsis."""
+    for words in KIND_WORDS:
+        if label.startswith(words) and len(label) > len(words):
+            label = label[len(words):]
+            break
+    return label if len(label) <= LABEL_CHARS else label[:LABEL_CHARS - 1].rstrip() + "…"
 
 
 def _ticks(top: int) -> list[int]:

@@ -37,9 +37,11 @@ from handbook.core.timeutil import format_date
 from handbook.extensions import db
 from handbook.members.counts import counts_on
 from handbook.members.models import Gender, Member
-from handbook.org.access import in_subtree
+from handbook.org.access import Access, in_subtree
 from handbook.org.models import CELL_KINDS, Organisation
 
+#: the first year a report is asked for
+FIRST_YEAR = 2000
 #: the statuses of a file whose ceremony took place
 ADMITTED = (CandidateStatus.DU_BI, CandidateStatus.CHINH_THUC, CandidateStatus.KHONG_CONG_NHAN)
 #: how a religion field may say "none" (None and "" say it too)
@@ -140,6 +142,18 @@ class Report:
     @property
     def lines(self) -> list[Line]:
         return [*self.children, self.total]
+
+
+def highest_managed(access: Access) -> Organisation | None:
+    """The organisation a report opens on: the highest the caller manages (the root, for an admin)."""
+    if access.is_admin:
+        return db.session.scalar(select(Organisation).where(Organisation.parent_id.is_(None),
+                                                            Organisation.dissolved_on.is_(None))
+                                 .order_by(Organisation.id).limit(1))
+    if not access.grants:
+        return None
+    top = min(access.grants, key=lambda grant: (grant.path.count("/"), grant.path))
+    return db.session.get(Organisation, top.organisation_id)
 
 
 def term_bounds(today: date) -> tuple[date, date, date]:
@@ -304,7 +318,7 @@ def _as_date(value) -> date:
 # --- tables: the page, the Excel workbook and the API read the same rows ------------------------------------------
 
 def _percent(value: float | None) -> str:
-    return "" if value is None else f"{value:.1f}".replace(".", ",") + " %"
+    return "" if value is None else f"{value:.1f}".replace(".", ",") + "\u00a0%"  # no break before the sign
 
 
 def tables(report: Report) -> list[tuple[str, list[str], list[list[object]]]]:

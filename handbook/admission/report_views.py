@@ -12,6 +12,7 @@ from handbook.admission import charts
 from handbook.admission import report as reports
 from handbook.admission.blueprints import admission_bp
 from handbook.admission.errors import AdmissionError
+from handbook.admission.report import FIRST_YEAR, highest_managed
 from handbook.admission.targets import MAX_TARGET, set_targets, targets_of, year_allowed
 from handbook.caller import current_access, current_actor
 from handbook.core.forms import EmptyForm, submit
@@ -23,19 +24,6 @@ from handbook.org.access import Access, can_manage_org, can_set_target
 from handbook.org.models import Organisation
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FIRST_YEAR = 2000
-
-
-def highest_managed(access: Access) -> Organisation | None:
-    """The organisation a report opens on: the highest the caller manages (the root, for an admin)."""
-    if access.is_admin:
-        return db.session.scalar(select(Organisation).where(Organisation.parent_id.is_(None),
-                                                            Organisation.dissolved_on.is_(None))
-                                 .order_by(Organisation.id).limit(1))
-    if not access.grants:
-        return None
-    top = min(access.grants, key=lambda grant: (grant.path.count("/"), grant.path))
-    return db.session.get(Organisation, top.organisation_id)
 
 
 def managed_from_args(access: Access) -> Organisation:

@@ -49,7 +49,16 @@ def check_request():
 
 def init_app(app) -> None:
     """The JSON API under /api/v1 and its OpenAPI document."""
-    from handbook.api import auth_api, meetings_api, members_api, notify_api, org_api, privacy_api, regulations_api
+    from handbook.api import (
+        auth_api,
+        meetings_api,
+        members_api,
+        notify_api,
+        org_api,
+        privacy_api,
+        regulations_api,
+        reports_api,
+    )
 
     api = HandbookApi(app, spec_kwargs={"info": {"description": "API của Sổ tay đảng viên điện tử."}})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
@@ -59,6 +68,6 @@ def init_app(app) -> None:
     api.register_converter(IdConverter, integerconverter2paramschema)
     app.before_request(check_request)
     for blueprint in (auth_api.blp, org_api.blp, meetings_api.blp, members_api.blp, regulations_api.blp,
-                      notify_api.blp, privacy_api.blp):
+                      notify_api.blp, privacy_api.blp, reports_api.blp):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from handbook.core.timeutil import utcnow
@@ -218,3 +218,8 @@ class AdmissionTarget(db.Model):
     target: Mapped[int] = mapped_column(Integer)
     set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     set_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+#: the members of a cell admitted since a day, read from the index alone: the admissions report's term comparison and
+#: idle cells (`admission.report`: a seek per cell of the subtree instead of every member's row)
+Index("ix_members_cell_admission", Member.cell_id, Member.admission_date)

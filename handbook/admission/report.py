@@ -22,11 +22,12 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
 from dateutil.relativedelta import relativedelta
 from flask import current_app
 from flask_babel import force_locale
-from sqlalchemy import and_, case, exists, extract, func, select
+from sqlalchemy import and_, bindparam, case, exists, extract, func, select
 
 from handbook.admission.models import Candidate, CandidateStatus, OccupationGroup, ProfessionalLevel
 from handbook.admission.steps import setting
@@ -112,8 +113,8 @@ class Line:
 
 @dataclass(frozen=True)
 class CellNote:
-    """A cell listed for attention: its name, the organisation directly below `org` it is under, and the day of its
-    latest admission (None: none recorded)."""
+    """A cell listed for attention: its name, the organisation directly below `org` it is under, the day of its
+    latest admission (None: none since the report's `since`) and its members today."""
 
     id: int
     name: str
@@ -137,6 +138,7 @@ class Report:
     idle_cells: list[CellNote]
     empty_cells: list[CellNote]
     cells: int  #: live cells in the subtree
+    since: date  #: admissions before this day were not read (a cell's latest admission is None if it was earlier)
     target_from_children: bool = False  #: the total's target is the sum of the children's (none set for `org`)
 
     @property
@@ -200,12 +202,47 @@ def _group_conditions() -> dict[str, object]:
     return conditions
 
 
+def _between(column, start: str, end: str):
+    return and_(column >= bindparam(start), column <= bindparam(end))
+
+
+@cache
+def _candidate_columns() -> tuple:
+    """The figures of the admitted candidates of a cell, built once per process (a few dozen expressions; the
+    days are bound at each call): the year, its groups, the two term periods, the latest admission since `since`."""
+    day = Candidate.admitted_on
+    in_year = _between(day, "year_start", "year_end")
+    columns = [_count(in_year).label("year"), _count(_between(day, "term_start", "today")).label("term"),
+               _count(_between(day, "previous_start", "previous_end")).label("previous"),
+               func.max(case((day >= bindparam("since"), day), else_=None)).label("last")]
+    columns += [_count(and_(in_year, condition)).label(key) for key, condition in _group_conditions().items()]
+    return tuple(columns)
+
+
+@cache
+def _member_columns() -> tuple:
+    """The members admitted in the term periods that no candidate file created (the file lookup only for the rows
+    already in a period: CASE evaluates its branches lazily), and the latest admission since `since`."""
+    without_file = ~exists().where(Candidate.member_id == Member.id)
+
+    def without_file_in(start: str, end: str):
+        return func.coalesce(func.sum(case((_between(Member.admission_date, start, end),
+                                            case((without_file, 1), else_=0)), else_=0)), 0)
+
+    return (without_file_in("term_start", "today").label("term"),
+            without_file_in("previous_start", "previous_end").label("previous"),
+            func.max(Member.admission_date).label("last"))
+
+
 def admissions_report(org: Organisation, year: int, *, today: date) -> Report:
     """The report of `org` (and each organisation directly below it) for `year`, as of `today`."""
     term_start, previous_start, previous_end = term_bounds(today)
     idle_years = setting("ADMISSION_IDLE_YEARS")
     idle_since = today - relativedelta(years=idle_years)
-    year_start, year_end = date(year, 1, 1), date(year, 12, 31)
+    # admissions before this day are not read: the term comparison and the idle cells need none older
+    since = min(previous_start, idle_since)
+    days = {"year_start": date(year, 1, 1), "year_end": date(year, 12, 31), "term_start": term_start,
+            "today": today, "previous_start": previous_start, "previous_end": previous_end, "since": since}
 
     children = list(db.session.execute(
         select(Organisation.id, Organisation.name)
@@ -225,59 +262,40 @@ def admissions_report(org: Organisation, year: int, *, today: date) -> Report:
         rest = path[prefix:]
         return names.get(int(rest.split("/", 1)[0]), org.name) if rest else org.name
 
-    # 1. admitted candidates, per cell: the year, its groups, the two term periods, the latest admission
-    c = Candidate
-    admitted_on = c.admitted_on
-    in_year = and_(admitted_on >= year_start, admitted_on <= year_end)
-    in_term = and_(admitted_on >= term_start, admitted_on <= today)
-    in_previous = and_(admitted_on >= previous_start, admitted_on <= previous_end)
-    conditions = _group_conditions()
-    columns = [_count(in_year).label("year"), _count(in_term).label("term"),
-               _count(in_previous).label("previous"), func.max(admitted_on).label("last")]
-    columns += [_count(and_(in_year, condition)).label(key) for key, condition in conditions.items()]
-    last_admission: dict[int, date] = {}
+    # 1. admitted candidates, per cell
+    last_admission: dict[int, object] = {}
+    first_group = 4  # the columns after cell_id, path, year, term, previous, last
     for row in db.session.execute(
-            select(c.cell_id, Organisation.path, *columns)
-            .join(Organisation, Organisation.id == c.cell_id)
-            .where(in_subtree(Organisation.path, org.path), admitted_on.is_not(None), c.status.in_(ADMITTED))
-            .group_by(c.cell_id, Organisation.path)):
-        cell = Line(row.cell_id, "", admitted=int(row.year), term=int(row.term), previous_term=int(row.previous),
-                    groups={key: int(getattr(row, key)) for key in GROUPS})
+            select(Candidate.cell_id, Organisation.path, *_candidate_columns())
+            .join(Organisation, Organisation.id == Candidate.cell_id)
+            .where(in_subtree(Organisation.path, org.path), Candidate.admitted_on.is_not(None),
+                   Candidate.status.in_(ADMITTED))
+            .group_by(Candidate.cell_id, Organisation.path), days):
+        cell_id, path, in_year, term, previous, last = row[:first_group + 2]
+        cell = Line(cell_id, "", admitted=in_year, term=term, previous_term=previous,
+                    groups=dict(zip(GROUPS, row[first_group + 2:], strict=True)))
         total.add(cell)
-        child = line_of(row.path)
+        child = line_of(path)
         if child is not None:
             child.add(cell)
-        if row.last is not None:
-            last_admission[row.cell_id] = _as_date(row.last)
+        if last is not None:
+            last_admission[cell_id] = last
 
-    # 2. members admitted without a candidate file (imported records): the term periods and the latest admission
-    m = Member
-    without_file = ~exists().where(Candidate.member_id == m.id)
-    member_day = m.admission_date
-
-    def _without_file_in(start: date, end: date):
-        # the file lookup only for the rows already in the period (CASE evaluates its branches lazily)
-        return func.coalesce(func.sum(case((and_(member_day >= start, member_day <= end),
-                                            case((without_file, 1), else_=0)), else_=0)), 0)
-
-    for row in db.session.execute(
-            select(m.cell_id, Organisation.path, _without_file_in(term_start, today).label("term"),
-                   _without_file_in(previous_start, previous_end).label("previous"),
-                   func.max(member_day).label("last"))
-            .join(Organisation, Organisation.id == m.cell_id)
-            .where(in_subtree(Organisation.path, org.path), member_day.is_not(None))
-            .group_by(m.cell_id, Organisation.path)):
-        term, previous = int(row.term), int(row.previous)
+    # 2. members admitted since `since` without a candidate file (imported records), per cell: a range of
+    #    ix_members_cell_admission for each cell, not every member
+    for cell_id, path, term, previous, last in db.session.execute(
+            select(Member.cell_id, Organisation.path, *_member_columns())
+            .join(Organisation, Organisation.id == Member.cell_id)
+            .where(Member.admission_date >= since, in_subtree(Organisation.path, org.path))
+            .group_by(Member.cell_id, Organisation.path), days):
         total.term += term
         total.previous_term += previous
-        child = line_of(row.path)
+        child = line_of(path)
         if child is not None:
             child.term += term
             child.previous_term += previous
-        if row.last is not None:
-            last = _as_date(row.last)
-            if last > last_admission.get(row.cell_id, date.min):
-                last_admission[row.cell_id] = last
+        if last is not None and (cell_id not in last_admission or str(last) > str(last_admission[cell_id])):
+            last_admission[cell_id] = last
 
     # 3. the live cells of the subtree: those without an admission since `idle_since`, those without a member today
     cells = db.session.execute(
@@ -287,13 +305,14 @@ def admissions_report(org: Organisation, year: int, *, today: date) -> Report:
         .order_by(Organisation.path)).all()
     members = counts_on([cell.id for cell in cells], today)
     idle, empty = [], []
+    idle_text = idle_since.isoformat()
     for cell_id, name, path in cells:
-        last = last_admission.get(cell_id)
-        note = CellNote(cell_id, name, under_of(path), last, members.get(cell_id, 0))
-        if last is None or last < idle_since:
-            idle.append(note)
-        if note.members == 0:
-            empty.append(note)
+        last = last_admission.get(cell_id)  # a date, or its ISO text from SQLite
+        count = members.get(cell_id, 0)
+        if last is None or str(last)[:10] < idle_text:
+            idle.append(CellNote(cell_id, name, under_of(path), _as_date(last) if last is not None else None, count))
+        if count == 0:
+            empty.append(CellNote(cell_id, name, under_of(path), _as_date(last) if last is not None else None, count))
 
     # 4. targets: `org`'s and its children's
     targets = targets_of([org.id, *lines], year)
@@ -307,7 +326,7 @@ def admissions_report(org: Organisation, year: int, *, today: date) -> Report:
     return Report(org=org, year=year, today=today, total=total, children=list(lines.values()),
                   term_start=term_start, previous_start=previous_start, previous_end=previous_end,
                   idle_years=idle_years, idle_since=idle_since, idle_cells=idle, empty_cells=empty,
-                  cells=len(cells), target_from_children=from_children)
+                  cells=len(cells), since=since, target_from_children=from_children)
 
 
 def _as_date(value) -> date:
@@ -334,7 +353,8 @@ def tables(report: Report) -> list[tuple[str, list[str], list[list[object]]]]:
     group_rows = [[name(line), line.admitted, *(line.groups[key] for key in GROUPS), line.university_or_more]
                   for line in lines]
     term_rows = [[name(line), line.term, line.previous_term, _percent(line.term_percent)] for line in lines]
-    idle_rows = [[i, cell.name, cell.under, format_date(cell.last_admission) or _("Chưa có")]
+    before = _("Trước %(day)s", day=format_date(report.since))
+    idle_rows = [[i, cell.name, cell.under, format_date(cell.last_admission) or before]
                  for i, cell in enumerate(report.idle_cells, start=1)]
     empty_rows = [[i, cell.name, cell.under] for i, cell in enumerate(report.empty_cells, start=1)]
     return [

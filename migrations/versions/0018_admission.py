@@ -3,7 +3,8 @@
 `admission_candidates` holds one person's file from the candidate list to official membership (the member record
 the ceremony created, the sponsor); `admission_steps` one step of it (a form or an event, its date, number, scan);
 `admission_introducers` the official members introducing a candidate; `admission_reviews` a cell's review of its
-list; `admission_sponsor_notes` the sponsor's notes; `admission_targets` a committee's yearly target.
+list; `admission_sponsor_notes` the sponsor's notes; `admission_targets` a committee's yearly target;
+`ix_members_cell_admission` members by cell and admission date (the admissions report).
 
 Revision ID: 0018_admission
 Revises: 0017_counts_version
@@ -279,9 +280,12 @@ def upgrade():
     )
     with op.batch_alter_table("admission_steps", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_admission_steps_candidate_id"), ["candidate_id"], unique=False)
+    # the admissions report reads the members of each cell admitted since a day from this index alone
+    op.create_index("ix_members_cell_admission", "members", ["cell_id", "admission_date"], unique=False)
 
 
 def downgrade():
+    op.drop_index("ix_members_cell_admission", table_name="members")
     with op.batch_alter_table("admission_steps", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_admission_steps_candidate_id"))
 

@@ -115,7 +115,8 @@ def test_idle_cells_and_cells_without_members(factory):
     assert set(idle) == {"Chi bộ B", "Chi bộ E", "Chi bộ F"}
     assert idle["Chi bộ B"].last_admission == date(2021, 11, 20)
     assert idle["Chi bộ E"].last_admission is None
-    assert idle["Chi bộ F"].last_admission == date(2005, 5, 19)
+    assert idle["Chi bộ F"].last_admission is None  # admitted 2005: before the earliest day the report reads
+    assert report.since == date(2020, 10, 1)
     assert [cell.name for cell in report.empty_cells] == ["Chi bộ E"]
     assert report.cells == 5
     d1 = db.session.get(type(scene["d1"]), scene["d1"].id)

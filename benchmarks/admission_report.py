@@ -226,6 +226,8 @@ def main() -> None:
         rows = []
         samples, statements = timed(lambda: client.get("/"), args.runs, counter)
         rows.append(("baseline: home /", samples, statements))
+        samples, statements = timed(lambda: client.get("/api/v1/me"), args.runs, counter)
+        rows.append(("baseline: GET /api/v1/me", samples, statements))
         samples, statements = timed(service, args.runs, counter)
         rows.append(("admissions_report() (service)", samples, statements))
         service_p50 = statistics.median(samples)
@@ -258,7 +260,7 @@ def main() -> None:
         p50, p95 = tree_pages.percentiles(samples) if len(samples) > 1 else (samples[0], samples[0])
         print(f"{label:<34}{p50:>9.1f}{p95:>9.1f}{statements:>12}")
     print(f"naive / service (p50): {naive_p50 / service_p50:.1f}×")
-    page = rows[2]
+    page = rows[3]
     page_p95 = tree_pages.percentiles(page[1])[1]
     print(f"target ≤ 300 ms: {'met' if page_p95 <= 300 else 'NOT met'} (page p95 {page_p95:.1f} ms)")
     print(f"peak RSS: {ready:.0f} MiB ready · {after_ours:.0f} MiB after the report's runs · {after_naive:.0f} MiB "

@@ -220,6 +220,8 @@ class AdmissionTarget(db.Model):
     set_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
 
-#: the members of a cell admitted since a day, read from the index alone: the admissions report's term comparison and
-#: idle cells (`admission.report`: a seek per cell of the subtree instead of every member's row)
+#: the members admitted since a day, per cell, for the admissions report's term comparison and idle cells
+#: (`admission.report`): SQLite walks the subtree's cells and seeks each in the first, from the index alone;
+#: PostgreSQL reads the range of days from the second (a bitmap scan of ~10 % of the rows instead of all of them)
 Index("ix_members_cell_admission", Member.cell_id, Member.admission_date)
+Index("ix_members_admission_cell", Member.admission_date, Member.cell_id)

@@ -281,8 +281,8 @@ def admissions_report(org: Organisation, year: int, *, today: date) -> Report:
         if last is not None:
             last_admission[cell_id] = last
 
-    # 2. members admitted since `since` without a candidate file (imported records), per cell: a range of
-    #    ix_members_cell_admission for each cell, not every member
+    # 2. members admitted since `since` without a candidate file (imported records), per cell: ranges of
+    #    ix_members_cell_admission / ix_members_admission_cell (admission/models.py), not every member
     for cell_id, path, term, previous, last in db.session.execute(
             select(Member.cell_id, Organisation.path, *_member_columns())
             .join(Organisation, Organisation.id == Member.cell_id)

@@ -262,24 +262,26 @@ def admissions_report(org: Organisation, year: int, *, today: date) -> Report:
         rest = path[prefix:]
         return names.get(int(rest.split("/", 1)[0]), org.name) if rest else org.name
 
-    # 1. admitted candidates, per cell
+    # 1. admitted candidates, per cell: each row's figures summed into `org`'s and its child's, as plain lists
     last_admission: dict[int, object] = {}
-    first_group = 4  # the columns after cell_id, path, year, term, previous, last
-    for row in db.session.execute(
+    sums: dict[int, list[int]] = {}  # org id → [year, term, previous, *groups]
+    for cell_id, path, in_year, term, previous, last, *groups in db.session.execute(
             select(Candidate.cell_id, Organisation.path, *_candidate_columns())
             .join(Organisation, Organisation.id == Candidate.cell_id)
             .where(in_subtree(Organisation.path, org.path), Candidate.admitted_on.is_not(None),
                    Candidate.status.in_(ADMITTED))
             .group_by(Candidate.cell_id, Organisation.path), days):
-        cell_id, path, in_year, term, previous, last = row[:first_group + 2]
-        cell = Line(cell_id, "", admitted=in_year, term=term, previous_term=previous,
-                    groups=dict(zip(GROUPS, row[first_group + 2:], strict=True)))
-        total.add(cell)
+        figures = (in_year, term, previous, *groups)
         child = line_of(path)
-        if child is not None:
-            child.add(cell)
+        for line_id in (org.id, child.org_id) if child is not None else (org.id,):
+            found = sums.get(line_id)
+            sums[line_id] = list(figures) if found is None else [a + b for a, b in zip(found, figures, strict=True)]
         if last is not None:
             last_admission[cell_id] = last
+    for line_id, figures in sums.items():
+        line = total if line_id == org.id else lines[line_id]
+        line.admitted, line.term, line.previous_term = figures[:3]
+        line.groups = dict(zip(GROUPS, figures[3:], strict=True))
 
     # 2. members admitted since `since` without a candidate file (imported records), per cell: ranges of
     #    ix_members_cell_admission / ix_members_admission_cell (admission/models.py), not every member

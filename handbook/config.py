@@ -115,6 +115,10 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "ADMISSION_REMIND_DAYS": int(env.get("ADMISSION_REMIND_DAYS", "30")),  # before the probation ends
         "ADMISSION_SOON_WORKING_DAYS": int(env.get("ADMISSION_SOON_WORKING_DAYS", "10")),  # "due soon"
         "ADMISSION_FILE_MAX_BYTES": int(env.get("ADMISSION_FILE_MAX_BYTES", str(10 * 1024 * 1024))),  # a scan
+        # the congress term (nhiệm kỳ) the report compares with the previous one's same period: its first day (ISO)
+        # and its length; a start older than one term moves forward by whole terms
+        "ADMISSION_TERM_START": env.get("ADMISSION_TERM_START", "2025-10-01"),
+        "ADMISSION_TERM_YEARS": int(env.get("ADMISSION_TERM_YEARS", "5")),
         # Member import (members/importer.py): bounds on the work of reading a sheet, whatever the file's size.
         "IMPORT_MAX_ROWS": int(env.get("IMPORT_MAX_ROWS", "200000")),  # non-empty rows
         "IMPORT_MAX_CELLS": int(env.get("IMPORT_MAX_CELLS", "6000000")),  # cells read, empty ones too

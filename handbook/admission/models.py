@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from handbook.core.timeutil import utcnow
@@ -218,3 +218,10 @@ class AdmissionTarget(db.Model):
     target: Mapped[int] = mapped_column(Integer)
     set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     set_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+#: the members admitted since a day, per cell, for the admissions report's term comparison and idle cells
+#: (`admission.report`): SQLite walks the subtree's cells and seeks each in the first, from the index alone;
+#: PostgreSQL reads the range of days from the second (a bitmap scan of ~10 % of the rows instead of all of them)
+Index("ix_members_cell_admission", Member.cell_id, Member.admission_date)
+Index("ix_members_admission_cell", Member.admission_date, Member.cell_id)

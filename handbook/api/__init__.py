@@ -58,6 +58,7 @@ def init_app(app) -> None:
         org_api,
         privacy_api,
         regulations_api,
+        reports_api,
     )
 
     api = HandbookApi(app, spec_kwargs={"info": {"description": "API của Sổ tay đảng viên điện tử."}})
@@ -68,6 +69,6 @@ def init_app(app) -> None:
     api.register_converter(IdConverter, integerconverter2paramschema)
     app.before_request(check_request)
     for blueprint in (auth_api.blp, org_api.blp, meetings_api.blp, members_api.blp, regulations_api.blp,
-                      notify_api.blp, privacy_api.blp, candidates_api.blp):
+                      notify_api.blp, privacy_api.blp, candidates_api.blp, reports_api.blp):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)

@@ -117,6 +117,7 @@ ACTION_LABELS = {
     "candidate.introducer_remove": _l("Bỏ người giới thiệu vào Đảng"),
     "candidate.file": _l("Tải bản chụp hồ sơ kết nạp"),
     "admission.review": _l("Ghi nhận rà soát danh sách quần chúng ưu tú"),
+    "admission.targets": _l("Đặt chỉ tiêu kết nạp đảng viên"),
 }
 #: every action the log knows (a test checks each `record` call names one of them)
 ACTIONS = tuple(ACTION_LABELS)

@@ -3,7 +3,9 @@
 `admission_candidates` holds one person's file from the candidate list to official membership (the member record
 the ceremony created, the sponsor); `admission_steps` one step of it (a form or an event, its date, number, scan);
 `admission_introducers` the official members introducing a candidate; `admission_reviews` a cell's review of its
-list; `admission_sponsor_notes` the sponsor's notes; `admission_targets` a committee's yearly target.
+list; `admission_sponsor_notes` the sponsor's notes; `admission_targets` a committee's yearly target;
+`ix_members_cell_admission` and `ix_members_admission_cell` members by cell and admission date (the admissions
+report).
 
 Revision ID: 0018_admission
 Revises: 0017_counts_version
@@ -279,9 +281,15 @@ def upgrade():
     )
     with op.batch_alter_table("admission_steps", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_admission_steps_candidate_id"), ["candidate_id"], unique=False)
+    # the admissions report reads the members admitted since a day: per cell from the first (SQLite walks the
+    # subtree's cells), as a range of days from the second (PostgreSQL's plan)
+    op.create_index("ix_members_cell_admission", "members", ["cell_id", "admission_date"], unique=False)
+    op.create_index("ix_members_admission_cell", "members", ["admission_date", "cell_id"], unique=False)
 
 
 def downgrade():
+    op.drop_index("ix_members_admission_cell", table_name="members")
+    op.drop_index("ix_members_cell_admission", table_name="members")
     with op.batch_alter_table("admission_steps", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_admission_steps_candidate_id"))
 

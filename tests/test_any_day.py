@@ -146,3 +146,38 @@ def test_the_demo_is_useful_at_every_edge(app, moment):
     # the inbox opens for both
     for client in (member_client, leader_client):
         assert client.get("/notifications").status_code == 200
+
+    _admission_is_useful(app, leader, member, today)
+
+
+def _admission_is_useful(app, leader: Member, member: Member, today) -> None:
+    """The demo's admission files at this moment: every stage on the cell's list, something overdue and something
+    soon, a probation ending within the reminder window with the demo member as its sponsor, this year's
+    admissions against the ward's target, and the leaders' reminders."""
+    from handbook.admission import deadlines
+    from handbook.admission.models import Candidate, CandidateStatus
+    from handbook.admission.report import admissions_report
+    from handbook.org.models import Organisation, OrgKind
+
+    cell = db.session.get(Organisation, leader.cell_id)
+    statuses = set(db.session.scalars(select(Candidate.status).where(Candidate.cell_id == cell.id)))
+    assert statuses == {CandidateStatus.DANG_XET, CandidateStatus.DU_BI, CandidateStatus.CHINH_THUC}
+    items = deadlines.due_items(cell, today)
+    codes = {(item.code, item.overdue) for item in items}
+    assert ("decision", True) in codes and ("stale", True) in codes, codes
+    assert any(item.code == "ceremony" and item.soon and not item.overdue for item in items), codes
+    near = [item for item in items if item.code == "recognition" and item.sponsor_id == member.id]
+    assert near and 0 < (near[0].probation_end - today).days <= 30
+
+    leader_client = signed_in(app, "bithu@demo.vn")
+    listing = leader_client.get(f"/admission/cells/{cell.id}/candidates")
+    assert listing.status_code == 200 and "Lê Thị Thu Hà" in listing.get_data(as_text=True)
+    assert signed_in(app, "dangvien@demo.vn").get("/admission/sponsored").status_code == 200
+
+    ward = db.session.scalar(select(Organisation).where(
+        Organisation.kind == OrgKind.DANG_BO_XA,
+        Organisation.id.in_([int(part) for part in cell.path.strip("/").split("/")])))
+    report = admissions_report(ward, today.year, today=today)
+    assert report.total.admitted >= 1 and report.total.target
+    run_rules()
+    assert db.session.scalar(select(func.count(Notification.id)).where(Notification.kind == "admission_task")) > 0

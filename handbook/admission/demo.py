@@ -27,7 +27,11 @@ NAMES = (("Lê Thị Thu Hà", Gender.NU), ("Phan Minh Khôi", Gender.NAM), ("V�
          ("Trương Thị Kim Ngân", Gender.NU), ("Ngô Thanh Tùng", Gender.NAM), ("A Lăng Thị Hoa", Gender.NU),
          ("Hồ Văn Lợi", Gender.NAM), ("Nguyễn Hoàng Bảo Trâm", Gender.NU), ("Lý Gia Hân", Gender.NU),
          ("Đỗ Minh Nhật", Gender.NAM), ("Phạm Thị Yến Nhi", Gender.NU), ("Trần Quang Vinh", Gender.NAM),
-         ("Zơ Râm Thị Liên", Gender.NU), ("Mai Xuân Phúc", Gender.NAM), ("Cao Thị Thanh Tâm", Gender.NU))
+         ("Zơ Râm Thị Liên", Gender.NU), ("Mai Xuân Phúc", Gender.NAM), ("Cao Thị Thanh Tâm", Gender.NU),
+         ("Dương Văn Khải", Gender.NAM), ("Tô Thị Bích Phượng", Gender.NU), ("Lâm Quốc Trung", Gender.NAM),
+         ("Vũ Thị Hải Yến", Gender.NU), ("Tạ Minh Đức", Gender.NAM), ("Châu Thị Ngọc Hân", Gender.NU),
+         ("Kiều Văn Sơn", Gender.NAM), ("Lưu Thị Diễm My", Gender.NU), ("Quách Gia Bảo", Gender.NAM),
+         ("Thái Thị Minh Thư", Gender.NU), ("La Văn Hậu", Gender.NAM), ("Ông Thị Kim Oanh", Gender.NU))
 # (ethnicity, religion, occupation group, professional level, source) — the mix committees report by
 PROFILES = (("Kinh", None, OccupationGroup.VIEN_CHUC, ProfessionalLevel.DAI_HOC, Source.DOAN_THANH_NIEN),
             ("Kinh", "Công giáo", OccupationGroup.DN_TU_NHAN, ProfessionalLevel.CAO_DANG, Source.CONG_DOAN),
@@ -204,6 +208,8 @@ def _ward(demo: DemoAdmissions, cell: Organisation) -> None:
         helper.admitted(helper.candidate(), start + timedelta(days=span * (index + 1) // (len(others) + 1)))
         helper.recognised(helper.admitted(helper.candidate(), today - relativedelta(years=1, days=30 * (index + 1))))
         demo.seq = helper.seq
-    cells = {other.id: 2 for other in others} | {cell.id: 3}
+    below = db.session.scalars(select(Organisation.id).where(Organisation.parent_id == ward.id,
+                                                             Organisation.dissolved_on.is_(None))).all()
     for year in (today.year - 1, today.year):
-        targets.set_targets(ward, year, {ward.id: sum(cells.values()), **cells}, demo.actor, today=today)
+        children = {org_id: 1 + (org_id + year) % 3 for org_id in below}
+        targets.set_targets(ward, year, {ward.id: sum(children.values()) + 2, **children}, demo.actor, today=today)

@@ -27,7 +27,8 @@ from handbook.extensions import db
 FORMAT = "so-tay-dang-vien-backup"
 FORMAT_VERSION = 1
 APP_VERSION = "1"
-UPLOAD_DIRS = ("uploads", "member_photos", "regulations")  # under instance/: meetings, photos, attachments
+# under instance/: meetings' documents, photos, regulations' attachments, admission files' scans
+UPLOAD_DIRS = ("uploads", "member_photos", "regulations", "admission_files")
 DUMPS = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 
 

@@ -9,7 +9,7 @@ import random
 from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from handbook.admission import candidates, dossier, probation, reviews, targets
 from handbook.admission.models import Candidate, GeneralEducation, OccupationGroup, ProfessionalLevel, Source
@@ -54,6 +54,7 @@ class DemoAdmissions:
         self.cell, self.today, self.rng = cell, today, rng
         self.actor = Actor(user_id=secretary.id, ip=None)
         self.seq = 0
+        self.members = 0  #: member records the ceremonies created
         self.officials = list(db.session.scalars(
             select(Member).where(Member.cell_id == cell.id, Member.status == MemberStatus.CHINH_THUC)
             .order_by(Member.admission_date, Member.id).limit(3)))
@@ -118,7 +119,8 @@ class DemoAdmissions:
         decision = working_days_before(held_on, 8)
         self.decided(candidate, working_days_before(decision, 30), decision)
         probation.hold_ceremony(candidate, held_on=held_on, sponsor=sponsor or self.officials[-1],
-                                actor=self.actor, today=self.today)
+                                actor=self.actor, today=self.today)  # into the sponsor's tổ đảng, if any
+        self.members += 1
         return candidate
 
     def recognised(self, candidate: Candidate) -> None:
@@ -139,7 +141,7 @@ class DemoAdmissions:
 
 
 def seed_demo_admission(secretary_email: str, member_email: str, now: datetime, seed: int = 2026) -> int:
-    """The demo's admission files as seen at `now`; returns how many candidates were made."""
+    """The demo's admission files as seen at `now`; returns how many member records their ceremonies created."""
     today = local_today(now)
     secretary = db.session.scalar(select(User).where(User.email == secretary_email))
     if secretary is None:
@@ -153,7 +155,7 @@ def seed_demo_admission(secretary_email: str, member_email: str, now: datetime, 
         return 0
     _demo_cell(demo, sponsor if sponsor is not None and sponsor.cell_id == cell.id else None)
     _ward(demo, cell)
-    return demo.seq
+    return demo.members
 
 
 def _demo_cell(demo: DemoAdmissions, sponsor: Member | None) -> None:
@@ -192,9 +194,10 @@ def _ward(demo: DemoAdmissions, cell: Organisation) -> None:
         Organisation.kind == OrgKind.DANG_BO_XA))
     if ward is None:
         return
-    others = list(db.session.scalars(
+    size = select(func.count(Member.id)).where(Member.cell_id == Organisation.id).scalar_subquery()
+    others = list(db.session.scalars(  # cells that stay below the size where a cell splits into tổ đảng
         select(Organisation).where(Organisation.path.startswith(ward.path), Organisation.kind.in_(CELL_KINDS),
-                                   Organisation.id != cell.id).order_by(Organisation.id).limit(6)))
+                                   Organisation.id != cell.id, size < 26).order_by(Organisation.id).limit(6)))
     start = date(today.year, 1, 1)
     for index, other in enumerate(others):
         officials = list(db.session.scalars(select(Member).where(
@@ -202,12 +205,12 @@ def _ward(demo: DemoAdmissions, cell: Organisation) -> None:
         if len(officials) < 2:
             continue
         helper = DemoAdmissions(other, db.session.get(User, demo.actor.user_id), today, demo.rng)
-        helper.seq = demo.seq
+        helper.seq, helper.members = demo.seq, demo.members
         # this year's ceremonies, the earliest no sooner than 1 January (on 1 January: today)
         span = max((today - start).days, 0)
         helper.admitted(helper.candidate(), start + timedelta(days=span * (index + 1) // (len(others) + 1)))
         helper.recognised(helper.admitted(helper.candidate(), today - relativedelta(years=1, days=30 * (index + 1))))
-        demo.seq = helper.seq
+        demo.seq, demo.members = helper.seq, helper.members
     below = db.session.scalars(select(Organisation.id).where(Organisation.parent_id == ward.id,
                                                              Organisation.dissolved_on.is_(None))).all()
     for year in (today.year - 1, today.year):

@@ -33,6 +33,7 @@ from handbook.members.collation import name_sort_key
 from handbook.members.models import Member, MemberChange, MemberStatus, MemberStatusHistory
 from handbook.members.placements import open_placement
 from handbook.members.records import RecordError, initial_statuses, record_status, refresh_status
+from handbook.org.models import Organisation, OrgKind
 
 NOTE_MAX = 5000
 REASON_MAX = 200  # the status history keeps 255 characters: "Không công nhận đảng viên chính thức: " + this
@@ -191,19 +192,37 @@ def check_ceremony(candidate: Candidate, held_on: date, sponsor: Member | None, 
     return decided
 
 
+def group_choices(cell_id: int) -> list[Organisation]:
+    """The tổ đảng of a cell a new member may join."""
+    return list(db.session.scalars(select(Organisation).where(
+        Organisation.parent_id == cell_id, Organisation.kind == OrgKind.TO_DANG,
+        Organisation.dissolved_on.is_(None)).order_by(Organisation.name)))
+
+
+def _group_of(candidate: Candidate, group_id: int | None, sponsor: Member) -> int | None:
+    """The tổ đảng the new member joins: the one chosen (a tổ of the candidate's cell), else their sponsor's."""
+    if not group_id:
+        return sponsor.group_id
+    group = db.session.get(Organisation, group_id)
+    if group is None or group.kind is not OrgKind.TO_DANG or group.parent_id != candidate.cell_id:
+        raise AdmissionError(_l("Tổ đảng này không thuộc chi bộ của quần chúng."), "group")
+    return group.id
+
+
 def hold_ceremony(candidate: Candidate, *, held_on: date, sponsor: Member | None, actor: Actor,
-                  today: date | None = None) -> Member:
+                  today: date | None = None, group_id: int | None = None) -> Member:
     """The ceremony admitted the candidate on `held_on`: their member record is created from the file (dự bị from
-    that day, with its status history and its placement in the candidate's cell), the ceremony step is done, and
-    the sponsor is assigned. One transaction, audited."""
+    that day, with its status history and its placement in the candidate's cell — in the tổ đảng `group_id`, or
+    their sponsor's), the ceremony step is done, and the sponsor is assigned. One transaction, audited."""
     today = today or local_today()
     check_ceremony(candidate, held_on, sponsor, today)
+    group = _group_of(candidate, group_id, sponsor)
     member = Member(
         cell_id=candidate.cell_id, full_name=candidate.full_name, birth_date=candidate.birth_date,
         gender=candidate.gender, ethnicity=candidate.ethnicity, religion=candidate.religion, cccd=candidate.cccd,
         phone=candidate.phone, residence=candidate.residence, hometown=candidate.hometown,
         education=EDUCATION_TEXT.get(candidate.general_education), qualification=candidate.qualification,
-        occupation=candidate.occupation, admission_date=held_on, status=MemberStatus.DU_BI)
+        occupation=candidate.occupation, admission_date=held_on, status=MemberStatus.DU_BI, group_id=group)
     db.session.add(member)
     db.session.flush()
     for row in initial_statuses({"admission_date": held_on}, actor.user_id):

@@ -25,6 +25,8 @@ class CeremonyForm(Form):
     held_on = _day(_l("Ngày tổ chức lễ kết nạp"))
     sponsor = SelectField(_l("Đảng viên được phân công giúp đỡ"), coerce=int,
                           validators=[InputRequired(_l("Hãy chọn đảng viên được phân công giúp đỡ."))])
+    group = SelectField(_l("Sinh hoạt ở tổ đảng"), coerce=int, validators=[Optional()],
+                        description=_l("Để trống: tổ đảng của đảng viên giúp đỡ."))
 
 
 class SponsorForm(Form):

@@ -124,12 +124,14 @@ def ceremony(candidate_id: int):
         return redirect(file_url(candidate))
     form = CeremonyForm()
     sponsors = _sponsor_choices(form.sponsor, candidate)
+    groups = probation.group_choices(candidate.cell_id)
+    form.group.choices = [SelectChoice(0, "—")] + [SelectChoice(g.id, g.name) for g in groups]
     decided = probation.done_on(candidate, "decision")
 
     def action():
         return probation.hold_ceremony(candidate, held_on=_day(form.held_on.data, "held_on"),
                                        sponsor=sponsors.get(form.sponsor.data), actor=current_actor(),
-                                       today=local_today())
+                                       today=local_today(), group_id=form.group.data or None)
 
     result = _submit(form, action)
     if result.done:
@@ -138,7 +140,7 @@ def ceremony(candidate_id: int):
         return redirect(file_url(candidate))
     return render_template("admission/ceremony.html", candidate=candidate, form=form, decided=decided,
                            due=steps.ceremony_due(decided) if decided else None, file_url=file_url(candidate),
-                           no_sponsor=not sponsors), result.status
+                           no_sponsor=not sponsors, has_groups=bool(groups)), result.status
 
 
 # --- during probation: the sponsor and the notes -------------------------------------------------------------

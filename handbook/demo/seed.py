@@ -132,7 +132,7 @@ def seed_demo(members: int | None = None, if_empty: bool = False,
             seed_demo_meetings(SECRETARY["email"], now)
             from handbook.admission.demo import seed_demo_admission
 
-            seed_demo_admission(SECRETARY["email"], MEMBER["email"], now)
+            report.members += seed_demo_admission(SECRETARY["email"], MEMBER["email"], now)
             from handbook.demo.security import seed_demo_security
 
             seed_demo_security((ADMIN["email"], STAFF["email"], SECRETARY["email"], MEMBER["email"]), now)

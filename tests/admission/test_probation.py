@@ -255,3 +255,22 @@ def test_a_late_cell_resolution_is_allowed_and_stays_overdue_until_the_decision(
                   today=date(2028, 6, 20))
     assert member.official_date == date(2028, 3, 10)
     assert [i for i in due_items(probation.cell, date(2028, 6, 21)) if i.candidate_id == probation.candidate.id] == []
+
+
+def test_the_new_member_joins_the_chosen_tổ_or_the_sponsors(app, probation, factory):
+    """A cell split into tổ đảng: the ceremony places the new member in the tổ chosen, by default the sponsor's;
+    a tổ of another cell is refused and nothing is written."""
+    from handbook.org.models import OrgKind
+
+    first = factory.org("Tổ đảng số 1", OrgKind.TO_DANG, probation.cell)
+    second = factory.org("Tổ đảng số 2", OrgKind.TO_DANG, probation.cell)
+    elsewhere = factory.org("Tổ đảng số 1", OrgKind.TO_DANG, probation.outsider.cell)
+    probation.sponsor.group_id = first.id
+    factory.commit()
+    before = counts()
+    with pytest.raises(AdmissionError, match="không thuộc chi bộ"):
+        svc.hold_ceremony(probation.candidate, held_on=HELD_ON, sponsor=probation.sponsor, actor=probation.actor,
+                          today=date(2027, 3, 20), group_id=elsewhere.id)
+    assert counts() == before
+    assert _hold(probation).group_id == first.id
+    assert svc.group_choices(probation.cell.id) == [first, second]

@@ -9,6 +9,7 @@ import phonenumbers
 import pytest
 from sqlalchemy import func, select
 
+from handbook.admission.models import Candidate, CandidateStatus
 from handbook.auth.models import User
 from handbook.auth.service import find_user, verify_password
 from handbook.core.timeutil import local_today
@@ -169,19 +170,22 @@ def test_member_records_are_plausible(seeded):
     members = _all(Member)
     cccds = [m.cccd for m in members]
     assert all(c and len(c) == 12 and c.isdigit() for c in cccds) and len(set(cccds)) == len(cccds)
-    cards = [m.card_number for m in members]
-    assert len(set(cards)) == len(cards)
+    cards = [m.card_number for m in members if m.card_number]  # a card is issued after the ceremony, not at it
+    assert len(set(cards)) == len(cards) and len(cards) >= 0.9 * len(members)
     phones = [m.phone for m in members if m.phone]
     assert len(set(phones)) == len(phones) and 0.6 <= len(phones) / len(members) <= 0.85
     assert all(phonenumbers.is_valid_number(phonenumbers.parse(p)) for p in phones)
+    awaiting_recognition = set(db.session.scalars(select(Candidate.member_id).where(
+        Candidate.status == CandidateStatus.DU_BI)))
     for m in members:
         assert 1940 <= m.birth_date.year <= 2005
         assert m.admission_date >= add_years(m.birth_date, 18), m.full_name
         assert m.admission_date <= today
         assert m.cccd[4:6] == f"{m.birth_date.year % 100:02d}"
         assert unicodedata.is_normalized("NFC", m.full_name) and len(m.full_name.split()) >= 3
-        if m.status is MemberStatus.DU_BI:
-            assert add_years(m.admission_date, 1) > today and m.official_date is None
+        if m.status is MemberStatus.DU_BI:  # in probation, or past it with the recognition still to come
+            assert m.official_date is None
+            assert add_years(m.admission_date, 1) > today or m.id in awaiting_recognition, m.full_name
         else:
             assert m.official_date == add_years(m.admission_date, 1) <= today
     women = sum(m.gender.value == "nu" for m in members) / len(members)
@@ -203,10 +207,10 @@ def test_same_seed_same_data(tmp_path):
         (tmp_path / run).mkdir()
         app = _make_app(tmp_path / run, f"same_{run}")
         with app.app_context():
-            seed_demo(members=60)
+            made = seed_demo(members=60).members
             names.append(list(db.session.scalars(select(Member.full_name).order_by(Member.id))))
             db.session.remove()
-    assert names[0] == names[1] and len(names[0]) == 60
+    assert names[0] == names[1] and len(names[0]) == made >= 60
 
 
 def test_cli_builds_a_larger_organisation(seed_app):

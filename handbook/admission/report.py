@@ -27,7 +27,8 @@ from functools import cache
 from dateutil.relativedelta import relativedelta
 from flask import current_app
 from flask_babel import force_locale
-from sqlalchemy import and_, bindparam, case, exists, extract, func, select
+from sqlalchemy import and_, bindparam, case, extract, func, select
+from sqlalchemy.orm import aliased
 
 from handbook.admission.models import Candidate, CandidateStatus, OccupationGroup, ProfessionalLevel
 from handbook.admission.steps import setting
@@ -221,17 +222,21 @@ def _candidate_columns() -> tuple:
 
 @cache
 def _member_columns() -> tuple:
-    """The members admitted in the term periods that no candidate file created (the file lookup only for the rows
-    already in a period: CASE evaluates its branches lazily), and the latest admission since `since`."""
-    without_file = ~exists().where(Candidate.member_id == Member.id)
+    """The members admitted in the term periods that no candidate file created (`_FILE`, outer-joined on the unique
+    member_id: at most one row each), and the latest admission since `since`."""
+    without_file = _FILE.id.is_(None)
 
     def without_file_in(start: str, end: str):
-        return func.coalesce(func.sum(case((_between(Member.admission_date, start, end),
-                                            case((without_file, 1), else_=0)), else_=0)), 0)
+        return _count(and_(_between(Member.admission_date, start, end), without_file))
 
     return (without_file_in("term_start", "today").label("term"),
             without_file_in("previous_start", "previous_end").label("previous"),
             func.max(Member.admission_date).label("last"))
+
+
+#: the candidate file a member record was created from, if any (a join rather than a correlated NOT EXISTS: the
+#: latter made PostgreSQL's cost estimate cross the JIT threshold, whose compilation cost more than the query)
+_FILE = aliased(Candidate, name="file")
 
 
 def admissions_report(org: Organisation, year: int, *, today: date) -> Report:
@@ -288,6 +293,7 @@ def admissions_report(org: Organisation, year: int, *, today: date) -> Report:
     for cell_id, path, term, previous, last in db.session.execute(
             select(Member.cell_id, Organisation.path, *_member_columns())
             .join(Organisation, Organisation.id == Member.cell_id)
+            .outerjoin(_FILE, _FILE.member_id == Member.id)
             .where(Member.admission_date >= since, in_subtree(Organisation.path, org.path))
             .group_by(Member.cell_id, Organisation.path), days):
         total.term += term

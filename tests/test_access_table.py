@@ -335,6 +335,15 @@ ENDPOINTS = [
     ("GET", "/api/v1/candidates/{candidate}", (401, 404, 404, 200, 200, 404, 200, 404)),
     ("GET", "/api/v1/candidates/{sponsored}", (401, 200, 404, 200, 200, 404, 200, 404)),
     ("POST", "/api/v1/candidates", (401, 403, 404, 201, 201, 404, 201, 404), _new_candidate),
+    # the admissions report and targets: those who manage the organisation (a cell's leaders: their cell only);
+    # targets are set by committees for what lies below them, not by a cell's leaders
+    ("GET", "/admission/report", (302, 403, 403, 200, 200, 200, 200, 403)),  # each their own organisation
+    ("GET", "/admission/report?organisation_id={ward}", (302, 403, 403, 404, 200, 404, 200, 403)),
+    ("GET", "/admission/report.xlsx?organisation_id={cell}", (302, 403, 403, 200, 200, 404, 200, 403)),
+    ("GET", "/admission/report/print?organisation_id={ward}", (302, 403, 403, 404, 200, 404, 200, 403)),
+    ("GET", "/admission/targets?organisation_id={ward}", (302, 403, 403, 404, 200, 404, 200, 403)),
+    ("POST", "/admission/targets?organisation_id={ward}", (302, 403, 403, 404, 302, 404, 302, 403)),  # nothing set
+    ("GET", "/api/v1/reports/admissions?organisation_id={ward}", (401, 404, 404, 404, 200, 404, 200, 404)),
     ("POST", "/admission/candidates/{candidate}/stop", (302, 404, 404, 400, 400, 404, 400, 404)),  # no reason
     ("POST", "/admission/candidates/{candidate}/reopen", (302, 404, 404, 400, 400, 404, 400, 404)),  # not stopped
     ("POST", "/admission/candidates/{candidate}/introducers/{introducer}/remove",  # last: it changes the file

@@ -200,7 +200,7 @@ def step(candidate_id: int, code: str):
         if target is None:
             abort(404)
         return redirect(target)
-    row = dossier.step_of(candidate, code)
+    row = candidate.step(code)
     form = StepForm(data=_step_values(row) if request.method == "GET" else None)
 
     def action():
@@ -224,7 +224,7 @@ def step(candidate_id: int, code: str):
 def step_file(candidate_id: int, code: str):
     """The scan of a step, for those who may view the file: always a download, never shown in the page."""
     candidate = visible_candidate(candidate_id)
-    row = dossier.step_of(candidate, code)
+    row = candidate.step(code)
     if row is None or not row.file_key:
         abort(404)
     try:

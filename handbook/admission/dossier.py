@@ -36,17 +36,9 @@ CELL_RESOLUTION_NEEDS = ("awareness", "application", "background", "verification
                          "residence_comments")
 
 
-def step_of(candidate: Candidate, code: str) -> DossierStep | None:
-    for row in candidate.steps:
-        if row.step == code:
-            return row
-    return None
-
-
 def done_step(candidate: Candidate, code: str) -> DossierStep | None:
     """The step when it is done and passed (XONG), else None."""
-    row = step_of(candidate, code)
-    return row if row is not None and row.status is StepStatus.XONG and row.done_on is not None else None
+    return candidate.step(code) if candidate.done_on(code) is not None else None
 
 
 def label(code: str) -> str:
@@ -92,7 +84,7 @@ def valid_introducers(candidate: Candidate, on: date) -> list[Introducer]:
 
 def _check_cell_resolution(candidate: Candidate, done_on: date, warnings: list[str]) -> None:
     """What the cell's resolution (6-KNĐ) needs, on its date."""
-    verification = step_of(candidate, "verification")
+    verification = candidate.step("verification")
     if verification is not None and verification.status is StepStatus.KHONG_DAT:
         raise AdmissionError(_("Việc thẩm tra, xác minh lý lịch không đạt: chi bộ không thể ra nghị quyết đề nghị "
                                "kết nạp."), "status")
@@ -145,10 +137,10 @@ def _check_decision(candidate: Candidate, done_on: date) -> None:
 
 def _check_rules(candidate: Candidate, code: str, status: StepStatus, done_on: date | None,
                  warnings: list[str]) -> None:
-    current = step_of(candidate, code)
+    current = candidate.step(code)
     if status is not StepStatus.XONG and current is not None and current.status is StepStatus.XONG:
-        later = [c for c, before in DEPENDS.items() if before == code and step_of(candidate, c) is not None
-                 and step_of(candidate, c).status in DONE]
+        later = [c for c, before in DEPENDS.items() if before == code and candidate.step(c) is not None
+                 and candidate.step(c).status in DONE]
         if later:
             raise AdmissionError(_("Bước “%(step)s” đã xong nên không thể sửa bước trước đó “%(before)s” thành chưa "
                                    "xong.", step=label(later[0]), before=label(code)), "status")
@@ -207,7 +199,7 @@ def record_step(candidate: Candidate, code: str, *, status, done_on: date | None
     new_key = None
     if upload is not None:
         new_key, content_type = files.store(upload)  # StorageError leaves no file behind
-    row = step_of(candidate, code)
+    row = candidate.step(code)
     old_key = None
     try:
         if row is None:
@@ -241,7 +233,7 @@ def extend_decision(candidate: Candidate, actor: Actor, *, today: date) -> None:
     resolution = done_step(candidate, "cell_resolution")
     if resolution is None:
         raise AdmissionError(_("Chỉ gia hạn được sau khi chi bộ đã có nghị quyết đề nghị kết nạp."))
-    decision = step_of(candidate, "decision")
+    decision = candidate.step("decision")
     if decision is not None and decision.status in DONE:
         raise AdmissionError(_("Đã có quyết định kết nạp; không cần gia hạn."))
     candidate.decision_extended = True

@@ -133,6 +133,15 @@ class Candidate(db.Model):
     introducers: Mapped[list[Introducer]] = relationship(back_populates="candidate", cascade="all, delete-orphan",
                                                          order_by="Introducer.id")
 
+    def step(self, code: str) -> DossierStep | None:
+        """The recorded step `code` of this file (None: not recorded)."""
+        return next((row for row in self.steps if row.step == code), None)
+
+    def done_on(self, code: str) -> date | None:
+        """The date of step `code` when it is done and passed (XONG), else None."""
+        row = self.step(code)
+        return row.done_on if row is not None and row.status is StepStatus.XONG else None
+
 
 class DossierStep(db.Model):
     """One step of the file (a form of the procedure, or an event such as the ceremony) with its date, number,

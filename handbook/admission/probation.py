@@ -73,16 +73,6 @@ EDUCATION_TEXT = {GeneralEducation.TIEU_HOC: "5/12", GeneralEducation.THCS: "9/1
 
 # --- reading -------------------------------------------------------------------------------------------------
 
-def step_of(candidate: Candidate, code: str) -> DossierStep | None:
-    return next((s for s in candidate.steps if s.step == code), None)
-
-
-def done_on(candidate: Candidate, code: str) -> date | None:
-    """The date of a step recorded as done (XONG), else None."""
-    step = step_of(candidate, code)
-    return step.done_on if step is not None and step.status is StepStatus.XONG else None
-
-
 @dataclass
 class NoteRow:
     note: SponsorNote
@@ -150,7 +140,7 @@ def _probation_file(candidate: Candidate) -> Member:
 
 def _set_step(candidate: Candidate, code: str, status: StepStatus, day: date, actor: Actor, *,
               number: str | None = None, note: str | None = None) -> DossierStep:
-    step = step_of(candidate, code)
+    step = candidate.step(code)
     if step is None:
         step = DossierStep(step=code)
         candidate.steps.append(step)
@@ -177,7 +167,7 @@ def check_ceremony(candidate: Candidate, held_on: date, sponsor: Member | None, 
     """Refuse what the ceremony cannot take; return the decision's date."""
     if candidate.status is not CandidateStatus.DANG_XET:
         raise AdmissionError(NOT_CANDIDATE)
-    decided = done_on(candidate, "decision")
+    decided = candidate.done_on("decision")
     if decided is None:
         raise AdmissionError(NO_DECISION)
     if held_on < decided:
@@ -274,7 +264,7 @@ def write_note(candidate: Candidate, text: str | None, actor: Actor, *, today: d
 # --- recognition ---------------------------------------------------------------------------------------------
 
 def recognition_resolution(candidate: Candidate) -> date | None:
-    return done_on(candidate, "recog_cell_resolution")
+    return candidate.done_on("recog_cell_resolution")
 
 
 def official_day(candidate: Candidate) -> date | None:

@@ -126,7 +126,7 @@ def ceremony(candidate_id: int):
     sponsors = _sponsor_choices(form.sponsor, candidate)
     groups = probation.group_choices(candidate.cell_id)
     form.group.choices = [SelectChoice(0, "—")] + [SelectChoice(g.id, g.name) for g in groups]
-    decided = probation.done_on(candidate, "decision")
+    decided = candidate.done_on("decision")
 
     def action():
         return probation.hold_ceremony(candidate, held_on=_day(form.held_on.data, "held_on"),

@@ -40,11 +40,6 @@ class Progress:
         return any(d.soon for d in self.deadlines)
 
 
-def _done(rows: dict, code: str) -> date | None:
-    row = rows.get(code)
-    return row.done_on if row is not None and row.status is StepStatus.XONG else None
-
-
 def _deadline(code: str, label: str, due: date, today: date) -> Deadline:
     overdue = today > due
     soon = not overdue and working_days_between(today, due) <= steps.setting("ADMISSION_SOON_WORKING_DAYS")
@@ -68,20 +63,20 @@ def progress(candidate: Candidate, today: date) -> Progress:
     result.next_steps = [step for step in steps.phase_steps(phase) if not step.optional and step.code not in done][:3]
 
     if candidate.status is CandidateStatus.DANG_XET:
-        resolution, decision = _done(rows, "cell_resolution"), _done(rows, "decision")
+        resolution, decision = candidate.done_on("cell_resolution"), candidate.done_on("decision")
         if resolution is not None and decision is None:
             result.deadlines.append(_deadline("decision", _("Quyết định kết nạp"),
                                               steps.decision_due(resolution, candidate.decision_extended), today))
-        if decision is not None and _done(rows, "ceremony") is None:
+        if decision is not None and candidate.done_on("ceremony") is None:
             result.deadlines.append(_deadline("ceremony", _("Lễ kết nạp"), steps.ceremony_due(decision), today))
         if resolution is None:
             created = to_local(candidate.created_at).date() if candidate.created_at else today
-            start = _done(rows, "application") or created
+            start = candidate.done_on("application") or created
             stale = steps.setting("ADMISSION_STALE_MONTHS")
             if start + relativedelta(months=stale) < today:
                 result.warnings.append(_("Hồ sơ quá %(n)d tháng chưa được chi bộ xét: cần làm lại một số thủ tục.",
                                          n=stale))
-            awareness = _done(rows, "awareness")
+            awareness = candidate.done_on("awareness")
             valid = steps.setting("ADMISSION_AWARENESS_VALID_MONTHS")
             if awareness is not None and awareness + relativedelta(months=valid) < today:
                 result.warnings.append(_("Giấy chứng nhận học lớp bồi dưỡng nhận thức về Đảng (ngày %(day)s) đã quá "

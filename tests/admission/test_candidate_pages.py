@@ -161,7 +161,7 @@ def test_a_scan_is_uploaded_and_served_as_a_private_download(app, scene, factory
     assert scan.headers["X-Content-Type-Options"] == "nosniff"
     assert scan.headers["Cache-Control"] == "private, no-store"
     assert signed_in(app, "khac@test.vn").get(f"{path}/file").status_code == 404
-    files.delete(dossier.step_of(candidate, "application").file_key)
+    files.delete(candidate.step("application").file_key)
 
 
 def test_introducers_on_the_file_page(app, scene, factory):

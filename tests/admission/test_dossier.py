@@ -231,15 +231,15 @@ def test_a_scan_is_checked_by_its_bytes_and_replaced_files_are_deleted(app, cand
     assert not os.listdir(files.storage_dir())
     dossier.record_step(candidate, "application", status="dang_lam", actor=ACTOR, today=TODAY,
                         upload=files.Scan("don.png", PNG))
-    first = dossier.step_of(candidate, "application")
+    first = candidate.step("application")
     assert first.file_type == "image/png" and first.file_name == "don.png" and first.file_size == len(PNG)
     old_key = first.file_key
     dossier.record_step(candidate, "application", status="xong", done_on=date(2026, 1, 5), actor=ACTOR, today=TODAY,
                         upload=files.Scan("don.pdf", PDF))
-    assert dossier.step_of(candidate, "application").file_type == "application/pdf"
-    assert os.listdir(files.storage_dir()) == [dossier.step_of(candidate, "application").file_key]
+    assert candidate.step("application").file_type == "application/pdf"
+    assert os.listdir(files.storage_dir()) == [candidate.step("application").file_key]
     assert old_key not in os.listdir(files.storage_dir())
-    files.delete(dossier.step_of(candidate, "application").file_key)
+    files.delete(candidate.step("application").file_key)
 
 
 def test_progress_flags_a_stale_file_and_the_stage(scene, factory):
@@ -269,5 +269,5 @@ def test_the_list_review_counts_the_open_candidates_and_sets_the_next_one(scene,
 def test_stepping_status_values_are_kept(candidate):
     dossier.record_step(candidate, "application", status=StepStatus.DANG_LAM, done_on=date(2026, 1, 1), number="12",
                         responsible="Đ/c Thư", note="Đang hoàn thiện", actor=ACTOR, today=TODAY)
-    row = dossier.step_of(candidate, "application")
+    row = candidate.step("application")
     assert (row.status, row.done_on, row.number, row.responsible) == (StepStatus.DANG_LAM, None, "12", "Đ/c Thư")

@@ -61,7 +61,7 @@ def test_the_ceremony_creates_the_probationary_member_from_the_file(app, probati
 
 def probation_step(candidate, code):
     db.session.expire(candidate, ["steps"])
-    return svc.step_of(candidate, code)
+    return candidate.step(code)
 
 
 def test_the_ceremony_within_30_working_days_skips_tet(app, probation):
@@ -136,13 +136,13 @@ def test_recognised_twelve_months_later_is_official_from_the_end_of_probation_ev
     assert (c.status, c.official_on) == (CandidateStatus.CHINH_THUC, end)
     assert [(h.status, h.from_date) for h in status_history(member.id)] == [
         (MemberStatus.CHINH_THUC, end), (MemberStatus.DU_BI, HELD_ON)]
-    step = svc.step_of(c, "recog_decision")
+    step = c.step("recog_decision")
     assert (step.status, step.done_on, step.number) == (StepStatus.XONG, date(2028, 5, 12), "125-QĐ/ĐU")
 
 
 def test_admitted_on_29_february_is_official_on_28_february(app, factory, probation):
     candidate = probation.candidate
-    db.session.query(type(svc.step_of(candidate, "decision"))).filter_by(
+    db.session.query(type(candidate.step("decision"))).filter_by(
         candidate_id=candidate.id, step="decision").update({"done_on": date(2028, 2, 20)})
     db.session.commit()
     db.session.expire(candidate, ["steps"])
@@ -194,7 +194,7 @@ def test_not_recognised_records_the_status_with_its_reason_and_ends_the_sessions
         MemberStatus.RA_KHOI_DANG, date(2028, 3, 20), "Không công nhận đảng viên chính thức: Vi phạm tư cách")
     assert member.status is MemberStatus.RA_KHOI_DANG and member.official_date is None
     assert (c.status, c.status_reason) == (CandidateStatus.KHONG_CONG_NHAN, "Vi phạm tư cách")
-    assert svc.step_of(c, "recog_decision").status is StepStatus.KHONG_DAT
+    assert c.step("recog_decision").status is StepStatus.KHONG_DAT
     assert db.session.scalars(select(UserSession).where(UserSession.user_id == user.id)).one().revoked_at is not None
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "member.access_ended")) is not None
 
@@ -234,7 +234,7 @@ def test_a_probationary_member_imported_without_a_file_gets_one_from_the_record(
     assert (c.full_name, c.birth_date, c.cccd, c.cell_id, c.status, c.member_id, c.admitted_on, c.ethnicity,
             c.general_education.value) == (member.full_name, member.birth_date, "079123456789", probation.cell.id,
                                            CandidateStatus.DU_BI, member.id, date(2026, 6, 1), "Kinh", "thcs")
-    assert svc.step_of(c, "ceremony").done_on == date(2026, 6, 1)
+    assert c.step("ceremony").done_on == date(2026, 6, 1)
     before = counts()
     with pytest.raises(AdmissionError, match="đã có hồ sơ"):
         svc.open_probation_file(member, probation.actor)

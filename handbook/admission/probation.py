@@ -51,7 +51,7 @@ NOT_PROBATION = _l("Chỉ áp dụng cho đảng viên dự bị đang theo dõi
 MEMBER_NOT_PROBATION = _l("Hồ sơ đảng viên không còn ở trạng thái dự bị.")
 NOTE_EMPTY = _l("Hãy nhập nội dung nhận xét.")
 NOTE_LONG = _l("Nội dung nhận xét dài quá %(n)d ký tự.", n=NOTE_MAX)
-NO_RESOLUTION = _l("Chưa có nghị quyết đề nghị công nhận đảng viên chính thức của chi bộ (14-KNĐ).")
+NO_RESOLUTION = _l("Chưa có nghị quyết đề nghị công nhận đảng viên chính thức của chi bộ (13-KNĐ).")
 RESOLUTION_EARLY = _l("Nghị quyết của chi bộ (%(day)s) phải từ ngày hết 12 tháng dự bị (%(end)s) trở đi.")
 BEFORE_RESOLUTION = _l("Ngày quyết định không được trước ngày nghị quyết của chi bộ (%(day)s).")
 BEFORE_ADMISSION = _l("Ngày quyết định không được trước ngày kết nạp (%(day)s).")

@@ -19,23 +19,19 @@ What counts as an admission:
 """
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 
 from dateutil.relativedelta import relativedelta
 from flask import current_app
-from flask_babel import force_locale
 from sqlalchemy import and_, bindparam, case, extract, func, select
 from sqlalchemy.orm import aliased
 
 from handbook.admission.models import Candidate, CandidateStatus, OccupationGroup, ProfessionalLevel
 from handbook.admission.steps import setting
 from handbook.admission.targets import targets_of
-from handbook.core.i18n import gettext as _
 from handbook.core.i18n import lazy_gettext as _l
-from handbook.core.timeutil import format_date
 from handbook.extensions import db
 from handbook.members.counts import counts_on
 from handbook.members.models import Gender, Member
@@ -340,71 +336,3 @@ def admissions_report(org: Organisation, year: int, *, today: date) -> Report:
 def _as_date(value) -> date:
     """MAX() over a date column comes back as text from SQLite."""
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-
-
-# --- tables: the page, the Excel workbook and the API read the same rows ------------------------------------------
-
-def _percent(value: float | None) -> str:
-    return "" if value is None else f"{value:.1f}".replace(".", ",") + "\u00a0%"  # no break before the sign
-
-
-def tables(report: Report) -> list[tuple[str, list[str], list[list[object]]]]:
-    """Every table of the report as (title, headings, rows) in the current language: the page and the workbook."""
-    lines = report.lines
-    total_name = _("Toàn %(name)s", name=report.org.name)
-
-    def name(line: Line) -> str:
-        return total_name if line is report.total else line.name
-
-    target_rows = [[name(line), line.admitted, line.target if line.target is not None else "",
-                    _percent(line.percent)] for line in lines]
-    group_rows = [[name(line), line.admitted, *(line.groups[key] for key in GROUPS), line.university_or_more]
-                  for line in lines]
-    term_rows = [[name(line), line.term, line.previous_term, _percent(line.term_percent)] for line in lines]
-    before = _("Trước %(day)s", day=format_date(report.since))
-    idle_rows = [[i, cell.name, cell.under, format_date(cell.last_admission) or before]
-                 for i, cell in enumerate(report.idle_cells, start=1)]
-    empty_rows = [[i, cell.name, cell.under] for i, cell in enumerate(report.empty_cells, start=1)]
-    return [
-        (_("Kết nạp so với chỉ tiêu năm %(year)d", year=report.year),
-         [_("Tổ chức đảng"), _("Đã kết nạp"), _("Chỉ tiêu"), _("Đạt (%)")], target_rows),
-        (_("Kết nạp năm %(year)d theo đối tượng", year=report.year),
-         [_("Tổ chức đảng"), _("Tổng số"), *(str(GROUP_LABELS[key]) for key in GROUPS), _("Đại học trở lên")],
-         group_rows),
-        (_("Nhiệm kỳ này so với cùng kỳ nhiệm kỳ trước"),
-         [_("Tổ chức đảng"),
-          _("Từ %(start)s đến %(end)s", start=format_date(report.term_start), end=format_date(report.today)),
-          _("Từ %(start)s đến %(end)s", start=format_date(report.previous_start),
-            end=format_date(report.previous_end)),
-          _("So với cùng kỳ (%)")], term_rows),
-        (_("Chi bộ %(n)d năm chưa kết nạp đảng viên", n=report.idle_years),
-         [_("STT"), _("Chi bộ"), _("Trực thuộc"), _("Lần kết nạp gần nhất")], idle_rows),
-        (_("Chi bộ chưa có đảng viên"), [_("STT"), _("Chi bộ"), _("Trực thuộc")], empty_rows),
-    ]
-
-
-def workbook(report: Report) -> bytes:
-    """Every table of the report, one sheet each (write-only: memory stays flat whatever the number of cells)."""
-    from openpyxl import Workbook  # imported here: a web worker that never exports does not carry it (~20 MiB)
-
-    book = Workbook(write_only=True)
-    with force_locale("vi"):
-        heading = _("BÁO CÁO KẾT NẠP ĐẢNG VIÊN NĂM %(year)d — %(name)s (số liệu đến ngày %(day)s)",
-                    year=report.year, name=report.org.name, day=format_date(report.today))
-        for number, (title, headings, rows) in enumerate(tables(report), start=1):
-            sheet = book.create_sheet(_sheet_title(number, title))
-            sheet.append([heading])
-            sheet.append([title])
-            sheet.append([])
-            sheet.append(headings)
-            for row in rows:
-                sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def _sheet_title(number: int, title: str) -> str:
-    """A sheet name Excel accepts: at most 31 characters, none of []:*?/\\."""
-    clean = "".join(" " if ch in "[]:*?/\\" else ch for ch in title)
-    return f"{number}. {clean}"[:31].rstrip()

@@ -8,7 +8,7 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_login import login_required
 from sqlalchemy import select
 
-from handbook.admission import charts
+from handbook.admission import charts, report_tables
 from handbook.admission import report as reports
 from handbook.admission.blueprints import admission_bp
 from handbook.admission.errors import AdmissionError
@@ -66,7 +66,7 @@ def _chart_images(report) -> list[tuple[str, str]]:
 def _context(report, access) -> dict:
     return {
         "report": report,
-        "tables": reports.tables(report),
+        "tables": report_tables.tables(report),
         "groups": [(key, reports.GROUP_LABELS[key]) for key in reports.GROUPS],
         "headings": reports.GROUP_HEADINGS,
         "charts": _chart_images(report),
@@ -88,7 +88,7 @@ def report_page():
 @login_required
 def report_xlsx():
     report, _access = _report()
-    return send_file(io.BytesIO(reports.workbook(report)), mimetype=XLSX, as_attachment=True,
+    return send_file(io.BytesIO(report_tables.workbook(report)), mimetype=XLSX, as_attachment=True,
                      download_name=f"bao-cao-ket-nap-{report.org.id}-{report.year}.xlsx")
 
 

@@ -17,6 +17,7 @@ from handbook.meetings.queries import attendance_of, next_meeting
 from handbook.members import service as members
 from handbook.members import transfers
 from handbook.members.labels import GENDER_LABELS, STATUS_LABELS
+from handbook.org.access import can_manage_candidates
 from handbook.org.service import ancestors
 
 bp = Blueprint("home", __name__)
@@ -46,6 +47,8 @@ def index():
         can_check_in=can_check_in, checkin_form=CheckinForm() if can_check_in else None, **MEETING_LABELS,
         checklist=checklist_for(access) if access.is_leader else None,
         sponsors=access.member is not None and sponsors_anyone(access.member_id),
+        # a cell's own leaders reach its candidates in one tap (no query: the grants are in the Access)
+        leads_own_cell=member is not None and not access.has_left and can_manage_candidates(access, member.cell),
     )
 
 

@@ -124,3 +124,18 @@ def test_a_candidate_to_official_membership_and_the_wards_report(app, factory):
     assert member.status is MemberStatus.CHINH_THUC
     assert member.official_date == date(2028, 4, 19)  # the end of the 12 months, not the decision's day
     assert db.session.get(Candidate, file_id).status is CandidateStatus.CHINH_THUC
+
+
+def test_the_home_page_leads_to_the_cells_candidates_and_the_sponsors_list(app, factory):
+    cell = factory.org("Chi bộ Khu dân cư số 8", OrgKind.CHI_BO, factory.org("Đảng bộ phường", OrgKind.DANG_BO_XA))
+    leader_user, sponsor_user = factory.user("bithu8@test.vn"), factory.user("giupdo8@test.vn")
+    factory.member(cell, leader_user)
+    factory.grant(leader_user, cell, Role.BI_THU)
+    sponsor = factory.member(cell, sponsor_user)
+    factory.candidate(cell, status=CandidateStatus.DU_BI, sponsor_id=sponsor.id, admitted_on=date(2026, 6, 1))
+    factory.commit()
+    leader_home = signed_in(app, "bithu8@test.vn").get("/").get_data(as_text=True)
+    sponsor_home = signed_in(app, "giupdo8@test.vn").get("/").get_data(as_text=True)
+    assert f'href="/admission/cells/{cell.id}/candidates"' in leader_home
+    assert f'href="/admission/cells/{cell.id}/candidates"' not in sponsor_home
+    assert 'href="/admission/sponsored"' in sponsor_home and 'href="/admission/sponsored"' not in leader_home

@@ -9,6 +9,7 @@ from handbook.admission.models import (
     Source,
     StepStatus,
 )
+from handbook.core.forms import select_choices
 from handbook.core.i18n import lazy_gettext as _l
 
 GENERAL_EDUCATION_LABELS = {
@@ -68,7 +69,7 @@ STEP_STATUS_LABELS = {
 
 def choices(labels: dict, *, blank: bool = False) -> list[SelectChoice]:
     """A SelectField's choices from labels, in their order (with `blank`, a first empty "—")."""
-    return [SelectChoice(value, label) for value, label in pairs(labels, blank=blank)]
+    return select_choices(pairs(labels, blank=blank))
 
 
 def pairs(labels: dict, *, blank: bool = False) -> list[tuple[str, object]]:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 
 from handbook.core.i18n import lazy_gettext as _l
 
@@ -117,3 +118,8 @@ def submit(form: Form, action: Callable[[], Any], *domain_errors: type[Exception
     except domain_errors as exc:
         form.form_errors.append(str(exc))
         return Submitted(False, None, 400)
+
+
+def select_choices(pairs) -> list[SelectChoice]:
+    """A SelectField's choices from (value, label) pairs (WTForms no longer takes plain tuples)."""
+    return [SelectChoice(value, label) for value, label in pairs]

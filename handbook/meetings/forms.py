@@ -5,7 +5,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from handbook.core.forms import Form
+from handbook.core.forms import Form, select_choices
 from handbook.core.i18n import lazy_gettext as _l
 from handbook.meetings.labels import FORMAT_LABELS, KIND_LABELS
 
@@ -14,8 +14,8 @@ LONG = _l("Tối đa %(max)d ký tự.")
 
 
 class MeetingForm(Form):
-    kind = SelectField(_l("Loại sinh hoạt"), choices=[(k.value, v) for k, v in KIND_LABELS.items()])
-    format = SelectField(_l("Hình thức"), choices=[(k.value, v) for k, v in FORMAT_LABELS.items()])
+    kind = SelectField(_l("Loại sinh hoạt"), choices=select_choices((k.value, v) for k, v in KIND_LABELS.items()))
+    format = SelectField(_l("Hình thức"), choices=select_choices((k.value, v) for k, v in FORMAT_LABELS.items()))
     title = StringField(_l("Tiêu đề (để trống để tự đặt)"), validators=[Optional(), Length(max=200, message=LONG)])
     day = DateField(_l("Ngày họp"), validators=[InputRequired(REQUIRED)],
                     render_kw={"autocomplete": "off"})
@@ -82,8 +82,9 @@ class VoteForm(Form):
     question = StringField(_l("Nội dung biểu quyết"),
                            validators=[DataRequired(REQUIRED), Length(max=300, message=LONG)])
     agenda_item = SelectField(_l("Thuộc nội dung chương trình"), choices=[], validate_choice=False)
-    rule = SelectField(_l("Tỷ lệ thông qua"), choices=[
-        ("half", _l("Hơn một nửa số đảng viên chính thức")), ("two_thirds", _l("Ít nhất 2/3 số đảng viên chính thức"))])
+    rule = SelectField(_l("Tỷ lệ thông qua"), choices=select_choices([
+        ("half", _l("Hơn một nửa số đảng viên chính thức")),
+        ("two_thirds", _l("Ít nhất 2/3 số đảng viên chính thức"))]))
     votes_for = IntegerField(_l("Tán thành"), validators=[InputRequired(REQUIRED), NumberRange(min=0)])
     votes_against = IntegerField(_l("Không tán thành"), validators=[InputRequired(REQUIRED), NumberRange(min=0)])
     votes_abstain = IntegerField(_l("Không biểu quyết"), validators=[InputRequired(REQUIRED), NumberRange(min=0)])

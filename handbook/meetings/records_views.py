@@ -7,7 +7,7 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_login import current_user, login_required
 
 from handbook.caller import current_access, current_actor
-from handbook.core.forms import submit
+from handbook.core.forms import select_choices, submit
 from handbook.core.i18n import gettext as _
 from handbook.core.timeutil import format_when, local_today, to_local
 from handbook.core.web import page_arg
@@ -99,7 +99,7 @@ def _minutes_page(meeting, *, form=None, shown=None, current=None, vote_form=Non
         form.body.data = current.body if current else ""
     if vote_form is None:
         vote_form = VoteForm(formdata=None)
-    vote_form.agenda_item.choices = [("", "—")] + [(str(a.id), a.title) for a in meeting.agenda]
+    vote_form.agenda_item.choices = select_choices([("", "—")] + [(str(a.id), a.title) for a in meeting.agenda])
     if error:
         flash(error, "error")
     return render_template("meetings/minutes.html", meeting=meeting, form=form, shown=shown or current,

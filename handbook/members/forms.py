@@ -5,7 +5,7 @@ from flask_wtf.file import FileField
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from handbook.core.forms import Form
+from handbook.core.forms import Form, select_choices
 from handbook.core.i18n import lazy_gettext as _l
 from handbook.members.labels import STATUS_LABELS
 from handbook.members.validation import CONTACT_FIELDS, FIELDS
@@ -20,7 +20,7 @@ def _field(name: str, **kwargs):
     if name in ("birth_date", "admission_date", "official_date"):
         return StringField(label, render_kw={"placeholder": DATE_HINT, "inputmode": "numeric"}, **kwargs)
     if name == "gender":
-        return SelectField(label, choices=[("", "—"), ("nam", _l("Nam")), ("nu", _l("Nữ"))], **kwargs)
+        return SelectField(label, choices=select_choices([("", "—"), ("nam", _l("Nam")), ("nu", _l("Nữ"))]), **kwargs)
     render = {"maxlength": FIELDS[name][1]} if FIELDS[name][1] else {}
     if name == "phone":
         render.update(inputmode="tel", autocomplete="tel")
@@ -69,7 +69,7 @@ class RecordForm(Form):
 
 
 class StatusForm(Form):
-    status = SelectField(_l("Trạng thái"), choices=[(k.value, v) for k, v in STATUS_LABELS.items()],
+    status = SelectField(_l("Trạng thái"), choices=select_choices((k.value, v) for k, v in STATUS_LABELS.items()),
                          validators=[InputRequired(message=_l("Hãy chọn trạng thái."))])
     from_date = StringField(_l("Từ ngày"), render_kw={"placeholder": DATE_HINT, "inputmode": "numeric"},
                             validators=[InputRequired(message=_l("Hãy nhập ngày."))])

@@ -7,7 +7,7 @@ from flask_login import login_required
 
 from handbook.auth import throttle
 from handbook.caller import current_access, current_actor, organisation_in_scope
-from handbook.core.forms import EmptyForm
+from handbook.core.forms import EmptyForm, select_choices
 from handbook.core.i18n import gettext as _
 from handbook.members import transfers
 from handbook.members.blueprints import manage_bp
@@ -23,7 +23,8 @@ def _managed(org_id: int) -> Organisation:
 
 def _form() -> TemporaryForm:
     form = TemporaryForm()
-    form.reason.choices = [(reason.value, str(label)) for reason, label in transfers.REASON_LABELS.items()]
+    form.reason.choices = select_choices((reason.value, str(label))
+                                         for reason, label in transfers.REASON_LABELS.items())
     return form
 
 

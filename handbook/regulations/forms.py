@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from flask_wtf.file import FileField
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from handbook.core.forms import Form
+from handbook.core.forms import Form, select_choices
 from handbook.core.i18n import lazy_gettext as _l
 from handbook.regulations.models import DocumentKind, DocumentStatus
 from handbook.regulations.service import KIND_LABELS, STATUS_LABELS
@@ -16,10 +15,6 @@ TOO_LONG = _l("Tối đa %(max)d ký tự.")
 BAD_DATE = _l("Ngày không hợp lệ.")
 MAX_BODY = 400_000
 BAD_CHOICE = _l("Lựa chọn không hợp lệ.")
-
-
-def choices(pairs) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class ChoiceField(SelectField):
@@ -40,7 +35,7 @@ class ChoiceField(SelectField):
 
 
 class DocumentForm(Form):
-    kind = ChoiceField(_l("Loại văn bản"), choices=choices((k.value, KIND_LABELS[k]) for k in DocumentKind),
+    kind = ChoiceField(_l("Loại văn bản"), choices=select_choices((k.value, KIND_LABELS[k]) for k in DocumentKind),
                        validators=[DataRequired(REQUIRED)])
     number = StringField(_l("Số và ký hiệu"), validators=[DataRequired(REQUIRED), Length(max=60, message=TOO_LONG)],
                          render_kw={"placeholder": "339-QĐ/TW"})
@@ -61,7 +56,7 @@ class DocumentForm(Form):
     def __init__(self, *args, audience_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         audience_choices = list(audience_choices)
-        self.audience.choices = choices(audience_choices)
+        self.audience.choices = select_choices(audience_choices)
         if not any(value == 0 for value, _label in audience_choices):  # 0: the whole deployment (admins)
             self.audience.validators = [DataRequired(_l("Vui lòng chọn tổ chức nhận văn bản."))]
 
@@ -71,7 +66,7 @@ class PublishForm(Form):
 
 
 class StatusForm(Form):
-    status = ChoiceField(_l("Tình trạng"), choices=choices((s.value, STATUS_LABELS[s]) for s in DocumentStatus))
+    status = ChoiceField(_l("Tình trạng"), choices=select_choices((s.value, STATUS_LABELS[s]) for s in DocumentStatus))
     replaced_by = ChoiceField(_l("Được thay thế bởi"), coerce=int, validate_choice=True)
 
 

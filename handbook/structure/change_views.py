@@ -10,7 +10,7 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from handbook.caller import current_access, current_actor
-from handbook.core.forms import submit
+from handbook.core.forms import select_choices, submit
 from handbook.core.i18n import gettext as _
 from handbook.core.timeutil import local_today, parse_day
 from handbook.core.web import require
@@ -66,7 +66,8 @@ def create(org_id: int):
     parent = pages.org_in_tree(org_id)
     require(can_place_under(current_access(), parent), 403)
     form = forms.CreateForm()
-    form.kind.choices = [(kind.value, str(KIND_LABELS[kind])) for kind in child_kinds(parent.kind, local_today())]
+    form.kind.choices = select_choices((kind.value, str(KIND_LABELS[kind])) for kind in child_kinds(parent.kind,
+                                                                                                local_today()))
 
     def action():
         decision, on = _decision(form)
@@ -107,7 +108,7 @@ def move(org_id: int):
     parents = [p for p in _live(select(Organisation).where(
         Organisation.kind.in_(sorted(ALLOWED_PARENTS.get(org.kind, ()))), ~in_subtree(Organisation.path, org.path),
         Organisation.id != org.parent_id)) if can_place_under(access, p)]
-    form.parent.choices = [(p.id, p.name) for p in parents]
+    form.parent.choices = select_choices((p.id, p.name) for p in parents)
 
     def action():
         decision, on = _decision(form)
@@ -146,7 +147,7 @@ def merge(org_id: int):
     siblings = [o for o in _live(select(Organisation).where(
         Organisation.parent_id == org.parent_id, Organisation.kind == org.kind, Organisation.id != org.id))
         if can_restructure(access, o)]
-    form.sources.choices = [(o.id, o.name) for o in siblings]
+    form.sources.choices = select_choices((o.id, o.name) for o in siblings)
 
     def action():
         decision, on = _decision(form)
@@ -199,10 +200,10 @@ def move_cell_members(org_id: int):
     access = current_access()
     form = forms.MoveMembersForm()
     members = _cell_members(org) if org.kind in MEMBER_KINDS else []
-    form.members.choices = [(m.id, m.full_name) for m in members]
+    form.members.choices = select_choices((m.id, m.full_name) for m in members)
     cells = [c for c in _live(select(Organisation).where(Organisation.kind.in_(sorted(MEMBER_KINDS)),
                                                          Organisation.id != org.id)) if can_manage_org(access, c)]
-    form.cell.choices = [(c.id, c.name) for c in cells]
+    form.cell.choices = select_choices((c.id, c.name) for c in cells)
 
     def action():
         decision, on = _decision(form)

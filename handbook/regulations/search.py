@@ -98,8 +98,11 @@ def _best_article_per_document(scored):
     """Each matching document once, with its best article. The scored rows are materialised first: FTS5's
     bm25() cannot run inside an aggregate, and ranking every match once is the expensive part."""
     if dialect() == "postgresql":
-        return select(scored.c.document_id, scored.c.position, scored.c.score).distinct(scored.c.document_id).order_by(
-            scored.c.document_id, scored.c.score, scored.c.position).subquery()
+        from sqlalchemy.dialects.postgresql import distinct_on
+
+        return select(scored.c.document_id, scored.c.position, scored.c.score).ext(
+            distinct_on(scored.c.document_id)).order_by(scored.c.document_id, scored.c.score, scored.c.position
+                                                        ).subquery()
     # SQLite: a bare column beside min() comes from the row holding the minimum (its documented behaviour).
     return select(scored.c.document_id, scored.c.position, func.min(scored.c.score).label("score")).group_by(
         scored.c.document_id).subquery()

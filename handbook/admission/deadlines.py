@@ -18,7 +18,6 @@ from sqlalchemy import and_, case, func, select
 from handbook.admission import steps
 from handbook.admission.models import Candidate, CandidateReview, CandidateStatus, DossierStep, StepStatus
 from handbook.core.i18n import lazy_gettext as _l
-from handbook.core.workdays import working_days_between
 from handbook.extensions import db
 from handbook.org.access import Access, can_manage_candidates, candidates_clause, in_subtree
 from handbook.org.history import day_of
@@ -101,15 +100,12 @@ class _Clock:
     def __init__(self, today: date):
         self.today = today
         self.soon_days = steps.setting("ADMISSION_SOON_WORKING_DAYS")
-        self._left: dict[date, int] = {}
+        self._states: dict[date, tuple[bool, bool]] = {}
 
     def state(self, due: date) -> tuple[bool, bool]:
-        if due < self.today:
-            return True, False
-        left = self._left.get(due)
-        if left is None:
-            left = self._left[due] = working_days_between(self.today, due)
-        return False, left <= self.soon_days
+        if due not in self._states:
+            self._states[due] = steps.due_state(due, self.today, self.soon_days)
+        return self._states[due]
 
 
 def due_items(scope, today: date) -> list[DueItem]:

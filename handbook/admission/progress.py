@@ -11,7 +11,6 @@ from handbook.admission import steps
 from handbook.admission.models import Candidate, CandidateStatus, StepStatus
 from handbook.core.i18n import gettext as _
 from handbook.core.timeutil import to_local
-from handbook.core.workdays import working_days_between
 
 
 @dataclass(frozen=True)
@@ -41,9 +40,7 @@ class Progress:
 
 
 def _deadline(code: str, label: str, due: date, today: date) -> Deadline:
-    overdue = today > due
-    soon = not overdue and working_days_between(today, due) <= steps.setting("ADMISSION_SOON_WORKING_DAYS")
-    return Deadline(code, label, due, overdue, soon)
+    return Deadline(code, label, due, *steps.due_state(due, today))
 
 
 def progress(candidate: Candidate, today: date) -> Progress:

@@ -9,7 +9,7 @@ from dateutil.relativedelta import relativedelta
 from flask import current_app
 
 from handbook.core.i18n import lazy_gettext as _l
-from handbook.core.workdays import add_working_days
+from handbook.core.workdays import add_working_days, working_days_between
 
 ADMISSION, RECOGNITION = "admission", "recognition"
 
@@ -112,3 +112,12 @@ def probation_end(admitted_on: date) -> date:
 def recognition_due(admitted_on: date) -> date:
     """The last day for the cell to consider recognition."""
     return add_working_days(probation_end(admitted_on), RECOGNITION_WORKING_DAYS)
+
+
+def due_state(due: date, today: date, soon_days: int | None = None) -> tuple[bool, bool]:
+    """(overdue, soon) of a deadline on `today`: soon is within ADMISSION_SOON_WORKING_DAYS working days."""
+    if due < today:
+        return True, False
+    if soon_days is None:
+        soon_days = setting("ADMISSION_SOON_WORKING_DAYS")
+    return False, working_days_between(today, due) <= soon_days

@@ -22,6 +22,7 @@ from handbook.meetings.models import (  # noqa: F401
     AgendaItem,
     Attendance,
     CalendarToken,
+    DocumentRead,
     Meeting,
     MeetingDocument,
     MeetingSeries,
@@ -54,3 +55,4 @@ from handbook.regulations.models import (  # noqa: F401
     DocumentPart,
     ReadMark,
 )
+from handbook.reports.models import PeriodicReview, PeriodicReviewMember  # noqa: F401

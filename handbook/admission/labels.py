@@ -4,13 +4,13 @@ from wtforms.fields.choices import SelectChoice
 from handbook.admission.models import (
     CandidateStatus,
     GeneralEducation,
-    OccupationGroup,
     ProfessionalLevel,
     Source,
     StepStatus,
 )
 from handbook.core.forms import select_choices
 from handbook.core.i18n import lazy_gettext as _l
+from handbook.members.labels import OCCUPATION_GROUP_LABELS  # noqa: F401 (the admission forms' choices)
 
 GENERAL_EDUCATION_LABELS = {
     GeneralEducation.TIEU_HOC: _l("Tiểu học (dưới trung học cơ sở)"),
@@ -26,19 +26,6 @@ PROFESSIONAL_LEVEL_LABELS = {
     ProfessionalLevel.DAI_HOC: _l("Đại học"),
     ProfessionalLevel.THAC_SI: _l("Thạc sĩ"),
     ProfessionalLevel.TIEN_SI: _l("Tiến sĩ"),
-}
-
-OCCUPATION_GROUP_LABELS = {
-    OccupationGroup.CONG_NHAN: _l("Công nhân"),
-    OccupationGroup.NONG_DAN: _l("Nông dân"),
-    OccupationGroup.CONG_CHUC: _l("Cán bộ, công chức"),
-    OccupationGroup.VIEN_CHUC: _l("Viên chức"),
-    OccupationGroup.DN_NHA_NUOC: _l("Người lao động doanh nghiệp nhà nước"),
-    OccupationGroup.DN_TU_NHAN: _l("Người lao động doanh nghiệp tư nhân"),
-    OccupationGroup.DN_FDI: _l("Người lao động doanh nghiệp có vốn đầu tư nước ngoài"),
-    OccupationGroup.HOC_SINH_SINH_VIEN: _l("Học sinh, sinh viên"),
-    OccupationGroup.LUC_LUONG_VU_TRANG: _l("Lực lượng vũ trang"),
-    OccupationGroup.KHAC: _l("Khác"),
 }
 
 SOURCE_LABELS = {

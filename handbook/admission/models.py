@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from handbook.core.timeutil import utcnow
 from handbook.extensions import db, enum_type
-from handbook.members.models import Gender, Member
+from handbook.members.models import Gender, Member, OccupationGroup  # noqa: F401 (re-exported)
 from handbook.org.models import Organisation
 
 
@@ -33,21 +33,6 @@ class ProfessionalLevel(enum.StrEnum):
     DAI_HOC = "dai_hoc"
     THAC_SI = "thac_si"
     TIEN_SI = "tien_si"
-
-
-class OccupationGroup(enum.StrEnum):
-    """The occupation groups committees report new members by."""
-
-    CONG_NHAN = "cong_nhan"
-    NONG_DAN = "nong_dan"
-    CONG_CHUC = "cong_chuc"            # cán bộ, công chức
-    VIEN_CHUC = "vien_chuc"            # public-service staff
-    DN_NHA_NUOC = "dn_nha_nuoc"        # state enterprise staff
-    DN_TU_NHAN = "dn_tu_nhan"          # private enterprise staff
-    DN_FDI = "dn_fdi"                  # foreign-invested enterprise staff
-    HOC_SINH_SINH_VIEN = "hssv"        # pupils and students
-    LUC_LUONG_VU_TRANG = "llvt"        # armed forces
-    KHAC = "khac"
 
 
 class Source(enum.StrEnum):

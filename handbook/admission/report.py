@@ -35,7 +35,7 @@ from handbook.core.i18n import lazy_gettext as _l
 from handbook.extensions import db
 from handbook.members.counts import counts_on
 from handbook.members.models import Gender, Member
-from handbook.org.access import Access, in_subtree
+from handbook.org.access import in_subtree
 from handbook.org.models import CELL_KINDS, Organisation
 
 #: the first year a report is asked for
@@ -55,6 +55,7 @@ OCCUPATION_LABELS = {
     OccupationGroup.DN_FDI: _l("Doanh nghiệp có vốn đầu tư nước ngoài"),
     OccupationGroup.HOC_SINH_SINH_VIEN: _l("Học sinh, sinh viên"),
     OccupationGroup.LUC_LUONG_VU_TRANG: _l("Lực lượng vũ trang"),
+    OccupationGroup.HUU_TRI: _l("Hưu trí"),
     OccupationGroup.KHAC: _l("Khác"),
 }
 
@@ -141,18 +142,6 @@ class Report:
     @property
     def lines(self) -> list[Line]:
         return [*self.children, self.total]
-
-
-def highest_managed(access: Access) -> Organisation | None:
-    """The organisation a report opens on: the highest the caller manages (the root, for an admin)."""
-    if access.is_admin:
-        return db.session.scalar(select(Organisation).where(Organisation.parent_id.is_(None),
-                                                            Organisation.dissolved_on.is_(None))
-                                 .order_by(Organisation.id).limit(1))
-    if not access.grants:
-        return None
-    top = min(access.grants, key=lambda grant: (grant.path.count("/"), grant.path))
-    return db.session.get(Organisation, top.organisation_id)
 
 
 def term_bounds(today: date) -> tuple[date, date, date]:

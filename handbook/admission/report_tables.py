@@ -1,13 +1,13 @@
 """The admissions report as tables — the page and the Excel workbook read the same rows, in the current language."""
 from __future__ import annotations
 
-import io
-
 from flask_babel import force_locale
 
 from handbook.admission.report import GROUP_LABELS, GROUPS, Line, Report
+from handbook.core import workbooks
 from handbook.core.i18n import gettext as _
 from handbook.core.timeutil import format_date
+from handbook.core.workbooks import Sheet
 
 
 def _percent(value: float | None) -> str:
@@ -51,26 +51,8 @@ def tables(report: Report) -> list[tuple[str, list[str], list[list[object]]]]:
 
 def workbook(report: Report) -> bytes:
     """Every table of the report, one sheet each (write-only: memory stays flat whatever the number of cells)."""
-    from openpyxl import Workbook  # imported here: a web worker that never exports does not carry it (~20 MiB)
-
-    book = Workbook(write_only=True)
     with force_locale("vi"):
         heading = _("BÁO CÁO KẾT NẠP ĐẢNG VIÊN NĂM %(year)d — %(name)s (số liệu đến ngày %(day)s)",
                     year=report.year, name=report.org.name, day=format_date(report.today))
-        for number, (title, headings, rows) in enumerate(tables(report), start=1):
-            sheet = book.create_sheet(_sheet_title(number, title))
-            sheet.append([heading])
-            sheet.append([title])
-            sheet.append([])
-            sheet.append(headings)
-            for row in rows:
-                sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def _sheet_title(number: int, title: str) -> str:
-    """A sheet name Excel accepts: at most 31 characters, none of []:*?/\\."""
-    clean = "".join(" " if ch in "[]:*?/\\" else ch for ch in title)
-    return f"{number}. {clean}"[:31].rstrip()
+        return workbooks.workbook(Sheet(title, headings, rows, preface=[heading, title])
+                                  for title, headings, rows in tables(report))

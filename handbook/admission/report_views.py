@@ -12,7 +12,7 @@ from handbook.admission import charts, report_tables
 from handbook.admission import report as reports
 from handbook.admission.blueprints import admission_bp
 from handbook.admission.errors import AdmissionError
-from handbook.admission.report import FIRST_YEAR, highest_managed
+from handbook.admission.report import FIRST_YEAR
 from handbook.admission.targets import MAX_TARGET, set_targets, targets_of, year_allowed
 from handbook.caller import current_access, current_actor
 from handbook.core.forms import EmptyForm, submit
@@ -22,21 +22,14 @@ from handbook.core.web import require
 from handbook.extensions import db
 from handbook.org.access import Access, can_manage_org, can_set_target
 from handbook.org.models import Organisation
+from handbook.org.scope import managed_org
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def managed_from_args(access: Access) -> Organisation:
     """`?organisation_id=`, or the caller's highest organisation: 404 outside what the caller manages."""
-    raw = request.args.get("organisation_id", "").strip()
-    if raw:
-        if not raw.isdigit() or len(raw) > 9:
-            abort(404)
-        org = db.session.get(Organisation, int(raw))
-    else:
-        org = highest_managed(access)
-    require(org is not None and can_manage_org(access, org))
-    return org
+    return managed_org(access, request.args.get("organisation_id"))
 
 
 def year_from(raw: str | None, today) -> int:

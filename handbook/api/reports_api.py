@@ -6,7 +6,7 @@ from flask_login import login_required
 from flask_smorest import Blueprint
 from marshmallow import fields
 
-from handbook.admission.report import FIRST_YEAR, GROUPS, Line, Report, admissions_report, highest_managed
+from handbook.admission.report import FIRST_YEAR, GROUPS, Line, Report, admissions_report
 from handbook.api.fields import InputSchema, OutputSchema
 from handbook.caller import current_access
 from handbook.core.i18n import gettext as _
@@ -15,6 +15,7 @@ from handbook.core.web import json_error, require
 from handbook.extensions import db
 from handbook.org.access import can_manage_org
 from handbook.org.models import Organisation
+from handbook.org.scope import highest_managed
 
 blp = Blueprint("api_reports", __name__, url_prefix="/api/v1", description="Báo cáo")
 

@@ -26,6 +26,9 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(5))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: the latest time the app reported running installed (standalone display mode, once per session); the
+    #: committee's reach figures read it, and nothing else about the device is kept
+    app_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     @property
     def is_active(self) -> bool:  # Flask-Login

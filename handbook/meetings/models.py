@@ -115,6 +115,19 @@ class MeetingDocument(db.Model):
     meeting: Mapped[Meeting] = relationship(back_populates="documents")
 
 
+class DocumentRead(db.Model):
+    """A member opened a document of a meeting: the first time only (the committee's reach figures ask whether the
+    documents were read before the meeting, nothing more)."""
+
+    __tablename__ = "meeting_document_reads"
+    __table_args__ = (UniqueConstraint("meeting_id", "member_id", name="uq_meeting_document_reads_meeting_member"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    first_read_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class Attendance(db.Model):
     """One member at one meeting: check-in, absence notice or the leader's record."""
 

@@ -20,7 +20,7 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import event, func, inspect, select
+from sqlalchemy import event, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import ORMExecuteState, Session
@@ -135,7 +135,8 @@ def roll_up(known: Iterable[int], children: dict[int, list[int]], cells: dict[in
 # -- keeping the token current ---------------------------------------------------------------------------------
 
 #: rows whose change changes a count; members' own rows too (a record without status history counts by its
-#: current status; deleting one deletes its placements), and organisations deleted (their versions go with them)
+#: current status; deleting one deletes its placements; the composition reports group by every field), and
+#: organisations deleted (their versions go with them)
 _COUNTED = (MemberPlacement, MemberStatusHistory, OrgVersion)
 _COUNTED_TABLES = frozenset(model.__table__.name for model in (*_COUNTED, Member))
 
@@ -159,7 +160,7 @@ def _changes_counts(session: Session) -> bool:
     for obj in session.dirty:
         if isinstance(obj, _COUNTED) and session.is_modified(obj):
             return True
-        if isinstance(obj, Member) and inspect(obj).attrs.status.history.has_changes():
+        if isinstance(obj, Member) and session.is_modified(obj):  # any field: composition reports group by them
             return True
     return False
 

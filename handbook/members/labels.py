@@ -1,6 +1,6 @@
 """Vietnamese labels for member enums and for the fields of a record's change history."""
 from handbook.core.i18n import lazy_gettext as _l
-from handbook.members.models import Gender, MemberStatus
+from handbook.members.models import Gender, MemberStatus, OccupationGroup
 from handbook.members.validation import FIELDS
 
 STATUS_LABELS = {
@@ -14,6 +14,20 @@ STATUS_LABELS = {
 }
 
 GENDER_LABELS = {Gender.NAM: _l("Nam"), Gender.NU: _l("Nữ")}
+
+OCCUPATION_GROUP_LABELS = {
+    OccupationGroup.CONG_NHAN: _l("Công nhân"),
+    OccupationGroup.NONG_DAN: _l("Nông dân"),
+    OccupationGroup.CONG_CHUC: _l("Cán bộ, công chức"),
+    OccupationGroup.VIEN_CHUC: _l("Viên chức"),
+    OccupationGroup.DN_NHA_NUOC: _l("Người lao động doanh nghiệp nhà nước"),
+    OccupationGroup.DN_TU_NHAN: _l("Người lao động doanh nghiệp tư nhân"),
+    OccupationGroup.DN_FDI: _l("Người lao động doanh nghiệp có vốn đầu tư nước ngoài"),
+    OccupationGroup.HOC_SINH_SINH_VIEN: _l("Học sinh, sinh viên"),
+    OccupationGroup.LUC_LUONG_VU_TRANG: _l("Lực lượng vũ trang"),
+    OccupationGroup.HUU_TRI: _l("Hưu trí"),
+    OccupationGroup.KHAC: _l("Khác"),
+}
 
 #: MemberChange.field → heading: the record's fields, and the events the history also keeps
 CHANGE_FIELD_LABELS = {

@@ -34,6 +34,22 @@ class Gender(enum.StrEnum):
     NU = "nu"
 
 
+class OccupationGroup(enum.StrEnum):
+    """The occupation groups committees report members and new members by."""
+
+    CONG_NHAN = "cong_nhan"
+    NONG_DAN = "nong_dan"
+    CONG_CHUC = "cong_chuc"            # cán bộ, công chức
+    VIEN_CHUC = "vien_chuc"            # public-service staff
+    DN_NHA_NUOC = "dn_nha_nuoc"        # state enterprise staff
+    DN_TU_NHAN = "dn_tu_nhan"          # private enterprise staff
+    DN_FDI = "dn_fdi"                  # foreign-invested enterprise staff
+    HOC_SINH_SINH_VIEN = "hssv"        # pupils and students
+    LUC_LUONG_VU_TRANG = "llvt"        # armed forces
+    HUU_TRI = "huu_tri"                # retired (members only: committees count them)
+    KHAC = "khac"
+
+
 class Member(db.Model):
     __tablename__ = "members"
 
@@ -60,6 +76,8 @@ class Member(db.Model):
     political_theory: Mapped[str | None] = mapped_column(String(40))   # lý luận chính trị
     foreign_language: Mapped[str | None] = mapped_column(String(60))
     occupation: Mapped[str | None] = mapped_column(String(120))
+    #: the group committees count the member under (composition reports); None: not stated
+    occupation_group: Mapped[OccupationGroup | None] = mapped_column(enum_type(OccupationGroup, 12))
     admission_date: Mapped[date | None] = mapped_column(Date)  # ngày vào Đảng (the ceremony)
     official_date: Mapped[date | None] = mapped_column(Date)   # ngày chính thức
     card_number: Mapped[str | None] = mapped_column(String(20), unique=True)  # số thẻ đảng viên
@@ -245,11 +263,11 @@ class CodeBatch(db.Model):
 
 
 class CountsVersion(db.Model):
-    """One row (id 1) naming the current state of everything members.counts reads — placements, status history,
-    members, organisation versions: a fresh random token written in the same transaction as every change to
-    them (members.counts.watch_writes does it for the session's flushes and DML statements), so counts cached
-    under a token are never read once the data changed. A write that bypasses the session (raw SQL in a
-    migration) must call members.counts.bump itself. No row: nothing is cached."""
+    """One row (id 1) naming the current state of everything members.counts and the composition reports
+    read — placements, status history, members (any field), organisation versions: a fresh random token written in
+    the same transaction as every change to them (members.counts.watch_writes does it for the session's flushes and
+    DML statements), so figures cached under a token are never read once the data changed. A write that bypasses
+    the session (raw SQL in a migration) must call members.counts.bump itself. No row: nothing is cached."""
 
     __tablename__ = "member_counts_version"
 

@@ -335,3 +335,16 @@ def _grant_clause_on(grant: Grant, path_column) -> ColumnElement[bool]:
     if grant.scope is Scope.UNIT:
         return path_column == grant.path
     return _subtree(path_column, grant.path)
+
+
+# --- reports: the committee's view ---------------------------------------------------------------------------
+
+def can_view_reports(access: Access, org: Organisation) -> bool:
+    """An organisation's reports (composition, meetings, attendance, reviews, reach): whoever manages it — its
+    leaders and the committees above (and admins); a member who only belongs to it does not."""
+    return can_manage_org(access, org)
+
+
+def can_record_review(access: Access, org: Organisation) -> bool:
+    """Recording that `org` reviewed one of its periodic lists: those who manage it."""
+    return can_manage_org(access, org)

@@ -31,6 +31,19 @@ class OrgKind(enum.StrEnum):
 CELL_KINDS = (OrgKind.CHI_BO, OrgKind.CHI_BO_CO_SO)
 
 
+class UnitType(enum.StrEnum):
+    """Where an organisation's members work or live (loại hình): a residential cell is where retired members are
+    expected to attend."""
+
+    DAN_CU = "dan_cu"              # khu dân cư, tổ dân phố, thôn, bản
+    CO_QUAN = "co_quan"            # cơ quan đảng, nhà nước, đoàn thể
+    SU_NGHIEP = "su_nghiep"        # đơn vị sự nghiệp: trường học, bệnh viện, trạm y tế…
+    DOANH_NGHIEP = "doanh_nghiep"
+    QUAN_DOI = "quan_doi"
+    CONG_AN = "cong_an"
+    KHAC = "khac"
+
+
 class Role(enum.StrEnum):
     BI_THU = "bi_thu"
     PHO_BI_THU = "pho_bi_thu"
@@ -62,6 +75,8 @@ class Organisation(db.Model):
     code: Mapped[str | None] = mapped_column(String(40), unique=True)
     #: the day it ceased to exist (dissolved, or merged into another); its history, meetings and votes stay
     dissolved_on: Mapped[date | None] = mapped_column(Date)
+    #: loại hình: residential or a workplace (None: not stated; the periodic review of retired members reads it)
+    unit_type: Mapped[UnitType | None] = mapped_column(enum_type(UnitType, 12))
 
     parent: Mapped[Organisation | None] = relationship(remote_side=[id])
 

@@ -151,7 +151,7 @@ def _old_schema_factory():
     from tests.factories import Factory
 
     class OldSchemaFactory(Factory):
-        """Organisations and members written with the columns of revisions before 0014 (no history tables)."""
+        """Organisations, accounts and members written with the columns of revisions before 0014 (no history tables)."""
 
         def org(self, name=None, kind=OrgKind.CHI_BO, parent=None):
             db.session.execute(text("INSERT INTO organisations (name, kind, path, depth, created_at) "
@@ -161,6 +161,12 @@ def _old_schema_factory():
             db.session.execute(text("UPDATE organisations SET path = :path WHERE id = :id"),
                                {"path": f"/{org_id}/", "id": org_id})
             return type("OldOrg", (), {"id": org_id})()
+
+        def user(self, email=None, phone=None, **_ignored):
+            db.session.execute(text("INSERT INTO users (email, phone, display_name, is_admin, is_active_account, "
+                                    "created_at) VALUES (:email, :phone, 'Người dùng', 0, 1, CURRENT_TIMESTAMP)"),
+                               {"email": email, "phone": phone})
+            return type("OldUser", (), {"id": db.session.scalar(text("SELECT max(id) FROM users"))})()
 
         def member(self, cell, user=None, **fields):
             columns = {"cell_id": cell.id, "user_id": user.id if user else None, "full_name": "Nguyễn Văn Thử",

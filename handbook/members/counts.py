@@ -20,7 +20,7 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import ORMExecuteState, Session
@@ -135,9 +135,12 @@ def roll_up(known: Iterable[int], children: dict[int, list[int]], cells: dict[in
 # -- keeping the token current ---------------------------------------------------------------------------------
 
 #: rows whose change changes a count; members' own rows too (a record without status history counts by its
-#: current status; deleting one deletes its placements; the composition reports group by every field), and
-#: organisations deleted (their versions go with them)
+#: current status; deleting one deletes its placements), and organisations deleted (their versions go with them)
 _COUNTED = (MemberPlacement, MemberStatusHistory, OrgVersion)
+#: the record's fields figures are counted or grouped by (the status; the composition reports' groups): a change to
+#: one of them replaces the token, a change to another (a phone number) does not
+GROUPED_BY = ("status", "cell_id", "gender", "birth_date", "ethnicity", "religion", "education", "political_theory",
+              "occupation_group", "admission_date")
 _COUNTED_TABLES = frozenset(model.__table__.name for model in (*_COUNTED, Member))
 
 
@@ -160,7 +163,7 @@ def _changes_counts(session: Session) -> bool:
     for obj in session.dirty:
         if isinstance(obj, _COUNTED) and session.is_modified(obj):
             return True
-        if isinstance(obj, Member) and session.is_modified(obj):  # any field: composition reports group by them
+        if isinstance(obj, Member) and any(inspect(obj).attrs[name].history.has_changes() for name in GROUPED_BY):
             return True
     return False
 

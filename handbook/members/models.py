@@ -264,10 +264,11 @@ class CodeBatch(db.Model):
 
 class CountsVersion(db.Model):
     """One row (id 1) naming the current state of everything members.counts and the composition reports
-    read — placements, status history, members (any field), organisation versions: a fresh random token written in
-    the same transaction as every change to them (members.counts.watch_writes does it for the session's flushes and
-    DML statements), so figures cached under a token are never read once the data changed. A write that bypasses
-    the session (raw SQL in a migration) must call members.counts.bump itself. No row: nothing is cached."""
+    read — placements, status history, the members' fields counted or grouped by, organisation versions: a fresh
+    random token written in the same transaction as every change to them (members.counts.watch_writes does it for
+    the session's flushes and DML statements), so figures cached under a token are never read once the data
+    changed. A write that bypasses the session (raw SQL in a migration) must call members.counts.bump itself. No
+    row: nothing is cached."""
 
     __tablename__ = "member_counts_version"
 

@@ -159,6 +159,14 @@ def test_writes_that_change_no_count_keep_the_counts(app, tree, statements):
     assert len(seen) == 1  # the token only
 
 
+def test_a_change_to_a_field_figures_are_grouped_by_replaces_the_token(app, tree):
+    token = db.session.scalar(select(CountsVersion.token))
+    member = tree["members"][tree["a"].id][0]
+    member.ethnicity = "Tày"
+    db.session.commit()
+    assert db.session.scalar(select(CountsVersion.token)) != token
+
+
 def test_roll_up_sums_subtrees_and_ignores_a_cycle():
     children = {1: [2, 3], 2: [4], 5: [6], 6: [5]}
     totals = roll_up([1, 2, 3, 4, 5, 6], children, {3: 2, 4: 5, 6: 1})

@@ -1,6 +1,7 @@
 """Merging two records of one person carries over EVERYTHING that refers to the dropped record — attendance and
 absence notices (keeping the more informative row when both records have one for a meeting), status and change
-history, calendar feeds, 'not a duplicate' decisions, votes' lists of who was entitled, the temporary placement —
+history, calendar feeds, 'not a duplicate' decisions, votes' lists of who was entitled, the temporary placement,
+the meeting documents read, the periodic reviews' lists —
 so nothing is left pointing at a deleted member (nor deleted with it by PostgreSQL's cascade). The references are
 enumerated from the schema: a new table referring to members fails here until the merge is told about it."""
 from __future__ import annotations
@@ -11,9 +12,10 @@ import pytest
 from sqlalchemy import func, select
 
 from handbook.audit.service import Actor
+from handbook.core.timeutil import as_utc
 from handbook.extensions import db
 from handbook.meetings import calendar
-from handbook.meetings.models import Attendance, AttendanceStatus, Vote
+from handbook.meetings.models import Attendance, AttendanceStatus, DocumentRead, Vote
 from handbook.members import duplicates
 from handbook.members.models import (
     DuplicateDismissal,
@@ -25,6 +27,7 @@ from handbook.members.models import (
     TemporaryReason,
 )
 from handbook.org.models import OrgKind
+from handbook.reports.models import PeriodicReview, PeriodicReviewMember, ReviewKind
 from tests.meetings.scenes import make_meeting
 
 NOW = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)
@@ -87,6 +90,17 @@ def test_a_merge_carries_every_reference(app, scene):
     db.session.add(DuplicateDismissal(member_a_id=min(drop.id, keep.id), member_b_id=max(drop.id, keep.id)))
     db.session.add(DuplicateDismissal(member_a_id=min(drop.id, third.id), member_b_id=max(drop.id, third.id)))
     db.session.add(DuplicateDismissal(member_a_id=min(keep.id, third.id), member_b_id=max(keep.id, third.id)))
+    read_at = NOW - timedelta(days=30)
+    db.session.add_all([DocumentRead(meeting_id=m1.id, member_id=drop.id, first_read_at=read_at),  # dropped only
+                        DocumentRead(meeting_id=m2.id, member_id=keep.id, first_read_at=read_at),  # both: the earlier
+                        DocumentRead(meeting_id=m2.id, member_id=drop.id, first_read_at=read_at - timedelta(days=1))])
+    reviews = [PeriodicReview(organisation_id=cell.id, kind=ReviewKind.NO_ATTENDANCE, reviewed_on=date(2026, 11, n),
+                              listed=2) for n in (1, 2)]
+    db.session.add_all(reviews)
+    db.session.flush()
+    db.session.add_all([PeriodicReviewMember(review_id=reviews[0].id, member_id=keep.id),  # both on one list
+                        PeriodicReviewMember(review_id=reviews[0].id, member_id=drop.id),
+                        PeriodicReviewMember(review_id=reviews[1].id, member_id=drop.id)])
     both = _vote(m2, [keep.id, drop.id, other.id])
     dropped_only = _vote(m1, [drop.id, other.id])
     unrelated = _vote(m3, [other.id, third.id])
@@ -116,6 +130,11 @@ def test_a_merge_carries_every_reference(app, scene):
     pairs = set(db.session.execute(select(DuplicateDismissal.member_a_id, DuplicateDismissal.member_b_id)).all())
     assert pairs == {tuple(sorted((keep_id, other.id))), tuple(sorted((keep_id, third.id)))}
     assert db.session.get(Vote, both.id).entitled_member_ids == [keep_id, other.id]
+    reads = dict(db.session.execute(select(DocumentRead.meeting_id, DocumentRead.first_read_at)
+                                    .where(DocumentRead.member_id == keep_id)).all())
+    assert set(reads) == {m1.id, m2.id} and as_utc(reads[m2.id]) == read_at - timedelta(days=1)
+    listed = db.session.execute(select(PeriodicReviewMember.review_id, PeriodicReviewMember.member_id)).all()
+    assert sorted(listed) == [(reviews[0].id, keep_id), (reviews[1].id, keep_id)]
     assert db.session.get(Vote, dropped_only.id).entitled_member_ids == [keep_id, other.id]
     assert db.session.get(Vote, unrelated.id).entitled_member_ids == [other.id, third.id]
     kept = db.session.get(Member, keep_id)

@@ -6,6 +6,8 @@ def init_app(app) -> None:
     """The report pages (committees and cells' leaders, each over what they manage)."""
     from handbook.reports import merging, views  # noqa: F401 - routes
     from handbook.reports.blueprints import reports_bp
+    from handbook.reports.tabs import report_tabs
 
     merging.connect()  # merging two records of one person carries their places on reviewed lists
     app.register_blueprint(reports_bp)
+    app.jinja_env.globals["report_tabs"] = report_tabs

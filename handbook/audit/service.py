@@ -118,6 +118,7 @@ ACTION_LABELS = {
     "candidate.file": _l("Tải bản chụp hồ sơ kết nạp"),
     "admission.review": _l("Ghi nhận rà soát danh sách quần chúng ưu tú"),
     "admission.targets": _l("Đặt chỉ tiêu kết nạp đảng viên"),
+    "reports.review_recorded": _l("Ghi nhận cấp ủy xem xét một danh sách định kỳ"),
 }
 #: every action the log knows (a test checks each `record` call names one of them)
 ACTIONS = tuple(ACTION_LABELS)

@@ -157,10 +157,10 @@ def test_members_who_stopped_attending(factory):
     assert m["exempt"].full_name not in by_name
 
 
-def test_the_window_is_a_setting(app, factory):
+def test_the_window_is_a_setting(app, factory, monkeypatch):
     scene = build(factory)
     build_attendance(factory, scene)
-    app.config["REPORTS_NO_ATTENDANCE_MONTHS"] = 6
+    monkeypatch.setitem(app.config, "REPORTS_NO_ATTENDANCE_MONTHS", 6)
     result = review_list(scene["ward"], ABSENT, today=TODAY, now=NOW)
     assert "Đảng viên long_ago" not in names(result) and "Đảng viên edge_out" not in names(result)
 

@@ -93,6 +93,7 @@ ACTION_LABELS = {
     "member.temporary_expired": _l("Hết hạn sinh hoạt tạm thời"),
     "org.create": _l("Thành lập tổ chức đảng"),
     "org.rename": _l("Đổi tên tổ chức đảng"),
+    "org.unit_type": _l("Ghi loại hình tổ chức đảng (dân cư hay nơi làm việc)"),
     "org.move": _l("Chuyển tổ chức đảng sang cấp trên khác"),
     "org.dissolve": _l("Giải thể tổ chức đảng"),
     "org.import": _l("Nhập cây tổ chức từ Excel"),

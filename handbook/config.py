@@ -119,6 +119,8 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         # and its length; a start older than one term moves forward by whole terms
         "ADMISSION_TERM_START": env.get("ADMISSION_TERM_START", "2025-10-01"),
         "ADMISSION_TERM_YEARS": int(env.get("ADMISSION_TERM_YEARS", "5")),
+        # the periodic review of members who stopped attending: meetings of the last this many months are read
+        "REPORTS_NO_ATTENDANCE_MONTHS": int(env.get("REPORTS_NO_ATTENDANCE_MONTHS", "3")),
         # Member import (members/importer.py): bounds on the work of reading a sheet, whatever the file's size.
         "IMPORT_MAX_ROWS": int(env.get("IMPORT_MAX_ROWS", "200000")),  # non-empty rows
         "IMPORT_MAX_CELLS": int(env.get("IMPORT_MAX_CELLS", "6000000")),  # cells read, empty ones too

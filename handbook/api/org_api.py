@@ -15,7 +15,7 @@ from handbook.members.service import count_members_by_org
 from handbook.org.access import can_manage_org, can_see_org
 from handbook.org.history import changes_of, count_changes
 from handbook.org.models import Organisation
-from handbook.org.service import KIND_LABELS
+from handbook.org.service import KIND_LABELS, UNIT_TYPE_LABELS
 from handbook.structure.labels import CHANGE_LABELS, describe
 from handbook.structure.pages import children_page
 
@@ -33,6 +33,9 @@ class OrgBrief(OutputSchema):
 class OrgOut(OrgBrief):
     parent_id = fields.Integer(allow_none=True)
     code = fields.String(allow_none=True)
+    unit_type = fields.String(allow_none=True, metadata={"description": "Loại hình: dan_cu, co_quan, su_nghiep, "
+                              "doanh_nghiep, quan_doi, cong_an, khac; null: chưa ghi"})
+    unit_type_label = fields.String(allow_none=True)
     dissolved_on = fields.Date(allow_none=True)
     can_manage = fields.Boolean()
     children = fields.List(fields.Nested(OrgBrief))  # one page of the live organisations directly under it, by name
@@ -98,6 +101,8 @@ def get_organisation(args, org_id: int):
         **_brief(org, counts),
         "parent_id": org.parent_id,
         "code": org.code,
+        "unit_type": org.unit_type.value if org.unit_type else None,
+        "unit_type_label": str(UNIT_TYPE_LABELS[org.unit_type]) if org.unit_type else None,
         "dissolved_on": org.dissolved_on,
         "can_manage": can_manage_org(current_access(), org),
         "children": [_brief(o, counts) for o in subs],

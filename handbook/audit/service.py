@@ -93,6 +93,7 @@ ACTION_LABELS = {
     "member.temporary_expired": _l("Hết hạn sinh hoạt tạm thời"),
     "org.create": _l("Thành lập tổ chức đảng"),
     "org.rename": _l("Đổi tên tổ chức đảng"),
+    "org.unit_type": _l("Ghi loại hình tổ chức đảng (dân cư hay nơi làm việc)"),
     "org.move": _l("Chuyển tổ chức đảng sang cấp trên khác"),
     "org.dissolve": _l("Giải thể tổ chức đảng"),
     "org.import": _l("Nhập cây tổ chức từ Excel"),
@@ -118,6 +119,7 @@ ACTION_LABELS = {
     "candidate.file": _l("Tải bản chụp hồ sơ kết nạp"),
     "admission.review": _l("Ghi nhận rà soát danh sách quần chúng ưu tú"),
     "admission.targets": _l("Đặt chỉ tiêu kết nạp đảng viên"),
+    "reports.review_recorded": _l("Ghi nhận cấp ủy xem xét một danh sách định kỳ"),
 }
 #: every action the log knows (a test checks each `record` call names one of them)
 ACTIONS = tuple(ACTION_LABELS)

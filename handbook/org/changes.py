@@ -28,7 +28,7 @@ from handbook.org.history import (
     start_version,
 )
 from handbook.org.kinds import kind_problem
-from handbook.org.models import Organisation, OrgChange, OrgChangeKind, OrgKind, OrgVersion, name_key
+from handbook.org.models import Organisation, OrgChange, OrgChangeKind, OrgKind, OrgVersion, UnitType, name_key
 from handbook.org.positions import end_positions
 
 PATH_BATCH = 500  # organisations whose path one UPDATE rewrites when a subtree moves
@@ -118,13 +118,15 @@ def _user_id(actor: Actor | None) -> int | None:
 
 def create_organisation(name: str, kind: OrgKind, parent: Organisation | None = None, *, code: str | None = None,
                         decision: Decision | None = None, on: date | None = None, actor: Actor | None = None,
-                        access: Access | None = None, today: date | None = None) -> Organisation:
+                        access: Access | None = None, today: date | None = None,
+                        unit_type: UnitType | None = None) -> Organisation:
     """Add a node under `parent` (its kind must fit the parent's: `org.kinds`), set its materialised path, its
     first version from `on` and a "create" change; audited when an `actor` is given. Flushes, never commits."""
     on = _day(on, today)
     name, decision, code = _name(name), clean_decision(decision), _code(code)
     _fits(kind, parent, on, access)
-    org = Organisation(name=name, kind=kind, parent_id=parent.id if parent else None, code=code)
+    org = Organisation(name=name, kind=kind, parent_id=parent.id if parent else None, code=code,
+                       unit_type=UnitType(unit_type) if unit_type else None)
     db.session.add(org)
     db.session.flush()
     org.path = f"{parent.path if parent else '/'}{org.id}/"
@@ -268,3 +270,20 @@ def dissolve_organisation(org: Organisation, *, decision: Decision | None = None
            organisation_id=into.id if into is not None else None)
     _end(commit)
     return org
+
+
+def set_unit_type(org: Organisation, unit_type: UnitType | None, *, actor: Actor | None = None,
+                  access: Access | None = None, commit: bool = True) -> bool:
+    """Say where `org`'s members work or live (None: not stated). Not a dated change of the tree: it describes the
+    organisation as it is (the periodic review of retired members reads it). False when it was already so."""
+    if org.dissolved_on is not None:
+        raise OrgError(str(DISSOLVED))
+    if access is not None and not can_restructure(access, org):
+        raise OrgError(str(OUTSIDE))
+    unit_type = UnitType(unit_type) if unit_type else None
+    if org.unit_type == unit_type:
+        return False
+    org.unit_type = unit_type
+    record("org.unit_type", actor or Actor(), target_type="organisation", target_id=org.id)
+    _end(commit)
+    return True

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from handbook.core.i18n import lazy_gettext as _l
 from handbook.extensions import db
-from handbook.org.models import CELL_KINDS, Organisation, OrgKind, Position, Role, Scope
+from handbook.org.models import CELL_KINDS, Organisation, OrgKind, Position, Role, Scope, UnitType
 
 KIND_LABELS = {
     OrgKind.DANG_BO_TINH: _l("Đảng bộ tỉnh/thành phố"),
@@ -16,6 +16,16 @@ KIND_LABELS = {
     OrgKind.DANG_BO_BO_PHAN: _l("Đảng bộ bộ phận"),
     OrgKind.CHI_BO: _l("Chi bộ"),
     OrgKind.TO_DANG: _l("Tổ đảng"),
+}
+
+UNIT_TYPE_LABELS = {
+    UnitType.DAN_CU: _l("Khu dân cư"),
+    UnitType.CO_QUAN: _l("Cơ quan"),
+    UnitType.SU_NGHIEP: _l("Đơn vị sự nghiệp"),
+    UnitType.DOANH_NGHIEP: _l("Doanh nghiệp"),
+    UnitType.QUAN_DOI: _l("Quân đội"),
+    UnitType.CONG_AN: _l("Công an"),
+    UnitType.KHAC: _l("Khác"),
 }
 
 ROLE_LABELS = {

@@ -25,11 +25,12 @@ from handbook.org.changes import (
     dissolve_organisation,
     move_organisation,
     rename_organisation,
+    set_unit_type,
 )
 from handbook.org.history import Decision
 from handbook.org.kinds import ALLOWED_PARENTS, MEMBER_KINDS, child_kinds
-from handbook.org.models import Organisation, OrgKind
-from handbook.org.service import KIND_LABELS
+from handbook.org.models import Organisation, OrgKind, UnitType
+from handbook.org.service import KIND_LABELS, UNIT_TYPE_LABELS
 from handbook.structure import forms, pages
 from handbook.structure.blueprints import tree_bp
 from handbook.structure.services import StructureError, merge_organisations, split_organisation
@@ -55,6 +56,15 @@ def _done(org: Organisation, message: str):
     return redirect(url_for("structure.organisation", org_id=org.id))
 
 
+def unit_type_choices():
+    """Blank (not stated) first, then every unit type."""
+    return select_choices([("", str(_("Chưa xác định")))] + [(t.value, str(UNIT_TYPE_LABELS[t])) for t in UnitType])
+
+
+def _unit_type(form) -> UnitType | None:
+    return UnitType(form.unit_type.data) if form.unit_type.data else None
+
+
 def _live(query):
     return db.session.scalars(query.where(Organisation.dissolved_on.is_(None), managed_orgs_clause(current_access()))
                               .order_by(Organisation.name).limit(CHOICES)).all()
@@ -68,11 +78,13 @@ def create(org_id: int):
     form = forms.CreateForm()
     form.kind.choices = select_choices((kind.value, str(KIND_LABELS[kind])) for kind in child_kinds(parent.kind,
                                                                                                 local_today()))
+    form.unit_type.choices = unit_type_choices()
 
     def action():
         decision, on = _decision(form)
         org = create_organisation(form.name.data, OrgKind(form.kind.data), parent, code=form.code.data,
-                                  decision=decision, on=on, actor=current_actor(), access=current_access())
+                                  decision=decision, on=on, actor=current_actor(), access=current_access(),
+                                  unit_type=_unit_type(form))
         db.session.commit()
         return org
 
@@ -97,6 +109,22 @@ def rename(org_id: int):
     if result.done:
         return _done(org, _("Đã đổi tên tổ chức."))
     return _page(org, form, _("Đổi tên tổ chức"), status=result.status)
+
+
+@tree_bp.route("/<int:org_id>/unit-type", methods=["GET", "POST"])
+@login_required
+def unit_type(org_id: int):
+    """Where the organisation's members work or live: not a dated change, no decision."""
+    org = pages.org_in_tree(org_id, restructure=True)
+    form = forms.UnitTypeForm(data={"unit_type": org.unit_type.value if org.unit_type else ""}
+                              if request.method == "GET" else None)
+    form.unit_type.choices = unit_type_choices()
+
+    result = submit(form, lambda: set_unit_type(org, _unit_type(form), actor=current_actor(),
+                                                access=current_access()), *ERRORS)
+    if result.done:
+        return _done(org, _("Đã ghi loại hình tổ chức."))
+    return _page(org, form, _("Loại hình tổ chức"), template="structure/unit_type.html", status=result.status)
 
 
 @tree_bp.route("/<int:org_id>/move", methods=["GET", "POST"])

@@ -33,6 +33,13 @@ class CreateForm(DecisionForm):
     name = StringField(_l("Tên tổ chức"), validators=[InputRequired(REQUIRED), Length(max=200)])
     kind = SelectField(_l("Loại tổ chức"))
     code = StringField(_l("Mã tổ chức (nếu có)"), validators=[Optional(), Length(max=40)])
+    unit_type = SelectField(_l("Loại hình"), description=_l("Khu dân cư hay nơi làm việc (cơ quan, đơn vị, doanh "
+                                                             "nghiệp…); để trống nếu chưa rõ."))
+
+
+class UnitTypeForm(Form):
+    unit_type = SelectField(_l("Loại hình"), description=_l("Khu dân cư hay nơi làm việc (cơ quan, đơn vị, doanh "
+                                                             "nghiệp…); để trống nếu chưa rõ."))
 
 
 class MoveForm(DecisionForm):

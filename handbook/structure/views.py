@@ -9,7 +9,7 @@ from handbook.caller import current_access
 from handbook.core.forms import EmptyForm
 from handbook.org.access import can_place_under, can_restructure
 from handbook.org.history import changes_of, count_changes
-from handbook.org.service import KIND_LABELS, ancestors
+from handbook.org.service import KIND_LABELS, UNIT_TYPE_LABELS, ancestors
 from handbook.structure import pages
 from handbook.structure.blueprints import tree_bp
 from handbook.structure.labels import CHANGE_LABELS, describe
@@ -45,7 +45,8 @@ def organisation(org_id: int):
     org = pages.org_in_tree(org_id)
     page = pages.page_number()
     access = current_access()
-    context = {"org": org, "path": ancestors(org), "kind_labels": KIND_LABELS, "page": page,
+    context = {"org": org, "path": ancestors(org), "kind_labels": KIND_LABELS, "unit_type_labels": UNIT_TYPE_LABELS,
+               "page": page,
                "per_page": pages.PER_PAGE, "changes": changes_of(org.id, HISTORY),
                "change_count": count_changes(org.id),
                "change_labels": CHANGE_LABELS, "describe": describe, "restructure": can_restructure(access, org),

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from handbook.audit.service import Actor, record
 from handbook.auth.sessions import revoke_all
 from handbook.extensions import db
-from handbook.org.changes import OrgError, create_checked, move_organisation, rename_organisation
+from handbook.org.changes import OrgError, create_checked, move_organisation, rename_organisation, set_unit_type
 from handbook.org.models import Organisation, Position, Role, Scope
 from handbook.treeio.validate import TreeReport
 
@@ -27,10 +27,11 @@ class TreeResult:
     renamed: int = 0
     moved: int = 0
     secretaries: int = 0
+    unit_types: int = 0  #: organisations already there whose unit type the file set
 
     @property
     def changed(self) -> bool:
-        return bool(self.created or self.renamed or self.moved or self.secretaries)
+        return bool(self.created or self.renamed or self.moved or self.secretaries or self.unit_types)
 
 
 def import_tree(report: TreeReport, actor: Actor, *, origin: str = "web") -> TreeResult:
@@ -51,7 +52,12 @@ def import_tree(report: TreeReport, actor: Actor, *, origin: str = "web") -> Tre
     def write_waiting() -> None:
         rows = [(row.name, row.kind, row.code, *placed[row.parent]) if row.parent else
                 (row.name, row.kind, row.code, None, "", 0) for row in waiting]
-        for row, spot in zip(waiting, create_checked(rows, actor=actor), strict=True):
+        spots = create_checked(rows, actor=actor)
+        typed = [{"id": spot[0], "unit_type": row.unit_type} for row, spot in zip(waiting, spots, strict=True)
+                 if row.unit_type is not None]
+        if typed:
+            db.session.execute(update(Organisation), typed)
+        for row, spot in zip(waiting, spots, strict=True):
             placed[row.code] = spot
             if "secretary" in row.action:
                 _give_secretary(row.secretary_id, spot[0], actor)
@@ -77,6 +83,9 @@ def import_tree(report: TreeReport, actor: Actor, *, origin: str = "web") -> Tre
                     next(o for o in stored.values() if o.code == row.parent)
                 move_organisation(org, parent, actor=actor, commit=False)
                 result.moved += 1
+            if "unit_type" in row.action:
+                set_unit_type(org, row.unit_type, actor=actor, commit=False)
+                result.unit_types += 1
             db.session.flush()
             placed[row.code] = (org.id, org.path, org.depth)
             if "secretary" in row.action:

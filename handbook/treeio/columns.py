@@ -3,12 +3,14 @@ as a bonus, diacritics: "chi bo co so" is "Chi bộ cơ sở")."""
 from __future__ import annotations
 
 from handbook.core.fold import fold as core_fold
-from handbook.org.models import OrgKind
+from handbook.org.models import OrgKind, UnitType
 
 CODE, NAME, KIND, PARENT, SECRETARY = "Mã", "Tên", "Loại", "Mã cấp trên", "Bí thư (e-mail hoặc điện thoại)"
-COLUMNS = (CODE, NAME, KIND, PARENT, SECRETARY)
+UNIT_TYPE = "Loại hình"
+COLUMNS = (CODE, NAME, KIND, PARENT, SECRETARY, UNIT_TYPE)
 REQUIRED = (CODE, NAME, KIND, PARENT)
-FIELD_OF = {CODE: "code", NAME: "name", KIND: "kind", PARENT: "parent", SECRETARY: "secretary"}
+FIELD_OF = {CODE: "code", NAME: "name", KIND: "kind", PARENT: "parent", SECRETARY: "secretary",
+            UNIT_TYPE: "unit_type"}
 
 #: the labels a file uses for each kind (the first is what an export writes)
 KIND_NAMES: dict[OrgKind, tuple[str, ...]] = {
@@ -22,6 +24,18 @@ KIND_NAMES: dict[OrgKind, tuple[str, ...]] = {
     OrgKind.TO_DANG: ("Tổ đảng",),
 }
 
+#: the labels a file uses for each unit type (the first is what an export writes; optional column)
+UNIT_TYPE_NAMES: dict[UnitType, tuple[str, ...]] = {
+    UnitType.DAN_CU: ("Khu dân cư", "Dân cư", "Tổ dân phố", "Thôn"),
+    UnitType.CO_QUAN: ("Cơ quan",),
+    UnitType.SU_NGHIEP: ("Đơn vị sự nghiệp", "Sự nghiệp"),
+    UnitType.DOANH_NGHIEP: ("Doanh nghiệp",),
+    UnitType.QUAN_DOI: ("Quân đội",),
+    UnitType.CONG_AN: ("Công an",),
+    UnitType.KHAC: ("Khác",),
+}
+UNIT_TYPE_LIST = ", ".join(labels[0] for labels in UNIT_TYPE_NAMES.values())
+
 
 def fold(text: object) -> str:
     """What people type, for matching: core.fold's letters and digits (no diacritics, đ → d, lower case), single
@@ -30,6 +44,7 @@ def fold(text: object) -> str:
 
 
 _KINDS = {fold(label): kind for kind, labels in KIND_NAMES.items() for label in labels}
+_UNIT_TYPES = {fold(label): unit_type for unit_type, labels in UNIT_TYPE_NAMES.items() for label in labels}
 _HEADINGS = {fold(heading): heading for heading in COLUMNS}
 _HEADINGS.update({fold("Bí thư"): SECRETARY, fold("Mã tổ chức"): CODE, fold("Tên tổ chức"): NAME,
                   fold("Loại tổ chức"): KIND})
@@ -37,6 +52,19 @@ _HEADINGS.update({fold("Bí thư"): SECRETARY, fold("Mã tổ chức"): CODE, fo
 
 def kind_of(label: object) -> OrgKind | None:
     return _KINDS.get(fold(label))
+
+
+def unit_type_of(label: object) -> tuple[bool, UnitType | None]:
+    """(understood, unit type) of a "Loại hình" cell: empty is understood as not stated (None)."""
+    folded = fold(label)
+    if not folded:
+        return True, None
+    found = _UNIT_TYPES.get(folded)
+    return found is not None, found
+
+
+def unit_type_label(unit_type: UnitType | None) -> str:
+    return UNIT_TYPE_NAMES[unit_type][0] if unit_type else ""
 
 
 def kind_label(kind: OrgKind) -> str:

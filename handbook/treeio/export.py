@@ -11,7 +11,7 @@ from handbook.extensions import db
 from handbook.org.access import Access, managed_orgs_clause
 from handbook.org.codes import missing_codes_count
 from handbook.org.models import Organisation, Position, Role
-from handbook.treeio.columns import COLUMNS, kind_label
+from handbook.treeio.columns import COLUMNS, UNIT_TYPE_LIST, kind_label, unit_type_label
 
 BATCH = 1000
 MISSING_CODES = _l("Còn %(n)d tổ chức chưa có mã nên tệp xuất ra sẽ không nhập lại được (cột Mã là bắt buộc). Quản "
@@ -24,10 +24,11 @@ class MissingCodes(ValueError):
 
 
 def tree_rows(access: Access):
-    """(code, name, kind label, parent's code, the bí thư's login) of every live organisation `access` manages,
-    parents first (by path depth), read in batches."""
+    """(code, name, kind label, parent's code, the bí thư's login, unit type label) of every live organisation
+    `access` manages, parents first (by path depth), read in batches."""
     parent = Organisation.__table__.alias("parent")
-    query = (select(Organisation.id, Organisation.code, Organisation.name, Organisation.kind, parent.c.code)
+    query = (select(Organisation.id, Organisation.code, Organisation.name, Organisation.kind, parent.c.code,
+                    Organisation.unit_type)
              .outerjoin(parent, parent.c.id == Organisation.parent_id)
              .where(managed_orgs_clause(access), Organisation.dissolved_on.is_(None))
              .order_by(Organisation.depth, Organisation.path))
@@ -39,8 +40,9 @@ def tree_rows(access: Access):
                 select(Position.organisation_id, User.email, User.phone).join(User, User.id == Position.user_id)
                 .where(Position.organisation_id.in_(ids), Position.role == Role.BI_THU).order_by(Position.id)):
             secretaries.setdefault(org_id, email or phone or "")
-        for org_id, code, name, kind, parent_code in chunk:
-            yield code or "", name, kind_label(kind), parent_code or "", secretaries.get(org_id, "")
+        for org_id, code, name, kind, parent_code, unit_type in chunk:
+            yield (code or "", name, kind_label(kind), parent_code or "", secretaries.get(org_id, ""),
+                   unit_type_label(unit_type))
 
 
 def tree_workbook(access: Access) -> tuple[bytes, int]:
@@ -73,11 +75,11 @@ def template_workbook() -> bytes:
     sheet = book.active
     sheet.title = "Cây tổ chức"
     sheet.append(list(COLUMNS))
-    for row in (("DBT", "Đảng bộ tỉnh Mẫu", "Đảng bộ tỉnh", "", ""),
-                ("P01", "Đảng bộ phường Một", "Đảng bộ xã/phường", "DBT", ""),
-                ("P01-KP1", "Chi bộ Khu phố 1", "Chi bộ", "P01", "0901234567")):
+    for row in (("DBT", "Đảng bộ tỉnh Mẫu", "Đảng bộ tỉnh", "", "", ""),
+                ("P01", "Đảng bộ phường Một", "Đảng bộ xã/phường", "DBT", "", ""),
+                ("P01-KP1", "Chi bộ Khu phố 1", "Chi bộ", "P01", "0901234567", "Khu dân cư")):
         sheet.append(list(row))
-    for letter, width in zip("ABCDE", (14, 36, 22, 14, 30), strict=True):
+    for letter, width in zip("ABCDEF", (14, 36, 22, 14, 30, 20), strict=True):
         sheet.column_dimensions[letter].width = width
     guide = book.create_sheet("Hướng dẫn")
     for line in (
@@ -89,6 +91,8 @@ def template_workbook() -> bytes:
         ("Mã cấp trên", "Mã của tổ chức cấp trên (trong tệp này hoặc đã có); để trống với tổ chức cao nhất. "
                         "Tổ chức cấp trên có thể ở dòng sau."),
         ("Bí thư (e-mail hoặc điện thoại)", "Không bắt buộc: tài khoản đã có sẽ được giao chức vụ bí thư."),
+        ("Loại hình", "Không bắt buộc: một trong " + UNIT_TYPE_LIST + ". Chi bộ nơi làm việc (không phải khu dân "
+                      "cư) có đảng viên đủ tuổi nghỉ hưu sẽ vào danh sách cấp ủy xem xét. Để trống: giữ như cũ."),
         (),
         ("Nhập lại cùng một tệp không thay đổi gì. Đổi tên hoặc mã cấp trên của một mã đã có là đổi tên hoặc "
          "chuyển tổ chức (được ghi vào lịch sử).",),

@@ -24,14 +24,28 @@ from handbook.members.models import Member
 from handbook.members.sheets import ImportFileError, RowReader, open_workbook
 from handbook.org.access import Access, Grant, can_manage_account, can_manage_org, can_place_under, can_restructure
 from handbook.org.kinds import kind_problem
-from handbook.org.models import Organisation, OrgKind, Position, Role
-from handbook.treeio.columns import CODE, FIELD_OF, KIND, NAME, PARENT, REQUIRED, SECRETARY, heading_of, kind_of
+from handbook.org.models import Organisation, OrgKind, Position, Role, UnitType
+from handbook.treeio.columns import (
+    CODE,
+    FIELD_OF,
+    KIND,
+    NAME,
+    PARENT,
+    REQUIRED,
+    SECRETARY,
+    UNIT_TYPE,
+    UNIT_TYPE_LIST,
+    heading_of,
+    kind_of,
+    unit_type_of,
+)
 
 BATCH = 1000
 MISSING = _l("Thiếu %(col)s.")
 TOO_LONG = _l("Dài quá %(n)d ký tự.")
 DUPLICATE = _l("Mã này đã có ở dòng %(row)d.")
 BAD_KIND = _l("Loại không hợp lệ; hãy dùng một trong: %(kinds)s.")
+BAD_UNIT_TYPE = _l("Loại hình không hợp lệ; hãy dùng một trong: %(types)s (hoặc để trống).")
 UNKNOWN_PARENT = _l("Không tìm thấy tổ chức cấp trên có mã này (trong tệp hoặc trong phạm vi đồng chí quản lý).")
 CYCLE = _l("Vòng lặp: tổ chức này lại nằm dưới chính nó (qua các mã cấp trên).")
 CODE_TAKEN = _l("Mã tổ chức này đã được dùng cho tổ chức khác.")
@@ -54,9 +68,10 @@ class TreeRow:
     parent: str  # the parent's code; "" for the top
     secretary: str  # as typed
     raw: dict[str, Any]
+    unit_type: UnitType | None = None  # None: not stated (an organisation's stored one is kept)
     org_id: int | None = None  # the stored organisation of this code
     secretary_id: int | None = None
-    action: set[str] = field(default_factory=set)  # create / rename / move / secretary
+    action: set[str] = field(default_factory=set)  # create / rename / move / secretary / unit_type
 
 
 @dataclass
@@ -190,6 +205,9 @@ def validate_tree(source: IO[bytes] | str, access: Access, *, today: date | None
                 bad(number, column, value, str(TOO_LONG) % {"n": limit})
         if row.kind is None:
             bad(number, KIND, raw.get("kind"), str(BAD_KIND) % {"kinds": KIND_LIST})
+        understood, row.unit_type = unit_type_of(raw.get("unit_type"))
+        if not understood:
+            bad(number, UNIT_TYPE, raw.get("unit_type"), str(BAD_UNIT_TYPE) % {"types": UNIT_TYPE_LIST})
         if row.code and row.code in rows:
             bad(number, CODE, row.code, str(DUPLICATE) % {"row": rows[row.code].number})
         elif row.code:
@@ -244,6 +262,8 @@ def _check_row(row, rows, stored, accounts, held, access, today, bad) -> bool:
             row.action.add("rename")
         if moves:
             row.action.add("move")
+        if row.unit_type is not None and row.unit_type != org.unit_type:
+            row.action.add("unit_type")
         if row.action and not can_restructure(access, org):
             return bad(row.number, CODE, row.code, str(OUTSIDE))
     else:

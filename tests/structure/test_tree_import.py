@@ -77,8 +77,8 @@ def test_export_then_import_is_a_round_trip(app, runner, factory, tmp_path):
     result = runner.invoke(args=["org", "export", str(out)])
     assert result.exit_code == 0 and "Đã xuất 5 tổ chức" in result.output
     rows = list(load_workbook(out).active.iter_rows(values_only=True))
-    assert rows[0] == COLUMNS and rows[1] == ("DBT", "Đảng bộ tỉnh Thử", "Đảng bộ tỉnh", None, None)
-    assert ("P01-KP2", "Chi bộ Khu phố 2", "Chi bộ", "P01", "bithu@test.vn") in rows
+    assert rows[0] == COLUMNS and rows[1] == ("DBT", "Đảng bộ tỉnh Thử", "Đảng bộ tỉnh", None, None, None)
+    assert ("P01-KP2", "Chi bộ Khu phố 2", "Chi bộ", "P01", "bithu@test.vn", None) in rows
     again = runner.invoke(args=["org", "import", str(out)])
     assert again.exit_code == 0 and "không có gì thay đổi" in again.output
 

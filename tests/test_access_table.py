@@ -344,6 +344,15 @@ ENDPOINTS = [
     ("GET", "/admission/targets?organisation_id={ward}", (302, 403, 403, 404, 200, 404, 200, 403)),
     ("POST", "/admission/targets?organisation_id={ward}", (302, 403, 403, 404, 302, 404, 302, 403)),  # nothing set
     ("GET", "/api/v1/reports/admissions?organisation_id={ward}", (401, 404, 404, 404, 200, 404, 200, 404)),
+    # the committee's reports: those who manage the organisation (a cell's leaders: their cell only)
+    ("GET", "/reports/reviews", (302, 403, 403, 200, 200, 200, 200, 403)),  # each their own organisation
+    ("GET", "/reports/reviews?organisation_id={ward}&kind=no_attendance", (302, 403, 403, 404, 200, 404, 200, 403)),
+    ("GET", "/reports/reviews.xlsx?organisation_id={cell}", (302, 403, 403, 200, 200, 404, 200, 403)),
+    ("GET", "/reports/reviews/print?organisation_id={ward}", (302, 403, 403, 404, 200, 404, 200, 403)),
+    ("POST", "/reports/reviews?organisation_id={ward}&kind=retired_workplace",
+     (302, 403, 403, 404, 302, 404, 302, 403)),
+    ("GET", "/tree/{cell}/unit-type", (302, 403, 403, 403, 200, 404, 200, 403)),
+    ("POST", "/tree/{cell}/unit-type", (302, 403, 403, 403, 400, 404, 400, 403)),  # an empty form
     ("POST", "/admission/candidates/{candidate}/stop", (302, 404, 404, 400, 400, 404, 400, 404)),  # no reason
     ("POST", "/admission/candidates/{candidate}/reopen", (302, 404, 404, 400, 400, 404, 400, 404)),  # not stopped
     ("POST", "/admission/candidates/{candidate}/introducers/{introducer}/remove",  # last: it changes the file

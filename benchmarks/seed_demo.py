@@ -51,6 +51,7 @@ def print_table(report: SeedReport, members: int, organisations: int, cells: int
         ("cells", f"{cells:,}"),
         ("users", f"{report.users:,}"),
         ("positions", f"{report.positions:,}"),
+        *((table, f"{count:,}") for table, count in report.activity.items()),
         ("seconds", f"{report.seconds:.1f}"),
         ("members/s", f"{members / report.seconds:,.0f}"),
         ("peak RSS (MiB)", f"{peak_rss_mb():.0f}"),

@@ -137,6 +137,7 @@ def seed_demo(members: int | None = None, if_empty: bool = False,
             from handbook.admission.demo import seed_demo_admission
 
             report.members += seed_demo_admission(SECRETARY["email"], MEMBER["email"], now)
+            _groups_of_new_members()
             from handbook.demo.security import seed_demo_security
 
             seed_demo_security((ADMIN["email"], STAFF["email"], SECRETARY["email"], MEMBER["email"]), now)
@@ -151,6 +152,16 @@ def seed_demo(members: int | None = None, if_empty: bool = False,
             report.activity = seed_activity(now, skip_cell_id=demo_cell)
     report.seconds = perf_counter() - started
     return report
+
+
+def _groups_of_new_members() -> None:
+    """The occupation group of the few members the admission demo admits through its services (the demo cell is
+    residential), from their job."""
+    from handbook.demo.people import occupation_group
+
+    for member in db.session.scalars(select(Member).where(Member.occupation_group.is_(None))):
+        member.occupation_group = occupation_group("dan_cu", member.occupation or "")
+    db.session.commit()
 
 
 def _used_identifiers() -> UsedIdentifiers:

@@ -66,8 +66,7 @@ def test_unit_types_follow_the_cells(seeded):
 
 def test_occupation_groups_and_retired_members_at_their_workplace(seeded):
     members = list(db.session.scalars(select(Member)))
-    # all but the few the admission demo admits through its own services
-    assert sum(m.occupation_group is None for m in members) <= 5
+    assert all(m.occupation_group is not None for m in members)
     groups = {m.occupation_group for m in members}
     assert {OccupationGroup.HUU_TRI, OccupationGroup.CONG_CHUC, OccupationGroup.LUC_LUONG_VU_TRANG} <= groups
     today = local_today()

@@ -17,6 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from handbook import create_app  # noqa: E402
@@ -50,6 +51,7 @@ def print_table(report: SeedReport, members: int, organisations: int, cells: int
         ("cells", f"{cells:,}"),
         ("users", f"{report.users:,}"),
         ("positions", f"{report.positions:,}"),
+        *((table, f"{count:,}") for table, count in report.activity.items()),
         ("seconds", f"{report.seconds:.1f}"),
         ("members/s", f"{members / report.seconds:,.0f}"),
         ("peak RSS (MiB)", f"{peak_rss_mb():.0f}"),
@@ -69,7 +71,9 @@ def main(argv: list[str] | None = None) -> int:
     with app.app_context():
         if args.reset:
             db.drop_all()
-        db.create_all()
+            db.session.execute(db.text("DROP TABLE IF EXISTS alembic_version"))
+            db.session.commit()
+        upgrade()  # the migrations, not create_all: they also make what models do not declare (the search index)
         if db.session.scalar(select(Organisation.id).limit(1)) is not None:
             print("Cơ sở dữ liệu đã có dữ liệu; dùng --reset để xóa trước khi đo.", file=sys.stderr)
             return 2

@@ -148,6 +148,49 @@ def test_the_demo_is_useful_at_every_edge(app, moment):
         assert client.get("/notifications").status_code == 200
 
     _admission_is_useful(app, leader, member, today)
+    _committee_view_is_useful(leader, now, today)
+
+
+def _committee_view_is_useful(leader: Member, now, today) -> None:
+    """The demo ward's committee has something on each of its screens: a last month with meetings held by most cells
+    (attendance and minutes), someone on each review list (a retired member still at the workplace, a member absent
+    without reason three months in a year, a member with no attendance in the last three months), and reach."""
+    from handbook.members.models import OccupationGroup
+    from handbook.org.models import CELL_KINDS, Organisation, OrgKind, UnitType
+
+    cell = db.session.get(Organisation, leader.cell_id)
+    ward = db.session.scalar(select(Organisation).where(
+        Organisation.kind == OrgKind.DANG_BO_XA,
+        Organisation.id.in_([int(part) for part in cell.path.strip("/").split("/")])))
+    cells = select(Organisation.id).where(Organisation.kind.in_(CELL_KINDS), Organisation.path.startswith(ward.path))
+    month = today.replace(day=1)
+    last_month = (month - timedelta(days=1)).replace(day=1)
+    held = db.session.scalars(select(Meeting.id).where(
+        Meeting.organisation_id.in_(cells), Meeting.kind == MeetingKind.THUONG_KY,
+        Meeting.status == MeetingStatus.HELD, Meeting.starts_at >= as_utc(
+            datetime.combine(last_month, datetime.min.time(), tzinfo=HANOI)),
+        Meeting.starts_at < as_utc(datetime.combine(month, datetime.min.time(), tzinfo=HANOI)))).all()
+    assert len(held) >= 0.6 * db.session.scalar(select(func.count()).select_from(cells.subquery()))
+    assert db.session.scalar(select(func.count(MinutesRevision.id)).where(MinutesRevision.meeting_id.in_(held)))
+    in_ward = select(Member.id).where(Member.cell_id.in_(cells))
+    retired = db.session.scalar(select(func.count(Member.id)).join(Organisation, Organisation.id == Member.cell_id)
+                                .where(Member.id.in_(in_ward), Member.occupation_group == OccupationGroup.HUU_TRI,
+                                       Organisation.unit_type != UnitType.DAN_CU))
+    assert retired
+    year_ago = now - timedelta(days=365)
+    unexcused = db.session.execute(select(Attendance.member_id).join(Meeting, Meeting.id == Attendance.meeting_id)
+                                   .where(Attendance.member_id.in_(in_ward), Meeting.starts_at >= year_ago,
+                                          Attendance.status == AttendanceStatus.VANG_KHONG_LY_DO)
+                                   .group_by(Attendance.member_id).having(func.count(Attendance.id) >= 3)).all()
+    assert unexcused
+    recent = select(Attendance.member_id).join(Meeting, Meeting.id == Attendance.meeting_id).where(
+        Meeting.starts_at >= now - timedelta(days=92))
+    present = recent.where(Attendance.status == AttendanceStatus.CO_MAT)
+    assert db.session.scalars(recent.where(Attendance.member_id.in_(in_ward),
+                                           Attendance.member_id.not_in(present))).first()
+    logins = select(func.count(User.id)).join(Member, Member.user_id == User.id).where(
+        Member.id.in_(in_ward), User.password_hash.is_not(None))
+    assert db.session.scalar(logins.where(User.last_login_at >= now - timedelta(days=30)))
 
 
 def _admission_is_useful(app, leader: Member, member: Member, today) -> None:

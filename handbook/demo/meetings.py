@@ -3,27 +3,24 @@
 The demo cell gets: every regular meeting of the last twelve months that has ended, recorded as held (attendance,
 minutes, a vote), with one member absent without reason throughout and one now and then, so the yearly review
 has someone to show; the regular series for what is left of this year (none from the 4th of December) and for
-next year. Most other cells get last month's and this month's regular meeting, for the committee view.
+next year. The other cells' year of meetings is demo/activity.py's.
 """
 from __future__ import annotations
 
 import random
 from datetime import date, datetime, time, timedelta
 
-import pyotp
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from handbook.auth.models import User
 from handbook.core.timeutil import local_today
 from handbook.extensions import db
 from handbook.meetings import attendance, minutes, scheduling
-from handbook.meetings.models import AttendanceStatus, Meeting, MeetingFormat, MeetingKind, MeetingStatus
+from handbook.meetings.models import AttendanceStatus, MeetingKind
 from handbook.members.models import Member
-from handbook.org.models import CELL_KINDS, Organisation
+from handbook.org.models import Organisation
 
-BATCH = 2_000
-SHARE_MEETING = 0.8  # cells that have last month's and this month's regular meeting in the demo
 HISTORY_MONTHS = 12
 DAY, AT, LENGTH = 3, time(19, 30), timedelta(minutes=120)
 PLACE = "Nhà văn hóa khu dân cư số 3"
@@ -47,7 +44,7 @@ def seed_demo_meetings(secretary_email: str, now: datetime, seed: int = 2026) ->
         if remaining_days(cell, year, today):
             _series, meetings = scheduling.create_series(cell, year, secretary.id, place=PLACE, today=today)
             made += len(meetings)
-    return made + _other_cells(cell.id, now, rng)
+    return made
 
 
 def regular_start(month: date) -> datetime:
@@ -98,38 +95,4 @@ def held_history(cell: Organisation, secretary: User, now: datetime, rng: random
         minutes.record_vote(meeting, "Thông qua phương hướng nhiệm vụ tháng tới", (present, 0, 0), "half",
                             secretary.id)
     return len(months)
-
-
-def _other_cells(demo_cell_id: int, now: datetime, rng: random.Random) -> int:
-    """Last month's and this month's regular meeting for most other cells, inserted in bounded batches."""
-    this_month = local_today(now).replace(day=1)
-    cell_ids = list(db.session.scalars(select(Organisation.id).where(
-        Organisation.kind.in_(CELL_KINDS), Organisation.id != demo_cell_id).order_by(Organisation.id)))
-    made = 0
-    for month in (this_month - relativedelta(months=1), this_month):
-        starts = scheduling.local_datetime(month.replace(day=DAY), AT)
-        status = MeetingStatus.HELD if starts + timedelta(minutes=90) <= now else MeetingStatus.SCHEDULED
-        title = scheduling.default_title(MeetingKind.THUONG_KY, starts)
-        rows = []
-        for cell_id in cell_ids:
-            if rng.random() >= SHARE_MEETING:
-                continue
-            rows.append({"organisation_id": cell_id, "kind": MeetingKind.THUONG_KY,
-                         "format": MeetingFormat.TRUC_TIEP, "title": title, "starts_at": starts,
-                         "duration_minutes": 90, "status": status, "combined_thematic": False,
-                         "checkin_secret": pyotp.random_base32(), "created_at": min(starts, now),
-                         "updated_at": min(starts, now)})
-            if len(rows) >= BATCH:
-                made += _flush(rows)
-        made += _flush(rows)
-    db.session.commit()
-    return made
-
-
-def _flush(rows: list[dict]) -> int:
-    if rows:
-        db.session.execute(insert(Meeting), rows)
-    count = len(rows)
-    rows.clear()
-    return count
 

@@ -16,7 +16,7 @@ from faker import Faker
 from faker.providers.address.vi_VN import Provider as AddressVi
 from faker.providers.person.vi_VN import Provider as PersonVi
 
-from handbook.members.models import Gender, MemberStatus
+from handbook.members.models import Gender, MemberStatus, OccupationGroup
 
 T = TypeVar("T")
 
@@ -169,6 +169,34 @@ DA_NANG_STREETS = ("Bạch Đằng", "Hoàng Sa", "Trường Sa", "Ông Ích Khi
                    "Phan Đăng Lưu", "Thái Thị Bôi", "Hà Huy Tập", "Nguyễn Lương Bằng", "Ngũ Hành Sơn")
 
 
+_JOB_GROUPS = {
+    "Công nhân": OccupationGroup.CONG_NHAN, "Nông dân": OccupationGroup.NONG_DAN, "Ngư dân": OccupationGroup.NONG_DAN,
+    "Công chức": OccupationGroup.CONG_CHUC, "Viên chức": OccupationGroup.VIEN_CHUC,
+    "Giáo viên": OccupationGroup.VIEN_CHUC, "Cán bộ quản lý giáo dục": OccupationGroup.VIEN_CHUC,
+    "Bác sĩ": OccupationGroup.VIEN_CHUC, "Điều dưỡng": OccupationGroup.VIEN_CHUC, "Y sĩ": OccupationGroup.VIEN_CHUC,
+    "Dược sĩ": OccupationGroup.VIEN_CHUC, "Nữ hộ sinh": OccupationGroup.VIEN_CHUC,
+    "Công an": OccupationGroup.LUC_LUONG_VU_TRANG, "Quân nhân": OccupationGroup.LUC_LUONG_VU_TRANG,
+    "Sinh viên": OccupationGroup.HOC_SINH_SINH_VIEN, "Hưu trí": OccupationGroup.HUU_TRI,
+    "Nhân viên văn phòng": OccupationGroup.DN_TU_NHAN, "Kỹ sư": OccupationGroup.DN_TU_NHAN,
+}
+#: a company's owner (tree.COMPANY_OWNERS) → its staff's group
+EMPLOYER_GROUPS = {"nha_nuoc": OccupationGroup.DN_NHA_NUOC, "tu_nhan": OccupationGroup.DN_TU_NHAN,
+                   "fdi": OccupationGroup.DN_FDI}
+RETIRED = "Hưu trí"
+
+
+def occupation_group(profile_name: str, occupation: str, employer: str = "") -> OccupationGroup:
+    """The occupation group committees count a member in, from the cell's profile and the member's job: a school's or
+    a clinic's staff are viên chức, a company's staff (but its workers) are counted by who owns the company."""
+    if occupation == RETIRED:
+        return OccupationGroup.HUU_TRI
+    if profile_name in ("giao_duc", "y_te"):
+        return OccupationGroup.VIEN_CHUC
+    if profile_name == "doanh_nghiep" and occupation != "Công nhân":
+        return EMPLOYER_GROUPS.get(employer, OccupationGroup.DN_TU_NHAN)
+    return _JOB_GROUPS.get(occupation, OccupationGroup.KHAC)
+
+
 @dataclass(frozen=True)
 class Profile:
     """Who sits in a kind of cell: gender mix, birth years, jobs and statuses."""
@@ -310,8 +338,10 @@ class PeopleFactory:
         return min(int(self.rng.triangular(low, high + 1, mode)), latest)
 
     # the record -----------------------------------------------------------------------------------
-    def member(self, profile_name: str, place: str, *, leader: bool = False, village: bool = False) -> dict[str, Any]:
-        """A member row for a cell of `profile_name`; `place` is the cell's area for the residence."""
+    def member(self, profile_name: str, place: str, *, leader: bool = False, village: bool = False,
+               employer: str = "") -> dict[str, Any]:
+        """A member row for a cell of `profile_name`; `place` is the cell's area for the residence; `employer` is a
+        company cell's owner."""
         rng = self.rng
         profile = PROFILES[profile_name]
         status = MemberStatus.CHINH_THUC if leader else profile.statuses.pick(rng)
@@ -334,6 +364,7 @@ class PeopleFactory:
             "dossier_number": f"48.{rng.randrange(1, 1_000_000):06d}", "status": status,
         }
         row.update(self._schooling(profile, birth, status, leader))
+        row["occupation_group"] = occupation_group(profile_name, row["occupation"], employer)
         return row
 
     def _schooling(self, profile: Profile, birth: date, status: MemberStatus, leader: bool) -> dict[str, Any]:
@@ -343,7 +374,7 @@ class PeopleFactory:
         occupation, qualifications = profile.jobs.pick(rng)
         qualification = rng.choice(qualifications)
         if profile.retire and self.today.year - birth.year >= 60 and rng.random() < 0.85:
-            occupation, qualification = "Hưu trí", rng.choice(RETIRED_QUALIFICATIONS)
+            occupation, qualification = RETIRED, rng.choice(RETIRED_QUALIFICATIONS)
         if leader:
             theory = LEADER_THEORY.pick(rng)
         elif status is MemberStatus.DU_BI:
@@ -357,6 +388,20 @@ class PeopleFactory:
             "foreign_language": (LANGUAGE_OLD if birth.year < 1975 else LANGUAGE_YOUNG).pick(rng),
             "occupation": occupation,
         }
+
+    def retire(self, row: dict[str, Any], rng: random.Random) -> None:
+        """Make `row` a member past retirement age (63–74) who has retired but still meets at the former workplace:
+        birth, CCCD (its year digits) and occupation change; `rng` is the caller's, so other rows stay as they were."""
+        age_days = rng.randint(63 * 365 + 20, 74 * 365)
+        birth = self.today - timedelta(days=age_days)
+        century = 0 if birth.year < 2000 else 2
+        head = f"{row['cccd'][:3]}{century + (row['gender'] is Gender.NU)}{birth.year % 100:02d}"
+        number = f"{head}{row['cccd'][6:]}"
+        while number in self.used.cccds:
+            number = f"{head}{rng.randrange(1_000_000):06d}"
+        self.used.cccds.add(number)
+        row.update(birth_date=birth, cccd=number, occupation=RETIRED, occupation_group=OccupationGroup.HUU_TRI,
+                   foreign_language=None)
 
     def _hometown(self) -> str:
         if self.rng.random() < 0.55:

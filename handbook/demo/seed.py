@@ -7,9 +7,10 @@ seed is one transaction (core/transaction.py): a failure leaves the database as 
 from __future__ import annotations
 
 import random
+import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from time import perf_counter
 from typing import Any, NamedTuple
 
@@ -33,7 +34,7 @@ from handbook.demo.tree import (
 from handbook.extensions import db
 from handbook.members.models import Gender, Member, MemberStatus
 from handbook.org.codes import abbreviation, child_code, unique
-from handbook.org.models import Organisation, OrgKind, Position, Role, Scope, name_key
+from handbook.org.models import Organisation, OrgKind, Position, Role, Scope, UnitType, name_key
 
 DEMO_PASSWORD = "Demo@2026"
 DEFAULT_MEMBERS = 400
@@ -43,6 +44,8 @@ CELLS_PER_WARD = 55
 RANDOM_SEED = 20261122
 BATCH_ROWS = 5_000
 LARGE_RUN = 5_000  # above this many members: commit in batches and report progress
+RETIREE_CELLS = 0.3   # agency, school and clinic cells outside the demo ward with a retired member still there
+WORKPLACES = ("co_quan", "giao_duc", "y_te")
 
 ADMIN = {"email": "admin@demo.vn", "display_name": "Quản trị hệ thống"}
 STAFF = {"email": "canbo@demo.vn", "display_name": "Phạm Quốc Bảo"}
@@ -64,6 +67,7 @@ class SeedReport:
     members: int = 0
     users: int = 0
     positions: int = 0
+    activity: dict[str, int] = field(default_factory=dict)  # meetings and what was recorded, rows per table
     seconds: float = 0.0
 
 
@@ -133,14 +137,31 @@ def seed_demo(members: int | None = None, if_empty: bool = False,
             from handbook.admission.demo import seed_demo_admission
 
             report.members += seed_demo_admission(SECRETARY["email"], MEMBER["email"], now)
+            _groups_of_new_members()
             from handbook.demo.security import seed_demo_security
 
             seed_demo_security((ADMIN["email"], STAFF["email"], SECRETARY["email"], MEMBER["email"]), now)
         from handbook.regulations.demo import seed_demo_documents
 
         seed_demo_documents(now)
+        if seeder.demo:
+            from handbook.demo.activity import seed_activity
+
+            demo_cell = db.session.scalar(select(Member.cell_id).join(User, User.id == Member.user_id)
+                                          .where(User.email == SECRETARY["email"]))
+            report.activity = seed_activity(now, skip_cell_id=demo_cell)
     report.seconds = perf_counter() - started
     return report
+
+
+def _groups_of_new_members() -> None:
+    """The occupation group of the few members the admission demo admits through its services (the demo cell is
+    residential), from their job."""
+    from handbook.demo.people import occupation_group
+
+    for member in db.session.scalars(select(Member).where(Member.occupation_group.is_(None))):
+        member.occupation_group = occupation_group("dan_cu", member.occupation or "")
+    db.session.commit()
 
 
 def _used_identifiers() -> UsedIdentifiers:
@@ -189,6 +210,11 @@ class Seeder:
         self.report = SeedReport()
         self.now = now
         self.password_hash = hash_password(DEMO_PASSWORD) if self.demo else None
+        # the generated members' activated accounts: one hash of a random password nobody knows, made once
+        self.unknown_hash = hash_password(secrets.token_urlsafe(32))
+        # a second stream for what came later (retirees, accounts), so the earlier rows stay as they were
+        self.extra = random.Random(RANDOM_SEED + 1)
+        self.demo_ward = False
         self.staff_number = 0
         self.committed_members = 0
         # Codes as org.codes makes them: DN, DN-01, DN-01-03…; unique among those already stored.
@@ -216,6 +242,7 @@ class Seeder:
     def emit_ward(self, ward: Ward, budget: int, city: OrgRef, demo: bool) -> None:
         """Plan one ward, queue its rows, and flush or commit when enough has piled up."""
         plan = plan_ward(ward, budget, self.rng, self.places.streets, demo=demo)
+        self.demo_ward = demo
         ward_ref = self.emit(plan, city, ward)
         self.committee_staff(ward_ref)
         if demo:
@@ -231,7 +258,7 @@ class Seeder:
 
     def emit(self, node: OrgNode, parent: OrgRef, ward: Ward) -> OrgRef:
         """Queue `node` and everything below it; returns the node's reference."""
-        ref = self.org(node.name, node.kind, parent)
+        ref = self.org(node.name, node.kind, parent, node.unit_type)
         if node.is_cell:
             self.cell(node, ref, ward)
         for child in node.children:
@@ -239,15 +266,16 @@ class Seeder:
         return ref
 
     # rows -------------------------------------------------------------------------------------------
-    def org(self, name: str, kind: OrgKind, parent: OrgRef | None) -> OrgRef:
-        """Queue an organisation with its materialised path."""
+    def org(self, name: str, kind: OrgKind, parent: OrgRef | None, unit_type: UnitType | None = None) -> OrgRef:
+        """Queue an organisation with its materialised path and its unit type."""
         if parent is None:
             code = unique(abbreviation(name), self.codes_taken)
         else:
             self.children[parent.id] = number = self.children.get(parent.id, 0) + 1
             code = unique(child_code(parent.code, number), self.codes_taken)
         row = {"name": name, "name_key": name_key(name), "kind": kind, "parent_id": parent.id if parent else None,
-               "path": "", "depth": parent.depth + 1 if parent else 0, "created_at": self.now, "code": code}
+               "path": "", "depth": parent.depth + 1 if parent else 0, "created_at": self.now, "code": code,
+               "unit_type": unit_type}
         org_id = self.writer.add(Organisation, row)
         row["path"] = f"{parent.path if parent else '/'}{org_id}/"
         self.report.organisations += 1
@@ -255,14 +283,27 @@ class Seeder:
         return OrgRef(org_id, row["path"], row["depth"], code)
 
     def user(self, email: str | None, phone: str | None, name: str, password_hash: str | None,
-             is_admin: bool = False) -> int:
+             is_admin: bool = False, last_login_at: datetime | None = None, app_seen_at: datetime | None = None,
+             created_at: datetime | None = None) -> int:
         """Queue an account; returns its id."""
         self.report.users += 1
         return self.writer.add(User, {
             "email": email, "phone": phone, "display_name": name, "password_hash": password_hash,
-            "is_admin": is_admin, "is_active_account": True, "locale": None, "created_at": self.now,
-            "last_login_at": None,
+            "is_admin": is_admin, "is_active_account": True, "locale": None, "created_at": created_at or self.now,
+            "last_login_at": last_login_at, "app_seen_at": app_seen_at,
         })
+
+    def member_account(self, row: dict[str, Any], activated: bool) -> int:
+        """A generated member's account on their phone: activated ones hold the seed's unknown password, signed in
+        within the last 200 days (most within weeks) and some opened the installed app since."""
+        if not activated:
+            return self.user(None, row["phone"], row["full_name"], None)
+        extra = self.extra
+        login = self.now - timedelta(days=min(200.0, extra.expovariate(1 / 40)), minutes=extra.randrange(1440))
+        seen = login + timedelta(minutes=extra.randrange(1, 600)) if extra.random() < 0.45 else None
+        created = login - timedelta(days=extra.randint(0, 300))
+        return self.user(None, row["phone"], row["full_name"], self.unknown_hash, last_login_at=login,
+                         app_seen_at=min(seen, self.now) if seen else None, created_at=min(created, self.now))
 
     def position(self, user_id: int, org: OrgRef, role: Role) -> None:
         self.report.positions += 1
@@ -283,16 +324,24 @@ class Seeder:
 
     # cells ------------------------------------------------------------------------------------------
     def cell(self, node: OrgNode, cell: OrgRef, ward: Ward) -> None:
-        """Queue the cell's tổ đảng, members, leaders' accounts and positions."""
-        groups = [self.org(f"Tổ đảng số {k}", OrgKind.TO_DANG, cell).id for k in range(1, node.groups + 1)]
+        """Queue the cell's tổ đảng, members, leaders' accounts and positions, and the members' own accounts."""
+        groups = [self.org(f"Tổ đảng số {k}", OrgKind.TO_DANG, cell, node.unit_type).id
+                  for k in range(1, node.groups + 1)]
         roles = leader_roles(node.size, self.rng)
+        reach = 0.5 if node.demo else cell_reach(self.extra)
+        retirees = self.retirees(node, len(roles))
         for index in range(node.size):
-            row = self.people.member(node.profile, node.place, leader=index < len(roles), village=ward.is_village)
+            row = self.people.member(node.profile, node.place, leader=index < len(roles), village=ward.is_village,
+                                     employer=node.employer)
+            if index in retirees and row["status"] is MemberStatus.CHINH_THUC:
+                self.people.retire(row, self.extra)
             user_id = None
             if node.demo and index in (0, len(roles)):
                 user_id = self.demo_member(row, SECRETARY if index == 0 else MEMBER)
             elif index < len(roles):
-                user_id = self.user(None, row["phone"], row["full_name"], None)
+                user_id = self.member_account(row, self.extra.random() < min(1.0, reach + 0.3))
+            elif row["phone"] and row["status"] in ACCOUNT_STATUSES and self.extra.random() < reach:
+                user_id = self.member_account(row, self.extra.random() < 0.9)
             if index < len(roles):
                 self.position(user_id, cell, roles[index])
             meets = row["status"] not in (MemberStatus.CHUYEN_DI, MemberStatus.DA_MAT)
@@ -300,6 +349,15 @@ class Seeder:
                        else None, created_at=self.now, updated_at=self.now)
             self.writer.add(Member, row)
             self.report.members += 1
+
+    def retirees(self, node: OrgNode, leaders: int) -> set[int]:
+        """Indexes of the members of an agency, school or clinic cell who retired and still meet there: in every such
+        cell of the demo ward, in some elsewhere (none among the leaders)."""
+        if node.profile not in WORKPLACES or node.size <= leaders + 2:
+            return set()
+        if not self.demo_ward and self.extra.random() >= RETIREE_CELLS:
+            return set()
+        return set(self.extra.sample(range(leaders + 1, node.size), self.extra.randint(1, 2)))
 
     def demo_member(self, row: dict[str, Any], fixed: dict[str, Any]) -> int:
         """Turn a generated row into a fixed demo member with a working login; returns the user id."""
@@ -316,6 +374,16 @@ class Seeder:
             table = model.__tablename__
             db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) "
                                     f"FROM {table} HAVING max(id) IS NOT NULL"))
+
+
+ACCOUNT_STATUSES = (MemberStatus.CHINH_THUC, MemberStatus.DU_BI, MemberStatus.MIEN_SINH_HOAT, MemberStatus.TAM_MIEN)
+
+
+def cell_reach(rng: random.Random) -> float:
+    """The share of a cell's members who have an account: a few cells hardly any, the rest from a fifth to most."""
+    if rng.random() < 0.08:
+        return rng.uniform(0.0, 0.06)
+    return rng.uniform(0.2, 0.9)
 
 
 def leader_roles(size: int, rng: random.Random) -> list[Role]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from faker.providers.address.vi_VN import Provider as AddressVi
 
-from handbook.org.models import CELL_KINDS, OrgKind
+from handbook.org.models import CELL_KINDS, OrgKind, UnitType
 
 CITY_NAME = "Đảng bộ Thành phố Đà Nẵng"
 DEMO_WARD = "Hải Châu"
@@ -41,6 +41,15 @@ _FIRST = ("An", "Hòa", "Phước", "Tân", "Bình", "Điện", "Duy", "Tam", "Q
 _SECOND = ("Phú", "Lợi", "Thạnh", "Minh", "Hưng", "Sơn", "Hải", "Xuân", "Trung", "Thuận", "Ninh", "Khánh",
            "Lâm", "Mỹ", "Phong", "Hòa", "Tiến", "Trạch", "Long", "Thọ")
 KINDERGARTENS = ("Hoa Hồng", "Sơn Ca", "Họa Mi", "Vành Khuyên", "Bình Minh", "Hoa Sen", "Sao Mai", "Tuổi Thơ")
+#: who owns a company of a trade (the rest are private): its staff's occupation group
+COMPANY_OWNERS = {"Cấp thoát nước": "nha_nuoc", "Môi trường đô thị": "nha_nuoc", "Điện lực": "nha_nuoc",
+                  "Vận tải biển": "nha_nuoc", "Dệt may": "fdi"}
+#: where a cell's members work or live, by its profile (people.PROFILES)
+PROFILE_UNIT_TYPES = {
+    "dan_cu": UnitType.DAN_CU, "thon": UnitType.DAN_CU, "co_quan": UnitType.CO_QUAN, "giao_duc": UnitType.SU_NGHIEP,
+    "y_te": UnitType.SU_NGHIEP, "doanh_nghiep": UnitType.DOANH_NGHIEP, "quan_su": UnitType.QUAN_DOI,
+    "cong_an": UnitType.CONG_AN,
+}
 COMPANY_TRADES = ("Xây lắp", "Cấp thoát nước", "Môi trường đô thị", "Vận tải biển", "Cơ khí", "Dệt may",
                   "Thủy sản", "Điện lực")
 
@@ -72,11 +81,21 @@ class OrgNode:
     size: int = 0       # cells: members
     groups: int = 0     # cells: tổ đảng inside
     demo: bool = False  # the cell of the demo accounts
+    employer: str = ""  # cells of a company: people.EMPLOYER_GROUPS key (state, private, foreign-invested)
     children: list[OrgNode] = field(default_factory=list)
 
     @property
     def is_cell(self) -> bool:
         return self.kind in CELL_KINDS
+
+    @property
+    def unit_type(self) -> UnitType | None:
+        """A cell's type by its profile; a branch takes its cells' type when they agree (a company's đảng bộ, a
+        khu vực of residential cells); a ward or the city, which hold every kind, states none."""
+        if self.profile:
+            return PROFILE_UNIT_TYPES[self.profile]
+        types = {cell.unit_type for cell in self.walk() if cell.is_cell}
+        return types.pop() if len(types) == 1 else None
 
     def walk(self) -> Iterator[OrgNode]:
         """This node and everything below it, parents first."""
@@ -179,13 +198,18 @@ def _high_school(ward: Ward, rng: random.Random, street: str) -> OrgNode:
 
 def _company(ward: Ward, rng: random.Random) -> OrgNode:
     """A company's đảng bộ cơ sở with its office cell and two đảng bộ bộ phận (enterprises)."""
-    name = f"Đảng bộ Công ty Cổ phần {rng.choice(COMPANY_TRADES)} {ward.name}"
+    trade = rng.choice(COMPANY_TRADES)
+    name = f"Đảng bộ Công ty Cổ phần {trade} {ward.name}"
     children = [_cell("Chi bộ Văn phòng Công ty", OrgKind.CHI_BO, "doanh_nghiep", ward.label)]
     for unit in (1, 2):
         cells = [_cell(f"Chi bộ Phân xưởng {unit}.{k}", OrgKind.CHI_BO, "doanh_nghiep", ward.label)
                  for k in range(1, rng.randint(2, 3) + 1)]
         children.append(_branch(f"Đảng bộ bộ phận Xí nghiệp {unit}", OrgKind.DANG_BO_BO_PHAN, cells))
-    return _branch(name, OrgKind.DANG_BO_CO_SO, children)
+    company = _branch(name, OrgKind.DANG_BO_CO_SO, children)
+    employer = COMPANY_OWNERS.get(trade, "tu_nhan")
+    for cell in company.walk():
+        cell.employer = employer
+    return company
 
 
 def agency_candidates(ward: Ward, rng: random.Random, streets: tuple[str, ...], big: bool) -> list[OrgNode]:

@@ -155,14 +155,22 @@ def test_every_cell_has_official_members_and_leaders(seeded):
         assert roles_by_org[ward.id][Role.CAN_BO] >= 1
 
 
-def test_leader_accounts_must_be_activated(seeded):
-    leaders = [m for m in _all(Member) if m.user_id]
-    assert len(leaders) > 20
-    for member in leaders:
+def test_generated_accounts_are_the_members_and_nobody_knows_their_password(seeded):
+    holders = [m for m in _all(Member) if m.user_id]
+    assert len(holders) > 20
+    hashes = set()
+    for member in holders:
         user = db.session.get(User, member.user_id)
         assert user.phone == member.phone and user.display_name == member.full_name
-        if user.email is None:
-            assert user.password_hash is None
+        if user.email is None and user.password_hash:
+            hashes.add(user.password_hash)
+    # the activated ones share one hash of a random password made for the seed: no demo or guessable password
+    assert len(hashes) == 1
+    someone = db.session.scalar(select(User).where(User.password_hash == hashes.pop()).limit(1))
+    for guess in (DEMO_PASSWORD, "123456", "password", someone.phone, "Demo@2025"):
+        assert not verify_password(someone, guess)
+    # and some generated accounts still wait for activation
+    assert db.session.scalar(select(func.count(User.id)).where(User.email.is_(None), User.password_hash.is_(None)))
 
 
 def test_member_records_are_plausible(seeded):

@@ -339,7 +339,7 @@ def _texts(day: date, cells: list[int] | None) -> dict[str, list[tuple[str, int]
     for dim, value, n in db.session.execute(union_all(*parts), {"cells": cells} if cells is not None else {}):
         out[dim].append((value or "", int(n)))
     for rows in out.values():
-        rows.sort(key=lambda row: (-row[1], row[0]))
+        rows.sort(key=lambda row: (-row[1], row[0] == "", row[0]))  # the empty value last among equals
     return out
 
 

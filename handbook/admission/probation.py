@@ -212,7 +212,8 @@ def hold_ceremony(candidate: Candidate, *, held_on: date, sponsor: Member | None
         gender=candidate.gender, ethnicity=candidate.ethnicity, religion=candidate.religion, cccd=candidate.cccd,
         phone=candidate.phone, residence=candidate.residence, hometown=candidate.hometown,
         education=EDUCATION_TEXT.get(candidate.general_education), qualification=candidate.qualification,
-        occupation=candidate.occupation, admission_date=held_on, status=MemberStatus.DU_BI, group_id=group)
+        occupation=candidate.occupation, occupation_group=candidate.occupation_group, admission_date=held_on,
+        status=MemberStatus.DU_BI, group_id=group)
     db.session.add(member)
     db.session.flush()
     for row in initial_statuses({"admission_date": held_on}, actor.user_id):

@@ -14,7 +14,7 @@ from handbook.caller import current_access, current_actor
 from handbook.core.web import require
 from handbook.extensions import db
 from handbook.members import service
-from handbook.members.labels import GENDER_LABELS, STATUS_LABELS
+from handbook.members.labels import GENDER_LABELS, OCCUPATION_GROUP_LABELS, STATUS_LABELS
 from handbook.org.access import can_manage_org, can_see_org, can_view_member, can_view_member_card
 from handbook.org.models import Organisation
 
@@ -52,6 +52,9 @@ class MemberOut(OutputSchema):
     political_theory = fields.String(allow_none=True)
     foreign_language = fields.String(allow_none=True)
     occupation = fields.String(allow_none=True)
+    occupation_group = fields.String(allow_none=True, metadata={"description": "nhóm nghề nghiệp (mã); null: chưa "
+                                                                               "phân loại"})
+    occupation_group_label = fields.String(allow_none=True)
     card_number = fields.String(allow_none=True)
     dossier_number = fields.String(allow_none=True)
 
@@ -80,6 +83,9 @@ def member_json(member, title: str, full: bool) -> dict:
             admission_date=member.admission_date, official_date=member.official_date,
             status=member.status.value, status_label=str(STATUS_LABELS[member.status]),
             **{name: getattr(member, name) for name in FULL_FIELDS},
+            occupation_group=member.occupation_group.value if member.occupation_group else None,
+            occupation_group_label=(str(OCCUPATION_GROUP_LABELS[member.occupation_group])
+                                    if member.occupation_group else None),
         )
     return data
 

@@ -1,5 +1,6 @@
 """The figures committees report, as JSON: admissions of a year against the target, by group and by organisation
-directly below, the term against the previous term's same period (`admission.report`)."""
+directly below, the term against the previous term's same period (`admission.report`); the composition of the
+membership as of a day (`reports.composition`)."""
 from __future__ import annotations
 
 from flask_login import login_required
@@ -13,9 +14,11 @@ from handbook.core.i18n import gettext as _
 from handbook.core.timeutil import local_today
 from handbook.core.web import json_error, require
 from handbook.extensions import db
-from handbook.org.access import can_manage_org
+from handbook.org.access import can_manage_org, can_view_reports
 from handbook.org.models import Organisation
 from handbook.org.scope import highest_managed
+from handbook.reports.composition import composition as composition_report
+from handbook.reports.periods import as_of_arg
 
 blp = Blueprint("api_reports", __name__, url_prefix="/api/v1", description="Báo cáo")
 
@@ -115,3 +118,94 @@ def admissions(args):
         org = highest_managed(access)
     require(org is not None and can_manage_org(access, org))
     return report_json(admissions_report(org, year, today=today))
+
+
+# --- composition ----------------------------------------------------------------------------------------------
+
+class CompositionArgs(InputSchema):
+    organisation_id = fields.String(metadata={"description": "mặc định: tổ chức cao nhất người gọi phụ trách"})
+    as_of = fields.String(metadata={"description": "ngày tính số liệu, YYYY-MM-DD hoặc dd/mm/yyyy; mặc định: hôm nay"})
+
+
+class CompositionRowOut(OutputSchema):
+    key = fields.String(metadata={"description": "mã nhóm (với các trường chữ: giá trị đã chuẩn hóa, \"\" = không "
+                                                 "ghi)"})
+    label = fields.String()
+    count = fields.Integer()
+    share = fields.Float(allow_none=True, metadata={"description": "% trên tổng số (1 chữ số thập phân)"})
+
+
+class CompositionDimensionOut(OutputSchema):
+    key = fields.String(metadata={"description": "status, gender, age, ethnic_group, religion_group, occupation, "
+                                                 "years, ethnicity, religion, education, political_theory"})
+    title = fields.String()
+    rows = fields.List(fields.Nested(CompositionRowOut))
+
+
+class CompositionChangeOut(OutputSchema):
+    key = fields.String()
+    label = fields.String()
+    values = fields.List(fields.Integer(), metadata={"description": "giá trị tại từng ngày của quarter_days"})
+    change = fields.Integer(metadata={"description": "so với cuối quý thứ tư trước"})
+
+
+class CompositionChildOut(OutputSchema):
+    id = fields.Integer()
+    name = fields.String()
+    total = fields.Integer()
+
+
+class CompositionReportOut(OutputSchema):
+    id = fields.Integer()
+    name = fields.String()
+    as_of = fields.Date()
+    total = fields.Integer(metadata={"description": "số đảng viên (dự bị, chính thức, miễn, tạm miễn sinh hoạt)"})
+    dimensions = fields.List(fields.Nested(CompositionDimensionOut))
+    milestones = fields.List(fields.Nested(CompositionRowOut), metadata={
+        "description": "số đảng viên đủ 30, 40, 45, … 80 năm tuổi Đảng trong năm của ngày tính"})
+    quarter_days = fields.List(fields.Date(), metadata={"description": "cuối bốn quý trước, rồi ngày tính"})
+    changes = fields.List(fields.Nested(CompositionChangeOut))
+    children = fields.List(fields.Nested(CompositionChildOut))
+
+
+def _rows(rows) -> list[dict]:
+    return [{"key": row.key, "label": row.label, "count": row.count, "share": row.share} for row in rows]
+
+
+def composition_json(report) -> dict:
+    return {
+        "id": report.org.id, "name": report.org.name, "as_of": report.day, "total": report.total,
+        "dimensions": [{"key": d.key, "title": d.title, "rows": _rows(d.rows)}
+                       for d in [*report.dimensions, *report.texts]],
+        "milestones": _rows(report.milestones),
+        "quarter_days": report.quarter_days,
+        "changes": [{"key": c.key, "label": c.label, "values": c.values, "change": c.change}
+                    for c in report.changes],
+        "children": [{"id": c.id, "name": c.name, "total": c.total} for c in report.children],
+    }
+
+
+@blp.route("/reports/composition")
+@login_required  # before the query is read: 401, not 422, for the anonymous
+@blp.arguments(CompositionArgs, location="query")
+@blp.response(200, CompositionReportOut)
+@blp.alt_response(400, description="Ngày hoặc mã tổ chức không hợp lệ")
+@blp.alt_response(404, description="Không có, hoặc ngoài phạm vi quản lý của người gọi")
+@blp.doc(security=[{"bearerAuth": []}, {"sessionCookie": []}])
+def composition(args):
+    """Cơ cấu đảng viên của một tổ chức (cả các tổ chức trực thuộc) tại một ngày: theo tình trạng, giới tính, độ
+    tuổi, dân tộc, tôn giáo, trình độ giáo dục phổ thông, lý luận chính trị, nhóm nghề nghiệp, tuổi Đảng; số đảng
+    viên đủ tuổi Đảng nhận huy hiệu trong năm; thay đổi qua bốn quý; từng tổ chức trực thuộc."""
+    access = current_access()
+    require(access.is_leader, 403)
+    today = local_today()
+    raw_org = (args.get("organisation_id") or "").strip()
+    if raw_org:
+        if not (raw_org.isascii() and raw_org.isdigit() and len(raw_org) <= 9):
+            return json_error(400, _("Mã tổ chức phải là một số."), code="invalid_organisation_id")
+        org = db.session.get(Organisation, int(raw_org))
+    else:
+        org = highest_managed(access)
+    require(org is not None and can_view_reports(access, org))
+    day = as_of_arg(args.get("as_of"), today)
+    return composition_json(composition_report(org, day, today=today))

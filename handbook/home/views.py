@@ -16,7 +16,7 @@ from handbook.meetings.models import AttendanceStatus
 from handbook.meetings.queries import attendance_of, next_meeting
 from handbook.members import service as members
 from handbook.members import transfers
-from handbook.members.labels import GENDER_LABELS, STATUS_LABELS
+from handbook.members.labels import GENDER_LABELS, OCCUPATION_GROUP_LABELS, STATUS_LABELS
 from handbook.org.access import can_manage_candidates
 from handbook.org.service import ancestors
 
@@ -68,5 +68,6 @@ def profile():
         path=ancestors(member.cell) if member else [],
         status_labels=STATUS_LABELS,
         gender_labels=GENDER_LABELS,
+        occupation_group_labels=OCCUPATION_GROUP_LABELS,
         phone_is_login=bool(member and member.phone and member.phone == current_user.phone),
     )

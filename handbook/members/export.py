@@ -11,14 +11,15 @@ from sqlalchemy import and_, select
 from handbook.core.timeutil import format_date
 from handbook.extensions import db
 from handbook.members.collation import name_sort_key
-from handbook.members.labels import GENDER_LABELS, STATUS_LABELS
+from handbook.members.labels import GENDER_LABELS, OCCUPATION_GROUP_LABELS, STATUS_LABELS
 from handbook.members.models import ACTIVE_STATUSES, Member
 from handbook.members.service import CELL_TITLES, TITLE_RANK
 from handbook.org.access import Access, managed_org_ids
 from handbook.org.models import Organisation, Position
 
 COLUMNS = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc", "Tôn giáo", "Quê quán", "Ngày vào Đảng",
-           "Ngày chính thức", "Số thẻ", "Chức vụ", "Trình độ (GDPT / chuyên môn / LLCT)", "Chi bộ", "Trạng thái"]
+           "Ngày chính thức", "Số thẻ", "Chức vụ", "Trình độ (GDPT / chuyên môn / LLCT)", "Chi bộ", "Trạng thái",
+           "Nhóm nghề nghiệp"]
 
 
 @dataclass
@@ -76,6 +77,7 @@ def workbook(org: Organisation, rows: list[ExportRow]) -> bytes:
                 m.ethnicity or "", m.religion or "", m.hometown or "", format_date(m.admission_date),
                 format_date(m.official_date), m.card_number or "", row.title, row.education, row.cell_name,
                 str(STATUS_LABELS[m.status]),
+                str(OCCUPATION_GROUP_LABELS[m.occupation_group]) if m.occupation_group else "",
             ])
     out = io.BytesIO()
     book.save(out)

@@ -7,7 +7,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from handbook.core.forms import Form, select_choices
 from handbook.core.i18n import lazy_gettext as _l
-from handbook.members.labels import STATUS_LABELS
+from handbook.members.labels import OCCUPATION_GROUP_LABELS, STATUS_LABELS
 from handbook.members.validation import CONTACT_FIELDS, FIELDS
 
 DATE_HINT = _l("ngày/tháng/năm")
@@ -21,6 +21,9 @@ def _field(name: str, **kwargs):
         return StringField(label, render_kw={"placeholder": DATE_HINT, "inputmode": "numeric"}, **kwargs)
     if name == "gender":
         return SelectField(label, choices=select_choices([("", "—"), ("nam", _l("Nam")), ("nu", _l("Nữ"))]), **kwargs)
+    if name == "occupation_group":  # optional: a form posted without it keeps "" (not chosen)
+        return SelectField(label, default="", choices=select_choices(
+            [("", "—"), *((group.value, text) for group, text in OCCUPATION_GROUP_LABELS.items())]), **kwargs)
     render = {"maxlength": FIELDS[name][1]} if FIELDS[name][1] else {}
     if name == "phone":
         render.update(inputmode="tel", autocomplete="tel")
@@ -59,6 +62,7 @@ class RecordForm(Form):
     political_theory = _field("political_theory")
     foreign_language = _field("foreign_language")
     occupation = _field("occupation")
+    occupation_group = _field("occupation_group")
     admission_date = _field("admission_date")
     official_date = _field("official_date")
     official_reason = _field("official_reason")

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import IO, Any
 
 from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy import insert, select, update
 
 from handbook.audit import service as audit
@@ -22,6 +23,7 @@ from handbook.audit.service import Actor
 from handbook.core.i18n import lazy_gettext as _l
 from handbook.core.timeutil import local_today, utcnow
 from handbook.extensions import db
+from handbook.members.labels import OCCUPATION_GROUP_LABELS
 from handbook.members.models import ImportPreview, Member, MemberChange, MemberPlacement, MemberStatusHistory
 from handbook.members.placements import placement_rows
 from handbook.members.records import initial_statuses
@@ -314,16 +316,19 @@ def template_workbook() -> bytes:
         sheet.column_dimensions[sheet.cell(1, index).column_letter].width = max(14, len(text) + 4)
     guide = book.create_sheet("Hướng dẫn")
     guide.append(["Cột", "Bắt buộc", "Cách nhập", "Ví dụ"])
+    with force_locale("vi"):
+        labels = [str(label) for label in OCCUPATION_GROUP_LABELS.values()]
     hints = {
         "full_name": "Họ và tên đầy đủ, có dấu", "birth_date": "ngày/tháng/năm", "gender": "Nam hoặc Nữ",
         "cccd": "12 chữ số, không trùng", "phone": "0901 234 567 hoặc +84 901 234 567",
         "admission_date": "ngày/tháng/năm (ngày kết nạp)",
         "official_date": "ngày/tháng/năm; thường đúng 12 tháng sau ngày vào Đảng",
         "official_reason": "Chỉ ghi khi ngày chính thức khác 12 tháng", "card_number": "Không trùng",
+        "occupation_group": "Một trong: " + "; ".join(labels),
     }
     example = {"full_name": "Nguyễn Văn An", "birth_date": "19/05/1985", "gender": "Nam", "ethnicity": "Kinh",
                "religion": "Không", "cccd": "001085012345", "phone": "0901234567", "admission_date": "03/02/2010",
-               "official_date": "03/02/2011", "card_number": "01234567"}
+               "official_date": "03/02/2011", "card_number": "01234567", "occupation_group": "Công nhân"}
     for name in FIELDS:
         guide.append([headings[name], "Có" if name in REQUIRED else "", hints.get(name, ""), example.get(name, "")])
     guide.append([CELL_CODE_HEADING, "", "Mã của chi bộ nhận đảng viên này (xem trong cây tổ chức); để trống thì "

@@ -52,6 +52,8 @@ def change_value(field: str, value: str | None) -> str | None:
             return " ".join(filter(None, (str(STATUS_LABELS[MemberStatus(code)]), rest)))
     elif field == "gender" and value in Gender._value2member_map_:
         return str(GENDER_LABELS[Gender(value)])
+    elif field == "occupation_group" and value in OccupationGroup._value2member_map_:
+        return str(OCCUPATION_GROUP_LABELS[OccupationGroup(value)])
     elif field == "photo_file":
         return str(_l("Có ảnh"))
     return value

@@ -15,7 +15,13 @@ from handbook.core.web import require
 from handbook.extensions import db
 from handbook.members import records, service
 from handbook.members.forms import PhotoForm, StatusForm, attach_problems, raw_values
-from handbook.members.labels import CHANGE_FIELD_LABELS, GENDER_LABELS, STATUS_LABELS, change_value
+from handbook.members.labels import (
+    CHANGE_FIELD_LABELS,
+    GENDER_LABELS,
+    OCCUPATION_GROUP_LABELS,
+    STATUS_LABELS,
+    change_value,
+)
 from handbook.members.placements import placements_of
 from handbook.members.validation import RECORD_FIELDS, shown
 from handbook.org.access import can_edit_member_contact, can_manage_account, can_manage_member, can_view_member
@@ -72,6 +78,7 @@ def render_record(member, code=None, error=None, status=200, status_form=None):
         error=error,
         status_labels=STATUS_LABELS,
         gender_labels=GENDER_LABELS,
+        occupation_group_labels=OCCUPATION_GROUP_LABELS,
     ), status
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import force_locale
 from sqlalchemy import literal, select
 
 from handbook.auth.identifiers import IdentifierError, normalise_email, normalise_phone
@@ -19,7 +20,7 @@ from handbook.core.i18n import lazy_gettext as _l
 from handbook.core.inputs import strip_controls
 from handbook.core.timeutil import local_today
 from handbook.extensions import db
-from handbook.members.models import Gender, Member, MemberStatus
+from handbook.members.models import Gender, Member, MemberStatus, OccupationGroup
 from handbook.org.access import managed_org_ids
 from handbook.org.models import Organisation
 
@@ -41,6 +42,7 @@ FIELDS: dict[str, tuple[Any, int]] = {
     "political_theory": (_l("Lý luận chính trị"), 40),
     "foreign_language": (_l("Ngoại ngữ"), 60),
     "occupation": (_l("Nghề nghiệp"), 120),
+    "occupation_group": (_l("Nhóm nghề nghiệp"), 0),  # one of OCCUPATION_GROUP_LABELS, typed or chosen
     "admission_date": (_l("Ngày vào Đảng"), 0),
     "official_date": (_l("Ngày chính thức"), 0),
     "official_reason": (_l("Lý do chính thức khác 12 tháng"), 255),
@@ -114,6 +116,28 @@ def name_key(name: str | None) -> str:
     the spacing, the tone mark's placement and any invisible or direction characters."""
     text = nfc(BIDI_RE.sub("", name or "")).casefold()
     return " ".join(_word_key(word) for word in text.split(" "))
+
+
+def folded(text: str) -> str:
+    """Without diacritics, case or doubled spaces ("Cán bộ,  CÔNG chức" = "can bo, cong chuc"): for matching a typed
+    label against a list of labels."""
+    letters = unicodedata.normalize("NFD", nfc(text).replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in letters if not unicodedata.combining(ch)).casefold()
+
+
+def occupation_group_of(text: str) -> OccupationGroup | None:
+    """The group a label names (as in OCCUPATION_GROUP_LABELS, diacritics- and case-insensitive) or its code
+    ("cong_nhan"); None when it names none."""
+    from handbook.members.labels import OCCUPATION_GROUP_LABELS  # labels imports this module
+
+    if text in OccupationGroup._value2member_map_:
+        return OccupationGroup(text)
+    key = folded(text)
+    with force_locale("vi"):  # a file's cells are in Vietnamese whatever the reader's language
+        for group, label in OCCUPATION_GROUP_LABELS.items():
+            if folded(str(label)) == key:
+                return group
+    return None
 
 
 def shown(raw: Any) -> str:
@@ -234,6 +258,13 @@ def clean_record(raw: dict[str, Any], *, today: date | None = None, partial: boo
                 result.add(name, value, _l("Giới tính phải là “Nam” hoặc “Nữ”."))
                 continue
             text = gender
+        elif name == "occupation_group":
+            group = occupation_group_of(text)
+            if group is None:
+                result.add(name, value, _l("Nhóm nghề nghiệp không có trong danh sách (ví dụ: Công nhân, Nông dân, "
+                                           "Cán bộ, công chức, Hưu trí, Khác)."))
+                continue
+            text = group
         elif name == "card_number":
             text = text.replace(" ", "")
         result.values[name] = text

@@ -38,7 +38,7 @@ def test_secretary_edits_imports_exports_and_admin_audits(page: Page, members_se
     first = page.locator("ul.dir li a[href^='/members/']").nth(1)
     first.click()
     page.get_by_role("link", name="Sửa hồ sơ").click()
-    page.get_by_label("Nghề nghiệp").fill("Kỹ sư xây dựng")
+    page.get_by_label("Nghề nghiệp", exact=True).fill("Kỹ sư xây dựng")
     page.get_by_label("Số CCCD").fill("123")
     page.get_by_role("button", name="Lưu").click()
     expect(page.locator("main")).to_contain_text("Số CCCD phải gồm đúng 12 chữ số.")

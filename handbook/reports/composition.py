@@ -1,0 +1,411 @@
+"""The composition of a committee's membership as of a day: by status, gender, age, ethnicity, religion, general
+education, political theory, occupation group and years of membership; the same main figures at the end of each of
+the last four quarters; the organisations directly below with their totals.
+
+A member counts on day D in the cell of their placement valid on D, if their status on D is one of
+`members.counts.ACTIVE` — as `members.counts` counts them —, and the tree is the one of day D (the versions known
+that day), so a cell moved since still counts under its old committee for days before the move.
+
+Two statements per day, made by the database (nothing loaded per member):
+
+- every cell's fixed figures (`_FIGURES`: a SUM(CASE …) each) in one GROUP BY over the placements valid that day
+  (ix_member_placements_cell_day), each member's status that day (one seek in ix_member_status_history_member_day)
+  and their record (primary key); then the versions known that day (ix_org_versions_org_from), to add the cells up
+  the tree of that day in Python — kept per process under the `CountsVersion` token, like `members.counts`;
+- the free-text fields (ethnicity, religion, education, political theory) of `org`'s subtree only, as (dimension,
+  key, count) rows of one UNION ALL over the same members, normalised (lower case, trimmed, no double spaces).
+
+Measured on the 140,000-member demo (SQLite, `flask seed-demo --members 140000`: 9,060 organisations, 5,065 cells;
+benchmarks/committee_reports.py is to repeat it): one day's cell figures take 1.6 s (4 s on a loaded machine), the
+city's free text 1.5–3 s, so a cold composition of the city (its day and four quarter ends: 12 statements) took
+10.5 s (20 s loaded), a ward's 22–50 ms once the days are kept; kept, either takes 1 statement and 1–11 ms. Hence
+the days kept per process under the `CountsVersion` token (any write to members, placements, status history or org
+versions replaces it). Per-row date arithmetic (extracting yyyymmdd) made a day 3–9 s: dates are compared with
+bound days instead.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import and_, bindparam, case, func, literal, or_, select, union_all
+
+from handbook.core.i18n import lazy_gettext as _l
+from handbook.extensions import db
+from handbook.members.counts import ACTIVE, status_on
+from handbook.members.labels import OCCUPATION_GROUP_LABELS, STATUS_LABELS
+from handbook.members.models import CountsVersion, Gender, Member, MemberPlacement, MemberStatus, OccupationGroup
+from handbook.org.history import known_on, valid_on
+from handbook.org.models import Organisation, OrgVersion
+
+#: days whose per-organisation figures are kept per process (a page reads its day and the four quarter ends: 5)
+KEPT_DAYS = 8
+#: the free-text figures kept per process, per (day, organisation)
+KEPT_TEXTS = 32
+
+#: how a religion field may say "none" (None and "" say it too)
+NO_RELIGION = ("không", "khong", "không có", "không tôn giáo", "khong ton giao")
+#: the years of membership a badge is given for
+MILESTONES = (30, 40, 45, 50, 55, 60, 65, 70, 75, 80)
+#: age bands: (key, label, lowest age, highest age or None)
+AGE_BANDS = (("age_30", _l("Đến 30 tuổi"), None, 30), ("age_40", _l("31–40 tuổi"), 31, 40),
+             ("age_50", _l("41–50 tuổi"), 41, 50), ("age_60", _l("51–60 tuổi"), 51, 60),
+             ("age_70", _l("61–70 tuổi"), 61, 70), ("age_71", _l("Trên 70 tuổi"), 71, None))
+#: years of membership bands: (key, label, from years, under years or None)
+YEAR_BANDS = (("years_10", _l("Dưới 10 năm"), None, 10), ("years_20", _l("Từ 10 đến dưới 20 năm"), 10, 20),
+              ("years_30", _l("Từ 20 đến dưới 30 năm"), 20, 30), ("years_40", _l("Từ 30 đến dưới 40 năm"), 30, 40),
+              ("years_50", _l("Từ 40 đến dưới 50 năm"), 40, 50), ("years_50p", _l("Từ 50 năm trở lên"), 50, None))
+STATUSES = (MemberStatus.DU_BI, MemberStatus.CHINH_THUC, MemberStatus.MIEN_SINH_HOAT, MemberStatus.TAM_MIEN)
+UNKNOWN = _l("Không rõ")
+
+#: every fixed figure's key → label, in the order of the tables
+LABELS: dict[str, object] = {
+    "total": _l("Tổng số đảng viên"),
+    **{f"st_{s.value}": STATUS_LABELS[s] for s in STATUSES},
+    "men": _l("Nam"), "women": _l("Nữ"), "gender_unknown": _l("Không rõ giới tính"),
+    **{key: label for key, label, _a, _b in AGE_BANDS}, "age_unknown": _l("Không rõ tuổi"),
+    "kinh": _l("Dân tộc Kinh"), "minority": _l("Dân tộc thiểu số"), "ethnicity_unknown": _l("Không rõ dân tộc"),
+    "no_religion": _l("Không theo tôn giáo"), "religious": _l("Có đạo"),
+    **{f"occ_{g.value}": OCCUPATION_GROUP_LABELS[g] for g in OccupationGroup}, "occ_none": _l("Chưa phân loại"),
+    **{key: label for key, label, _a, _b in YEAR_BANDS}, "years_unknown": _l("Không rõ ngày vào Đảng"),
+    **{f"badge_{n}": _l("Huy hiệu %(n)d năm tuổi Đảng", n=n) for n in MILESTONES},
+}
+FIGURES = tuple(LABELS)
+INDEX = {key: i for i, key in enumerate(FIGURES)}
+#: the figures of the four-quarters table
+MAIN = ("total", *(f"st_{s.value}" for s in STATUSES), "women", "minority", "religious", "age_30", "age_71",
+        *(f"occ_{g.value}" for g in OccupationGroup), "occ_none", "years_50p")
+#: the dimensions of fixed figures: (key, title, figure keys)
+DIMENSIONS = (
+    ("status", _l("Theo tình trạng đảng viên"), tuple(f"st_{s.value}" for s in STATUSES)),
+    ("gender", _l("Theo giới tính"), ("men", "women", "gender_unknown")),
+    ("age", _l("Theo độ tuổi"), (*(key for key, *_r in AGE_BANDS), "age_unknown")),
+    ("ethnic_group", _l("Dân tộc"), ("kinh", "minority", "ethnicity_unknown")),
+    ("religion_group", _l("Tôn giáo"), ("no_religion", "religious")),
+    ("occupation", _l("Theo nhóm nghề nghiệp"), (*(f"occ_{g.value}" for g in OccupationGroup), "occ_none")),
+    ("years", _l("Theo tuổi Đảng"), (*(key for key, *_r in YEAR_BANDS), "years_unknown")),
+)
+#: the free-text dimensions: (key, title, label of NULL/empty)
+TEXTS = (
+    ("ethnicity", _l("Theo từng dân tộc"), _l("Không rõ")),
+    ("religion", _l("Theo từng tôn giáo"), _l("Không")),
+    ("education", _l("Theo trình độ giáo dục phổ thông"), _l("Không rõ")),
+    ("political_theory", _l("Theo trình độ lý luận chính trị"), _l("Chưa qua đào tạo")),
+)
+
+_kept: OrderedDict[tuple, Day] = OrderedDict()
+_kept_texts: OrderedDict[tuple, dict] = OrderedDict()
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    label: str
+    count: int
+    share: float | None  #: % of the total, one decimal; None when the total is 0
+
+
+@dataclass(frozen=True)
+class Dimension:
+    key: str
+    title: str
+    rows: list[Row]
+
+
+@dataclass(frozen=True)
+class Child:
+    id: int
+    name: str
+    total: int
+
+
+@dataclass(frozen=True)
+class Change:
+    """A main figure at each quarter end and on the day (oldest first), and its change over the four quarters."""
+
+    key: str
+    label: str
+    values: list[int]
+
+    @property
+    def change(self) -> int:
+        return self.values[-1] - self.values[0]
+
+
+@dataclass
+class Composition:
+    org: Organisation
+    day: date
+    today: date
+    figures: dict[str, int]
+    dimensions: list[Dimension]
+    texts: list[Dimension]
+    milestones: list[Row]  #: members reaching each badge's years of membership in the day's year
+    children: list[Child]
+    quarter_days: list[date]  #: the last four quarter ends before the day, oldest first, then the day
+    changes: list[Change] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.figures["total"]
+
+
+@dataclass
+class Day:
+    """A day's figures of every organisation as the tree was then (read only once kept)."""
+
+    own: dict[int, tuple[int, ...]]  #: the cells' own figures
+    totals: dict[int, tuple[int, ...]]  #: each organisation's own + its subtree's
+    children: dict[int, list[int]]
+    parents: dict[int, int | None]
+    names: dict[int, str]
+
+
+def _sum(condition):
+    """COUNT(CASE WHEN … THEN 1 END): 0 without a NULL to coalesce, and cheaper than SUM(CASE … ELSE 0) on SQLite."""
+    return func.count(case((condition, 1)))
+
+
+def _normal(column):
+    """SQL: a free-text value compared without case, outer spaces or doubled inner spaces."""
+    return func.lower(func.trim(func.replace(func.replace(column, "  ", " "), "  ", " ")))
+
+
+def _active(day: date):
+    """The members counted on `day`: (cell_id, member_id, status) of each placement valid that day, with each
+    member's status that day (the caller keeps the active ones)."""
+    placement = MemberPlacement
+    status = status_on(placement.member_id, day).label("status")
+    return (select(placement.cell_id, placement.member_id, status).where(valid_on(placement, day))
+            .distinct().subquery("placed"))
+
+
+def _counted(day: date, cells: list[int] | None = None):
+    """A CTE of the members counted on `day` (in `cells`, when given): their cell, status that day and the fields
+    the figures read, free text normalised once per row. Materialised (SQLite and PostgreSQL 12+ both read
+    `AS MATERIALIZED`): the figures refer to each column many times, which a merged subquery would recompute."""
+    active = _active(day)
+    m = Member
+    query = (select(active.c.cell_id, active.c.status, m.gender, m.birth_date, m.admission_date, m.occupation_group,
+                    _normal(m.ethnicity).label("ethnicity"), _normal(m.religion).label("religion"),
+                    _normal(m.education).label("education"), _normal(m.political_theory).label("political_theory"))
+             .join(m, m.id == active.c.member_id).where(active.c.status.in_(ACTIVE)))
+    if cells is not None:
+        query = query.where(active.c.cell_id.in_(bindparam("cells", expanding=True)))
+    return query.cte("counted").prefix_with("MATERIALIZED")
+
+
+def _figure_columns(m, day: date) -> list:
+    """The count of each figure over the CTE `m` (`_counted`). Ages and years of membership compare the stored
+    dates with days bound once (born on or before D − n years: n years old on D; 29/02 reaches a year on 01/03), so
+    no row computes a date: the same on SQLite and PostgreSQL, and cheaper than extracting the dates' parts."""
+
+    def years_before(n: int) -> date:
+        return day - relativedelta(years=n)
+
+    c = m.c
+    conditions: dict[str, object] = {"total": literal(True)}
+    for s in STATUSES:
+        conditions[f"st_{s.value}"] = c.status == s.value
+    conditions |= {"men": c.gender == Gender.NAM, "women": c.gender == Gender.NU, "gender_unknown": c.gender.is_(None)}
+    for key, _label, low, high in AGE_BANDS:  # at least `low` years old, not yet `high` + 1
+        parts = [c.birth_date.is_not(None)]
+        if low is not None:
+            parts.append(c.birth_date <= years_before(low))
+        if high is not None:
+            parts.append(c.birth_date > years_before(high + 1))
+        conditions[key] = and_(*parts)
+    conditions["age_unknown"] = c.birth_date.is_(None)
+    conditions |= {
+        "kinh": c.ethnicity == "kinh",
+        "minority": and_(c.ethnicity.is_not(None), c.ethnicity != "", c.ethnicity != "kinh"),
+        "ethnicity_unknown": or_(c.ethnicity.is_(None), c.ethnicity == ""),
+        "no_religion": or_(c.religion.is_(None), c.religion == "", c.religion.in_(NO_RELIGION)),
+        "religious": and_(c.religion.is_not(None), c.religion != "", c.religion.not_in(NO_RELIGION)),
+    }
+    for g in OccupationGroup:
+        conditions[f"occ_{g.value}"] = c.occupation_group == g
+    conditions["occ_none"] = c.occupation_group.is_(None)
+    for key, _label, low, high in YEAR_BANDS:
+        parts = [c.admission_date.is_not(None)]
+        if low is not None:
+            parts.append(c.admission_date <= years_before(low))
+        if high is not None:
+            parts.append(c.admission_date > years_before(high))
+        conditions[key] = and_(*parts)
+    conditions["years_unknown"] = c.admission_date.is_(None)
+    for n in MILESTONES:  # admitted in the year that makes n years in the day's year
+        conditions[f"badge_{n}"] = c.admission_date.between(date(day.year - n, 1, 1), date(day.year - n, 12, 31))
+    return [_sum(conditions[key]).label(key) for key in FIGURES]
+
+
+def _count_day(day: date) -> Day:
+    m = _counted(day)
+    own: dict[int, tuple[int, ...]] = {}
+    for cell_id, *figures in db.session.execute(
+            select(m.c.cell_id, *_figure_columns(m, day)).group_by(m.c.cell_id)):
+        own[cell_id] = tuple(int(v) for v in figures)
+    children: dict[int, list[int]] = {}
+    parents: dict[int, int | None] = {}
+    names: dict[int, str] = {}
+    for org_id, parent_id, name in db.session.execute(
+            select(OrgVersion.organisation_id, OrgVersion.parent_id, OrgVersion.name)
+            .where(known_on(OrgVersion, day)).order_by(OrgVersion.name, OrgVersion.organisation_id)):
+        parents[org_id] = parent_id
+        names[org_id] = name
+        if parent_id is not None:
+            children.setdefault(parent_id, []).append(org_id)
+    return Day(own, _roll_up(parents, children, own), children, parents, names)
+
+
+def _roll_up(parents, children, own) -> dict[int, tuple[int, ...]]:
+    """Each known organisation's own figures plus its children's totals, walked without recursion (an edge that
+    would close a cycle is ignored, as `members.counts.roll_up` does)."""
+    zero = (0,) * len(FIGURES)
+    totals: dict[int, tuple[int, ...]] = {}
+    for root in parents:
+        if root in totals:
+            continue
+        stack: list[tuple[int, bool]] = [(root, False)]
+        on_path: set[int] = set()
+        while stack:
+            org, done = stack.pop()
+            if done:
+                on_path.discard(org)
+                parts = [totals[c] for c in children.get(org, ()) if c in totals]
+                mine = own.get(org)
+                if mine is not None:
+                    parts.append(mine)
+                totals[org] = tuple(map(sum, zip(*parts, strict=True))) if parts else zero
+            elif org not in totals and org not in on_path:
+                on_path.add(org)
+                stack.append((org, True))
+                stack.extend((child, False) for child in children.get(org, ()) if child not in totals)
+    return totals
+
+
+def _token() -> str | None:
+    return db.session.scalar(select(CountsVersion.token).where(CountsVersion.id == 1))
+
+
+def _kept_or(store: OrderedDict, bound: int, key: tuple, token: str | None, compute):
+    if token is not None:
+        with _lock:
+            found = store.get(key)
+            if found is not None:
+                store.move_to_end(key)
+                return found
+    value = compute()
+    if token is not None:
+        with _lock:
+            store[key] = value
+            while len(store) > bound:
+                store.popitem(last=False)
+    return value
+
+
+def day_figures(day: date, token: str | None = None) -> Day:
+    """Every organisation's figures on `day` (kept per process while the counts' token is unchanged)."""
+    key = (db.engine.url.render_as_string(hide_password=True), token or "", day)
+    return _kept_or(_kept, KEPT_DAYS, key, token, lambda: _count_day(day))
+
+
+def subtree(figures: Day, org_id: int) -> list[int]:
+    """`org_id` and every organisation below it on the day, in tree order (each before its children)."""
+    out: list[int] = []
+    stack = [org_id]
+    seen: set[int] = set()
+    while stack:
+        current = stack.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        out.append(current)
+        stack.extend(reversed(figures.children.get(current, [])))
+    return out
+
+
+def _texts(day: date, cells: list[int] | None) -> dict[str, list[tuple[str, int]]]:
+    """The free-text fields of the members counted on `day` in `cells` (None: every cell): (normalised value or "",
+    count), most first — one UNION ALL of a GROUP BY per field over the materialised members."""
+    out: dict[str, list[tuple[str, int]]] = {key: [] for key, *_r in TEXTS}
+    if cells is not None and not cells:
+        return out
+    m = _counted(day, cells)
+    parts = []
+    for key, *_r in TEXTS:
+        value = func.coalesce(m.c[key], "")
+        parts.append(select(literal(key).label("dim"), value.label("value"), func.count().label("n"))
+                     .select_from(m).group_by(value))
+    for dim, value, n in db.session.execute(union_all(*parts), {"cells": cells} if cells is not None else {}):
+        out[dim].append((value or "", int(n)))
+    for rows in out.values():
+        rows.sort(key=lambda row: (-row[1], row[0] == "", row[0]))  # the empty value last among equals
+    return out
+
+
+def _share(count: int, total: int) -> float | None:
+    return round(count * 100 / total, 1) if total else None
+
+
+def quarter_ends(day: date) -> list[date]:
+    """The last days of the four quarters before the one `day` is in, oldest first (06/12/2026 → 31/12/2025,
+    31/03/2026, 30/06/2026, 30/09/2026)."""
+    first = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    return [first - relativedelta(months=3 * n) - relativedelta(days=1) for n in (3, 2, 1, 0)]
+
+
+def _label(value: str, empty) -> str:
+    return str(empty) if not value else value[:1].upper() + value[1:]
+
+
+def composition(org: Organisation, day: date, *, today: date) -> Composition:
+    """The composition of `org`'s membership (its subtree as of `day`) on `day`, with the last four quarter ends."""
+    token = _token()
+    figures = day_figures(day, token)
+    zero = (0,) * len(FIGURES)
+    values = figures.totals.get(org.id, zero)
+    mine = dict(zip(FIGURES, values, strict=True))
+    total = mine["total"]
+    dimensions = [Dimension(key, str(title), [Row(k, str(LABELS[k]), mine[k], _share(mine[k], total)) for k in keys])
+                  for key, title, keys in DIMENSIONS]
+    milestones = [Row(f"badge_{n}", str(LABELS[f"badge_{n}"]), mine[f"badge_{n}"], None) for n in MILESTONES]
+    cells: list[int] | None = [org_id for org_id in subtree(figures, org.id) if org_id in figures.own] \
+        if org.id in figures.parents else []
+    if cells and len(cells) == len(figures.own):
+        cells = None  # every counted cell (the city): no list to send
+    text_key = (db.engine.url.render_as_string(hide_password=True), token or "", day, org.id)
+    found = _kept_or(_kept_texts, KEPT_TEXTS, text_key, token, lambda: _texts(day, cells))
+    texts = []
+    for key, title, empty in TEXTS:
+        rows = found[key]
+        if key == "religion":  # "không" and its spellings are one row, with the empty ones
+            none = sum(n for value, n in rows if not value or value in NO_RELIGION)
+            rows = [(value, n) for value, n in rows if value and value not in NO_RELIGION]
+            rows = ([("", none)] if none else []) + rows
+        texts.append(Dimension(key, str(title), [Row(value, _label(value, empty), n, _share(n, total))
+                                                 for value, n in rows]))
+    children = [Child(child, figures.names.get(child, ""), figures.totals.get(child, zero)[0])
+                for child in figures.children.get(org.id, [])]
+    days = [*quarter_ends(day), day]
+    per_day = [day_figures(d, token).totals.get(org.id, zero) if d != day else values for d in days]
+    changes = [Change(key, str(LABELS[key]), [v[INDEX[key]] for v in per_day]) for key in MAIN]
+    return Composition(org=org, day=day, today=today, figures=mine, dimensions=dimensions, texts=texts,
+                       milestones=milestones, children=children, quarter_days=days, changes=changes)
+
+
+def organisation_rows(org: Organisation, day: date):
+    """Every organisation of `org`'s subtree on `day`, in tree order: (depth, name, own figures, subtree figures),
+    the main figures only — a generator over the kept day (no row is loaded twice)."""
+    figures = day_figures(day, _token())
+    zero = (0,) * len(FIGURES)
+    depth = {org.id: 0}
+    for org_id in subtree(figures, org.id):
+        level = depth.get(org_id, 0)
+        for child in figures.children.get(org_id, ()):
+            depth[child] = level + 1
+        yield (level, figures.names.get(org_id, ""), figures.own.get(org_id, zero), figures.totals.get(org_id, zero))

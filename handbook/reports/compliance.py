@@ -1,0 +1,265 @@
+"""Meeting compliance of a month over an organisation's subtree: did each live cell hold its regular meeting with
+minutes and attendance, did it hold a thematic meeting in the month's quarter, and how good were the month's
+meetings (`meetings.quality`) — per organisation directly below, with the last months' trend.
+
+Which cells count for a month (live cells): those created before the month's end (`Organisation.created_at`) and
+not dissolved by its last day (`dissolved_on` empty or after it); a cell dissolved during the month is left out.
+
+Every figure is counted by the database: one statement with a row per live cell (its regular meeting's flags
+from a LEFT JOIN on `ix_meetings_org_start` grouped by cell, the quarter's thematic meeting as a correlated EXISTS
+on the same index), one grouped per cell over the month's held meetings for the quality, one for the trend (a
+row per cell inside, summed outside). The rows are added up in Python to the organisations directly below `org`
+by their path — no statement per cell.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from sqlalchemy import and_, bindparam, case, exists, func, or_, select
+from sqlalchemy.orm import aliased
+
+from handbook.core.timeutil import utcnow
+from handbook.extensions import db
+from handbook.meetings import quality
+from handbook.meetings.models import Attendance, Meeting, MeetingKind, MeetingStatus, MinutesRevision
+from handbook.meetings.scheduling import local_datetime
+from handbook.org.access import in_subtree
+from handbook.org.models import CELL_KINDS, Organisation
+from handbook.reports.periods import Month
+
+TREND_MONTHS = 6
+#: a regular meeting's state in the month, worst first
+STATUSES = ("missing", "scheduled", "held_incomplete", "held")
+
+
+def bounds(first: date, following: date) -> tuple[datetime, datetime]:
+    """Local days [first, following) as UTC instants."""
+    return local_datetime(first, time(0)), local_datetime(following, time(0))
+
+
+def quarter_of(month: Month) -> tuple[Month, Month]:
+    """The quarter's first month and the month after its last."""
+    first = Month(month.year, (month.quarter - 1) * 3 + 1)
+    return first, first.shifted(3)
+
+
+@dataclass
+class Line:
+    """One organisation's figures for the month."""
+
+    org_id: int
+    name: str
+    cells: int = 0
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
+    thematic: int = 0  #: cells with a thematic meeting held in the quarter
+    meetings: int = 0  #: meetings held in the month (the quality's base)
+    score_sum: int = 0
+    met: dict[str, int] = field(default_factory=lambda: dict.fromkeys(quality.KEYS, 0))
+
+    @property
+    def held(self) -> int:
+        return self.counts["held"]
+
+    @property
+    def share(self) -> float | None:
+        """% of the live cells that held the regular meeting with minutes and attendance."""
+        return quality.percent(self.held, self.cells)
+
+    @property
+    def thematic_share(self) -> float | None:
+        return quality.percent(self.thematic, self.cells)
+
+    @property
+    def average_score(self) -> float | None:
+        return round(self.score_sum / self.meetings, 1) if self.meetings else None
+
+    def met_share(self, key: str) -> float | None:
+        return quality.percent(self.met[key], self.meetings)
+
+    def add_cell(self, status: str, thematic: bool) -> None:
+        self.cells += 1
+        self.counts[status] += 1
+        self.thematic += int(thematic)
+
+    def add_quality(self, meetings: int, score_sum: int, met: dict[str, int]) -> None:
+        self.meetings += meetings
+        self.score_sum += score_sum
+        for key, value in met.items():
+            self.met[key] += value
+
+
+@dataclass(frozen=True)
+class CellNote:
+    """A cell listed for attention: its name, the organisation directly below `org` it is under, its regular
+    meeting's status (or whether a thematic meeting is planned) and the meeting's start when there is one."""
+
+    id: int
+    name: str
+    under: str
+    status: str
+    starts_at: datetime | None = None
+    meeting_id: int | None = None
+
+
+@dataclass
+class Report:
+    org: Organisation
+    month: Month
+    quarter: tuple[Month, Month]
+    total: Line
+    children: list[Line]
+    not_held: list[CellNote]  #: cells that did not hold the regular meeting with minutes and attendance
+    without_thematic: list[CellNote]
+    trend: list[tuple[Month, int, int]]  #: (month, cells held with records, live cells), oldest first
+
+    @property
+    def lines(self) -> list[Line]:
+        return [*self.children, self.total]
+
+    @property
+    def is_cell(self) -> bool:
+        return self.org.kind in CELL_KINDS
+
+
+def _flag(condition):
+    return case((condition, 1), else_=0)
+
+
+def status_of(meeting_id, held, minutes, attendance) -> str:
+    """The regular meeting's state, as `meetings.queries.committee_month` decides it."""
+    if meeting_id is None:
+        return "missing"
+    if held or minutes or attendance:
+        return "held" if (minutes and attendance) else "held_incomplete"
+    return "scheduled"
+
+
+def _cells_query(path: str):
+    """A row per live cell of the subtree: the month's regular meeting (flags) and the quarter's thematic one."""
+    m = aliased(Meeting, name="regular")
+    has_minutes = exists().where(MinutesRevision.meeting_id == m.id)
+    has_attendance = exists().where(Attendance.meeting_id == m.id)
+    thematic = aliased(Meeting, name="thematic")
+    thematic_held = exists().where(
+        thematic.organisation_id == Organisation.id, thematic.starts_at >= bindparam("q_start"),
+        thematic.starts_at < bindparam("q_end"),
+        or_(thematic.kind == MeetingKind.CHUYEN_DE,
+            and_(thematic.kind == MeetingKind.THUONG_KY, thematic.combined_thematic.is_(True))),
+        or_(thematic.status == MeetingStatus.HELD,
+            and_(thematic.status != MeetingStatus.CANCELLED,
+                 or_(exists().where(Attendance.meeting_id == thematic.id),
+                     exists().where(MinutesRevision.meeting_id == thematic.id)))))
+    thematic_planned = exists().where(
+        thematic.organisation_id == Organisation.id, thematic.starts_at >= bindparam("now"),
+        thematic.starts_at < bindparam("q_end"), thematic.status == MeetingStatus.SCHEDULED,
+        or_(thematic.kind == MeetingKind.CHUYEN_DE,
+            and_(thematic.kind == MeetingKind.THUONG_KY, thematic.combined_thematic.is_(True))))
+    return (
+        select(Organisation.id, Organisation.name, Organisation.path,
+               func.min(m.id).label("meeting_id"), func.min(m.starts_at).label("starts_at"),
+               func.max(_flag(m.status == MeetingStatus.HELD)).label("held"),
+               func.max(_flag(has_minutes)).label("minutes"), func.max(_flag(has_attendance)).label("attendance"),
+               func.max(_flag(thematic_held)).label("thematic"),
+               func.max(_flag(thematic_planned)).label("planned"))
+        .outerjoin(m, and_(m.organisation_id == Organisation.id, m.kind == MeetingKind.THUONG_KY,
+                           m.status != MeetingStatus.CANCELLED, m.starts_at >= bindparam("start"),
+                           m.starts_at < bindparam("end")))
+        .where(in_subtree(Organisation.path, path), Organisation.kind.in_(CELL_KINDS),
+               Organisation.created_at < bindparam("end"),
+               or_(Organisation.dissolved_on.is_(None), Organisation.dissolved_on >= bindparam("following")))
+        .group_by(Organisation.id, Organisation.name, Organisation.path)
+        .order_by(Organisation.path)
+    )
+
+
+def _quality_query(path: str):
+    """The month's held meetings of the subtree's live cells (not chi ủy meetings), per cell: count, score, criteria."""
+    flags = quality.flags()
+    return (
+        select(Organisation.path, func.count(Meeting.id).label("meetings"),
+               func.coalesce(func.sum(quality.score()), 0).label("score"),
+               *(func.coalesce(func.sum(flag), 0).label(key) for key, flag in flags.items()))
+        .join(Meeting, Meeting.organisation_id == Organisation.id)
+        .where(in_subtree(Organisation.path, path), Organisation.kind.in_(CELL_KINDS),
+               Meeting.kind != MeetingKind.CHI_UY, Meeting.starts_at >= bindparam("start"),
+               Meeting.starts_at < bindparam("end"), Meeting.starts_at <= bindparam("now"), quality.held_clause(),
+               Organisation.created_at < bindparam("end"),
+               or_(Organisation.dissolved_on.is_(None), Organisation.dissolved_on >= bindparam("following")))
+        .group_by(Organisation.path)
+    )
+
+
+def _trend_query(path: str, months: list[Month]):
+    """Per month of `months`: live cells and those that held the regular meeting with minutes and attendance (a
+    row per cell inside, summed outside)."""
+    m = aliased(Meeting, name="regular")
+    complete = and_(exists().where(MinutesRevision.meeting_id == m.id), exists().where(Attendance.meeting_id == m.id))
+    columns = []
+    for i, month in enumerate(months):
+        start, end = bounds(month.first, month.following)
+        live = and_(Organisation.created_at < end,
+                    or_(Organisation.dissolved_on.is_(None), Organisation.dissolved_on >= month.following))
+        columns.append(func.max(_flag(live)).label(f"live{i}"))
+        columns.append(func.max(_flag(and_(live, m.starts_at >= start, m.starts_at < end, complete)))
+                       .label(f"held{i}"))
+    first_start, _ = bounds(months[0].first, months[0].following)
+    _, last_end = bounds(months[-1].first, months[-1].following)
+    per_cell = (
+        select(Organisation.id, *columns)
+        .outerjoin(m, and_(m.organisation_id == Organisation.id, m.kind == MeetingKind.THUONG_KY,
+                           m.status != MeetingStatus.CANCELLED, m.starts_at >= first_start, m.starts_at < last_end))
+        .where(in_subtree(Organisation.path, path), Organisation.kind.in_(CELL_KINDS))
+        .group_by(Organisation.id).subquery()
+    )
+    return select(*(func.coalesce(func.sum(per_cell.c[f"{kind}{i}"]), 0)
+                    for i in range(len(months)) for kind in ("held", "live")))
+
+
+def compliance_report(org: Organisation, month: Month, *, now: datetime | None = None) -> Report:
+    """The month's compliance of `org`'s subtree, per organisation directly below it."""
+    now = now or utcnow()
+    start, end = bounds(month.first, month.following)
+    q_first, q_following = quarter_of(month)
+    q_start, q_end = bounds(q_first.first, q_following.first)
+    params = {"start": start, "end": end, "following": month.following, "q_start": q_start,
+              "q_end": q_end, "now": now}
+
+    children = list(db.session.execute(
+        select(Organisation.id, Organisation.name)
+        .where(Organisation.parent_id == org.id, Organisation.dissolved_on.is_(None))
+        .order_by(Organisation.name, Organisation.id)))
+    total = Line(org.id, org.name)
+    lines = {child_id: Line(child_id, name) for child_id, name in children}
+    prefix = len(org.path)
+
+    def child_of(path: str) -> Line | None:
+        rest = path[prefix:]
+        return lines.get(int(rest.split("/", 1)[0])) if rest else None
+
+    not_held, without_thematic = [], []
+    for row in db.session.execute(_cells_query(org.path), params):
+        status = status_of(row.meeting_id, row.held, row.minutes, row.attendance)
+        child = child_of(row.path)
+        for line in (total, child) if child is not None else (total,):
+            line.add_cell(status, bool(row.thematic))
+        under = child.name if child is not None else org.name
+        if status != "held":
+            not_held.append(CellNote(row.id, row.name, under, status, row.starts_at, row.meeting_id))
+        if not row.thematic:
+            without_thematic.append(CellNote(row.id, row.name, under, "planned" if row.planned else "none"))
+
+    for row in db.session.execute(_quality_query(org.path), params):
+        met = {key: getattr(row, key) for key in quality.KEYS}
+        child = child_of(row.path)
+        for line in (total, child) if child is not None else (total,):
+            line.add_quality(row.meetings, row.score, met)
+
+    months = [month.shifted(-i) for i in range(TREND_MONTHS - 1, -1, -1)]
+    sums = db.session.execute(_trend_query(org.path, months)).one()
+    trend = [(m, int(sums[2 * i]), int(sums[2 * i + 1])) for i, m in enumerate(months)]
+
+    order = {status: i for i, status in enumerate(STATUSES)}
+    not_held.sort(key=lambda note: (order[note.status], note.under, note.name))
+    return Report(org=org, month=month, quarter=(q_first, q_following.shifted(-1)), total=total,
+                  children=list(lines.values()), not_held=not_held, without_thematic=without_thematic, trend=trend)

@@ -68,6 +68,7 @@ class Flagged:
     cell: str
     under: str
     months: list[int] = field(default_factory=list)
+    cell_path: str = ""
 
 
 @dataclass
@@ -136,7 +137,7 @@ def flagged_members(org: Organisation, year: int, under_of) -> list[Flagged]:
         .having(func.count(absences.c.month) >= REVIEW_MONTHS)
         .order_by(Organisation.path, Member.full_name, Member.id))
     return [Flagged(row.id, row.full_name, row.cell_id, row.name, under_of(row.path),
-                    [m for m in range(1, 13) if getattr(row, f"m{m}")]) for row in rows]
+                    [m for m in range(1, 13) if getattr(row, f"m{m}")], row.path) for row in rows]
 
 
 def attendance_report(org: Organisation, start: date, end: date, *, now: datetime | None = None) -> Report:

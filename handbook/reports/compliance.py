@@ -2,8 +2,11 @@
 minutes and attendance, did it hold a thematic meeting in the month's quarter, and how good were the month's
 meetings (`meetings.quality`) — per organisation directly below, with the last months' trend.
 
-Which cells count for a month (live cells): those created before the month's end (`Organisation.created_at`) and
-not dissolved by its last day (`dissolved_on` empty or after it); a cell dissolved during the month is left out.
+Which cells count for a month (live cells): those not dissolved by its last day (`dissolved_on` empty or after it;
+a cell dissolved during the month is left out). When a cell came into being is not read: `Organisation.created_at`
+is the day its record was written and a CREATE change's day is the day it was entered, both the day a long-standing
+cell was typed or imported into the app as often as a founding day (as `org.history.known_on` assumes, a cell
+existed before its record). A cell founded in the period therefore shows as "missing" for the months before it.
 
 Every figure is counted by the database: one statement with a row per live cell (its regular meeting's flags
 from a LEFT JOIN on `ix_meetings_org_start` grouped by cell, the quarter's thematic meeting as a correlated EXISTS
@@ -126,6 +129,11 @@ def _flag(condition):
     return case((condition, 1), else_=0)
 
 
+def live_in(following) -> object:
+    """SQL on Organisation: live in the month ending before `following` (a date or a bound parameter)."""
+    return or_(Organisation.dissolved_on.is_(None), Organisation.dissolved_on >= following)
+
+
 def status_of(meeting_id, held, minutes, attendance) -> str:
     """The regular meeting's state, as `meetings.queries.committee_month` decides it."""
     if meeting_id is None:
@@ -166,8 +174,7 @@ def _cells_query(path: str):
                            m.status != MeetingStatus.CANCELLED, m.starts_at >= bindparam("start"),
                            m.starts_at < bindparam("end")))
         .where(in_subtree(Organisation.path, path), Organisation.kind.in_(CELL_KINDS),
-               Organisation.created_at < bindparam("end"),
-               or_(Organisation.dissolved_on.is_(None), Organisation.dissolved_on >= bindparam("following")))
+               live_in(bindparam("following")))
         .group_by(Organisation.id, Organisation.name, Organisation.path)
         .order_by(Organisation.path)
     )
@@ -184,8 +191,7 @@ def _quality_query(path: str):
         .where(in_subtree(Organisation.path, path), Organisation.kind.in_(CELL_KINDS),
                Meeting.kind != MeetingKind.CHI_UY, Meeting.starts_at >= bindparam("start"),
                Meeting.starts_at < bindparam("end"), Meeting.starts_at <= bindparam("now"), quality.held_clause(),
-               Organisation.created_at < bindparam("end"),
-               or_(Organisation.dissolved_on.is_(None), Organisation.dissolved_on >= bindparam("following")))
+               live_in(bindparam("following")))
         .group_by(Organisation.path)
     )
 
@@ -198,8 +204,7 @@ def _trend_query(path: str, months: list[Month]):
     columns = []
     for i, month in enumerate(months):
         start, end = bounds(month.first, month.following)
-        live = and_(Organisation.created_at < end,
-                    or_(Organisation.dissolved_on.is_(None), Organisation.dissolved_on >= month.following))
+        live = live_in(month.following)
         columns.append(func.max(_flag(live)).label(f"live{i}"))
         columns.append(func.max(_flag(and_(live, m.starts_at >= start, m.starts_at < end, complete)))
                        .label(f"held{i}"))

@@ -27,13 +27,14 @@ def test_the_wards_month(app, scene):
     assert response.status_code == 200
     body = response.get_json()
     assert (body["id"], body["month"], body["cells"], body["held"], body["share"]) == (
-        scene["ward"].id, "2026-11", 4, 1, 25.0)
-    assert (body["held_incomplete"], body["scheduled"], body["missing"]) == (1, 1, 1)
+        scene["ward"].id, "2026-11", 5, 1, 20.0)
+    assert (body["held_incomplete"], body["scheduled"], body["missing"]) == (1, 1, 2)
     assert (body["thematic"], body["meetings"], body["average_score"]) == (2, 2, 3.0)
     assert [(c["name"], c["share"]) for c in body["children"]] == [
-        ("Chi bộ A", 100.0), ("Chi bộ B", 0.0), ("Chi bộ N", None), ("Đảng bộ D", 0.0)]
+        ("Chi bộ A", 100.0), ("Chi bộ B", 0.0), ("Chi bộ N", 0.0), ("Đảng bộ D", 0.0)]
     assert [(c["name"], c["under"], c["status"]) for c in body["not_held"]] == [
-        ("Chi bộ D2", "Đảng bộ D", "missing"), ("Chi bộ D1", "Đảng bộ D", "scheduled"),
+        ("Chi bộ N", "Chi bộ N", "missing"), ("Chi bộ D2", "Đảng bộ D", "missing"),
+        ("Chi bộ D1", "Đảng bộ D", "scheduled"),
         ("Chi bộ B", "Chi bộ B", "held_incomplete")]
 
 

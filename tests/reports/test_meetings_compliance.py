@@ -20,7 +20,8 @@ LONG_AGO = datetime(2020, 1, 1, tzinfo=UTC)
 
 
 def build(factory):
-    """Ward W: cells A, B (and C dissolved in October, N created in December), đảng bộ D with cells D1, D2;
+    """Ward W: cells A, B, N (recorded in December: counted as missing before) and C dissolved in October,
+    đảng bộ D with cells D1, D2;
     another ward's cell X held its meeting."""
     ward = factory.org("Phường Thử", OrgKind.DANG_BO_XA)
     a = factory.org("Chi bộ A", parent=ward)
@@ -35,7 +36,7 @@ def build(factory):
     for org in (ward, a, b, c, d, d1, d2, other, x):
         org.created_at = LONG_AGO
     c.dissolved_on = date(2026, 10, 31)
-    n.created_at = local(2026, 12, 1, 8)
+    n.created_at = local(2026, 12, 1, 8)  # the day its record was written: not read (it may have existed before)
     ma, mb, mx = factory.member(a), factory.member(b), factory.member(x)
     # A: held with minutes and attendance, documents two days ahead; a thematic meeting in October
     start = local(2026, 11, 5)
@@ -71,10 +72,10 @@ def test_the_months_figures(scene, statements):
         report = compliance_report(ward, Month(2026, 11), now=NOW)
     assert len(seen) == 4, seen  # children, cells, quality, trend
     total = report.total
-    assert total.cells == 4
-    assert total.counts == {"missing": 1, "scheduled": 1, "held_incomplete": 1, "held": 1}
-    assert (total.held, total.share) == (1, 25.0)
-    assert (total.thematic, total.thematic_share) == (2, 50.0)
+    assert total.cells == 5
+    assert total.counts == {"missing": 2, "scheduled": 1, "held_incomplete": 1, "held": 1}
+    assert (total.held, total.share) == (1, 20.0)
+    assert (total.thematic, total.thematic_share) == (2, 40.0)
     assert (total.meetings, total.score_sum, total.average_score) == (2, 6, 3.0)
     assert total.met == {"documents": 1, "duration": 2, "attendance": 2, "minutes": 1, "votes": 0}
     assert total.met_share("documents") == 50.0
@@ -82,21 +83,23 @@ def test_the_months_figures(scene, statements):
     assert list(by_name) == ["Chi bộ A", "Chi bộ B", "Chi bộ N", "Đảng bộ D"]
     assert (by_name["Chi bộ A"].cells, by_name["Chi bộ A"].share) == (1, 100.0)
     assert (by_name["Chi bộ B"].cells, by_name["Chi bộ B"].share) == (1, 0.0)
-    assert (by_name["Chi bộ N"].cells, by_name["Chi bộ N"].share) == (0, None)
+    assert (by_name["Chi bộ N"].cells, by_name["Chi bộ N"].share) == (1, 0.0)
     assert by_name["Đảng bộ D"].cells == 2 and by_name["Đảng bộ D"].counts["missing"] == 1
     assert [(n.name, n.under, n.status) for n in report.not_held] == [
-        ("Chi bộ D2", "Đảng bộ D", "missing"), ("Chi bộ D1", "Đảng bộ D", "scheduled"),
+        ("Chi bộ N", "Chi bộ N", "missing"), ("Chi bộ D2", "Đảng bộ D", "missing"),
+        ("Chi bộ D1", "Đảng bộ D", "scheduled"),
         ("Chi bộ B", "Chi bộ B", "held_incomplete")]
-    assert [(n.name, n.status) for n in report.without_thematic] == [("Chi bộ D1", "planned"), ("Chi bộ D2", "none")]
+    assert [(n.name, n.status) for n in report.without_thematic] == [("Chi bộ D1", "planned"), ("Chi bộ D2", "none"),
+                                                                        ("Chi bộ N", "none")]
     assert report.quarter == (Month(2026, 10), Month(2026, 12))
 
 
 def test_the_trend_of_six_months(scene):
     report = compliance_report(scene["ward"], Month(2026, 11), now=NOW)
     assert [m.iso for m, _, _ in report.trend] == ["2026-06", "2026-07", "2026-08", "2026-09", "2026-10", "2026-11"]
-    # October: A held with records; C was live until 31/10 only → 4 live cells; November as above
-    assert report.trend[-2][1:] == (1, 4)
-    assert report.trend[-1][1:] == (1, 4)
+    # October: A held with records; C, dissolved on 31/10, is not live in October → 5 live cells; November as above
+    assert report.trend[-2][1:] == (1, 5)
+    assert report.trend[-1][1:] == (1, 5)
 
 
 def test_december_counts_the_meeting_after_midnight_in_hanoi(scene):
@@ -104,7 +107,7 @@ def test_december_counts_the_meeting_after_midnight_in_hanoi(scene):
     by_name = {note.name: note.status for note in report.not_held}
     assert by_name["Chi bộ D2"] == "held_incomplete"  # 00:30 on 01/12 in Hà Nội (30/11 in UTC): minutes only
     assert by_name["Chi bộ B"] == "missing"  # 23:30 on 30/11 is November's
-    assert report.total.cells == 5  # N is live from December
+    assert report.total.cells == 5
 
 
 def test_a_cell_sees_its_own_month(scene):

@@ -36,7 +36,7 @@ def test_the_page_shows_the_month(app, scene):
         assert page.status_code == 200
         text = page.get_data(as_text=True)
         assert "Sinh hoạt chi bộ tháng 11/2026" in text
-        assert "1 trong 4 chi bộ đã sinh hoạt thường kỳ có biên bản và điểm danh (25,0\u00a0%)." in text
+        assert "1 trong 5 chi bộ đã sinh hoạt thường kỳ có biên bản và điểm danh (20,0\u00a0%)." in text
         assert "Chi bộ D2" in text and "Có lịch nhưng chưa họp" in text
         assert 'src="data:image/svg+xml;base64,' in text
         assert client.get("/reports/meetings/print?month=2026-11").status_code == 200
@@ -49,9 +49,9 @@ def test_the_workbook_has_the_rows(app, scene):
         assert response.status_code == 200
         book = load_workbook(io.BytesIO(response.data))
         rows = [list(row) for row in book.worksheets[2].iter_rows(values_only=True)]
-        assert [row[1] for row in rows[4:]] == ["Chi bộ D2", "Chi bộ D1", "Chi bộ B"]
+        assert [row[1] for row in rows[4:]] == ["Chi bộ N", "Chi bộ D2", "Chi bộ D1", "Chi bộ B"]
         first = [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
-        assert first[-1][:3] == ["Toàn Phường Thử", 4, 1]
+        assert first[-1][:3] == ["Toàn Phường Thử", 5, 1]
 
 
 @pytest.mark.parametrize("month", ["2026-13", "11/2026", "2027-01", "abc"])

@@ -5,15 +5,16 @@ members absent without reason in 3 months of a year (flags only — the cell con
 
 Expected: the attendance rows of a meeting whose status is not exempt (MIEN), at the cell's meetings that took
 place in the period (not cancelled, started; chi ủy meetings left out). Counted by the database: one GROUP BY per
-cell over meetings (`ix_meetings_org_start`) and their attendance (its meeting_id index); the yearly flags in one
-statement whose month is a CASE over the year's twelve local month bounds (portable, no time-zone functions).
+cell and status over meetings (`ix_meetings_org_start`) and their attendance (its meeting_id index), one counting
+each cell's meetings; the yearly flags in one statement that reads the year's unexcused absences first and whose
+month is a CASE over the year's twelve local month bounds (portable, no time-zone functions).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, exists, func, select
 
 from handbook.core.timeutil import utcnow
 from handbook.extensions import db
@@ -107,6 +108,17 @@ def _figures():
             func.count(func.distinct(Meeting.id)).label("meetings"))
 
 
+def _add_status(line: Line, status: AttendanceStatus, n: int) -> None:
+    if status is AttendanceStatus.CO_MAT:
+        line.present += n
+    elif status is AttendanceStatus.VANG_CO_LY_DO:
+        line.excused += n
+    elif status is AttendanceStatus.VANG_KHONG_LY_DO:
+        line.unexcused += n
+    if status is not AttendanceStatus.MIEN:
+        line.expected += n
+
+
 def _month_number(column, year: int):
     """SQL: the local month (1–12) of a timestamp known to fall in `year`."""
     bounds = [local_datetime(date(year, month, 1), time(0)) for month in range(2, 13)]
@@ -114,16 +126,19 @@ def _month_number(column, year: int):
 
 
 def flagged_members(org: Organisation, year: int, under_of) -> list[Flagged]:
-    """Members of the subtree's cells absent without reason from regular meetings in ≥ 3 months of `year` (local)
-    — `meetings.review.unexcused_months`, over a subtree in one statement."""
+    """Members of the subtree's cells absent without reason from its cells' regular meetings in ≥ 3 months of `year`
+    (local) — `meetings.review.unexcused_months`, over a subtree in one statement."""
     start, end = local_datetime(date(year, 1, 1), time(0)), local_datetime(date(year + 1, 1, 1), time(0))
     month = _month_number(Meeting.starts_at, year).label("month")
+    # the subtree's cells' regular meetings of the year (`ix_meetings_org_start` per cell), their unexcused absences
+    # (`ix_meeting_attendance_meeting_status`: only those rows), then the members now placed in the subtree
     absences = (
         select(Attendance.member_id, month)
-        .join(Meeting, Meeting.id == Attendance.meeting_id)
-        .join(Member, Member.id == Attendance.member_id)
-        .join(Organisation, Organisation.id == Member.cell_id)
-        .where(in_subtree(Organisation.path, org.path), Attendance.status == AttendanceStatus.VANG_KHONG_LY_DO,
+        .select_from(Organisation)
+        .join(Meeting, Meeting.organisation_id == Organisation.id)
+        .join(Attendance, and_(Attendance.meeting_id == Meeting.id,
+                               Attendance.status == AttendanceStatus.VANG_KHONG_LY_DO))
+        .where(in_subtree(Organisation.path, org.path), Organisation.kind.in_(CELL_KINDS),
                Meeting.kind == MeetingKind.THUONG_KY, Meeting.starts_at >= start, Meeting.starts_at < end)
         .distinct().subquery()
     )
@@ -133,6 +148,7 @@ def flagged_members(org: Organisation, year: int, under_of) -> list[Flagged]:
                *per_month)
         .join(absences, absences.c.member_id == Member.id)
         .join(Organisation, Organisation.id == Member.cell_id)
+        .where(in_subtree(Organisation.path, org.path))
         .group_by(Member.id, Member.full_name, Organisation.id, Organisation.name, Organisation.path)
         .having(func.count(absences.c.month) >= REVIEW_MONTHS)
         .order_by(Organisation.path, Member.full_name, Member.id))
@@ -160,18 +176,33 @@ def attendance_report(org: Organisation, start: date, end: date, *, now: datetim
         child = child_of(path)
         return child.name if child is not None else org.name
 
-    cells = []
-    for row in db.session.execute(
-            select(Organisation.id, Organisation.name, Organisation.path, *_figures())
+    # a row per cell and status (counts pivoted here: CASE sums over every attendance row cost more), the meetings
+    # with attendance per cell in a second grouped statement
+    per_cell: dict[int, Line] = {}
+    paths: dict[int, str] = {}
+    for cell_id, name, path, status, n in db.session.execute(
+            select(Organisation.id, Organisation.name, Organisation.path, Attendance.status, func.count())
             .join(Meeting, Meeting.organisation_id == Organisation.id)
             .join(Attendance, Attendance.meeting_id == Meeting.id)
             .where(in_subtree(Organisation.path, org.path), Organisation.kind.in_(CELL_KINDS), in_period)
-            .group_by(Organisation.id, Organisation.name, Organisation.path)):
-        line = Line(row.id, row.name, under_of(row.path), row.present, row.excused, row.unexcused, row.expected,
-                    row.meetings)
-        cells.append(line)
+            .group_by(Organisation.id, Organisation.name, Organisation.path, Attendance.status)):
+        line = per_cell.get(cell_id)
+        if line is None:
+            line = per_cell[cell_id] = Line(cell_id, name, under_of(path))
+            paths[cell_id] = path
+        _add_status(line, AttendanceStatus(status), n)
+    for cell_id, meetings in db.session.execute(
+            select(Meeting.organisation_id, func.count())
+            .join(Organisation, Organisation.id == Meeting.organisation_id)
+            .where(in_subtree(Organisation.path, org.path), Organisation.kind.in_(CELL_KINDS), in_period,
+                   exists().where(Attendance.meeting_id == Meeting.id))
+            .group_by(Meeting.organisation_id)):
+        if cell_id in per_cell:
+            per_cell[cell_id].meetings = meetings
+    cells = list(per_cell.values())
+    for line in cells:
         total.add(line)
-        child = child_of(row.path)
+        child = child_of(paths[line.id])
         if child is not None:
             child.add(line)
     cells.sort(key=lambda line: (line.rate is None, line.rate or 0, line.under, line.name))

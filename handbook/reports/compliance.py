@@ -10,9 +10,9 @@ existed before its record). A cell founded in the period therefore shows as "mis
 
 Every figure is counted by the database: one statement with a row per live cell (its regular meeting's flags
 from a LEFT JOIN on `ix_meetings_org_start` grouped by cell, the quarter's thematic meeting as a correlated EXISTS
-on the same index), one grouped per cell over the month's held meetings for the quality, one for the trend (a
-row per cell inside, summed outside). The rows are added up in Python to the organisations directly below `org`
-by their path — no statement per cell.
+on the same index), one grouped per cell over the month's held meetings for the quality, two for the trend (live
+cells per dissolution day; cells with a complete regular meeting per month). The rows are added up in Python to
+the organisations directly below `org` by their path — no statement per cell.
 """
 from __future__ import annotations
 
@@ -181,44 +181,54 @@ def _cells_query(path: str):
 
 
 def _quality_query(path: str):
-    """The month's held meetings of the subtree's live cells (not chi ủy meetings), per cell: count, score, criteria."""
-    flags = quality.flags()
-    return (
-        select(Organisation.path, func.count(Meeting.id).label("meetings"),
-               func.coalesce(func.sum(quality.score()), 0).label("score"),
-               *(func.coalesce(func.sum(flag), 0).label(key) for key, flag in flags.items()))
+    """The month's held meetings of the subtree's live cells (not chi ủy meetings), per cell: count, score, criteria
+    (each criterion's EXISTS evaluated once per meeting, in the inner query)."""
+    per_meeting = (
+        select(Organisation.path.label("path"), *(flag.label(key) for key, flag in quality.flags().items()))
         .join(Meeting, Meeting.organisation_id == Organisation.id)
         .where(in_subtree(Organisation.path, path), Organisation.kind.in_(CELL_KINDS),
                Meeting.kind != MeetingKind.CHI_UY, Meeting.starts_at >= bindparam("start"),
                Meeting.starts_at < bindparam("end"), Meeting.starts_at <= bindparam("now"), quality.held_clause(),
                live_in(bindparam("following")))
-        .group_by(Organisation.path)
+        .subquery()
     )
+    sums = [func.coalesce(func.sum(per_meeting.c[key]), 0).label(key) for key in quality.KEYS]
+    return (select(per_meeting.c.path, func.count().label("meetings"), *sums)
+            .group_by(per_meeting.c.path))
 
 
-def _trend_query(path: str, months: list[Month]):
-    """Per month of `months`: live cells and those that held the regular meeting with minutes and attendance (a
-    row per cell inside, summed outside)."""
-    m = aliased(Meeting, name="regular")
-    complete = and_(exists().where(MinutesRevision.meeting_id == m.id), exists().where(Attendance.meeting_id == m.id))
-    columns = []
-    for i, month in enumerate(months):
-        start, end = bounds(month.first, month.following)
-        live = live_in(month.following)
-        columns.append(func.max(_flag(live)).label(f"live{i}"))
-        columns.append(func.max(_flag(and_(live, m.starts_at >= start, m.starts_at < end, complete)))
-                       .label(f"held{i}"))
+def _month_index(column, months: list[Month]):
+    """SQL: the index in `months` (consecutive) of the local month a timestamp inside them falls in."""
+    bounds_ = [bounds(m.first, m.following)[0] for m in months[1:]]
+    return case(*((column < bound, i) for i, bound in enumerate(bounds_)), else_=len(months) - 1)
+
+
+def _trend_queries(path: str, months: list[Month]):
+    """(live cells per dissolution day, cells that held the regular meeting with minutes and attendance per month
+    index): the second reads each regular meeting of the window once (`ix_meetings_org_start` per cell), its two
+    EXISTS once."""
     first_start, _ = bounds(months[0].first, months[0].following)
     _, last_end = bounds(months[-1].first, months[-1].following)
-    per_cell = (
-        select(Organisation.id, *columns)
-        .outerjoin(m, and_(m.organisation_id == Organisation.id, m.kind == MeetingKind.THUONG_KY,
-                           m.status != MeetingStatus.CANCELLED, m.starts_at >= first_start, m.starts_at < last_end))
-        .where(in_subtree(Organisation.path, path), Organisation.kind.in_(CELL_KINDS))
-        .group_by(Organisation.id).subquery()
+    cells = (select(Organisation.dissolved_on, func.count())
+             .where(in_subtree(Organisation.path, path), Organisation.kind.in_(CELL_KINDS),
+                    live_in(months[0].following))
+             .group_by(Organisation.dissolved_on))
+    index = _month_index(Meeting.starts_at, months)
+    following = case(*((index == i, m.following) for i, m in enumerate(months)))
+    complete = and_(exists().where(MinutesRevision.meeting_id == Meeting.id),
+                    exists().where(Attendance.meeting_id == Meeting.id))
+    per_meeting = (
+        select(Meeting.organisation_id.label("org_id"), index.label("k"))
+        .join(Organisation, Organisation.id == Meeting.organisation_id)
+        .where(in_subtree(Organisation.path, path), Organisation.kind.in_(CELL_KINDS),
+               Meeting.kind == MeetingKind.THUONG_KY, Meeting.status != MeetingStatus.CANCELLED,
+               Meeting.starts_at >= first_start, Meeting.starts_at < last_end, complete,
+               or_(Organisation.dissolved_on.is_(None), Organisation.dissolved_on >= following))
+        .subquery()
     )
-    return select(*(func.coalesce(func.sum(per_cell.c[f"{kind}{i}"]), 0)
-                    for i in range(len(months)) for kind in ("held", "live")))
+    held = (select(per_meeting.c.k, func.count(func.distinct(per_meeting.c.org_id)))
+            .group_by(per_meeting.c.k))
+    return cells, held
 
 
 def compliance_report(org: Organisation, month: Month, *, now: datetime | None = None) -> Report:
@@ -255,16 +265,26 @@ def compliance_report(org: Organisation, month: Month, *, now: datetime | None =
             without_thematic.append(CellNote(row.id, row.name, under, "planned" if row.planned else "none"))
 
     for row in db.session.execute(_quality_query(org.path), params):
-        met = {key: getattr(row, key) for key in quality.KEYS}
+        met = {key: int(getattr(row, key)) for key in quality.KEYS}
         child = child_of(row.path)
         for line in (total, child) if child is not None else (total,):
-            line.add_quality(row.meetings, row.score, met)
+            line.add_quality(row.meetings, sum(met.values()), met)
 
     months = [month.shifted(-i) for i in range(TREND_MONTHS - 1, -1, -1)]
-    sums = db.session.execute(_trend_query(org.path, months)).one()
-    trend = [(m, int(sums[2 * i]), int(sums[2 * i + 1])) for i, m in enumerate(months)]
+    cells_query, held_query = _trend_queries(org.path, months)
+    dissolutions = db.session.execute(cells_query).all()
+    held_by_index = {int(k): n for k, n in db.session.execute(held_query)}
+    trend = []
+    for i, m in enumerate(months):
+        live = sum(n for dissolved, n in dissolutions if dissolved is None or _as_date(dissolved) >= m.following)
+        trend.append((m, held_by_index.get(i, 0), live))
 
     order = {status: i for i, status in enumerate(STATUSES)}
     not_held.sort(key=lambda note: (order[note.status], note.under, note.name))
     return Report(org=org, month=month, quarter=(q_first, q_following.shifted(-1)), total=total,
                   children=list(lines.values()), not_held=not_held, without_thematic=without_thematic, trend=trend)
+
+
+def _as_date(value) -> date:
+    """A date column grouped on comes back as text from SQLite."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])

@@ -58,7 +58,7 @@ def test_rates_per_cell_and_child(scene, statements):
     assert ward.path
     with statements() as seen:
         report = attendance_report(ward, START, END, now=NOW)
-    assert len(seen) == 3, seen  # children, cells, flags
+    assert len(seen) == 4, seen  # children, cells by status, meetings per cell, flags
     assert (report.total.present, report.total.expected, report.total.rate) == (6, 10, 60.0)
     assert [(c.name, c.under, c.present, c.expected, c.rate) for c in report.cells] == [
         ("Chi bộ B", "Chi bộ B", 1, 3, 33.3), ("Chi bộ A", "Chi bộ A", 4, 6, 66.7),

@@ -70,7 +70,7 @@ def test_the_months_figures(scene, statements):
     assert ward.path  # loaded before counting
     with statements() as seen:
         report = compliance_report(ward, Month(2026, 11), now=NOW)
-    assert len(seen) == 4, seen  # children, cells, quality, trend
+    assert len(seen) == 5, seen  # children, cells, quality, trend (live cells, held)
     total = report.total
     assert total.cells == 5
     assert total.counts == {"missing": 2, "scheduled": 1, "held_incomplete": 1, "held": 1}

@@ -135,6 +135,8 @@ class Attendance(db.Model):
     __table_args__ = (
         UniqueConstraint("meeting_id", "member_id", name="uq_meeting_attendance_meeting_member"),
         UniqueConstraint("member_id", "client_ref", name="uq_meeting_attendance_member_client_ref"),
+        # the reports count a subtree's attendance by status and find the unexcused absences from this index alone
+        Index("ix_meeting_attendance_meeting_status", "meeting_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

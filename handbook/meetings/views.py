@@ -22,7 +22,7 @@ from handbook.core.sealing import seal, unseal
 from handbook.core.timeutil import to_local
 from handbook.core.web import require
 from handbook.extensions import db
-from handbook.meetings import attendance, calendar, documents, minutes, queries
+from handbook.meetings import attendance, calendar, documents, minutes, quality, queries
 from handbook.meetings.blueprints import member_bp
 from handbook.meetings.forms import AbsenceForm, CheckinForm, WithdrawForm
 from handbook.meetings.labels import TEMPLATE_LABELS
@@ -74,6 +74,7 @@ def show(meeting_id: int):
         absence_open=attendance.absence_open(meeting),
         minutes=outcome.has_minutes, resolutions=outcome.resolutions, votes=outcome.votes,
         absence_form=absence_form, withdraw_form=WithdrawForm(formdata=None), checkin_form=checkin_form,
+        quality=quality.sheet_of(meeting) if quality.shown(meeting) else None,
         **TEMPLATE_LABELS,
     )
 

@@ -4,7 +4,13 @@ the periodic reviews the rules ask for, and how far the app reaches the members.
 
 def init_app(app) -> None:
     """The report pages (committees and cells' leaders, each over what they manage)."""
-    from handbook.reports import composition_views, merging, review_views, views  # noqa: F401 - routes
+    from handbook.reports import (  # noqa: F401 - routes
+        composition_views,
+        meeting_views,
+        merging,
+        review_views,
+        views,
+    )
     from handbook.reports.blueprints import reports_bp
     from handbook.reports.tabs import report_tabs
 

@@ -70,6 +70,9 @@ def upgrade():
                                 name=op.f("fk_report_reviews_reviewed_by_id_users"), ondelete="SET NULL"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_report_reviews")),
     )
+    with op.batch_alter_table("meeting_attendance", schema=None) as batch_op:
+        batch_op.create_index("ix_meeting_attendance_meeting_status", ["meeting_id", "status"], unique=False)
+
     with op.batch_alter_table("report_reviews", schema=None) as batch_op:
         batch_op.create_index("ix_report_reviews_org_kind_day", ["organisation_id", "kind", "reviewed_on"],
                               unique=False)
@@ -104,6 +107,9 @@ def downgrade():
     with op.batch_alter_table("report_reviews", schema=None) as batch_op:
         batch_op.drop_index("ix_report_reviews_org_kind_day")
     op.drop_table("report_reviews")
+    with op.batch_alter_table("meeting_attendance", schema=None) as batch_op:
+        batch_op.drop_index("ix_meeting_attendance_meeting_status")
+
     with op.batch_alter_table("meeting_document_reads", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_meeting_document_reads_member_id"))
     op.drop_table("meeting_document_reads")

@@ -188,6 +188,11 @@ def _counts(org: Organisation, kind: ReviewKind, today: date, now: datetime,
     return total
 
 
+def list_size(org: Organisation, kind: ReviewKind, *, today: date, now: datetime | None = None) -> int:
+    """How many `kind`'s list holds over `org`'s subtree today (one statement: the reports' home page)."""
+    return _counts(org, kind, today, now or utcnow(), [])
+
+
 def untyped_cells(org: Organisation) -> int:
     """Live cells of the subtree whose unit type is not stated."""
     return db.session.scalar(select(func.count(Organisation.id)).where(

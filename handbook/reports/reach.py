@@ -22,9 +22,10 @@ current cell):
 The reach score of a cell is its share of members signed in within 90 days: an account nobody uses reaches nobody,
 and 90 days spans three monthly meetings.
 
-Every count is made by the database, in three statements whatever the size of the subtree: the live cells, one
-GROUP BY per cell over the members (each joined to its account, the account's sessions seen in the last 90 days
-and its push devices), one GROUP BY per cell over the held meetings with documents and their readers.
+Every count is made by the database, in four statements whatever the size of the subtree: the organisations
+directly below, the live cells, one GROUP BY per cell over the members (each joined to its account, the account's
+sessions seen in the last 90 days and its push devices), one GROUP BY per cell over the held meetings with
+documents and the reads of their expected members.
 """
 from __future__ import annotations
 
@@ -154,6 +155,8 @@ def reach_report(org: Organisation, *, now: datetime | None = None) -> Report:
     seen = (select(UserSession.user_id, func.max(UserSession.last_seen_at).label("last_seen"))
             .where(UserSession.last_seen_at >= active).group_by(UserSession.user_id).subquery("seen"))
     reminded = exists().where(PushSubscription.user_id == User.id)
+    live_cells = select(Organisation.id).where(in_subtree(Organisation.path, org.path),
+                                               Organisation.kind.in_(CELL_KINDS), Organisation.dissolved_on.is_(None))
 
     def signed_since(instant: datetime):
         return or_(User.last_login_at >= instant, seen.c.last_seen >= instant)
@@ -163,18 +166,18 @@ def reach_report(org: Organisation, *, now: datetime | None = None) -> Report:
                _count(and_(User.id.is_not(None), reminded)), _count(User.app_seen_at >= installed_since))
     for cell_id, *counts in db.session.execute(
             select(Member.cell_id, *figures)
-            .join(Organisation, Organisation.id == Member.cell_id)
             .outerjoin(User, User.id == Member.user_id)
             .outerjoin(seen, seen.c.user_id == Member.user_id)
-            .where(in_subtree(Organisation.path, org.path), Organisation.kind.in_(CELL_KINDS),
-                   Organisation.dissolved_on.is_(None), Member.status.in_(EXPECTED))
+            .where(Member.cell_id.in_(live_cells), Member.status.in_(EXPECTED))
             .group_by(Member.cell_id)):
         cells[cell_id].counts = dict(zip(STEPS, (int(c) for c in counts), strict=True))
 
-    # 3. held meetings with documents since `read_since`, per cell. The meetings are found first (the subtree's
-    #    cells by path, their meetings through ix_meetings_org_start, a document through its meeting_id index),
-    #    grouped so the database keeps them apart; then their cells' members (the members' cell_id index) and
-    #    each pair's read (the reads' unique (meeting_id, member_id))
+    # 3. held meetings with documents since `read_since`, per cell, and the reads of their expected members before
+    #    they started. The meetings are found first (the subtree's cells by path, their meetings through
+    #    ix_meetings_org_start, a document through its meeting_id index) and grouped so the database keeps them
+    #    apart; then each meeting's reads (the reads' unique (meeting_id, member_id)) and the reader's record by
+    #    primary key: a row per read, not per (meeting, member) pair. The pairs expected are the meetings times
+    #    the cell's members counted above.
     held = (select(Meeting.id, Meeting.organisation_id, Meeting.starts_at)
             .join(Organisation, Organisation.id == Meeting.organisation_id)
             .where(in_subtree(Organisation.path, org.path), Organisation.kind.in_(CELL_KINDS),
@@ -184,16 +187,17 @@ def reach_report(org: Organisation, *, now: datetime | None = None) -> Report:
                    exists().where(MeetingDocument.meeting_id == Meeting.id))
             .group_by(Meeting.id, Meeting.organisation_id, Meeting.starts_at).subquery("held"))
     read = DocumentRead
-    for cell_id, meetings, expected, before in db.session.execute(
-            select(held.c.organisation_id, func.count(func.distinct(held.c.id)), func.count(Member.id),
-                   _count(read.first_read_at < held.c.starts_at))
+    for cell_id, meetings, before in db.session.execute(
+            select(held.c.organisation_id, func.count(func.distinct(held.c.id)), func.count(Member.id))
             .select_from(held)
-            .join(Member, and_(Member.cell_id == held.c.organisation_id, Member.status.in_(EXPECTED)))
-            .outerjoin(read, and_(read.meeting_id == held.c.id, read.member_id == Member.id))
+            .outerjoin(read, and_(read.meeting_id == held.c.id, read.first_read_at < held.c.starts_at))
+            .outerjoin(Member, and_(Member.id == read.member_id, Member.cell_id == held.c.organisation_id,
+                                    Member.status.in_(EXPECTED)))
             .group_by(held.c.organisation_id)):
         line = cells.get(cell_id)
         if line is not None:
-            line.meetings, line.expected_reads, line.read_before = int(meetings), int(expected), int(before)
+            line.meetings, line.read_before = int(meetings), int(before)
+            line.expected_reads = line.meetings * line.counts["members"]
 
     for line in cells.values():
         total.add(line)

@@ -83,6 +83,6 @@ def funnel_chart(report: Report) -> str:
     title = _("Tỷ lệ đảng viên được ứng dụng tiếp cận")
     chart = pygal.HorizontalBar(**config(title, len(steps), 1, 100) | {"show_legend": False})
     chart.x_labels = [str(STEP_LABELS[step]) for step in steps]
-    chart.value_formatter = lambda value: percent(value)
+    chart.value_formatter = percent
     chart.add(_("Tỷ lệ"), [line.share(step) if line.counts["members"] else None for step in steps])
     return render(chart)

@@ -45,6 +45,7 @@ def _context(report, access, limit: int) -> dict:
         "chart": (data_url(reach_tables.funnel_chart(report)), _("Biểu đồ: tỷ lệ đảng viên được ứng dụng tiếp cận")),
         "up": report.org.parent if report.org.parent and can_manage_org(access, report.org.parent) else None,
         "format_date": format_date,
+        "percent": reach_tables.percent,
     }
 
 

@@ -7,6 +7,13 @@
   var sw = navigator.serviceWorker;
   var userKey = meta('user-key');
 
+  /* Running installed: said once per browser session (the committee counts members who have the app); nothing else. */
+  if (userKey && !sessionStorage.getItem('seen-installed') &&
+      (matchMedia('(display-mode: standalone)').matches || navigator.standalone)) {
+    fetch('/pwa/seen-installed', {method: 'POST', credentials: 'same-origin', headers: {'X-CSRFToken': meta('csrf-token')}})
+      .then(function (r) { if (r.ok) sessionStorage.setItem('seen-installed', '1'); }, function () {});
+  }
+
   /* Service worker and the update prompt: a new version waits until the member chooses to reload. */
   if (sw) {
     var reloading = false;

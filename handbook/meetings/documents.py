@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import datetime
 from pathlib import Path
 
 from flask import current_app
+from sqlalchemy.dialects import postgresql, sqlite
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
@@ -13,8 +15,9 @@ from handbook.audit import service as audit
 from handbook.audit.service import Actor
 from handbook.core.i18n import gettext as _
 from handbook.core.storage import write_file
+from handbook.core.timeutil import utcnow
 from handbook.extensions import db
-from handbook.meetings.models import Meeting, MeetingDocument
+from handbook.meetings.models import DocumentRead, Meeting, MeetingDocument
 from handbook.meetings.validation import MeetingError, check_link
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -98,3 +101,15 @@ def stored_path(document: MeetingDocument) -> Path | None:
     if not document.stored_name:
         return None
     return upload_dir() / document.stored_name
+
+
+def mark_read(meeting: Meeting, member_id: int, now: datetime | None = None) -> None:
+    """`member_id` opened a document of `meeting`: the first time is kept, later ones (another document, a double
+    click, two tabs at once) change nothing — one INSERT … ON CONFLICT DO NOTHING on the unique (meeting, member),
+    committed on its own. Who counts (the meeting's invitees opening it themselves) is the caller's to decide."""
+    table = DocumentRead.__table__
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    db.session.execute(dialect.insert(table).values(meeting_id=meeting.id, member_id=member_id,
+                                                    first_read_at=now or utcnow())
+                       .on_conflict_do_nothing(index_elements=["meeting_id", "member_id"]))
+    db.session.commit()

@@ -162,11 +162,14 @@ def document(meeting_id: int, document_id: int):
     doc = db.session.get(MeetingDocument, document_id)
     if doc is None or doc.meeting_id != meeting.id:
         abort(404)
+    path = None if doc.link_url else documents.stored_path(doc)
+    if not doc.link_url and (path is None or not path.exists()):
+        abort(404)
+    member = current_access().member  # the reader's own record: a leader looking at another cell's meeting is not
+    if member is not None and attendance.is_invited(meeting, member):  # one of its invitees
+        documents.mark_read(meeting, member.id)
     if doc.link_url:
         return redirect(doc.link_url)
-    path = documents.stored_path(doc)
-    if path is None or not path.exists():
-        abort(404)
     return send_file(path, mimetype=doc.content_type, as_attachment=True, download_name=doc.filename)
 
 

@@ -12,8 +12,9 @@ from flask_login import current_user
 
 from handbook.core.i18n import gettext as _
 from handbook.core.i18n import select_locale
-from handbook.core.web import error_response
+from handbook.core.web import error_response, json_error
 from handbook.pwa.assets import static_url
+from handbook.pwa.installed import record_seen_installed
 
 bp = Blueprint("pwa", __name__)
 
@@ -103,3 +104,13 @@ def set_text_size():
     session[TEXT_COOKIE] = size
     response.set_cookie(TEXT_COOKIE, size, max_age=YEAR, samesite="Lax", httponly=True, secure=request.is_secure)
     return response
+
+
+@bp.post("/pwa/seen-installed")
+def seen_installed():
+    """The app, running installed, says so once per browser session (app.js): 204 and the time kept for a signed-in
+    account; 401 (JSON) for anyone else, nothing kept."""
+    if not current_user.is_authenticated:  # the CSRF token was checked before this view (CSRFProtect)
+        return json_error(401)
+    record_seen_installed(current_user._get_current_object())
+    return "", 204

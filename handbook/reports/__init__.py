@@ -8,6 +8,7 @@ def init_app(app) -> None:
         composition_views,
         meeting_views,
         merging,
+        reach_views,
         review_views,
         views,
     )

@@ -27,7 +27,7 @@ def scene(factory):
 def test_the_figures(app, scene):
     with time_machine.travel(NOW, tick=False):
         o = overview(scene["ward"], now=NOW)
-    assert o.members == 3 and o.change == 3  # none were counted a year ago (admitted in 2005 but placed since)
+    assert (o.members, o.members_year_ago, o.change) == (3, 3, 0)  # placed from their admission in 2005
     month, held, cells, share = o.last_month
     assert (month.year, month.month, held, cells, share) == (2026, 11, 1, 5, 20.0)
     assert (o.compliance.month.month, o.compliance.total.cells) == (12, 5)

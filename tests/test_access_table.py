@@ -253,6 +253,7 @@ ENDPOINTS = [
     ("POST", "/api/v1/meetings", (401, 403, 404, 201, 201, 404, 201, 404), _new_meeting),
     ("GET", "/manifest.webmanifest", (200, 200, 200, 200, 200, 200, 200, 200)),
     ("GET", "/sw.js", (200, 200, 200, 200, 200, 200, 200, 200)),
+    ("POST", "/pwa/seen-installed", (401, 204, 204, 204, 204, 204, 204, 204)),  # the installed app, once a session
     ("GET", "/offline", (200, 200, 200, 200, 200, 200, 200, 200)),
     ("POST", "/settings/text-size", (400, 400, 400, 400, 400, 400, 400, 400)),  # no size chosen
     # notifications: one of the member's notifications and one of the member's devices
@@ -343,8 +344,25 @@ ENDPOINTS = [
     ("GET", "/admission/report/print?organisation_id={ward}", (302, 403, 403, 404, 200, 404, 200, 403)),
     ("GET", "/admission/targets?organisation_id={ward}", (302, 403, 403, 404, 200, 404, 200, 403)),
     ("POST", "/admission/targets?organisation_id={ward}", (302, 403, 403, 404, 302, 404, 302, 403)),  # nothing set
-    ("GET", "/api/v1/reports/admissions?organisation_id={ward}", (401, 404, 404, 404, 200, 404, 200, 404)),
+    ("GET", "/api/v1/reports/admissions?organisation_id={ward}", (401, 403, 403, 404, 200, 404, 200, 403)),
     # the committee's reports: those who manage the organisation (a cell's leaders: their cell only)
+    ("GET", "/reports", (302, 403, 403, 200, 200, 200, 200, 403)),  # each their own organisation
+    ("GET", "/reports?organisation_id={ward}", (302, 403, 403, 404, 200, 404, 200, 403)),
+    ("GET", "/reports/composition", (302, 403, 403, 200, 200, 200, 200, 403)),
+    ("GET", "/reports/composition?organisation_id={ward}", (302, 403, 403, 404, 200, 404, 200, 403)),
+    ("GET", "/reports/composition.xlsx?organisation_id={cell}", (302, 403, 403, 200, 200, 404, 200, 403)),
+    ("GET", "/reports/composition/print?organisation_id={ward}", (302, 403, 403, 404, 200, 404, 200, 403)),
+    ("GET", "/reports/meetings?organisation_id={ward}", (302, 403, 403, 404, 200, 404, 200, 403)),
+    ("GET", "/reports/meetings.xlsx?organisation_id={cell}", (302, 403, 403, 200, 200, 404, 200, 403)),
+    ("GET", "/reports/meetings/print", (302, 403, 403, 200, 200, 200, 200, 403)),
+    ("GET", "/reports/attendance?organisation_id={cell}", (302, 403, 403, 200, 200, 404, 200, 403)),
+    ("GET", "/reports/attendance.xlsx?organisation_id={ward}", (302, 403, 403, 404, 200, 404, 200, 403)),
+    ("GET", "/reports/attendance/print", (302, 403, 403, 200, 200, 200, 200, 403)),
+    ("GET", "/reports/reach?organisation_id={ward}", (302, 403, 403, 404, 200, 404, 200, 403)),
+    ("GET", "/reports/reach.xlsx?organisation_id={cell}", (302, 403, 403, 200, 200, 404, 200, 403)),
+    ("GET", "/reports/reach/print", (302, 403, 403, 200, 200, 200, 200, 403)),
+    ("GET", "/api/v1/reports/composition?organisation_id={ward}", (401, 403, 403, 404, 200, 404, 200, 403)),
+    ("GET", "/api/v1/reports/meetings?organisation_id={cell}", (401, 403, 403, 200, 200, 404, 200, 403)),
     ("GET", "/reports/reviews", (302, 403, 403, 200, 200, 200, 200, 403)),  # each their own organisation
     ("GET", "/reports/reviews?organisation_id={ward}&kind=no_attendance", (302, 403, 403, 404, 200, 404, 200, 403)),
     ("GET", "/reports/reviews.xlsx?organisation_id={cell}", (302, 403, 403, 200, 200, 404, 200, 403)),

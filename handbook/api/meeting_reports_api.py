@@ -7,12 +7,9 @@ from flask_smorest import Blueprint
 from marshmallow import fields
 
 from handbook.api.fields import InputSchema, OutputSchema
+from handbook.api.scope import report_organisation
 from handbook.caller import current_access
-from handbook.core.i18n import gettext as _
 from handbook.core.timeutil import local_today
-from handbook.core.web import json_error, require
-from handbook.org.access import can_view_reports
-from handbook.org.scope import managed_org
 from handbook.reports.compliance import Line, Report, compliance_report
 from handbook.reports.periods import month_arg
 
@@ -71,17 +68,13 @@ def report_json(report: Report) -> dict:
 @blp.arguments(MeetingsReportArgs, location="query")
 @blp.response(200, MeetingsReportOut)
 @blp.alt_response(400, description="Tháng hoặc mã tổ chức không hợp lệ")
+@blp.alt_response(403, description="Người gọi không phụ trách tổ chức nào")
 @blp.alt_response(404, description="Không có, hoặc ngoài phạm vi quản lý của người gọi")
 @blp.doc(security=[{"bearerAuth": []}, {"sessionCookie": []}])
 def meetings(args):
     """Sinh hoạt chi bộ của một tháng: tỷ lệ chi bộ sinh hoạt thường kỳ có biên bản và điểm danh, số chi bộ theo
     tình trạng, sinh hoạt chuyên đề trong quý, điểm chất lượng, từng tổ chức trực thuộc và danh sách chi bộ chưa
     đạt; cho cấp ủy và chi ủy trong phạm vi phụ trách."""
-    access = current_access()
-    raw_org = (args.get("organisation_id") or "").strip()
-    if raw_org and not (raw_org.isascii() and raw_org.isdigit() and len(raw_org) <= 9):
-        return json_error(400, _("Mã tổ chức phải là một số."), code="invalid_organisation_id")
+    org = report_organisation(current_access(), args.get("organisation_id"))
     month = month_arg(args.get("month"), local_today())
-    org = managed_org(access, raw_org)
-    require(can_view_reports(access, org))
     return report_json(compliance_report(org, month))

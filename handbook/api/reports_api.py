@@ -9,14 +9,11 @@ from marshmallow import fields
 
 from handbook.admission.report import FIRST_YEAR, GROUPS, Line, Report, admissions_report
 from handbook.api.fields import InputSchema, OutputSchema
+from handbook.api.scope import report_organisation
 from handbook.caller import current_access
 from handbook.core.i18n import gettext as _
 from handbook.core.timeutil import local_today
-from handbook.core.web import json_error, require
-from handbook.extensions import db
-from handbook.org.access import can_manage_org, can_view_reports
-from handbook.org.models import Organisation
-from handbook.org.scope import highest_managed
+from handbook.core.web import json_error
 from handbook.reports.composition import composition as composition_report
 from handbook.reports.periods import as_of_arg
 
@@ -94,6 +91,7 @@ def report_json(report: Report) -> dict:
 @blp.arguments(ReportArgs, location="query")
 @blp.response(200, AdmissionsReportOut)
 @blp.alt_response(400, description="Năm hoặc mã tổ chức không hợp lệ")
+@blp.alt_response(403, description="Người gọi không phụ trách tổ chức nào")
 @blp.alt_response(404, description="Không có, hoặc ngoài phạm vi quản lý của người gọi")
 @blp.doc(security=[{"bearerAuth": []}, {"sessionCookie": []}])
 def admissions(args):
@@ -109,14 +107,7 @@ def admissions(args):
             return json_error(400, _("Năm phải là một số từ %(first)d đến %(last)d.", first=FIRST_YEAR,
                                      last=today.year + 1), code="invalid_year")
         year = int(raw_year)
-    raw_org = (args.get("organisation_id") or "").strip()
-    if raw_org:
-        if not (raw_org.isascii() and raw_org.isdigit() and len(raw_org) <= 9):
-            return json_error(400, _("Mã tổ chức phải là một số."), code="invalid_organisation_id")
-        org = db.session.get(Organisation, int(raw_org))
-    else:
-        org = highest_managed(access)
-    require(org is not None and can_manage_org(access, org))
+    org = report_organisation(access, args.get("organisation_id"))
     return report_json(admissions_report(org, year, today=today))
 
 
@@ -190,6 +181,7 @@ def composition_json(report) -> dict:
 @blp.arguments(CompositionArgs, location="query")
 @blp.response(200, CompositionReportOut)
 @blp.alt_response(400, description="Ngày hoặc mã tổ chức không hợp lệ")
+@blp.alt_response(403, description="Người gọi không phụ trách tổ chức nào")
 @blp.alt_response(404, description="Không có, hoặc ngoài phạm vi quản lý của người gọi")
 @blp.doc(security=[{"bearerAuth": []}, {"sessionCookie": []}])
 def composition(args):
@@ -197,15 +189,7 @@ def composition(args):
     tuổi, dân tộc, tôn giáo, trình độ giáo dục phổ thông, lý luận chính trị, nhóm nghề nghiệp, tuổi Đảng; số đảng
     viên đủ tuổi Đảng nhận huy hiệu trong năm; thay đổi qua bốn quý; từng tổ chức trực thuộc."""
     access = current_access()
-    require(access.is_leader, 403)
     today = local_today()
-    raw_org = (args.get("organisation_id") or "").strip()
-    if raw_org:
-        if not (raw_org.isascii() and raw_org.isdigit() and len(raw_org) <= 9):
-            return json_error(400, _("Mã tổ chức phải là một số."), code="invalid_organisation_id")
-        org = db.session.get(Organisation, int(raw_org))
-    else:
-        org = highest_managed(access)
-    require(org is not None and can_view_reports(access, org))
+    org = report_organisation(access, args.get("organisation_id"))
     day = as_of_arg(args.get("as_of"), today)
     return composition_json(composition_report(org, day, today=today))

@@ -85,8 +85,8 @@ def test_outside_the_scope_is_a_404(app, scene):
         assert response.get_json()["error"]["code"] == "not_found"
     client = signed_in(app, "canbo@phuong.vn")
     assert client.get("/api/v1/reports/admissions?organisation_id=99999999").status_code == 404
-    client = signed_in(app, "dangvien@phuong.vn")  # no position: nothing to report on
-    assert client.get("/api/v1/reports/admissions").status_code == 404
+    client = signed_in(app, "dangvien@phuong.vn")  # no position: not for them, as every report answers
+    assert client.get("/api/v1/reports/admissions").status_code == 403
 
 
 def test_anonymous_is_a_401(app, scene, client):

@@ -1,5 +1,5 @@
 """GET /api/v1/reports/meetings: the month's compliance within the caller's scope; a bad month is a 400 JSON error
-in Vietnamese; outside the scope 404; anonymous 401; in the OpenAPI document."""
+in Vietnamese; outside the scope 404; a member who manages nothing 403; anonymous 401; in the OpenAPI document."""
 from __future__ import annotations
 
 import pytest
@@ -55,7 +55,7 @@ def test_scope(app, scene, client):
         assert staff.get(f"/api/v1/reports/meetings?organisation_id={scene['d'].id}").get_json()["cells"] == 2
         assert staff.get("/api/v1/reports/meetings?organisation_id=abc").status_code == 400
         member = signed_in(app, "dangvien@phuong.vn")
-        assert member.get("/api/v1/reports/meetings").status_code == 404
+        assert member.get("/api/v1/reports/meetings").status_code == 403  # manages nothing
         assert client.get("/api/v1/reports/meetings").status_code == 401
 
 

@@ -46,6 +46,9 @@ BATCH_ROWS = 5_000
 LARGE_RUN = 5_000  # above this many members: commit in batches and report progress
 RETIREE_CELLS = 0.3   # agency, school and clinic cells outside the demo ward with a retired member still there
 WORKPLACES = ("co_quan", "giao_duc", "y_te")
+#: the demo tree stands for one that existed this long before it was typed in: its versions start then, so counts
+#: and compositions as of a past day (a year ago, the last four quarter ends) find it
+TREE_YEARS = 5
 
 ADMIN = {"email": "admin@demo.vn", "display_name": "Quản trị hệ thống"}
 STAFF = {"email": "canbo@demo.vn", "display_name": "Phạm Quốc Bảo"}
@@ -127,7 +130,7 @@ def seed_demo(members: int | None = None, if_empty: bool = False,
         from handbook.members.records import backfill_status_history
         from handbook.org.history import backfill_versions
 
-        backfill_versions()
+        backfill_versions(valid_from=local_today(now) - timedelta(days=365 * TREE_YEARS + 2))
         backfill_placements()
         backfill_status_history()
         if seeder.demo:

@@ -165,14 +165,16 @@ def day_of(column):
     return cast(column, Date)
 
 
-def backfill_versions() -> int:
-    """Give every organisation without a version one open version from the day it was created (organisations
-    written in bulk: the demo seed). One INSERT … SELECT; the caller commits."""
+def backfill_versions(valid_from: date | None = None) -> int:
+    """Give every organisation without a version one open version from the day it was created, or from
+    `valid_from` (organisations written in bulk: the demo seed, whose tree stands for one that existed before it
+    was typed in). One INSERT … SELECT; the caller commits."""
     has_version = select(OrgVersion.id).where(OrgVersion.organisation_id == Organisation.id).exists()
+    start = literal(valid_from, Date) if valid_from is not None else day_of(Organisation.created_at)
     return db.session.execute(insert(OrgVersion).from_select(
         ["organisation_id", "name", "kind", "parent_id", "valid_from"],
         select(Organisation.id, Organisation.name, Organisation.kind, Organisation.parent_id,
-               day_of(Organisation.created_at)).where(~has_version))).rowcount
+               start).where(~has_version))).rowcount
 
 
 # --- what keeps an organisation from being dissolved (features register; org knows none of them) ----------

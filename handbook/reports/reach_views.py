@@ -33,8 +33,8 @@ def _report():
 def _context(report, access, limit: int) -> dict:
     table_list = reach_tables.tables(report, limit)
     cells = report.cells[:limit]
-    # issuing a whole cell's codes (members_manage.cell_codes) is for those who manage the cell: one tap from its
-    # row when someone there has not activated an account yet
+    # issuing a whole cell's codes (members_manage.issue_cell_codes) is for those who manage the cell: one tap
+    # from its row when someone there has not activated an account yet
     codes = {cell.org_id for cell in cells if cell.without_activation and can_manage_org(access, cell)}
     return {
         "report": report,

@@ -162,16 +162,16 @@ def _staff(factory, org, email, scope=Scope.SUBTREE, role=Role.CAN_BO):
     return user
 
 
-def test_ward_staff_page_with_codes_links(app, factory, ward):
+def test_ward_staff_page_with_codes_buttons(app, factory, ward):
     _staff(factory, ward.w, "canbo@test.vn")
     client = signed_in(app, "canbo@test.vn")
     page = client.get(f"/reports/reach?organisation_id={ward.w.id}")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "Mức độ tiếp cận ứng dụng" in html and "Chi bộ D1" in html and 'src="data:image/svg+xml;base64,' in html
-    assert f'href="/org/{ward.a.id}/activation-codes"' in html
-    assert f'href="/org/{ward.b.id}/activation-codes"' in html
-    assert f'href="/org/{ward.d1.id}/activation-codes"' not in html  # everyone there has activated
+    assert f'action="/org/{ward.a.id}/activation-codes"' in html
+    assert f'action="/org/{ward.b.id}/activation-codes"' in html
+    assert f'action="/org/{ward.d1.id}/activation-codes"' not in html  # everyone there has activated
     assert 'class="scroll"' in html  # tables scroll inside their box on a 360 px phone
     # the ward itself when no organisation is given; another ward is not theirs
     assert client.get("/reports/reach").status_code == 200
@@ -190,8 +190,8 @@ def test_ward_staff_page_with_codes_links(app, factory, ward):
     assert "BÁO CÁO MỨC ĐỘ TIẾP CẬN ỨNG DỤNG" in text and "activation-codes" not in text and "<form" not in text
 
 
-def test_unit_scope_sees_the_report_but_no_codes_link(app, factory, ward):
-    """A position on the ward alone (unit scope) manages the ward, not its cells: no link to issue codes there."""
+def test_unit_scope_sees_the_report_but_no_codes_button(app, factory, ward):
+    """A position on the ward alone (unit scope) manages the ward, not its cells: no button to issue codes there."""
     _staff(factory, ward.w, "vanphong@test.vn", scope=Scope.UNIT)
     html = signed_in(app, "vanphong@test.vn").get(f"/reports/reach?organisation_id={ward.w.id}").get_data(
         as_text=True)
@@ -202,7 +202,7 @@ def test_cell_leader_sees_their_cell_and_a_member_gets_403(app, factory, ward):
     _staff(factory, ward.a, "bithu@test.vn", role=Role.BI_THU)
     leader = signed_in(app, "bithu@test.vn")
     html = leader.get("/reports/reach").get_data(as_text=True)
-    assert "Chi bộ A" in html and f'href="/org/{ward.a.id}/activation-codes"' in html
+    assert "Chi bộ A" in html and f'action="/org/{ward.a.id}/activation-codes"' in html
     assert leader.get(f"/reports/reach?organisation_id={ward.w.id}").status_code == 404
     member_user = factory.user("dv@test.vn")
     factory.member(ward.a, member_user)

@@ -121,6 +121,9 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "ADMISSION_TERM_YEARS": int(env.get("ADMISSION_TERM_YEARS", "5")),
         # the periodic review of members who stopped attending: meetings of the last this many months are read
         "REPORTS_NO_ATTENDANCE_MONTHS": int(env.get("REPORTS_NO_ATTENDANCE_MONTHS", "3")),
+        # a report that took longer than this to compute (a province's) is kept this long per process (reports/kept.py)
+        "REPORTS_KEEP_SLOWER_THAN_MS": int(env.get("REPORTS_KEEP_SLOWER_THAN_MS", "250")),
+        "REPORTS_KEEP_SECONDS": int(env.get("REPORTS_KEEP_SECONDS", "600")),
         # Member import (members/importer.py): bounds on the work of reading a sheet, whatever the file's size.
         "IMPORT_MAX_ROWS": int(env.get("IMPORT_MAX_ROWS", "200000")),  # non-empty rows
         "IMPORT_MAX_CELLS": int(env.get("IMPORT_MAX_CELLS", "6000000")),  # cells read, empty ones too

@@ -52,6 +52,8 @@ def build_app(tmp_dir, name: str, **overrides):
             "SECRET_KEY": "test-secret",
             # no quiet hours unless a test asks for them: otherwise what a test sees depends on the hour it runs
             "QUIET_HOURS": "",
+            # no report kept between requests unless a test asks: a loaded machine could make a small one slow
+            "REPORTS_KEEP_SECONDS": 0,
             **overrides,
         }
     )

@@ -19,6 +19,7 @@ from handbook.org.access import can_manage_org, can_view_reports
 from handbook.org.scope import managed_org
 from handbook.reports import attendance, compliance, meeting_charts, meeting_tables
 from handbook.reports.blueprints import reports_bp
+from handbook.reports.kept import kept
 from handbook.reports.periods import month_arg, period_args
 
 
@@ -39,7 +40,7 @@ def _compliance():
     access = current_access()
     org = _org(access)
     month = month_arg(request.args.get("month"), local_today())
-    return compliance.compliance_report(org, month), access
+    return kept("compliance", (org.id, month.iso), lambda: compliance.compliance_report(org, month)), access
 
 
 def _compliance_context(report, access) -> dict:
@@ -84,7 +85,7 @@ def _attendance():
     access = current_access()
     org = _org(access)
     start, end = period_args(request.args.get("from"), request.args.get("to"), local_today())
-    return attendance.attendance_report(org, start, end), access
+    return kept("attendance", (org.id, start, end), lambda: attendance.attendance_report(org, start, end)), access
 
 
 def _attendance_context(report, access) -> dict:

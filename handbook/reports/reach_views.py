@@ -9,13 +9,14 @@ from flask_login import login_required
 from handbook.caller import current_access
 from handbook.core.charts import data_url
 from handbook.core.i18n import gettext as _
-from handbook.core.timeutil import format_date
+from handbook.core.timeutil import format_date, local_today
 from handbook.core.web import require
 from handbook.core.workbooks import XLSX
 from handbook.org.access import can_manage_org, can_view_reports
 from handbook.org.scope import managed_org
 from handbook.reports import reach_tables
 from handbook.reports.blueprints import reports_bp
+from handbook.reports.kept import kept
 from handbook.reports.reach import reach_report
 
 #: cells listed on the page (the workbook and the printable page have them all)
@@ -27,7 +28,7 @@ def _report():
     require(access.is_leader, 403)
     org = managed_org(access, request.args.get("organisation_id"))
     require(can_view_reports(access, org))
-    return reach_report(org), access
+    return kept("reach", (org.id, local_today()), lambda: reach_report(org)), access
 
 
 def _context(report, access, limit: int) -> dict:

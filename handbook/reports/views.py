@@ -5,12 +5,13 @@ from flask import render_template, request
 from flask_login import login_required
 
 from handbook.caller import current_access
-from handbook.core.timeutil import format_date
+from handbook.core.timeutil import format_date, local_today
 from handbook.core.web import require
 from handbook.org.access import can_manage_org, can_view_reports
 from handbook.org.scope import managed_org
 from handbook.reports.blueprints import reports_bp
 from handbook.reports.composition_tables import percent
+from handbook.reports.kept import kept
 from handbook.reports.overview import overview
 
 
@@ -27,5 +28,6 @@ def index():
     org = managed_org(access, request.args.get("organisation_id"))
     require(can_view_reports(access, org))
     parent = org.parent
-    return render_template("reports/index.html", o=overview(org), format_date=format_date, percent=shown_percent,
+    found = kept("overview", (org.id, local_today()), lambda: overview(org))
+    return render_template("reports/index.html", o=found, format_date=format_date, percent=shown_percent,
                            up=parent if parent is not None and can_manage_org(access, parent) else None)

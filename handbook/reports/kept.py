@@ -1,0 +1,69 @@
+"""Reports that are slow to compute — a province's thousands of cells — kept for a few minutes in this process.
+
+A report over a ward takes tens of milliseconds and is always computed afresh. Over a whole province (the 140,000
+members of benchmarks/committee_reports.py, SQLite) the month's compliance took 0.3–0.45 s, the reach 0.37–0.43 s,
+the attendance of a quarter 1.1–1.2 s and the reports' home 2 s: a result that took longer than
+`REPORTS_KEEP_SLOWER_THAN_MS` is kept for `REPORTS_KEEP_SECONDS`, and the page says when it was computed and offers
+to compute it again (`?fresh=1`). Only the figures are kept — a page still decides who may see them, and what it
+links to, at every request. At most `BOUND` results are kept (a province's attendance, the largest, is a few MB).
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import datetime
+from typing import TypeVar
+
+from flask import current_app, g, has_request_context, request
+
+from handbook.core.timeutil import utcnow
+from handbook.extensions import db
+
+T = TypeVar("T")
+BOUND = 16
+
+_kept: OrderedDict[tuple, tuple[float, object, datetime]] = OrderedDict()
+_lock = threading.Lock()
+
+
+def kept(name: str, key: tuple, compute: Callable[[], T]) -> T:
+    """`compute()`'s result, or the one kept under (`name`, `key`) while it lasts; in a request, `g.kept_at` says when
+    a kept one was computed (reports/_kept.html shows it) and `?fresh=1` computes it again."""
+    value, made_at = kept_with_time(name, key, compute,
+                                    fresh=has_request_context() and request.args.get("fresh") == "1")
+    if has_request_context():
+        g.kept_at = made_at
+    return value
+
+
+def kept_with_time(name: str, key: tuple, compute: Callable[[], T], *,
+                   fresh: bool = False) -> tuple[T, datetime | None]:
+    """`compute()`'s result, or the one kept under (`name`, `key`) while it lasts: (result, when it was computed —
+    None when computed now). `fresh` computes it again (and keeps the new one if it was slow again)."""
+    seconds = current_app.config.get("REPORTS_KEEP_SECONDS", 0)
+    if seconds <= 0:
+        return compute(), None
+    full = (db.engine.url.render_as_string(hide_password=True), name, *key)
+    now = time.monotonic()
+    if not fresh:
+        with _lock:
+            found = _kept.get(full)
+            if found is not None and found[0] > now:
+                _kept.move_to_end(full)
+                return found[1], found[2]  # type: ignore[return-value]
+    started = time.perf_counter()
+    value = compute()
+    if (time.perf_counter() - started) * 1000 >= current_app.config.get("REPORTS_KEEP_SLOWER_THAN_MS", 250):
+        with _lock:
+            _kept[full] = (now + seconds, value, utcnow())
+            while len(_kept) > BOUND:
+                _kept.popitem(last=False)
+    return value, None
+
+
+def forget() -> None:
+    """Drop everything kept (tests)."""
+    with _lock:
+        _kept.clear()

@@ -18,9 +18,15 @@ from handbook.auth.models import User
 from handbook.core.i18n import lazy_gettext as _l
 from handbook.extensions import db
 from handbook.meetings.labels import ATTENDANCE_LABELS
-from handbook.meetings.models import Attendance, AttendanceStatus, Meeting
-from handbook.members.labels import CHANGE_FIELD_LABELS, GENDER_LABELS, STATUS_LABELS, change_value
-from handbook.members.models import Gender, Member, MemberChange, MemberStatus, MemberStatusHistory
+from handbook.meetings.models import Attendance, AttendanceStatus, DocumentRead, Meeting
+from handbook.members.labels import (
+    CHANGE_FIELD_LABELS,
+    GENDER_LABELS,
+    OCCUPATION_GROUP_LABELS,
+    STATUS_LABELS,
+    change_value,
+)
+from handbook.members.models import Gender, Member, MemberChange, MemberStatus, MemberStatusHistory, OccupationGroup
 from handbook.notify.kinds import KINDS
 from handbook.notify.models import Notification, NotificationPreference, PushSubscription
 from handbook.regulations.models import Article, Bookmark, ReadMark
@@ -28,12 +34,14 @@ from handbook.regulations.models import Article, Bookmark, ReadMark
 MEMBER_FIELDS = ("full_name", "birth_name", "birth_date", "gender", "ethnicity", "religion", "hometown",
                  "residence", "cccd", "phone", "email", "education", "qualification", "political_theory",
                  "foreign_language", "occupation", "admission_date", "official_date", "card_number",
-                 "dossier_number", "status", "created_at", "updated_at")
+                 "dossier_number", "occupation_group", "status", "created_at", "updated_at")
 
 
 LABELS = {
     "email": _l("Thư điện tử"), "phone": _l("Số điện thoại"), "display_name": _l("Tên hiển thị"),
     "locale": _l("Ngôn ngữ"), "created_at": _l("Tạo lúc"), "last_login_at": _l("Đăng nhập gần nhất"),
+    "app_seen_at": _l("Mở ứng dụng đã cài gần nhất"), "occupation_group": _l("Nhóm nghề nghiệp"),
+    "first_read_at": _l("Mở tài liệu lần đầu lúc"),
     "full_name": _l("Họ và tên"), "birth_name": _l("Họ tên khai sinh"), "birth_date": _l("Ngày sinh"),
     "gender": _l("Giới tính"), "ethnicity": _l("Dân tộc"), "religion": _l("Tôn giáo"), "hometown": _l("Quê quán"),
     "residence": _l("Nơi ở"), "cccd": _l("Số CCCD"), "education": _l("Giáo dục phổ thông"),
@@ -53,7 +61,8 @@ LABELS = {
 
 
 # Coded values in words. Enums by their type (two StrEnums may share a value), the rest by section and column.
-ENUM_LABELS = {MemberStatus: STATUS_LABELS, Gender: GENDER_LABELS, AttendanceStatus: ATTENDANCE_LABELS}
+ENUM_LABELS = {MemberStatus: STATUS_LABELS, Gender: GENDER_LABELS, AttendanceStatus: ATTENDANCE_LABELS,
+               OccupationGroup: OCCUPATION_GROUP_LABELS}
 SOURCE_LABELS = {"notice": _l("Tự báo vắng"), "code": _l("Tự điểm danh bằng mã"),
                  "online": _l("Tự điểm danh trực tuyến"), "leader": _l("Chi ủy điểm danh")}
 LANGUAGE_NAMES = {"vi": _l("Tiếng Việt"), "en": _l("Tiếng Anh")}
@@ -116,7 +125,7 @@ def _row(obj, names) -> dict:
 def collect(user: User) -> list[Section]:
     member = db.session.scalar(select(Member).where(Member.user_id == user.id))
     sections = [Section("account", str(_l("Tài khoản")), [_row(user, (
-        "email", "phone", "display_name", "locale", "created_at", "last_login_at"))])]
+        "email", "phone", "display_name", "locale", "created_at", "last_login_at", "app_seen_at"))])]
     if member is not None:
         record = _row(member, MEMBER_FIELDS)
         record.update(cell=member.cell.name, group=member.group.name if member.group else None,
@@ -137,6 +146,12 @@ def collect(user: User) -> list[Section]:
                     select(Attendance, Meeting.title, Meeting.starts_at)
                     .join(Meeting, Meeting.id == Attendance.meeting_id)
                     .where(Attendance.member_id == member.id).order_by(Meeting.starts_at))]),
+            Section("document_reads", str(_l("Tài liệu buổi sinh hoạt đã mở")), [
+                {"meeting": title, "starts_at": starts, "first_read_at": read_at}
+                for title, starts, read_at in db.session.execute(
+                    select(Meeting.title, Meeting.starts_at, DocumentRead.first_read_at)
+                    .join(Meeting, Meeting.id == DocumentRead.meeting_id)
+                    .where(DocumentRead.member_id == member.id).order_by(Meeting.starts_at))]),
             Section("record_views", str(_l("Ai đã xem hoặc xử lý hồ sơ của tôi")), _views_of(member)),
         ]
     sections += [

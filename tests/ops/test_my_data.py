@@ -185,3 +185,27 @@ def test_my_data_download_keeps_codes_and_adds_words(app, client, factory):
     assert data["notification_preferences"] == [{"kind": "meeting_reminder", "kind_label": "Nhắc lịch sinh hoạt",
                                                  "push_enabled": False}]
     assert list(record)[:2] == ["full_name", "birth_name"]  # a label follows its code; the order stays the record's
+
+
+def test_my_data_includes_what_the_reports_read(app, client, factory):
+    """The installed app's last report, the meeting documents first opened and the occupation group are the
+    member's data too."""
+    from handbook.auth.models import User
+    from handbook.meetings.models import DocumentRead
+    from handbook.members.models import OccupationGroup
+    from tests.meetings.scenes import make_meeting
+
+    member = _scene(factory)
+    member.occupation_group = OccupationGroup.HUU_TRI
+    account = db.session.scalar(select(User).where(User.email == "dv@test.vn"))
+    account.app_seen_at = utcnow() - timedelta(days=2)
+    meeting = make_meeting(member.cell, utcnow() - timedelta(days=5), place="Hội trường")
+    db.session.add(DocumentRead(meeting_id=meeting.id, member_id=member.id, first_read_at=utcnow() - timedelta(days=6)))
+    db.session.commit()
+    login(client, "dv@test.vn")
+    data = json.loads(client.get("/me/data.json").get_data(as_text=True))
+    assert data["account"][0]["app_seen_at"] is not None
+    assert data["member"][0]["occupation_group"] == "huu_tri"
+    assert [row["meeting"] for row in data["document_reads"]] == [meeting.title]
+    html = client.get("/me/data").get_data(as_text=True)
+    assert "Tài liệu buổi sinh hoạt đã mở" in html and "Hưu trí" in html

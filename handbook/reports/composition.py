@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import and_, bindparam, case, func, literal, or_, select, union_all
+from sqlalchemy import and_, bindparam, case, func, literal, null, or_, select, union_all
 
 from handbook.core.i18n import lazy_gettext as _l
 from handbook.extensions import db
@@ -43,8 +43,10 @@ from handbook.org.models import Organisation, OrgVersion
 
 #: days whose per-organisation figures are kept per process (a page reads its day and the four quarter ends: 5)
 KEPT_DAYS = 8
-#: the free-text figures kept per process, per (day, organisation)
-KEPT_TEXTS = 32
+#: a subtree's days kept per process, per (day, organisation, main figures only or not)
+KEPT_SCOPED = 64
+#: the trees of a day kept per process (a list of versions: cheap to read, cheaper to keep)
+KEPT_TREES = 16
 
 #: how a religion field may say "none" (None and "" say it too)
 NO_RELIGION = ("không", "khong", "không có", "không tôn giáo", "khong ton giao")
@@ -96,8 +98,9 @@ TEXTS = (
     ("political_theory", _l("Theo trình độ lý luận chính trị"), _l("Chưa qua đào tạo")),
 )
 
-_kept: OrderedDict[tuple, Day] = OrderedDict()
-_kept_texts: OrderedDict[tuple, dict] = OrderedDict()
+_kept: OrderedDict[tuple, Day] = OrderedDict()  #: the whole tree's days
+_kept_scoped: OrderedDict[tuple, Day] = OrderedDict()  #: a subtree's days, per (day, organisation)
+_kept_trees: OrderedDict[tuple, Tree] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -154,15 +157,38 @@ class Composition:
         return self.figures["total"]
 
 
-@dataclass
-class Day:
-    """A day's figures of every organisation as the tree was then (read only once kept)."""
+@dataclass(frozen=True)
+class Tree:
+    """The tree of a day: the versions known that day (read only once kept)."""
 
-    own: dict[int, tuple[int, ...]]  #: the cells' own figures
-    totals: dict[int, tuple[int, ...]]  #: each organisation's own + its subtree's
     children: dict[int, list[int]]
     parents: dict[int, int | None]
     names: dict[int, str]
+
+
+@dataclass
+class Day:
+    """A day's figures (`keys`: every figure, or MAIN's only) of the organisations of a scope — the whole tree of the
+    day, or one organisation's subtree that day —, and the free text per cell when counted (read only once kept)."""
+
+    keys: tuple[str, ...]
+    own: dict[int, tuple[int, ...]]  #: the cells' own figures
+    totals: dict[int, tuple[int, ...]]  #: each organisation's own + its subtree's (in the scope)
+    tree: Tree
+    texts: dict[int, dict[str, dict[str, int]]] = field(default_factory=dict)  #: cell → field → value → count
+    summed: dict[int, dict] = field(default_factory=dict)  #: organisation → its subtree's texts (`_texts`)
+
+    @property
+    def children(self) -> dict[int, list[int]]:
+        return self.tree.children
+
+    @property
+    def names(self) -> dict[int, str]:
+        return self.tree.names
+
+    def values(self, org_id: int) -> dict[str, int]:
+        found = self.totals.get(org_id)
+        return dict(zip(self.keys, found, strict=True)) if found is not None else dict.fromkeys(self.keys, 0)
 
 
 def _sum(condition):
@@ -175,32 +201,35 @@ def _normal(column):
     return func.lower(func.trim(func.replace(func.replace(column, "  ", " "), "  ", " ")))
 
 
-def _active(day: date):
-    """The members counted on `day`: (cell_id, member_id, status) of each placement valid that day, with each
-    member's status that day (the caller keeps the active ones)."""
+def _active(day: date, cells: list[int] | None = None):
+    """The members counted on `day`: (cell_id, member_id, status) of each placement valid that day (in `cells`, when
+    given: ix_member_placements_cell_day seeks them), with each member's status that day (the caller keeps the
+    active ones)."""
     placement = MemberPlacement
     status = status_on(placement.member_id, day).label("status")
-    return (select(placement.cell_id, placement.member_id, status).where(valid_on(placement, day))
-            .distinct().subquery("placed"))
-
-
-def _counted(day: date, cells: list[int] | None = None):
-    """A CTE of the members counted on `day` (in `cells`, when given): their cell, status that day and the fields
-    the figures read, free text normalised once per row. Materialised (SQLite and PostgreSQL 12+ both read
-    `AS MATERIALIZED`): the figures refer to each column many times, which a merged subquery would recompute."""
-    active = _active(day)
-    m = Member
-    query = (select(active.c.cell_id, active.c.status, m.gender, m.birth_date, m.admission_date, m.occupation_group,
-                    _normal(m.ethnicity).label("ethnicity"), _normal(m.religion).label("religion"),
-                    _normal(m.education).label("education"), _normal(m.political_theory).label("political_theory"))
-             .join(m, m.id == active.c.member_id).where(active.c.status.in_(ACTIVE)))
+    query = select(placement.cell_id, placement.member_id, status).where(valid_on(placement, day))
     if cells is not None:
-        query = query.where(active.c.cell_id.in_(bindparam("cells", expanding=True)))
+        query = query.where(placement.cell_id.in_(bindparam("cells", expanding=True)))
+    return query.distinct().subquery("placed")
+
+
+def _counted(day: date, cells: list[int] | None = None, *, main: bool = False):
+    """A CTE of the members counted on `day` (in `cells`, when given: the bound list "cells"): their cell, status
+    that day and the fields the figures read (MAIN's only when `main`), free text normalised once per row.
+    Materialised (SQLite and PostgreSQL 12+ both read `AS MATERIALIZED`): the figures refer to each column many
+    times, which a merged subquery would recompute."""
+    active = _active(day, cells)
+    m = Member
+    columns = [active.c.cell_id, active.c.status, m.gender, m.birth_date, m.admission_date, m.occupation_group,
+               _normal(m.ethnicity).label("ethnicity"), _normal(m.religion).label("religion")]
+    if not main:
+        columns += [_normal(m.education).label("education"), _normal(m.political_theory).label("political_theory")]
+    query = select(*columns).join(m, m.id == active.c.member_id).where(active.c.status.in_(ACTIVE))
     return query.cte("counted").prefix_with("MATERIALIZED")
 
 
-def _figure_columns(m, day: date) -> list:
-    """The count of each figure over the CTE `m` (`_counted`). Ages and years of membership compare the stored
+def _figure_columns(m, day: date, keys: tuple[str, ...] = FIGURES) -> list:
+    """The count of each figure of `keys` over the CTE `m` (`_counted`). Ages and years of membership compare the stored
     dates with days bound once (born on or before D − n years: n years old on D; 29/02 reaches a year on 01/03), so
     no row computes a date: the same on SQLite and PostgreSQL, and cheaper than extracting the dates' parts."""
 
@@ -240,15 +269,10 @@ def _figure_columns(m, day: date) -> list:
     conditions["years_unknown"] = c.admission_date.is_(None)
     for n in MILESTONES:  # admitted in the year that makes n years in the day's year
         conditions[f"badge_{n}"] = c.admission_date.between(date(day.year - n, 1, 1), date(day.year - n, 12, 31))
-    return [_sum(conditions[key]).label(key) for key in FIGURES]
+    return [_sum(conditions[key]).label(key) for key in keys]
 
 
-def _count_day(day: date) -> Day:
-    m = _counted(day)
-    own: dict[int, tuple[int, ...]] = {}
-    for cell_id, *figures in db.session.execute(
-            select(m.c.cell_id, *_figure_columns(m, day)).group_by(m.c.cell_id)):
-        own[cell_id] = tuple(int(v) for v in figures)
+def _read_tree(day: date) -> Tree:
     children: dict[int, list[int]] = {}
     parents: dict[int, int | None] = {}
     names: dict[int, str] = {}
@@ -259,15 +283,41 @@ def _count_day(day: date) -> Day:
         names[org_id] = name
         if parent_id is not None:
             children.setdefault(parent_id, []).append(org_id)
-    return Day(own, _roll_up(parents, children, own), children, parents, names)
+    return Tree(children, parents, names)
 
 
-def _roll_up(parents, children, own) -> dict[int, tuple[int, ...]]:
-    """Each known organisation's own figures plus its children's totals, walked without recursion (an edge that
-    would close a cycle is ignored, as `members.counts.roll_up` does)."""
-    zero = (0,) * len(FIGURES)
+def _count_day(day: date, tree: Tree, scope: list[int] | None = None, *, main: bool = False) -> Day:
+    """The figures on `day` of the organisations of `scope` (None: the whole tree): one statement over the members
+    counted that day in those cells — a GROUP BY per cell of the figures' counts and, unless `main`, a GROUP BY per
+    (cell, value) of each free-text field, UNION ALL over the one materialised CTE."""
+    keys = MAIN if main else FIGURES
+    m = _counted(day, scope, main=main)
+    columns = _figure_columns(m, day, keys)
+    statement = select(m.c.cell_id, null().label("dim"), null().label("value"), *columns).group_by(m.c.cell_id)
+    if not main:
+        parts = [statement]
+        for key, *_r in TEXTS:
+            value = func.coalesce(m.c[key], "")
+            parts.append(select(m.c.cell_id, literal(key), value, func.count(), *(null() for _c in columns[1:]))
+                         .group_by(m.c.cell_id, value))
+        statement = union_all(*parts)
+    own: dict[int, tuple[int, ...]] = {}
+    texts: dict[int, dict[str, dict[str, int]]] = {}
+    for cell_id, dim, value, *figures in db.session.execute(statement, {"cells": scope} if scope is not None else {}):
+        if dim is None:
+            own[cell_id] = tuple(int(v) for v in figures)
+        else:
+            texts.setdefault(cell_id, {}).setdefault(dim, {})[value or ""] = int(figures[0])
+    orgs = tree.parents if scope is None else scope
+    return Day(keys, own, _roll_up(orgs, tree.children, own, len(keys)), tree, texts)
+
+
+def _roll_up(orgs, children, own, width: int) -> dict[int, tuple[int, ...]]:
+    """Each organisation of `orgs` (with its subtree) its own figures plus its children's totals, walked without
+    recursion (an edge that would close a cycle is ignored, as `members.counts.roll_up` does)."""
+    zero = (0,) * width
     totals: dict[int, tuple[int, ...]] = {}
-    for root in parents:
+    for root in orgs:
         if root in totals:
             continue
         stack: list[tuple[int, bool]] = [(root, False)]
@@ -308,13 +358,51 @@ def _kept_or(store: OrderedDict, bound: int, key: tuple, token: str | None, comp
     return value
 
 
-def day_figures(day: date, token: str | None = None) -> Day:
-    """Every organisation's figures on `day` (kept per process while the counts' token is unchanged)."""
-    key = (db.engine.url.render_as_string(hide_password=True), token or "", day)
-    return _kept_or(_kept, KEPT_DAYS, key, token, lambda: _count_day(day))
+def _url() -> str:
+    return db.engine.url.render_as_string(hide_password=True)
 
 
-def subtree(figures: Day, org_id: int) -> list[int]:
+def tree_on(day: date, token: str | None = None) -> Tree:
+    """The tree known on `day` (kept per process while the counts' token is unchanged)."""
+    return _kept_or(_kept_trees, KEPT_TREES, (_url(), token or "", day), token, lambda: _read_tree(day))
+
+
+def day_figures(day: date, token: str | None = None, org_id: int | None = None, *, main: bool = False) -> Day:
+    """The figures on `day` of `org_id`'s subtree as the tree was then (None: of the whole tree), every figure or
+    MAIN's only: kept per process while the counts' token is unchanged. A day kept for the whole tree, or with every
+    figure, answers too. A subtree is counted alone unless it is the tree's root or holds most of the tree (the
+    whole tree is counted then, without a list of cells to send)."""
+    tree = tree_on(day, token)
+    url, version = _url(), token or ""
+    keys = [(_kept, (url, version, day, False))]
+    if main:
+        keys.append((_kept, (url, version, day, True)))
+    whole = org_id is None or tree.parents.get(org_id, 0) is None
+    scope = None
+    if not whole:
+        if org_id not in tree.parents:  # not in the tree that day: nothing counted under it
+            return Day(MAIN if main else FIGURES, {}, {}, tree)
+        scope = subtree(tree, org_id)
+        whole = len(scope) * 2 > len(tree.parents)
+    if token is not None:
+        if not whole:
+            keys.append((_kept_scoped, (url, version, day, org_id, False)))
+            if main:
+                keys.append((_kept_scoped, (url, version, day, org_id, True)))
+        with _lock:
+            for store, key in keys:
+                found = store.get(key)
+                if found is not None:
+                    store.move_to_end(key)
+                    return found
+    if whole:
+        return _kept_or(_kept, KEPT_DAYS, (url, version, day, main), token,
+                        lambda: _count_day(day, tree, main=main))
+    return _kept_or(_kept_scoped, KEPT_SCOPED, (url, version, day, org_id, main), token,
+                    lambda: _count_day(day, tree, scope, main=main))
+
+
+def subtree(tree: Tree | Day, org_id: int) -> list[int]:
     """`org_id` and every organisation below it on the day, in tree order (each before its children)."""
     out: list[int] = []
     stack = [org_id]
@@ -325,26 +413,27 @@ def subtree(figures: Day, org_id: int) -> list[int]:
             continue
         seen.add(current)
         out.append(current)
-        stack.extend(reversed(figures.children.get(current, [])))
+        stack.extend(reversed(tree.children.get(current, [])))
     return out
 
 
-def _texts(day: date, cells: list[int] | None) -> dict[str, list[tuple[str, int]]]:
-    """The free-text fields of the members counted on `day` in `cells` (None: every cell): (normalised value or "",
-    count), most first — one UNION ALL of a GROUP BY per field over the materialised members."""
-    out: dict[str, list[tuple[str, int]]] = {key: [] for key, *_r in TEXTS}
-    if cells is not None and not cells:
-        return out
-    m = _counted(day, cells)
-    parts = []
-    for key, *_r in TEXTS:
-        value = func.coalesce(m.c[key], "")
-        parts.append(select(literal(key).label("dim"), value.label("value"), func.count().label("n"))
-                     .select_from(m).group_by(value))
-    for dim, value, n in db.session.execute(union_all(*parts), {"cells": cells} if cells is not None else {}):
-        out[dim].append((value or "", int(n)))
-    for rows in out.values():
-        rows.sort(key=lambda row: (-row[1], row[0] == "", row[0]))  # the empty value last among equals
+def _texts(figures: Day, org_id: int) -> dict[str, list[tuple[str, int]]]:
+    """The free-text fields of the members counted in `org_id`'s subtree: (normalised value or "", count), most
+    first — summed from the day's cells (kept with the day: the city sums 5,000 cells once)."""
+    found = figures.summed.get(org_id)
+    if found is not None:
+        return found
+    sums: dict[str, dict[str, int]] = {key: {} for key, *_r in TEXTS}
+    if org_id in figures.tree.parents:
+        for cell in subtree(figures.tree, org_id):
+            for dim, values in figures.texts.get(cell, {}).items():
+                into = sums[dim]
+                for value, n in values.items():
+                    into[value] = into.get(value, 0) + n
+    out = {}
+    for dim, values in sums.items():  # the empty value last among equals
+        out[dim] = sorted(values.items(), key=lambda row: (-row[1], row[0] == "", row[0]))
+    figures.summed[org_id] = out
     return out
 
 
@@ -366,20 +455,13 @@ def _label(value: str, empty) -> str:
 def composition(org: Organisation, day: date, *, today: date) -> Composition:
     """The composition of `org`'s membership (its subtree as of `day`) on `day`, with the last four quarter ends."""
     token = _token()
-    figures = day_figures(day, token)
-    zero = (0,) * len(FIGURES)
-    values = figures.totals.get(org.id, zero)
-    mine = dict(zip(FIGURES, values, strict=True))
+    figures = day_figures(day, token, org.id)
+    mine = figures.values(org.id)
     total = mine["total"]
     dimensions = [Dimension(key, str(title), [Row(k, str(LABELS[k]), mine[k], _share(mine[k], total)) for k in keys])
                   for key, title, keys in DIMENSIONS]
     milestones = [Row(f"badge_{n}", str(LABELS[f"badge_{n}"]), mine[f"badge_{n}"], None) for n in MILESTONES]
-    cells: list[int] | None = [org_id for org_id in subtree(figures, org.id) if org_id in figures.own] \
-        if org.id in figures.parents else []
-    if cells and len(cells) == len(figures.own):
-        cells = None  # every counted cell (the city): no list to send
-    text_key = (db.engine.url.render_as_string(hide_password=True), token or "", day, org.id)
-    found = _kept_or(_kept_texts, KEPT_TEXTS, text_key, token, lambda: _texts(day, cells))
+    found = _texts(figures, org.id)
     texts = []
     for key, title, empty in TEXTS:
         rows = found[key]
@@ -389,22 +471,22 @@ def composition(org: Organisation, day: date, *, today: date) -> Composition:
             rows = ([("", none)] if none else []) + rows
         texts.append(Dimension(key, str(title), [Row(value, _label(value, empty), n, _share(n, total))
                                                  for value, n in rows]))
-    children = [Child(child, figures.names.get(child, ""), figures.totals.get(child, zero)[0])
+    children = [Child(child, figures.names.get(child, ""), figures.values(child)["total"])
                 for child in figures.children.get(org.id, [])]
     days = [*quarter_ends(day), day]
-    per_day = [day_figures(d, token).totals.get(org.id, zero) if d != day else values for d in days]
-    changes = [Change(key, str(LABELS[key]), [v[INDEX[key]] for v in per_day]) for key in MAIN]
+    per_day = [day_figures(d, token, org.id, main=True).values(org.id) if d != day else mine for d in days]
+    changes = [Change(key, str(LABELS[key]), [v[key] for v in per_day]) for key in MAIN]
     return Composition(org=org, day=day, today=today, figures=mine, dimensions=dimensions, texts=texts,
                        milestones=milestones, children=children, quarter_days=days, changes=changes)
 
 
 def organisation_rows(org: Organisation, day: date):
     """Every organisation of `org`'s subtree on `day`, in tree order: (depth, name, own figures, subtree figures),
-    the main figures only — a generator over the kept day (no row is loaded twice)."""
-    figures = day_figures(day, _token())
+    every figure in FIGURES' order — a generator over the kept day (no row is loaded twice)."""
+    figures = day_figures(day, _token(), org.id)
     zero = (0,) * len(FIGURES)
     depth = {org.id: 0}
-    for org_id in subtree(figures, org.id):
+    for org_id in subtree(figures.tree, org.id):
         level = depth.get(org_id, 0)
         for child in figures.children.get(org_id, ()):
             depth[child] = level + 1

@@ -164,19 +164,20 @@ class Tree:
     children: dict[int, list[int]]
     parents: dict[int, int | None]
     names: dict[int, str]
+    roots: list[int]
 
 
 @dataclass
 class Day:
     """A day's figures (`keys`: every figure, or MAIN's only) of the organisations of a scope — the whole tree of the
-    day, or one organisation's subtree that day —, and the free text per cell when counted (read only once kept)."""
+    day, or one organisation's subtree that day —, and the scope's free text when counted (read only once kept)."""
 
     keys: tuple[str, ...]
     own: dict[int, tuple[int, ...]]  #: the cells' own figures
     totals: dict[int, tuple[int, ...]]  #: each organisation's own + its subtree's (in the scope)
     tree: Tree
-    texts: dict[int, dict[str, dict[str, int]]] = field(default_factory=dict)  #: cell → field → value → count
-    summed: dict[int, dict] = field(default_factory=dict)  #: organisation → its subtree's texts (`_texts`)
+    #: the scope's free-text fields: (normalised value or "", count), most first
+    texts: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
     @property
     def children(self) -> dict[int, list[int]]:
@@ -283,13 +284,13 @@ def _read_tree(day: date) -> Tree:
         names[org_id] = name
         if parent_id is not None:
             children.setdefault(parent_id, []).append(org_id)
-    return Tree(children, parents, names)
+    return Tree(children, parents, names, [org_id for org_id, parent_id in parents.items() if parent_id is None])
 
 
 def _count_day(day: date, tree: Tree, scope: list[int] | None = None, *, main: bool = False) -> Day:
     """The figures on `day` of the organisations of `scope` (None: the whole tree): one statement over the members
     counted that day in those cells — a GROUP BY per cell of the figures' counts and, unless `main`, a GROUP BY per
-    (cell, value) of each free-text field, UNION ALL over the one materialised CTE."""
+    value of each free-text field over the whole scope, UNION ALL over the one materialised CTE."""
     keys = MAIN if main else FIGURES
     m = _counted(day, scope, main=main)
     columns = _figure_columns(m, day, keys)
@@ -298,16 +299,18 @@ def _count_day(day: date, tree: Tree, scope: list[int] | None = None, *, main: b
         parts = [statement]
         for key, *_r in TEXTS:
             value = func.coalesce(m.c[key], "")
-            parts.append(select(m.c.cell_id, literal(key), value, func.count(), *(null() for _c in columns[1:]))
-                         .group_by(m.c.cell_id, value))
+            parts.append(select(null(), literal(key), value, func.count(), *(null() for _c in columns[1:]))
+                         .select_from(m).group_by(value))
         statement = union_all(*parts)
     own: dict[int, tuple[int, ...]] = {}
-    texts: dict[int, dict[str, dict[str, int]]] = {}
+    texts: dict[str, list[tuple[str, int]]] = {key: [] for key, *_r in TEXTS} if not main else {}
     for cell_id, dim, value, *figures in db.session.execute(statement, {"cells": scope} if scope is not None else {}):
         if dim is None:
             own[cell_id] = tuple(int(v) for v in figures)
         else:
-            texts.setdefault(cell_id, {}).setdefault(dim, {})[value or ""] = int(figures[0])
+            texts[dim].append((value or "", int(figures[0])))
+    for rows in texts.values():
+        rows.sort(key=lambda row: (-row[1], row[0] == "", row[0]))  # the empty value last among equals
     orgs = tree.parents if scope is None else scope
     return Day(keys, own, _roll_up(orgs, tree.children, own, len(keys)), tree, texts)
 
@@ -368,27 +371,26 @@ def tree_on(day: date, token: str | None = None) -> Tree:
 
 
 def day_figures(day: date, token: str | None = None, org_id: int | None = None, *, main: bool = False) -> Day:
-    """The figures on `day` of `org_id`'s subtree as the tree was then (None: of the whole tree), every figure or
-    MAIN's only: kept per process while the counts' token is unchanged. A day kept for the whole tree, or with every
-    figure, answers too. A subtree is counted alone unless it is the tree's root or holds most of the tree (the
-    whole tree is counted then, without a list of cells to send)."""
+    """The figures on `day` of `org_id`'s subtree as the tree was then (None: of the whole tree), every figure with
+    the subtree's free text, or MAIN's only: kept per process while the counts' token is unchanged. The tree's only
+    root counts the whole tree (no list of cells to send); another organisation its subtree alone — the cells below it
+    that day (a ward: ≈ 150 organisations of 9,000) —, unless only MAIN's figures are asked for and a day of the
+    whole tree is kept already."""
     tree = tree_on(day, token)
     url, version = _url(), token or ""
-    keys = [(_kept, (url, version, day, False))]
-    if main:
-        keys.append((_kept, (url, version, day, True)))
-    whole = org_id is None or tree.parents.get(org_id, 0) is None
-    scope = None
+    if org_id is not None and org_id not in tree.parents:  # not in the tree that day: nothing counted under it
+        return Day(MAIN if main else FIGURES, {}, {}, tree, {key: [] for key, *_r in TEXTS} if not main else {})
+    whole = org_id is None or tree.roots == [org_id]
+    keys = []
+    if whole or main:
+        keys.append((_kept, (url, version, day, False)))
+        if main:
+            keys.append((_kept, (url, version, day, True)))
     if not whole:
-        if org_id not in tree.parents:  # not in the tree that day: nothing counted under it
-            return Day(MAIN if main else FIGURES, {}, {}, tree)
-        scope = subtree(tree, org_id)
-        whole = len(scope) * 2 > len(tree.parents)
+        keys.append((_kept_scoped, (url, version, day, org_id, False)))
+        if main:
+            keys.append((_kept_scoped, (url, version, day, org_id, True)))
     if token is not None:
-        if not whole:
-            keys.append((_kept_scoped, (url, version, day, org_id, False)))
-            if main:
-                keys.append((_kept_scoped, (url, version, day, org_id, True)))
         with _lock:
             for store, key in keys:
                 found = store.get(key)
@@ -398,6 +400,7 @@ def day_figures(day: date, token: str | None = None, org_id: int | None = None, 
     if whole:
         return _kept_or(_kept, KEPT_DAYS, (url, version, day, main), token,
                         lambda: _count_day(day, tree, main=main))
+    scope = subtree(tree, org_id)
     return _kept_or(_kept_scoped, KEPT_SCOPED, (url, version, day, org_id, main), token,
                     lambda: _count_day(day, tree, scope, main=main))
 
@@ -414,26 +417,6 @@ def subtree(tree: Tree | Day, org_id: int) -> list[int]:
         seen.add(current)
         out.append(current)
         stack.extend(reversed(tree.children.get(current, [])))
-    return out
-
-
-def _texts(figures: Day, org_id: int) -> dict[str, list[tuple[str, int]]]:
-    """The free-text fields of the members counted in `org_id`'s subtree: (normalised value or "", count), most
-    first — summed from the day's cells (kept with the day: the city sums 5,000 cells once)."""
-    found = figures.summed.get(org_id)
-    if found is not None:
-        return found
-    sums: dict[str, dict[str, int]] = {key: {} for key, *_r in TEXTS}
-    if org_id in figures.tree.parents:
-        for cell in subtree(figures.tree, org_id):
-            for dim, values in figures.texts.get(cell, {}).items():
-                into = sums[dim]
-                for value, n in values.items():
-                    into[value] = into.get(value, 0) + n
-    out = {}
-    for dim, values in sums.items():  # the empty value last among equals
-        out[dim] = sorted(values.items(), key=lambda row: (-row[1], row[0] == "", row[0]))
-    figures.summed[org_id] = out
     return out
 
 
@@ -461,7 +444,7 @@ def composition(org: Organisation, day: date, *, today: date) -> Composition:
     dimensions = [Dimension(key, str(title), [Row(k, str(LABELS[k]), mine[k], _share(mine[k], total)) for k in keys])
                   for key, title, keys in DIMENSIONS]
     milestones = [Row(f"badge_{n}", str(LABELS[f"badge_{n}"]), mine[f"badge_{n}"], None) for n in MILESTONES]
-    found = _texts(figures, org.id)
+    found = figures.texts
     texts = []
     for key, title, empty in TEXTS:
         rows = found[key]

@@ -83,8 +83,7 @@ def test_a_subtree_counted_alone_equals_the_whole_tree(app, city, day, name):
     whole = service._count_day(day, tree)
     for org_id in service.subtree(tree, org.id):
         assert scoped.values(org_id) == whole.values(org_id), org_id
-        assert service._texts(scoped, org_id) == service._texts(whole, org_id)
-    assert scoped.values(org.id)["total"] > 0 and service._texts(scoped, org.id)["ethnicity"]
+    assert scoped.values(org.id)["total"] > 0 and scoped.texts["ethnicity"]
     report = service.composition(org, day, today=TODAY)
     assert report.figures == whole.values(org.id)
     assert [c.total for c in report.children] == [whole.values(c.id)["total"] for c in report.children]
@@ -98,6 +97,23 @@ def test_the_moves_show_in_the_scoped_counts(app, city):
     # counted (the dead left out): A1 4, A2 2, D1 4; B1 2, B2 1, B3 2, B4 1
     assert totals[PAST] == {"a": 10, "b": 6, "a2": 2, "b1": 2}
     assert totals[TODAY] == {"a": 10 - 1 - 2, "b": 6 + 1 + 2, "a2": 2, "b1": 3}
+
+
+@pytest.mark.parametrize("day", [PAST, TODAY])
+def test_the_wards_free_text_adds_up_to_the_citys(app, city, day):
+    """The city has no members of its own: its two wards' free text, each counted alone, is the whole tree's."""
+    _kept_cleared()
+    token = service._token()
+    whole = service.day_figures(day, token, city["city"].id).texts
+    wards = [service.day_figures(day, token, city[name].id).texts for name in ("a", "b")]
+    assert list(service._kept) and len(service._kept_scoped) == 2
+    for key, *_r in service.TEXTS:
+        summed: dict[str, int] = {}
+        for ward in wards:
+            for value, n in ward[key]:
+                summed[value] = summed.get(value, 0) + n
+        assert dict(whole[key]) == summed and summed, key
+    assert dict(wards[0]["ethnicity"]) == ({"kinh": 5, "tày": 5} if day == PAST else {"kinh": 3, "tày": 4})
 
 
 def test_the_root_is_counted_as_the_whole_tree(app, city):

@@ -211,7 +211,9 @@ def _active(day: date, cells: list[int] | None = None):
     query = select(placement.cell_id, placement.member_id, status).where(valid_on(placement, day))
     if cells is not None:
         query = query.where(placement.cell_id.in_(bindparam("cells", expanding=True)))
-    return query.distinct().subquery("placed")
+    # OFFSET 0: PostgreSQL would otherwise push the caller's filter on the status into this subquery and seek each
+    # member's status twice (a quarter end of the city: 0.95 → 0.79 s); SQLite reads it as before
+    return query.distinct().offset(0).subquery("placed")
 
 
 def _counted(day: date, cells: list[int] | None = None, *, main: bool = False):
@@ -302,6 +304,10 @@ def _count_day(day: date, tree: Tree, scope: list[int] | None = None, *, main: b
             parts.append(select(null(), literal(key), value, func.count(), *(null() for _c in columns[1:]))
                          .select_from(m).group_by(value))
         statement = union_all(*parts)
+    if scope is None and db.session.get_bind().dialect.name == "postgresql":
+        # the whole tree's estimate (a status seek per placement) turns JIT compilation on, which costs more than it
+        # saves (0.56 s of 1.48 s), and the sorts spill to disk under the default work_mem: off for this transaction
+        db.session.execute(select(func.set_config("jit", "off", True), func.set_config("work_mem", "32MB", True)))
     own: dict[int, tuple[int, ...]] = {}
     texts: dict[str, list[tuple[str, int]]] = {key: [] for key, *_r in TEXTS} if not main else {}
     for cell_id, dim, value, *figures in db.session.execute(statement, {"cells": scope} if scope is not None else {}):

@@ -38,7 +38,7 @@ from handbook.extensions import db
 from handbook.members.counts import ACTIVE, status_on
 from handbook.members.labels import OCCUPATION_GROUP_LABELS, STATUS_LABELS
 from handbook.members.models import CountsVersion, Gender, Member, MemberPlacement, MemberStatus, OccupationGroup
-from handbook.org.history import known_on, valid_on
+from handbook.org.history import first_version, valid_on
 from handbook.org.models import Organisation, OrgVersion
 
 #: days whose per-organisation figures are kept per process (a page reads its day and the four quarter ends: 5)
@@ -275,18 +275,31 @@ def _figure_columns(m, day: date, keys: tuple[str, ...] = FIGURES) -> list:
     return [_sum(conditions[key]).label(key) for key in keys]
 
 
-def _read_tree(day: date) -> Tree:
-    children: dict[int, list[int]] = {}
-    parents: dict[int, int | None] = {}
-    names: dict[int, str] = {}
-    for org_id, parent_id, name in db.session.execute(
-            select(OrgVersion.organisation_id, OrgVersion.parent_id, OrgVersion.name)
-            .where(known_on(OrgVersion, day)).order_by(OrgVersion.name, OrgVersion.organisation_id)):
-        parents[org_id] = parent_id
-        names[org_id] = name
-        if parent_id is not None:
-            children.setdefault(parent_id, []).append(org_id)
-    return Tree(children, parents, names, [org_id for org_id, parent_id in parents.items() if parent_id is None])
+def _read_trees(days: list[date]) -> dict[date, Tree]:
+    """The trees known on each of `days`, from one statement: the versions known on any day of the span (known_on's
+    condition over it), each kept for the days it is known on as `known_on` says — valid that day, or its first
+    version for a day before it began (a quarter end and its day's trees: one read of 9,000 rows instead of five)."""
+    version = OrgVersion
+    first = first_version(version)
+    rows = db.session.execute(
+        select(version.organisation_id, version.parent_id, version.name, version.valid_from, version.valid_to,
+               first.label("first"))
+        .where(or_(version.valid_from <= max(days), first), or_(version.valid_to.is_(None),
+                                                                version.valid_to > min(days)))
+        .order_by(version.name, version.organisation_id)).all()
+    trees = {}
+    for day in days:
+        children: dict[int, list[int]] = {}
+        parents: dict[int, int | None] = {}
+        names: dict[int, str] = {}
+        for org_id, parent_id, name, valid_from, valid_to, is_first in rows:
+            if (valid_from <= day or is_first) and (valid_to is None or valid_to > day):
+                parents[org_id] = parent_id
+                names[org_id] = name
+                if parent_id is not None:
+                    children.setdefault(parent_id, []).append(org_id)
+        trees[day] = Tree(children, parents, names, [org for org, parent in parents.items() if parent is None])
+    return trees
 
 
 def _count_day(day: date, tree: Tree, scope: list[int] | None = None, *, main: bool = False) -> Day:
@@ -373,7 +386,32 @@ def _url() -> str:
 
 def tree_on(day: date, token: str | None = None) -> Tree:
     """The tree known on `day` (kept per process while the counts' token is unchanged)."""
-    return _kept_or(_kept_trees, KEPT_TREES, (_url(), token or "", day), token, lambda: _read_tree(day))
+    return trees_on([day], token)[day]
+
+
+def trees_on(days: list[date], token: str | None = None) -> dict[date, Tree]:
+    """The trees known on each of `days`, those not kept read in one statement (kept per process while the counts'
+    token is unchanged)."""
+    url, version = _url(), token or ""
+    found: dict[date, Tree] = {}
+    if token is not None:
+        with _lock:
+            for day in days:
+                tree = _kept_trees.get((url, version, day))
+                if tree is not None:
+                    _kept_trees.move_to_end((url, version, day))
+                    found[day] = tree
+    missing = sorted(set(days) - set(found))
+    if missing:
+        read = _read_trees(missing)
+        found |= read
+        if token is not None:
+            with _lock:
+                for day, tree in read.items():
+                    _kept_trees[(url, version, day)] = tree
+                while len(_kept_trees) > KEPT_TREES:
+                    _kept_trees.popitem(last=False)
+    return found
 
 
 def day_figures(day: date, token: str | None = None, org_id: int | None = None, *, main: bool = False) -> Day:
@@ -444,6 +482,8 @@ def _label(value: str, empty) -> str:
 def composition(org: Organisation, day: date, *, today: date) -> Composition:
     """The composition of `org`'s membership (its subtree as of `day`) on `day`, with the last four quarter ends."""
     token = _token()
+    days = [*quarter_ends(day), day]
+    trees_on(days, token)  # the five days' trees in one statement, kept for what follows
     figures = day_figures(day, token, org.id)
     mine = figures.values(org.id)
     total = mine["total"]
@@ -462,7 +502,6 @@ def composition(org: Organisation, day: date, *, today: date) -> Composition:
                                                  for value, n in rows]))
     children = [Child(child, figures.names.get(child, ""), figures.values(child)["total"])
                 for child in figures.children.get(org.id, [])]
-    days = [*quarter_ends(day), day]
     per_day = [day_figures(d, token, org.id, main=True).values(org.id) if d != day else mine for d in days]
     changes = [Change(key, str(LABELS[key]), [v[key] for v in per_day]) for key in MAIN]
     return Composition(org=org, day=day, today=today, figures=mine, dimensions=dimensions, texts=texts,

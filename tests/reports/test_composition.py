@@ -141,7 +141,7 @@ def test_statements_are_bounded_and_kept_until_a_change(app, factory):
         warm = len(statements)
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
-    assert (cold, warm) == (11, 1), statements  # the token; per day (5) the versions and the cells (free text too)
+    assert (cold, warm) == (7, 1), statements  # the token; the five days' trees; per day the cells (free text too)
     factory.member(scene["b"], gender=Gender.NU)
     factory.commit()
     assert composition(scene["ward"], DAY, today=DAY).total == 6  # a write replaces the token

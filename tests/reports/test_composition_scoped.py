@@ -8,14 +8,14 @@ from itertools import cycle
 
 import pytest
 import time_machine
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from handbook.audit.service import Actor
 from handbook.extensions import db
 from handbook.members.models import Gender, MemberStatus, OccupationGroup
 from handbook.members.placements import move_member
-from handbook.org.history import Decision
-from handbook.org.models import OrgKind
+from handbook.org.history import Decision, known_on
+from handbook.org.models import OrgKind, OrgVersion
 from handbook.org.service import move_organisation
 from handbook.reports import composition as service
 
@@ -149,3 +149,19 @@ def test_the_quarter_ends_read_the_main_figures_only(app, city):
     assert sum("political_theory" in sql for sql in counted) == 1  # the day itself; the quarter ends are narrow
     full = service._count_day(PAST, service.tree_on(PAST, service._token()))
     assert [c.values[3] for c in report.changes] == [full.values(city["a"].id)[k] for k in service.MAIN]
+
+
+def test_the_days_trees_read_at_once_are_each_days_tree(app, city):
+    """One read for the five days gives, for each, the versions `known_on` gives that day: before the history began
+    (the first versions), before, on and after the move."""
+    days = [date(2000, 1, 1), PAST, date(2026, 10, 31), MOVED_ON, TODAY]
+    trees = service._read_trees(days)
+    for day in days:
+        expected = {org_id: (parent_id, name) for org_id, parent_id, name in db.session.execute(
+            select(OrgVersion.organisation_id, OrgVersion.parent_id, OrgVersion.name).where(known_on(OrgVersion, day)))}
+        tree = trees[day]
+        assert {org_id: (tree.parents[org_id], tree.names[org_id]) for org_id in tree.parents} == expected, day
+        assert tree.roots == [city["city"].id]
+    assert city["a2"].id in trees[PAST].children[city["a"].id]
+    assert city["a2"].id in trees[TODAY].children[city["b"].id]
+    assert city["a2"].id not in trees[TODAY].children[city["a"].id]

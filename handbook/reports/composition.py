@@ -6,22 +6,38 @@ A member counts on day D in the cell of their placement valid on D, if their sta
 `members.counts.ACTIVE` — as `members.counts` counts them —, and the tree is the one of day D (the versions known
 that day), so a cell moved since still counts under its old committee for days before the move.
 
-Two statements per day, made by the database (nothing loaded per member):
+Made by the database (nothing loaded per member), kept per process under the `CountsVersion` token like
+`members.counts` (any write to members' grouped fields, placements, status history or org versions replaces it):
 
-- every cell's fixed figures (`_FIGURES`: a SUM(CASE …) each) in one GROUP BY over the placements valid that day
-  (ix_member_placements_cell_day), each member's status that day (one seek in ix_member_status_history_member_day)
-  and their record (primary key); then the versions known that day (ix_org_versions_org_from), to add the cells up
-  the tree of that day in Python — kept per process under the `CountsVersion` token, like `members.counts`;
-- the free-text fields (ethnicity, religion, education, political theory) of `org`'s subtree only, as (dimension,
-  key, count) rows of one UNION ALL over the same members, normalised (lower case, trimmed, no double spaces).
+- the trees of the day and its four quarter ends: the versions known on those days, in one statement
+  (`trees_on`);
+- the day: one statement over a materialised CTE of the members counted that day — the placements valid that day
+  (ix_member_placements_cell_day), each one's status that day (one seek in ix_member_status_history_member_day) and
+  their record (primary key) — UNION ALL of a GROUP BY per cell of every figure (a COUNT(CASE …) each) and a GROUP
+  BY per value of each free-text field (ethnicity, religion, education, political theory; normalised: lower case,
+  trimmed, no double spaces); the cells are added up the tree of that day in Python;
+- each quarter end: MAIN's figures only (`main=True`: a narrower CTE and a third of the counts).
 
-Measured on the 140,000-member demo (SQLite, `flask seed-demo --members 140000`: 9,060 organisations, 5,065 cells;
-benchmarks/committee_reports.py is to repeat it): one day's cell figures take 1.6 s (4 s on a loaded machine), the
-city's free text 1.5–3 s, so a cold composition of the city (its day and four quarter ends: 12 statements) took
-10.5 s (20 s loaded), a ward's 22–50 ms once the days are kept; kept, either takes 1 statement and 1–11 ms. Hence
-the days kept per process under the `CountsVersion` token (any write to members, placements, status history or org
-versions replaces it). Per-row date arithmetic (extracting yyyymmdd) made a day 3–9 s: dates are compared with
-bound days instead.
+The scope is the organisation's subtree on that day — the cells below it then, sent as a list — unless it is the
+tree's only root (the whole tree, no list): a ward's page no longer counts the city.
+
+Measured with benchmarks/committee_reports.py's demo (`flask seed-demo --members 140000`: 9,060 organisations,
+5,065 cells), a cold composition (nothing kept; min of 3), before → after:
+
+                     SQLite: statements, time           PostgreSQL 15: statements, time
+    ward (151 orgs)  12, 7.5 s → 7, 0.21 s                12, 9.8 s → 7, 0.16 s
+    city             12, 8.0 s → 7, 4.9 s                 12, 13.3 s → 12, 4.1 s (5 of them set JIT off)
+    kept (either)    1, 1–5 ms (unchanged)                1, 2–6 ms
+
+The city's cost, measured per variant on SQLite (one day of the whole tree, best of 3 on a quiet machine):
+every figure 1.45 s, with the free text in the same statement 1.64 s (as two statements 2.56 s: the CTE built
+twice; grouped per cell and value 2.15 s, so the free text is grouped per value of the scope); MAIN's figures only
+0.90 s. Most of a day is building the CTE (0.95 s: the DISTINCT over the placements with their status 0.27 s, the
+rest writing 140,000 rows), not the counts: a GROUP BY (cell, category) per dimension in one UNION ALL instead of
+the COUNT(CASE …) columns took 1.6–2.0 s (165,000 rows to read back), categories computed once in the CTE 1.30 s
+against 1.42 s (not kept: within the noise), not materialising 2.5 s. On PostgreSQL JIT compilation took 0.56 s
+of a quarter end's 1.48 s and the status was sought twice per placement: see `_active` and `_count_day`. Per-row
+date arithmetic (extracting yyyymmdd) made a day 3–9 s: dates are compared with bound days instead.
 """
 from __future__ import annotations
 

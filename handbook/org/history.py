@@ -38,10 +38,15 @@ def known_on(model, day: date):
     """SQL on OrgVersion (or an alias of it): the version that describes the organisation on `day` — valid that day,
     or its first version when `day` is before the history began (an organisation recorded in 2026 that existed long
     before: its members' placements go back to their admission)."""
+    return and_(or_(model.valid_from <= day, first_version(model)), or_(model.valid_to.is_(None), model.valid_to > day))
+
+
+def first_version(model):
+    """SQL on OrgVersion (or an alias of it): the organisation's first version (`known_on` reads it for the days
+    before the history began)."""
     earlier = aliased(OrgVersion)
-    first = ~select(earlier.id).where(earlier.organisation_id == model.organisation_id,
-                                      earlier.valid_from < model.valid_from).exists()
-    return and_(or_(model.valid_from <= day, first), or_(model.valid_to.is_(None), model.valid_to > day))
+    return ~select(earlier.id).where(earlier.organisation_id == model.organisation_id,
+                                     earlier.valid_from < model.valid_from).exists()
 
 
 def org_as_of(org_id: int, day: date) -> OrgVersion | None:

@@ -6,22 +6,38 @@ A member counts on day D in the cell of their placement valid on D, if their sta
 `members.counts.ACTIVE` — as `members.counts` counts them —, and the tree is the one of day D (the versions known
 that day), so a cell moved since still counts under its old committee for days before the move.
 
-Two statements per day, made by the database (nothing loaded per member):
+Made by the database (nothing loaded per member), kept per process under the `CountsVersion` token like
+`members.counts` (any write to members' grouped fields, placements, status history or org versions replaces it):
 
-- every cell's fixed figures (`_FIGURES`: a SUM(CASE …) each) in one GROUP BY over the placements valid that day
-  (ix_member_placements_cell_day), each member's status that day (one seek in ix_member_status_history_member_day)
-  and their record (primary key); then the versions known that day (ix_org_versions_org_from), to add the cells up
-  the tree of that day in Python — kept per process under the `CountsVersion` token, like `members.counts`;
-- the free-text fields (ethnicity, religion, education, political theory) of `org`'s subtree only, as (dimension,
-  key, count) rows of one UNION ALL over the same members, normalised (lower case, trimmed, no double spaces).
+- the trees of the day and its four quarter ends: the versions known on those days, in one statement
+  (`trees_on`);
+- the day: one statement over a materialised CTE of the members counted that day — the placements valid that day
+  (ix_member_placements_cell_day), each one's status that day (one seek in ix_member_status_history_member_day) and
+  their record (primary key) — UNION ALL of a GROUP BY per cell of every figure (a COUNT(CASE …) each) and a GROUP
+  BY per value of each free-text field (ethnicity, religion, education, political theory; normalised: lower case,
+  trimmed, no double spaces); the cells are added up the tree of that day in Python;
+- each quarter end: MAIN's figures only (`main=True`: a narrower CTE and a third of the counts).
 
-Measured on the 140,000-member demo (SQLite, `flask seed-demo --members 140000`: 9,060 organisations, 5,065 cells;
-benchmarks/committee_reports.py is to repeat it): one day's cell figures take 1.6 s (4 s on a loaded machine), the
-city's free text 1.5–3 s, so a cold composition of the city (its day and four quarter ends: 12 statements) took
-10.5 s (20 s loaded), a ward's 22–50 ms once the days are kept; kept, either takes 1 statement and 1–11 ms. Hence
-the days kept per process under the `CountsVersion` token (any write to members, placements, status history or org
-versions replaces it). Per-row date arithmetic (extracting yyyymmdd) made a day 3–9 s: dates are compared with
-bound days instead.
+The scope is the organisation's subtree on that day — the cells below it then, sent as a list — unless it is the
+tree's only root (the whole tree, no list): a ward's page no longer counts the city.
+
+Measured with benchmarks/committee_reports.py's demo (`flask seed-demo --members 140000`: 9,060 organisations,
+5,065 cells), a cold composition (nothing kept; min of 3), before → after:
+
+                     SQLite: statements, time           PostgreSQL 15: statements, time
+    ward (151 orgs)  12, 7.5 s → 7, 0.21 s                12, 9.8 s → 7, 0.16 s
+    city             12, 8.0 s → 7, 4.9 s                 12, 13.3 s → 12, 4.1 s (5 of them set JIT off)
+    kept (either)    1, 1–5 ms (unchanged)                1, 2–6 ms
+
+The city's cost, measured per variant on SQLite (one day of the whole tree, best of 3 on a quiet machine):
+every figure 1.45 s, with the free text in the same statement 1.64 s (as two statements 2.56 s: the CTE built
+twice; grouped per cell and value 2.15 s, so the free text is grouped per value of the scope); MAIN's figures only
+0.90 s. Most of a day is building the CTE (0.95 s: the DISTINCT over the placements with their status 0.27 s, the
+rest writing 140,000 rows), not the counts: a GROUP BY (cell, category) per dimension in one UNION ALL instead of
+the COUNT(CASE …) columns took 1.6–2.0 s (165,000 rows to read back), categories computed once in the CTE 1.30 s
+against 1.42 s (not kept: within the noise), not materialising 2.5 s. On PostgreSQL JIT compilation took 0.56 s
+of a quarter end's 1.48 s and the status was sought twice per placement: see `_active` and `_count_day`. Per-row
+date arithmetic (extracting yyyymmdd) made a day 3–9 s: dates are compared with bound days instead.
 """
 from __future__ import annotations
 
@@ -31,20 +47,22 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import and_, bindparam, case, func, literal, or_, select, union_all
+from sqlalchemy import and_, bindparam, case, func, literal, null, or_, select, union_all
 
 from handbook.core.i18n import lazy_gettext as _l
 from handbook.extensions import db
 from handbook.members.counts import ACTIVE, status_on
 from handbook.members.labels import OCCUPATION_GROUP_LABELS, STATUS_LABELS
 from handbook.members.models import CountsVersion, Gender, Member, MemberPlacement, MemberStatus, OccupationGroup
-from handbook.org.history import known_on, valid_on
+from handbook.org.history import first_version, valid_on
 from handbook.org.models import Organisation, OrgVersion
 
 #: days whose per-organisation figures are kept per process (a page reads its day and the four quarter ends: 5)
 KEPT_DAYS = 8
-#: the free-text figures kept per process, per (day, organisation)
-KEPT_TEXTS = 32
+#: a subtree's days kept per process, per (day, organisation, main figures only or not)
+KEPT_SCOPED = 64
+#: the trees of a day kept per process (a list of versions: cheap to read, cheaper to keep)
+KEPT_TREES = 16
 
 #: how a religion field may say "none" (None and "" say it too)
 NO_RELIGION = ("không", "khong", "không có", "không tôn giáo", "khong ton giao")
@@ -96,8 +114,9 @@ TEXTS = (
     ("political_theory", _l("Theo trình độ lý luận chính trị"), _l("Chưa qua đào tạo")),
 )
 
-_kept: OrderedDict[tuple, Day] = OrderedDict()
-_kept_texts: OrderedDict[tuple, dict] = OrderedDict()
+_kept: OrderedDict[tuple, Day] = OrderedDict()  #: the whole tree's days
+_kept_scoped: OrderedDict[tuple, Day] = OrderedDict()  #: a subtree's days, per (day, organisation)
+_kept_trees: OrderedDict[tuple, Tree] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -154,15 +173,39 @@ class Composition:
         return self.figures["total"]
 
 
-@dataclass
-class Day:
-    """A day's figures of every organisation as the tree was then (read only once kept)."""
+@dataclass(frozen=True)
+class Tree:
+    """The tree of a day: the versions known that day (read only once kept)."""
 
-    own: dict[int, tuple[int, ...]]  #: the cells' own figures
-    totals: dict[int, tuple[int, ...]]  #: each organisation's own + its subtree's
     children: dict[int, list[int]]
     parents: dict[int, int | None]
     names: dict[int, str]
+    roots: list[int]
+
+
+@dataclass
+class Day:
+    """A day's figures (`keys`: every figure, or MAIN's only) of the organisations of a scope — the whole tree of the
+    day, or one organisation's subtree that day —, and the scope's free text when counted (read only once kept)."""
+
+    keys: tuple[str, ...]
+    own: dict[int, tuple[int, ...]]  #: the cells' own figures
+    totals: dict[int, tuple[int, ...]]  #: each organisation's own + its subtree's (in the scope)
+    tree: Tree
+    #: the scope's free-text fields: (normalised value or "", count), most first
+    texts: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+
+    @property
+    def children(self) -> dict[int, list[int]]:
+        return self.tree.children
+
+    @property
+    def names(self) -> dict[int, str]:
+        return self.tree.names
+
+    def values(self, org_id: int) -> dict[str, int]:
+        found = self.totals.get(org_id)
+        return dict(zip(self.keys, found, strict=True)) if found is not None else dict.fromkeys(self.keys, 0)
 
 
 def _sum(condition):
@@ -175,32 +218,37 @@ def _normal(column):
     return func.lower(func.trim(func.replace(func.replace(column, "  ", " "), "  ", " ")))
 
 
-def _active(day: date):
-    """The members counted on `day`: (cell_id, member_id, status) of each placement valid that day, with each
-    member's status that day (the caller keeps the active ones)."""
+def _active(day: date, cells: list[int] | None = None):
+    """The members counted on `day`: (cell_id, member_id, status) of each placement valid that day (in `cells`, when
+    given: ix_member_placements_cell_day seeks them), with each member's status that day (the caller keeps the
+    active ones)."""
     placement = MemberPlacement
     status = status_on(placement.member_id, day).label("status")
-    return (select(placement.cell_id, placement.member_id, status).where(valid_on(placement, day))
-            .distinct().subquery("placed"))
-
-
-def _counted(day: date, cells: list[int] | None = None):
-    """A CTE of the members counted on `day` (in `cells`, when given): their cell, status that day and the fields
-    the figures read, free text normalised once per row. Materialised (SQLite and PostgreSQL 12+ both read
-    `AS MATERIALIZED`): the figures refer to each column many times, which a merged subquery would recompute."""
-    active = _active(day)
-    m = Member
-    query = (select(active.c.cell_id, active.c.status, m.gender, m.birth_date, m.admission_date, m.occupation_group,
-                    _normal(m.ethnicity).label("ethnicity"), _normal(m.religion).label("religion"),
-                    _normal(m.education).label("education"), _normal(m.political_theory).label("political_theory"))
-             .join(m, m.id == active.c.member_id).where(active.c.status.in_(ACTIVE)))
+    query = select(placement.cell_id, placement.member_id, status).where(valid_on(placement, day))
     if cells is not None:
-        query = query.where(active.c.cell_id.in_(bindparam("cells", expanding=True)))
+        query = query.where(placement.cell_id.in_(bindparam("cells", expanding=True)))
+    # OFFSET 0: PostgreSQL would otherwise push the caller's filter on the status into this subquery and seek each
+    # member's status twice (a quarter end of the city: 0.95 → 0.79 s); SQLite reads it as before
+    return query.distinct().offset(0).subquery("placed")
+
+
+def _counted(day: date, cells: list[int] | None = None, *, main: bool = False):
+    """A CTE of the members counted on `day` (in `cells`, when given: the bound list "cells"): their cell, status
+    that day and the fields the figures read (MAIN's only when `main`), free text normalised once per row.
+    Materialised (SQLite and PostgreSQL 12+ both read `AS MATERIALIZED`): the figures refer to each column many
+    times, which a merged subquery would recompute."""
+    active = _active(day, cells)
+    m = Member
+    columns = [active.c.cell_id, active.c.status, m.gender, m.birth_date, m.admission_date, m.occupation_group,
+               _normal(m.ethnicity).label("ethnicity"), _normal(m.religion).label("religion")]
+    if not main:
+        columns += [_normal(m.education).label("education"), _normal(m.political_theory).label("political_theory")]
+    query = select(*columns).join(m, m.id == active.c.member_id).where(active.c.status.in_(ACTIVE))
     return query.cte("counted").prefix_with("MATERIALIZED")
 
 
-def _figure_columns(m, day: date) -> list:
-    """The count of each figure over the CTE `m` (`_counted`). Ages and years of membership compare the stored
+def _figure_columns(m, day: date, keys: tuple[str, ...] = FIGURES) -> list:
+    """The count of each figure of `keys` over the CTE `m` (`_counted`). Ages and years of membership compare the stored
     dates with days bound once (born on or before D − n years: n years old on D; 29/02 reaches a year on 01/03), so
     no row computes a date: the same on SQLite and PostgreSQL, and cheaper than extracting the dates' parts."""
 
@@ -240,34 +288,74 @@ def _figure_columns(m, day: date) -> list:
     conditions["years_unknown"] = c.admission_date.is_(None)
     for n in MILESTONES:  # admitted in the year that makes n years in the day's year
         conditions[f"badge_{n}"] = c.admission_date.between(date(day.year - n, 1, 1), date(day.year - n, 12, 31))
-    return [_sum(conditions[key]).label(key) for key in FIGURES]
+    return [_sum(conditions[key]).label(key) for key in keys]
 
 
-def _count_day(day: date) -> Day:
-    m = _counted(day)
+def _read_trees(days: list[date]) -> dict[date, Tree]:
+    """The trees known on each of `days`, from one statement: the versions known on any day of the span (known_on's
+    condition over it), each kept for the days it is known on as `known_on` says — valid that day, or its first
+    version for a day before it began (a quarter end and its day's trees: one read of 9,000 rows instead of five)."""
+    version = OrgVersion
+    first = first_version(version)
+    rows = db.session.execute(
+        select(version.organisation_id, version.parent_id, version.name, version.valid_from, version.valid_to,
+               first.label("first"))
+        .where(or_(version.valid_from <= max(days), first), or_(version.valid_to.is_(None),
+                                                                version.valid_to > min(days)))
+        .order_by(version.name, version.organisation_id)).all()
+    trees = {}
+    for day in days:
+        children: dict[int, list[int]] = {}
+        parents: dict[int, int | None] = {}
+        names: dict[int, str] = {}
+        for org_id, parent_id, name, valid_from, valid_to, is_first in rows:
+            if (valid_from <= day or is_first) and (valid_to is None or valid_to > day):
+                parents[org_id] = parent_id
+                names[org_id] = name
+                if parent_id is not None:
+                    children.setdefault(parent_id, []).append(org_id)
+        trees[day] = Tree(children, parents, names, [org for org, parent in parents.items() if parent is None])
+    return trees
+
+
+def _count_day(day: date, tree: Tree, scope: list[int] | None = None, *, main: bool = False) -> Day:
+    """The figures on `day` of the organisations of `scope` (None: the whole tree): one statement over the members
+    counted that day in those cells — a GROUP BY per cell of the figures' counts and, unless `main`, a GROUP BY per
+    value of each free-text field over the whole scope, UNION ALL over the one materialised CTE."""
+    keys = MAIN if main else FIGURES
+    m = _counted(day, scope, main=main)
+    columns = _figure_columns(m, day, keys)
+    statement = select(m.c.cell_id, null().label("dim"), null().label("value"), *columns).group_by(m.c.cell_id)
+    if not main:
+        parts = [statement]
+        for key, *_r in TEXTS:
+            value = func.coalesce(m.c[key], "")
+            parts.append(select(null(), literal(key), value, func.count(), *(null() for _c in columns[1:]))
+                         .select_from(m).group_by(value))
+        statement = union_all(*parts)
+    if scope is None and db.session.get_bind().dialect.name == "postgresql":
+        # the whole tree's estimate (a status seek per placement) turns JIT compilation on, which costs more than it
+        # saves (0.56 s of 1.48 s), and the sorts spill to disk under the default work_mem: off for this transaction
+        db.session.execute(select(func.set_config("jit", "off", True), func.set_config("work_mem", "32MB", True)))
     own: dict[int, tuple[int, ...]] = {}
-    for cell_id, *figures in db.session.execute(
-            select(m.c.cell_id, *_figure_columns(m, day)).group_by(m.c.cell_id)):
-        own[cell_id] = tuple(int(v) for v in figures)
-    children: dict[int, list[int]] = {}
-    parents: dict[int, int | None] = {}
-    names: dict[int, str] = {}
-    for org_id, parent_id, name in db.session.execute(
-            select(OrgVersion.organisation_id, OrgVersion.parent_id, OrgVersion.name)
-            .where(known_on(OrgVersion, day)).order_by(OrgVersion.name, OrgVersion.organisation_id)):
-        parents[org_id] = parent_id
-        names[org_id] = name
-        if parent_id is not None:
-            children.setdefault(parent_id, []).append(org_id)
-    return Day(own, _roll_up(parents, children, own), children, parents, names)
+    texts: dict[str, list[tuple[str, int]]] = {key: [] for key, *_r in TEXTS} if not main else {}
+    for cell_id, dim, value, *figures in db.session.execute(statement, {"cells": scope} if scope is not None else {}):
+        if dim is None:
+            own[cell_id] = tuple(int(v) for v in figures)
+        else:
+            texts[dim].append((value or "", int(figures[0])))
+    for rows in texts.values():
+        rows.sort(key=lambda row: (-row[1], row[0] == "", row[0]))  # the empty value last among equals
+    orgs = tree.parents if scope is None else scope
+    return Day(keys, own, _roll_up(orgs, tree.children, own, len(keys)), tree, texts)
 
 
-def _roll_up(parents, children, own) -> dict[int, tuple[int, ...]]:
-    """Each known organisation's own figures plus its children's totals, walked without recursion (an edge that
-    would close a cycle is ignored, as `members.counts.roll_up` does)."""
-    zero = (0,) * len(FIGURES)
+def _roll_up(orgs, children, own, width: int) -> dict[int, tuple[int, ...]]:
+    """Each organisation of `orgs` (with its subtree) its own figures plus its children's totals, walked without
+    recursion (an edge that would close a cycle is ignored, as `members.counts.roll_up` does)."""
+    zero = (0,) * width
     totals: dict[int, tuple[int, ...]] = {}
-    for root in parents:
+    for root in orgs:
         if root in totals:
             continue
         stack: list[tuple[int, bool]] = [(root, False)]
@@ -308,13 +396,76 @@ def _kept_or(store: OrderedDict, bound: int, key: tuple, token: str | None, comp
     return value
 
 
-def day_figures(day: date, token: str | None = None) -> Day:
-    """Every organisation's figures on `day` (kept per process while the counts' token is unchanged)."""
-    key = (db.engine.url.render_as_string(hide_password=True), token or "", day)
-    return _kept_or(_kept, KEPT_DAYS, key, token, lambda: _count_day(day))
+def _url() -> str:
+    return db.engine.url.render_as_string(hide_password=True)
 
 
-def subtree(figures: Day, org_id: int) -> list[int]:
+def tree_on(day: date, token: str | None = None) -> Tree:
+    """The tree known on `day` (kept per process while the counts' token is unchanged)."""
+    return trees_on([day], token)[day]
+
+
+def trees_on(days: list[date], token: str | None = None) -> dict[date, Tree]:
+    """The trees known on each of `days`, those not kept read in one statement (kept per process while the counts'
+    token is unchanged)."""
+    url, version = _url(), token or ""
+    found: dict[date, Tree] = {}
+    if token is not None:
+        with _lock:
+            for day in days:
+                tree = _kept_trees.get((url, version, day))
+                if tree is not None:
+                    _kept_trees.move_to_end((url, version, day))
+                    found[day] = tree
+    missing = sorted(set(days) - set(found))
+    if missing:
+        read = _read_trees(missing)
+        found |= read
+        if token is not None:
+            with _lock:
+                for day, tree in read.items():
+                    _kept_trees[(url, version, day)] = tree
+                while len(_kept_trees) > KEPT_TREES:
+                    _kept_trees.popitem(last=False)
+    return found
+
+
+def day_figures(day: date, token: str | None = None, org_id: int | None = None, *, main: bool = False) -> Day:
+    """The figures on `day` of `org_id`'s subtree as the tree was then (None: of the whole tree), every figure with
+    the subtree's free text, or MAIN's only: kept per process while the counts' token is unchanged. The tree's only
+    root counts the whole tree (no list of cells to send); another organisation its subtree alone — the cells below it
+    that day (a ward: ≈ 150 organisations of 9,000) —, unless only MAIN's figures are asked for and a day of the
+    whole tree is kept already."""
+    tree = tree_on(day, token)
+    url, version = _url(), token or ""
+    if org_id is not None and org_id not in tree.parents:  # not in the tree that day: nothing counted under it
+        return Day(MAIN if main else FIGURES, {}, {}, tree, {key: [] for key, *_r in TEXTS} if not main else {})
+    whole = org_id is None or tree.roots == [org_id]
+    keys = []
+    if whole or main:
+        keys.append((_kept, (url, version, day, False)))
+        if main:
+            keys.append((_kept, (url, version, day, True)))
+    if not whole:
+        keys.append((_kept_scoped, (url, version, day, org_id, False)))
+        if main:
+            keys.append((_kept_scoped, (url, version, day, org_id, True)))
+    if token is not None:
+        with _lock:
+            for store, key in keys:
+                found = store.get(key)
+                if found is not None:
+                    store.move_to_end(key)
+                    return found
+    if whole:
+        return _kept_or(_kept, KEPT_DAYS, (url, version, day, main), token,
+                        lambda: _count_day(day, tree, main=main))
+    scope = subtree(tree, org_id)
+    return _kept_or(_kept_scoped, KEPT_SCOPED, (url, version, day, org_id, main), token,
+                    lambda: _count_day(day, tree, scope, main=main))
+
+
+def subtree(tree: Tree | Day, org_id: int) -> list[int]:
     """`org_id` and every organisation below it on the day, in tree order (each before its children)."""
     out: list[int] = []
     stack = [org_id]
@@ -325,26 +476,7 @@ def subtree(figures: Day, org_id: int) -> list[int]:
             continue
         seen.add(current)
         out.append(current)
-        stack.extend(reversed(figures.children.get(current, [])))
-    return out
-
-
-def _texts(day: date, cells: list[int] | None) -> dict[str, list[tuple[str, int]]]:
-    """The free-text fields of the members counted on `day` in `cells` (None: every cell): (normalised value or "",
-    count), most first — one UNION ALL of a GROUP BY per field over the materialised members."""
-    out: dict[str, list[tuple[str, int]]] = {key: [] for key, *_r in TEXTS}
-    if cells is not None and not cells:
-        return out
-    m = _counted(day, cells)
-    parts = []
-    for key, *_r in TEXTS:
-        value = func.coalesce(m.c[key], "")
-        parts.append(select(literal(key).label("dim"), value.label("value"), func.count().label("n"))
-                     .select_from(m).group_by(value))
-    for dim, value, n in db.session.execute(union_all(*parts), {"cells": cells} if cells is not None else {}):
-        out[dim].append((value or "", int(n)))
-    for rows in out.values():
-        rows.sort(key=lambda row: (-row[1], row[0] == "", row[0]))  # the empty value last among equals
+        stack.extend(reversed(tree.children.get(current, [])))
     return out
 
 
@@ -366,20 +498,15 @@ def _label(value: str, empty) -> str:
 def composition(org: Organisation, day: date, *, today: date) -> Composition:
     """The composition of `org`'s membership (its subtree as of `day`) on `day`, with the last four quarter ends."""
     token = _token()
-    figures = day_figures(day, token)
-    zero = (0,) * len(FIGURES)
-    values = figures.totals.get(org.id, zero)
-    mine = dict(zip(FIGURES, values, strict=True))
+    days = [*quarter_ends(day), day]
+    trees_on(days, token)  # the five days' trees in one statement, kept for what follows
+    figures = day_figures(day, token, org.id)
+    mine = figures.values(org.id)
     total = mine["total"]
     dimensions = [Dimension(key, str(title), [Row(k, str(LABELS[k]), mine[k], _share(mine[k], total)) for k in keys])
                   for key, title, keys in DIMENSIONS]
     milestones = [Row(f"badge_{n}", str(LABELS[f"badge_{n}"]), mine[f"badge_{n}"], None) for n in MILESTONES]
-    cells: list[int] | None = [org_id for org_id in subtree(figures, org.id) if org_id in figures.own] \
-        if org.id in figures.parents else []
-    if cells and len(cells) == len(figures.own):
-        cells = None  # every counted cell (the city): no list to send
-    text_key = (db.engine.url.render_as_string(hide_password=True), token or "", day, org.id)
-    found = _kept_or(_kept_texts, KEPT_TEXTS, text_key, token, lambda: _texts(day, cells))
+    found = figures.texts
     texts = []
     for key, title, empty in TEXTS:
         rows = found[key]
@@ -389,22 +516,21 @@ def composition(org: Organisation, day: date, *, today: date) -> Composition:
             rows = ([("", none)] if none else []) + rows
         texts.append(Dimension(key, str(title), [Row(value, _label(value, empty), n, _share(n, total))
                                                  for value, n in rows]))
-    children = [Child(child, figures.names.get(child, ""), figures.totals.get(child, zero)[0])
+    children = [Child(child, figures.names.get(child, ""), figures.values(child)["total"])
                 for child in figures.children.get(org.id, [])]
-    days = [*quarter_ends(day), day]
-    per_day = [day_figures(d, token).totals.get(org.id, zero) if d != day else values for d in days]
-    changes = [Change(key, str(LABELS[key]), [v[INDEX[key]] for v in per_day]) for key in MAIN]
+    per_day = [day_figures(d, token, org.id, main=True).values(org.id) if d != day else mine for d in days]
+    changes = [Change(key, str(LABELS[key]), [v[key] for v in per_day]) for key in MAIN]
     return Composition(org=org, day=day, today=today, figures=mine, dimensions=dimensions, texts=texts,
                        milestones=milestones, children=children, quarter_days=days, changes=changes)
 
 
 def organisation_rows(org: Organisation, day: date):
     """Every organisation of `org`'s subtree on `day`, in tree order: (depth, name, own figures, subtree figures),
-    the main figures only — a generator over the kept day (no row is loaded twice)."""
-    figures = day_figures(day, _token())
+    every figure in FIGURES' order — a generator over the kept day (no row is loaded twice)."""
+    figures = day_figures(day, _token(), org.id)
     zero = (0,) * len(FIGURES)
     depth = {org.id: 0}
-    for org_id in subtree(figures, org.id):
+    for org_id in subtree(figures.tree, org.id):
         level = depth.get(org_id, 0)
         for child in figures.children.get(org_id, ()):
             depth[child] = level + 1

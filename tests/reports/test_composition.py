@@ -127,8 +127,8 @@ def test_quarter_ends(day, ends):
 
 def test_statements_are_bounded_and_kept_until_a_change(app, factory):
     scene = build(factory)
-    service._kept.clear()
-    service._kept_texts.clear()
+    for store in (service._kept, service._kept_scoped, service._kept_trees):
+        store.clear()
     assert scene["ward"].name  # loaded again after the commit, before counting
     statements = []
     listener = lambda _c, _cur, sql, *args: statements.append(sql)  # noqa: E731
@@ -141,7 +141,7 @@ def test_statements_are_bounded_and_kept_until_a_change(app, factory):
         warm = len(statements)
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
-    assert (cold, warm) == (12, 1), statements  # the token; per day (5) the cells and the versions; the free text
+    assert (cold, warm) == (7, 1), statements  # the token; the five days' trees; per day the cells (free text too)
     factory.member(scene["b"], gender=Gender.NU)
     factory.commit()
     assert composition(scene["ward"], DAY, today=DAY).total == 6  # a write replaces the token

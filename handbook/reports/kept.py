@@ -2,7 +2,8 @@
 
 A report over a ward takes tens of milliseconds and is always computed afresh. Over a whole province (the 140,000
 members of benchmarks/committee_reports.py, SQLite) the month's compliance took 0.3–0.45 s, the reach 0.37–0.43 s,
-the attendance of a quarter 1.1–1.2 s and the reports' home 2 s: a result that took longer than
+the attendance of a quarter 1.1–1.2 s, the reports' home 2 s and the composition's first count after a change to
+the records 4–5 s: a result that took longer than
 `REPORTS_KEEP_SLOWER_THAN_MS` is kept for `REPORTS_KEEP_SECONDS`, and the page says when it was computed and offers
 to compute it again (`?fresh=1`). Only the figures are kept — a page still decides who may see them, and what it
 links to, at every request. At most `BOUND` results are kept (a province's attendance, the largest, is a few MB).

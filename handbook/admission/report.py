@@ -37,6 +37,7 @@ from handbook.members.counts import counts_on
 from handbook.members.models import Gender, Member
 from handbook.org.access import in_subtree
 from handbook.org.models import CELL_KINDS, Organisation
+from handbook.org.scope import Below
 
 #: the first year a report is asked for
 FIRST_YEAR = 2000
@@ -234,23 +235,15 @@ def admissions_report(org: Organisation, year: int, *, today: date) -> Report:
     days = {"year_start": date(year, 1, 1), "year_end": date(year, 12, 31), "term_start": term_start,
             "today": today, "previous_start": previous_start, "previous_end": previous_end, "since": since}
 
-    children = list(db.session.execute(
-        select(Organisation.id, Organisation.name)
-        .where(Organisation.parent_id == org.id, Organisation.dissolved_on.is_(None))
-        .order_by(Organisation.name, Organisation.id)))
+    below = Below(org)
     total = Line(org.id, org.name)
-    lines = {child_id: Line(child_id, name) for child_id, name in children}
-    names = {child_id: name for child_id, name in children}
-    prefix = len(org.path)
+    lines = {child_id: Line(child_id, name) for child_id, name in below.children}
 
     def line_of(path: str) -> Line | None:
         """The line of the child `path` is under; None: `org` itself, or a child dissolved since."""
-        rest = path[prefix:]
-        return lines.get(int(rest.split("/", 1)[0])) if rest else None
+        return lines.get(below.child_id(path))
 
-    def under_of(path: str) -> str:
-        rest = path[prefix:]
-        return names.get(int(rest.split("/", 1)[0]), org.name) if rest else org.name
+    under_of = below.under
 
     # 1. admitted candidates, per cell: each row's figures summed into `org`'s and its child's, as plain lists
     last_admission: dict[int, object] = {}

@@ -35,3 +35,31 @@ def managed_org(access: Access, raw: str | None) -> Organisation:
         org = highest_managed(access)
     require(org is not None and can_manage_org(access, org))
     return org
+
+
+class Below:
+    """The live organisations directly below `org` (by name), and which of them a path in `org`'s subtree lies
+    under — what a report adds its cells' rows up to."""
+
+    def __init__(self, org: Organisation) -> None:
+        self.org = org
+        self.children: list[tuple[int, str]] = [(child_id, name) for child_id, name in db.session.execute(
+            select(Organisation.id, Organisation.name)
+            .where(Organisation.parent_id == org.id, Organisation.dissolved_on.is_(None))
+            .order_by(Organisation.name, Organisation.id))]
+        self._names = dict(self.children)
+        self._prefix = len(org.path)
+
+    def child_id(self, path: str) -> int | None:
+        """The child `path` (an organisation's path in the subtree) is under; None: `org` itself, or a child
+        dissolved since."""
+        rest = path[self._prefix:]
+        if not rest:
+            return None
+        child = int(rest.split("/", 1)[0])
+        return child if child in self._names else None
+
+    def under(self, path: str) -> str:
+        """The name of the child `path` is under, or `org`'s own for itself."""
+        child = self.child_id(path)
+        return self._names[child] if child is not None else self.org.name

@@ -24,6 +24,7 @@ from handbook.meetings.scheduling import local_datetime
 from handbook.members.models import Member
 from handbook.org.access import in_subtree
 from handbook.org.models import CELL_KINDS, Organisation
+from handbook.org.scope import Below
 
 
 def _count(condition):
@@ -160,21 +161,14 @@ def attendance_report(org: Organisation, start: date, end: date, *, now: datetim
     """Attendance of `org`'s subtree over [start, end] (local days)."""
     now = now or utcnow()
     in_period = _period_meetings(start, end, now)
-    children = list(db.session.execute(
-        select(Organisation.id, Organisation.name)
-        .where(Organisation.parent_id == org.id, Organisation.dissolved_on.is_(None))
-        .order_by(Organisation.name, Organisation.id)))
+    below = Below(org)
     total = Line(org.id, org.name)
-    lines = {child_id: Line(child_id, name) for child_id, name in children}
-    prefix = len(org.path)
+    lines = {child_id: Line(child_id, name) for child_id, name in below.children}
 
     def child_of(path: str) -> Line | None:
-        rest = path[prefix:]
-        return lines.get(int(rest.split("/", 1)[0])) if rest else None
+        return lines.get(below.child_id(path))
 
-    def under_of(path: str) -> str:
-        child = child_of(path)
-        return child.name if child is not None else org.name
+    under_of = below.under
 
     # a row per cell and status (counts pivoted here: CASE sums over every attendance row cost more), the meetings
     # with attendance per cell in a second grouped statement

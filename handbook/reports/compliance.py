@@ -29,6 +29,7 @@ from handbook.meetings.models import Attendance, Meeting, MeetingKind, MeetingSt
 from handbook.meetings.scheduling import local_datetime
 from handbook.org.access import in_subtree
 from handbook.org.models import CELL_KINDS, Organisation
+from handbook.org.scope import Below
 from handbook.reports.periods import Month
 
 TREND_MONTHS = 6
@@ -240,17 +241,12 @@ def compliance_report(org: Organisation, month: Month, *, now: datetime | None =
     params = {"start": start, "end": end, "following": month.following, "q_start": q_start,
               "q_end": q_end, "now": now}
 
-    children = list(db.session.execute(
-        select(Organisation.id, Organisation.name)
-        .where(Organisation.parent_id == org.id, Organisation.dissolved_on.is_(None))
-        .order_by(Organisation.name, Organisation.id)))
+    below = Below(org)
     total = Line(org.id, org.name)
-    lines = {child_id: Line(child_id, name) for child_id, name in children}
-    prefix = len(org.path)
+    lines = {child_id: Line(child_id, name) for child_id, name in below.children}
 
     def child_of(path: str) -> Line | None:
-        rest = path[prefix:]
-        return lines.get(int(rest.split("/", 1)[0])) if rest else None
+        return lines.get(below.child_id(path))
 
     not_held, without_thematic = [], []
     for row in db.session.execute(_cells_query(org.path), params):

@@ -44,6 +44,7 @@ from handbook.members.models import Member
 from handbook.notify.models import PushSubscription
 from handbook.org.access import in_subtree
 from handbook.org.models import CELL_KINDS, Organisation
+from handbook.org.scope import Below
 
 RECENT_DAYS = 30
 ACTIVE_DAYS = 90
@@ -129,17 +130,12 @@ def reach_report(org: Organisation, *, now: datetime | None = None) -> Report:
     installed_since = now - timedelta(days=INSTALLED_DAYS)
     read_since = today - relativedelta(months=READ_MONTHS)
 
-    children = list(db.session.execute(
-        select(Organisation.id, Organisation.name)
-        .where(Organisation.parent_id == org.id, Organisation.dissolved_on.is_(None))
-        .order_by(Organisation.name, Organisation.id)))
+    below = Below(org)
     total = Line(org.id, org.name, org.path)
-    lines = {child_id: Line(child_id, name) for child_id, name in children}
-    prefix = len(org.path)
+    lines = {child_id: Line(child_id, name) for child_id, name in below.children}
 
     def child_of(path: str) -> Line | None:
-        rest = path[prefix:]
-        return lines.get(int(rest.split("/", 1)[0])) if rest else None
+        return lines.get(below.child_id(path))
 
     # 1. the live cells of the subtree (organisations' path index)
     cells: dict[int, Line] = {}

@@ -35,6 +35,7 @@ from handbook.members.models import ACTIVE_STATUSES, Gender, Member, MemberStatu
 from handbook.members.retirement import birth_cutoff
 from handbook.org.access import in_subtree
 from handbook.org.models import CELL_KINDS, Organisation, UnitType
+from handbook.org.scope import Below
 from handbook.reports.models import PeriodicReview, PeriodicReviewMember, ReviewKind
 
 PER_PAGE = 100
@@ -157,37 +158,18 @@ def _listing(org: Organisation, kind: ReviewKind, today: date, now: datetime):
             .order_by(Organisation.path, Member.full_name, Member.id))
 
 
-def _children(org: Organisation) -> list[ChildCount]:
-    return [ChildCount(child_id, name) for child_id, name in db.session.execute(
-        select(Organisation.id, Organisation.name)
-        .where(Organisation.parent_id == org.id, Organisation.dissolved_on.is_(None))
-        .order_by(Organisation.name, Organisation.id))]
-
-
-def _under(org: Organisation, children: list[ChildCount]):
-    names = {child.org_id: child.name for child in children}
-    prefix = len(org.path)
-
-    def under(path: str) -> str:
-        rest = path[prefix:]
-        return names.get(int(rest.split("/", 1)[0]), org.name) if rest else org.name
-
-    return under
-
-
-def _counts(org: Organisation, kind: ReviewKind, today: date, now: datetime,
+def _counts(org: Organisation, kind: ReviewKind, today: date, now: datetime, below: Below | None,
             children: list[ChildCount]) -> int:
-    """How many are listed, in all and per child (filled in `children`): one GROUP BY per cell path."""
+    """How many are listed, in all and per child (filled in `children`, the lines of `below`'s children): one GROUP
+    BY per cell path."""
     lines = {child.org_id: child for child in children}
-    prefix = len(org.path)
     total = 0
     for path, count in db.session.execute(
             select(Organisation.path, func.count(Member.id))
             .join(Organisation, Organisation.id == Member.cell_id)
             .where(*_conditions(org, kind, today, now)).group_by(Organisation.path)):
         total += count
-        rest = path[prefix:]
-        child = lines.get(int(rest.split("/", 1)[0])) if rest else None
+        child = lines.get(below.child_id(path)) if below is not None else None
         if child is not None:
             child.count += count
     return total
@@ -195,7 +177,7 @@ def _counts(org: Organisation, kind: ReviewKind, today: date, now: datetime,
 
 def list_size(org: Organisation, kind: ReviewKind, *, today: date, now: datetime | None = None) -> int:
     """How many `kind`'s list holds over `org`'s subtree today (one statement: the reports' home page)."""
-    return _counts(org, kind, today, now or utcnow(), [])
+    return _counts(org, kind, today, now or utcnow(), None, [])
 
 
 def untyped_cells(org: Organisation) -> int:
@@ -272,9 +254,10 @@ def review_list(org: Organisation, kind: ReviewKind, *, today: date, now: dateti
                 per_page: int = PER_PAGE) -> ReviewList:
     """One page of `kind`'s list over `org`'s subtree as of `today`, with the counts per child and the reviews."""
     now = now or utcnow()
-    children = _children(org)
-    total = _counts(org, kind, today, now, children)
-    under = _under(org, children)
+    below = Below(org)
+    children = [ChildCount(child_id, name) for child_id, name in below.children]
+    total = _counts(org, kind, today, now, below, children)
+    under = below.under
     rows = [_listed(row, today, under) for row in db.session.execute(
         _listing(org, kind, today, now).limit(per_page).offset((page - 1) * per_page))]
     reviews = recent_reviews(org, kind)
@@ -295,7 +278,7 @@ def review_list(org: Organisation, kind: ReviewKind, *, today: date, now: dateti
 def all_rows(org: Organisation, kind: ReviewKind, *, today: date, now: datetime | None = None) -> Iterator[Listed]:
     """Every row of the list, read BATCH at a time (the workbook's rows: memory stays flat)."""
     now = now or utcnow()
-    under = _under(org, _children(org))
+    under = Below(org).under
     previous = last_review(org, kind)
     result = db.session.execute(_listing(org, kind, today, now).execution_options(yield_per=BATCH))
     for batch in result.partitions():

@@ -164,8 +164,9 @@ def _old_schema_factory():
 
         def user(self, email=None, phone=None, **_ignored):
             db.session.execute(text("INSERT INTO users (email, phone, display_name, is_admin, is_active_account, "
-                                    "created_at) VALUES (:email, :phone, 'Người dùng', 0, 1, CURRENT_TIMESTAMP)"),
-                               {"email": email, "phone": phone})
+                                    "created_at) VALUES (:email, :phone, 'Người dùng', :admin, :active, "
+                                    "CURRENT_TIMESTAMP)"),
+                               {"email": email, "phone": phone, "admin": False, "active": True})
             return type("OldUser", (), {"id": db.session.scalar(text("SELECT max(id) FROM users"))})()
 
         def member(self, cell, user=None, **fields):

@@ -348,3 +348,11 @@ def can_view_reports(access: Access, org: Organisation) -> bool:
 def can_record_review(access: Access, org: Organisation) -> bool:
     """Recording that `org` reviewed one of its periodic lists: those who manage it."""
     return can_manage_org(access, org)
+
+
+def can_view_member_lists(access: Access, org: Organisation) -> bool:
+    """A report's lists of named members over `org`'s subtree (the periodic reviews, the absences): those who may
+    see the records of every member below it — admins, positions over its whole subtree, or a cell's own leaders.
+    A position on the organisation alone (unit scope) sees its figures, not the members below."""
+    return access.is_admin or any(g.covers(org.id, org.path) and (g.scope is Scope.SUBTREE or org.is_cell)
+                                  for g in access.grants)

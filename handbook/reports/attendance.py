@@ -84,6 +84,7 @@ class Report:
     cells: list[Line]  #: cells with attendance recorded, lowest rate first
     members: list[Line]  #: when `org` is a cell: its members, lowest rate first
     flagged: list[Flagged]
+    names_hidden: bool = False  #: the members' lists left out for a caller who may not see them
 
     @property
     def lines(self) -> list[Line]:

@@ -28,7 +28,7 @@ def _report():
     today = local_today()
     day = as_of_arg(request.args.get("as_of"), today)
     # kept as the other reports are when slow (a province's first count after a change): see reports/kept.py
-    return kept("composition", (org.id, day, today), lambda: composition(org, day, today=today)), access
+    return kept("composition", (org.id, day, today), lambda: composition(org, day, today=today), org=org), access
 
 
 def _context(report, access) -> dict:

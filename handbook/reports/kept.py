@@ -14,10 +14,13 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import fields, is_dataclass, replace
 from datetime import datetime
 from typing import TypeVar
+from urllib.parse import urlencode
 
 from flask import current_app, g, has_request_context, request
+from flask_babel import get_locale
 
 from handbook.core.timeutil import utcnow
 from handbook.extensions import db
@@ -29,14 +32,33 @@ _kept: OrderedDict[tuple, tuple[float, object, datetime]] = OrderedDict()
 _lock = threading.Lock()
 
 
-def kept(name: str, key: tuple, compute: Callable[[], T]) -> T:
-    """`compute()`'s result, or the one kept under (`name`, `key`) while it lasts; in a request, `g.kept_at` says when
-    a kept one was computed (reports/_kept.html shows it) and `?fresh=1` computes it again."""
-    value, made_at = kept_with_time(name, key, compute,
-                                    fresh=has_request_context() and request.args.get("fresh") == "1")
+def kept(name: str, key: tuple, compute: Callable[[], T], *, org=None) -> T:
+    """`compute()`'s result, or the one kept under (`name`, `key`, the language) while it lasts; in a request,
+    `g.kept_at` says when a kept one was computed and `g.fresh_url` computes it again (reports/_kept.html).
+
+    A kept report holds the organisation it was computed for, loaded by another request's session: it is given
+    `org` (this request's) in its place, here and in the reports it holds, before anything reads it."""
+    fresh = has_request_context() and request.args.get("fresh") == "1"
+    value, made_at = kept_with_time(name, (*key, str(get_locale())), compute, fresh=fresh)
     if has_request_context():
         g.kept_at = made_at
-    return value
+        args = {k: v for k, v in request.args.items() if k != "fresh"}
+        g.fresh_url = request.path + "?" + urlencode({**args, "fresh": "1"})
+    return _rebound(value, org) if org is not None and made_at is not None else value
+
+
+def _rebound(value, org):
+    """`value` (a report dataclass) with `org` as its organisation, and so the reports among its fields."""
+    if not is_dataclass(value):
+        return value
+    changes = {}
+    for item in fields(value):
+        current = getattr(value, item.name)
+        if item.name == "org":
+            changes["org"] = org
+        elif is_dataclass(current) and hasattr(current, "org"):
+            changes[item.name] = _rebound(current, org)
+    return replace(value, **changes) if changes else value
 
 
 def kept_with_time(name: str, key: tuple, compute: Callable[[], T], *,

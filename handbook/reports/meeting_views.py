@@ -3,6 +3,7 @@ over what they manage."""
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from types import SimpleNamespace
 
 from flask import render_template, request, send_file
@@ -15,7 +16,7 @@ from handbook.core.timeutil import format_date, format_datetime, local_today
 from handbook.core.web import require
 from handbook.core.workbooks import XLSX
 from handbook.meetings import quality
-from handbook.org.access import can_manage_org, can_view_reports
+from handbook.org.access import can_manage_org, can_view_member_lists, can_view_reports
 from handbook.org.scope import managed_org
 from handbook.reports import attendance, compliance, meeting_charts, meeting_tables
 from handbook.reports.blueprints import reports_bp
@@ -40,7 +41,7 @@ def _compliance():
     access = current_access()
     org = _org(access)
     month = month_arg(request.args.get("month"), local_today())
-    return kept("compliance", (org.id, month.iso), lambda: compliance.compliance_report(org, month)), access
+    return kept("compliance", (org.id, month.iso), lambda: compliance.compliance_report(org, month), org=org), access
 
 
 def _compliance_context(report, access) -> dict:
@@ -85,7 +86,10 @@ def _attendance():
     access = current_access()
     org = _org(access)
     start, end = period_args(request.args.get("from"), request.args.get("to"), local_today())
-    return kept("attendance", (org.id, start, end), lambda: attendance.attendance_report(org, start, end)), access
+    report = kept("attendance", (org.id, start, end), lambda: attendance.attendance_report(org, start, end), org=org)
+    if not can_view_member_lists(access, org):  # a position on `org` alone: the figures, not the members' names
+        report = replace(report, members=[], flagged=[], names_hidden=True)
+    return report, access
 
 
 def _attendance_context(report, access) -> dict:

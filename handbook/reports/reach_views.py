@@ -28,7 +28,7 @@ def _report():
     require(access.is_leader, 403)
     org = managed_org(access, request.args.get("organisation_id"))
     require(can_view_reports(access, org))
-    return kept("reach", (org.id, local_today()), lambda: reach_report(org)), access
+    return kept("reach", (org.id, local_today()), lambda: reach_report(org), org=org), access
 
 
 def _context(report, access, limit: int) -> dict:

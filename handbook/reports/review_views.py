@@ -12,7 +12,7 @@ from handbook.core.i18n import gettext as _
 from handbook.core.timeutil import format_date, local_today, parse_day, utcnow
 from handbook.core.web import require
 from handbook.core.workbooks import XLSX
-from handbook.org.access import can_manage_org, can_record_review, can_view_reports
+from handbook.org.access import can_manage_org, can_record_review, can_view_member_lists, can_view_reports
 from handbook.org.scope import managed_org
 from handbook.reports import review_tables
 from handbook.reports import reviews as service
@@ -45,6 +45,7 @@ def _scope():
     require(access.is_leader, 403)
     org = managed_org(access, request.args.get("organisation_id"))
     require(can_view_reports(access, org))
+    require(can_view_member_lists(access, org), 403)  # the lists name members: not for a position on `org` alone
     return access, org, kind_arg(request.args.get("kind"))
 
 

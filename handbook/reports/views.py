@@ -28,6 +28,6 @@ def index():
     org = managed_org(access, request.args.get("organisation_id"))
     require(can_view_reports(access, org))
     parent = org.parent
-    found = kept("overview", (org.id, local_today()), lambda: overview(org))
+    found = kept("overview", (org.id, local_today()), lambda: overview(org), org=org)
     return render_template("reports/index.html", o=found, format_date=format_date, percent=shown_percent,
                            up=parent if parent is not None and can_manage_org(access, parent) else None)

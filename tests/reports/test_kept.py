@@ -11,7 +11,7 @@ from handbook.extensions import db
 from handbook.org.models import Role
 from handbook.reports import compliance, kept
 from tests.reports.test_meetings_compliance import NOW, build
-from tests.support import signed_in
+from tests.support import get_csrf, signed_in
 
 
 @pytest.fixture
@@ -61,3 +61,20 @@ def test_kept_results_expire(app, scene):
         assert kept.kept("x", (1,), lambda: made.append(1) or len(made)) == 1
         time.sleep(1.05)
         assert kept.kept("x", (1,), lambda: made.append(1) or len(made)) == 2
+
+
+def test_a_kept_report_serves_every_request_and_language(app, scene):
+    """The kept report's organisation belongs to the request that computed it: later requests read their own (the
+    page after the workbook, the print after the page), in their own language, whatever their query says."""
+    with time_machine.travel(NOW, tick=False):
+        client = signed_in(app, "canbo@test.vn")
+        for path in ("/reports/meetings.xlsx?month=2026-11", "/reports/meetings?month=2026-11",
+                     "/reports/meetings/print?month=2026-11", "/reports/reach", "/reports/reach.xlsx",
+                     "/reports/reach", "/reports/composition", "/reports/composition.xlsx", "/reports/composition",
+                     "/reports", "/reports"):
+            assert client.get(path).status_code == 200, path
+        crafted = client.get("/reports/meetings?month=2026-11&endpoint=x&_method=POST")
+        assert crafted.status_code == 200 and "fresh=1" in crafted.get_data(as_text=True)
+        client.post("/language/en", data={"csrf_token": get_csrf(client, "/activate")})
+        english = client.get("/reports/composition").get_data(as_text=True)
+        assert "Total members" in english and "Tổng số đảng viên" not in english

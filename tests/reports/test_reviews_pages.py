@@ -191,3 +191,24 @@ def test_who_sees_what(app, scene):
     assert leader.get(f"/reports/reviews?organisation_id={ward.id}").status_code == 404
     html = leader.get("/reports/reviews").get_data(as_text=True)  # their own cell
     assert "Chi bộ Trường" in html and "3 đảng viên trong danh sách." in html and "Ông Doanh Nghiệp" not in html
+
+
+def test_a_position_on_the_ward_alone_sees_no_names_below(app, factory):
+    """Unit scope on a ward manages the ward, not its cells: the lists naming members below are not for it (403),
+    and the attendance report shows its figures without the members' names."""
+    from handbook.org.models import OrgKind, Scope
+
+    ward = factory.org("Phường Một Mình", OrgKind.DANG_BO_XA)
+    cell = factory.org("Chi bộ Dưới", OrgKind.CHI_BO, ward)
+    factory.member(cell, name="Lê Văn Vắng")
+    factory.grant(factory.user("vanphong@test.vn"), ward, Role.CAN_BO, Scope.UNIT)
+    factory.commit()
+    client = signed_in(app, "vanphong@test.vn")
+    for path in ("/reports/reviews", "/reports/reviews.xlsx", "/reports/reviews/print"):
+        assert client.get(path).status_code == 403, path
+    from tests.support import get_csrf
+
+    assert client.post("/reports/reviews", data={"csrf_token": get_csrf(client, "/activate")}).status_code == 403
+    page = client.get("/reports/attendance")
+    assert page.status_code == 200
+    assert "chỉ dành cho cấp ủy phụ trách cả các chi bộ trực thuộc" in page.get_data(as_text=True)

@@ -156,7 +156,8 @@ def _cells_query(path: str):
         or_(thematic.kind == MeetingKind.CHUYEN_DE,
             and_(thematic.kind == MeetingKind.THUONG_KY, thematic.combined_thematic.is_(True))),
         or_(thematic.status == MeetingStatus.HELD,
-            and_(thematic.status != MeetingStatus.CANCELLED,
+            # records of a meeting that has started (an absence notice is filed before it: not a sign it was held)
+            and_(thematic.status != MeetingStatus.CANCELLED, thematic.starts_at <= bindparam("now"),
                  or_(exists().where(Attendance.meeting_id == thematic.id),
                      exists().where(MinutesRevision.meeting_id == thematic.id)))))
     thematic_planned = exists().where(

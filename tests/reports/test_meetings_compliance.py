@@ -114,3 +114,19 @@ def test_a_cell_sees_its_own_month(scene):
     report = compliance_report(scene["a"], Month(2026, 11), now=NOW)
     assert report.is_cell and report.children == []
     assert (report.total.cells, report.total.held, report.not_held) == (1, 1, [])
+
+
+def test_an_absence_notice_before_a_thematic_meeting_is_not_holding_it(factory):
+    """A thematic meeting later in the quarter, with a member's absence notice filed already, is planned, not held."""
+    from handbook.meetings.models import AttendanceStatus
+
+    with time_machine.travel(NOW, tick=False):
+        ward = factory.org("Phường Báo Vắng", OrgKind.DANG_BO_XA)
+        cell = factory.org("Chi bộ E", parent=ward)
+        member = factory.member(cell)
+        meeting(cell, local(2026, 12, 20), kind=MeetingKind.CHUYEN_DE, status=MeetingStatus.SCHEDULED,
+                attendance={member: AttendanceStatus.VANG_CO_LY_DO})
+        db.session.commit()
+        report = compliance_report(ward, Month(2026, 12), now=NOW)
+    assert report.total.thematic == 0
+    assert [note.status for note in report.without_thematic] == ["planned"]

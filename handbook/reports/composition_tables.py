@@ -7,7 +7,8 @@ from handbook.core import workbooks
 from handbook.core.i18n import gettext as _
 from handbook.core.timeutil import format_date
 from handbook.core.workbooks import Sheet
-from handbook.reports.composition import INDEX, LABELS, MAIN, Composition, organisation_rows
+from handbook.reports.composition import Composition, organisation_rows
+from handbook.reports.composition_days import INDEX, LABELS, MAIN
 
 
 def percent(value: float | None) -> str:

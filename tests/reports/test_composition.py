@@ -15,7 +15,7 @@ from sqlalchemy import event
 from handbook.extensions import db
 from handbook.members.models import Gender, MemberStatus, OccupationGroup
 from handbook.org.models import OrgKind, Role
-from handbook.reports import composition as service
+from handbook.reports import composition_days as service
 from handbook.reports.composition import composition, quarter_ends
 from tests.support import signed_in
 

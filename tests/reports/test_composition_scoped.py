@@ -17,7 +17,8 @@ from handbook.members.placements import move_member
 from handbook.org.history import Decision, known_on
 from handbook.org.models import OrgKind, OrgVersion
 from handbook.org.service import move_organisation
-from handbook.reports import composition as service
+from handbook.reports import composition as composition_service
+from handbook.reports import composition_days as service
 
 TODAY = date(2026, 12, 6)
 PAST = date(2026, 9, 30)  # before the moves
@@ -74,7 +75,7 @@ def _kept_cleared():
 @pytest.mark.parametrize("name", ["a", "b", "d"])
 def test_a_subtree_counted_alone_equals_the_whole_tree(app, city, day, name):
     _kept_cleared()
-    token = service._token()
+    token = service.counts_token()
     org = city[name]
     scoped = service.day_figures(day, token, org.id)
     assert list(service._kept_scoped) and not service._kept  # counted alone, not as the whole tree
@@ -84,14 +85,14 @@ def test_a_subtree_counted_alone_equals_the_whole_tree(app, city, day, name):
     for org_id in service.subtree(tree, org.id):
         assert scoped.values(org_id) == whole.values(org_id), org_id
     assert scoped.values(org.id)["total"] > 0 and scoped.texts["ethnicity"]
-    report = service.composition(org, day, today=TODAY)
+    report = composition_service.composition(org, day, today=TODAY)
     assert report.figures == whole.values(org.id)
     assert [c.total for c in report.children] == [whole.values(c.id)["total"] for c in report.children]
 
 
 def test_the_moves_show_in_the_scoped_counts(app, city):
     _kept_cleared()
-    token = service._token()
+    token = service.counts_token()
     totals = {day: {name: service.day_figures(day, token, city[name].id).values(city[name].id)["total"]
                     for name in ("a", "b", "a2", "b1")} for day in (PAST, TODAY)}
     # counted (the dead left out): A1 4, A2 2, D1 4; B1 2, B2 1, B3 2, B4 1
@@ -103,7 +104,7 @@ def test_the_moves_show_in_the_scoped_counts(app, city):
 def test_the_wards_free_text_adds_up_to_the_citys(app, city, day):
     """The city has no members of its own: its two wards' free text, each counted alone, is the whole tree's."""
     _kept_cleared()
-    token = service._token()
+    token = service.counts_token()
     whole = service.day_figures(day, token, city["city"].id).texts
     wards = [service.day_figures(day, token, city[name].id).texts for name in ("a", "b")]
     assert list(service._kept) and len(service._kept_scoped) == 2
@@ -118,13 +119,13 @@ def test_the_wards_free_text_adds_up_to_the_citys(app, city, day):
 
 def test_the_root_is_counted_as_the_whole_tree(app, city):
     _kept_cleared()
-    service.day_figures(TODAY, service._token(), city["city"].id)
+    service.day_figures(TODAY, service.counts_token(), city["city"].id)
     assert list(service._kept) and not service._kept_scoped
 
 
 @pytest.mark.parametrize("day", [PAST, TODAY, date(2026, 6, 30)])
 def test_the_main_figures_alone_equal_the_full_count(app, city, day):
-    token = service._token()
+    token = service.counts_token()
     tree = service.tree_on(day, token)
     for scope in (None, service.subtree(tree, city["a"].id)):
         full = service._count_day(day, tree, scope)
@@ -141,13 +142,13 @@ def test_the_quarter_ends_read_the_main_figures_only(app, city):
     listener = lambda _c, _cur, sql, *args: statements.append(sql)  # noqa: E731
     event.listen(db.engine, "before_cursor_execute", listener)
     try:
-        report = service.composition(city["a"], TODAY, today=TODAY)
+        report = composition_service.composition(city["a"], TODAY, today=TODAY)
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
     counted = [sql for sql in statements if "counted" in sql]
     assert len(counted) == 5
     assert sum("political_theory" in sql for sql in counted) == 1  # the day itself; the quarter ends are narrow
-    full = service._count_day(PAST, service.tree_on(PAST, service._token()))
+    full = service._count_day(PAST, service.tree_on(PAST, service.counts_token()))
     assert [c.values[3] for c in report.changes] == [full.values(city["a"].id)[k] for k in service.MAIN]
 
 

@@ -21,7 +21,7 @@ from handbook.extensions import db
 from handbook.meetings.models import Attendance, AttendanceStatus, Meeting, MeetingKind, MeetingStatus
 from handbook.meetings.review import REVIEW_MONTHS
 from handbook.meetings.scheduling import local_datetime
-from handbook.members.models import Member
+from handbook.members.models import ACTIVE_STATUSES, Member
 from handbook.org.access import in_subtree
 from handbook.org.models import CELL_KINDS, Organisation
 from handbook.org.scope import Below
@@ -150,7 +150,7 @@ def flagged_members(org: Organisation, year: int, under_of) -> list[Flagged]:
                *per_month)
         .join(absences, absences.c.member_id == Member.id)
         .join(Organisation, Organisation.id == Member.cell_id)
-        .where(in_subtree(Organisation.path, org.path))
+        .where(in_subtree(Organisation.path, org.path), Member.status.in_(ACTIVE_STATUSES))  # not those who left
         .group_by(Member.id, Member.full_name, Organisation.id, Organisation.name, Organisation.path)
         .having(func.count(absences.c.month) >= REVIEW_MONTHS)
         .order_by(Organisation.path, Member.full_name, Member.id))

@@ -77,6 +77,18 @@ def test_absent_without_reason_in_three_months(scene):
     assert attendance_report(scene["b"], START, END, now=NOW).flagged == []
 
 
+def test_a_member_who_left_is_not_flagged(scene):
+    from sqlalchemy import select
+
+    from handbook.members.models import Member, MemberStatus
+
+    with time_machine.travel(NOW, tick=False):
+        member = db.session.scalar(select(Member).where(Member.full_name == "Anh Hai"))
+        member.status = MemberStatus.CHUYEN_DI
+        db.session.commit()
+        assert attendance_report(scene["ward"], START, END, now=NOW).flagged == []
+
+
 def test_per_member_of_one_cell(scene):
     report = attendance_report(scene["a"], START, END, now=NOW)
     assert report.is_cell

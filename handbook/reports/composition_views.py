@@ -9,22 +9,18 @@ from flask_login import login_required
 
 from handbook.caller import current_access
 from handbook.core.timeutil import format_date, local_today
-from handbook.core.web import require
 from handbook.core.workbooks import XLSX
-from handbook.org.access import can_manage_org, can_view_reports
-from handbook.org.scope import managed_org
 from handbook.reports import composition_charts, composition_tables
 from handbook.reports.blueprints import reports_bp
 from handbook.reports.composition import composition
 from handbook.reports.kept import kept
+from handbook.reports.pages import parent_crumb, report_org
 from handbook.reports.periods import as_of_arg
 
 
 def _report():
     access = current_access()
-    require(access.is_leader, 403)
-    org = managed_org(access, request.args.get("organisation_id"))
-    require(can_view_reports(access, org))
+    org = report_org(access)
     today = local_today()
     day = as_of_arg(request.args.get("as_of"), today)
     # kept as the other reports are when slow (a province's first count after a change): see reports/kept.py
@@ -32,12 +28,11 @@ def _report():
 
 
 def _context(report, access) -> dict:
-    parent = report.org.parent
     return {"report": report, "tables": composition_tables.tables(report),
             "charts": composition_charts.images(report), "format_date": format_date,
             "percent": composition_tables.percent,
             "as_of": format_date(report.day) if report.day != report.today else None,
-            "up": parent if parent is not None and can_manage_org(access, parent) else None}
+            "up": parent_crumb(access, report.org)}
 
 
 @reports_bp.get("/reports/composition", endpoint="composition")

@@ -13,33 +13,20 @@ from handbook.caller import current_access
 from handbook.core.charts import data_url
 from handbook.core.i18n import gettext as _
 from handbook.core.timeutil import format_date, format_datetime, local_today
-from handbook.core.web import require
 from handbook.core.workbooks import XLSX
 from handbook.meetings import quality
-from handbook.org.access import can_manage_org, can_view_member_lists, can_view_reports
-from handbook.org.scope import managed_org
+from handbook.org.access import can_manage_org, can_view_member_lists
 from handbook.reports import attendance, compliance, meeting_charts, meeting_tables
 from handbook.reports.blueprints import reports_bp
 from handbook.reports.kept import kept
+from handbook.reports.pages import parent_crumb, report_org
 from handbook.reports.periods import month_arg, period_args
-
-
-def _org(access):
-    require(access.is_leader, 403)
-    org = managed_org(access, request.args.get("organisation_id"))
-    require(can_view_reports(access, org))
-    return org
-
-
-def _up(access, org):
-    return org.parent if org.parent is not None and can_manage_org(access, org.parent) else None
-
 
 # --- compliance ----------------------------------------------------------------------------------------------
 
 def _compliance():
     access = current_access()
-    org = _org(access)
+    org = report_org(access)
     month = month_arg(request.args.get("month"), local_today())
     return kept("compliance", (org.id, month.iso), lambda: compliance.compliance_report(org, month), org=org), access
 
@@ -54,7 +41,7 @@ def _compliance_context(report, access) -> dict:
         "month_label": meeting_tables.month_label(report.month),
         "percent": meeting_tables.percent,
         "score": meeting_tables.score,
-        "up": _up(access, report.org),
+        "up": parent_crumb(access, report.org),
     }
 
 
@@ -84,7 +71,7 @@ def meetings_print():
 
 def _attendance():
     access = current_access()
-    org = _org(access)
+    org = report_org(access)
     start, end = period_args(request.args.get("from"), request.args.get("to"), local_today())
     report = kept("attendance", (org.id, start, end), lambda: attendance.attendance_report(org, start, end), org=org)
     if not can_view_member_lists(access, org):  # a position on `org` alone: the figures, not the members' names
@@ -103,7 +90,7 @@ def _attendance_context(report, access) -> dict:
         "period": meeting_tables.period_label(report),
         "percent": meeting_tables.percent,
         "review_link": review_link,
-        "up": _up(access, report.org),
+        "up": parent_crumb(access, report.org),
         "start": format_date(report.start),
         "end": format_date(report.end),
         "format_datetime": format_datetime,

@@ -3,20 +3,19 @@ from __future__ import annotations
 
 import io
 
-from flask import render_template, request, send_file
+from flask import render_template, send_file
 from flask_login import login_required
 
 from handbook.caller import current_access
 from handbook.core.charts import data_url
 from handbook.core.i18n import gettext as _
 from handbook.core.timeutil import format_date, local_today
-from handbook.core.web import require
 from handbook.core.workbooks import XLSX
-from handbook.org.access import can_manage_org, can_view_reports
-from handbook.org.scope import managed_org
+from handbook.org.access import can_manage_org
 from handbook.reports import reach_tables
 from handbook.reports.blueprints import reports_bp
 from handbook.reports.kept import kept
+from handbook.reports.pages import parent_crumb, report_org
 from handbook.reports.reach import reach_report
 
 #: cells listed on the page (the workbook and the printable page have them all)
@@ -25,9 +24,7 @@ PAGE_CELLS = 100
 
 def _report():
     access = current_access()
-    require(access.is_leader, 403)
-    org = managed_org(access, request.args.get("organisation_id"))
-    require(can_view_reports(access, org))
+    org = report_org(access)
     return kept("reach", (org.id, local_today()), lambda: reach_report(org), org=org), access
 
 
@@ -44,7 +41,7 @@ def _context(report, access, limit: int) -> dict:
         "codes_for": codes,
         "limit": limit,
         "chart": (data_url(reach_tables.funnel_chart(report)), _("Biểu đồ: tỷ lệ đảng viên được ứng dụng tiếp cận")),
-        "up": report.org.parent if report.org.parent and can_manage_org(access, report.org.parent) else None,
+        "up": parent_crumb(access, report.org),
         "format_date": format_date,
         "percent": reach_tables.percent,
     }

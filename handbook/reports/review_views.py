@@ -12,12 +12,12 @@ from handbook.core.i18n import gettext as _
 from handbook.core.timeutil import format_date, local_today, parse_day, utcnow
 from handbook.core.web import require
 from handbook.core.workbooks import XLSX
-from handbook.org.access import can_manage_org, can_record_review, can_view_member_lists, can_view_reports
-from handbook.org.scope import managed_org
+from handbook.org.access import can_record_review, can_view_member_lists
 from handbook.reports import review_tables
 from handbook.reports import reviews as service
 from handbook.reports.blueprints import reports_bp
 from handbook.reports.models import ReviewKind
+from handbook.reports.pages import parent_crumb, report_org
 from handbook.reports.review_forms import RecordReviewForm
 
 
@@ -42,9 +42,7 @@ def page_arg(raw: str | None) -> int:
 
 def _scope():
     access = current_access()
-    require(access.is_leader, 403)
-    org = managed_org(access, request.args.get("organisation_id"))
-    require(can_view_reports(access, org))
+    org = report_org(access)
     require(can_view_member_lists(access, org), 403)  # the lists name members: not for a position on `org` alone
     return access, org, kind_arg(request.args.get("kind"))
 
@@ -60,7 +58,7 @@ def _context(access, result, form=None) -> dict:
         "children_table": review_tables.children_table(result),
         "can_record": can_record_review(access, org),
         "form": form or RecordReviewForm(formdata=None, reviewed_on=format_date(result.today)),
-        "up": org.parent if org.parent and can_manage_org(access, org.parent) else None,
+        "up": parent_crumb(access, org),
         "format_date": format_date,
     }
 

@@ -1,18 +1,16 @@
 """The reports' home: one page answering "how are the organisations under us doing this month?"."""
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import render_template
 from flask_login import login_required
 
 from handbook.caller import current_access
 from handbook.core.timeutil import format_date, local_today
-from handbook.core.web import require
-from handbook.org.access import can_manage_org, can_view_reports
-from handbook.org.scope import managed_org
 from handbook.reports.blueprints import reports_bp
 from handbook.reports.composition_tables import percent
 from handbook.reports.kept import kept
 from handbook.reports.overview import overview
+from handbook.reports.pages import parent_crumb, report_org
 
 
 def shown_percent(value: float | None) -> str:
@@ -24,10 +22,7 @@ def shown_percent(value: float | None) -> str:
 @login_required
 def index():
     access = current_access()
-    require(access.is_leader, 403)
-    org = managed_org(access, request.args.get("organisation_id"))
-    require(can_view_reports(access, org))
-    parent = org.parent
+    org = report_org(access)
     found = kept("overview", (org.id, local_today()), lambda: overview(org), org=org)
     return render_template("reports/index.html", o=found, format_date=format_date, percent=shown_percent,
-                           up=parent if parent is not None and can_manage_org(access, parent) else None)
+                           up=parent_crumb(access, org))

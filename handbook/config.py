@@ -115,6 +115,10 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "ADMISSION_REMIND_DAYS": int(env.get("ADMISSION_REMIND_DAYS", "30")),  # before the probation ends
         "ADMISSION_SOON_WORKING_DAYS": int(env.get("ADMISSION_SOON_WORKING_DAYS", "10")),  # "due soon"
         "ADMISSION_FILE_MAX_BYTES": int(env.get("ADMISSION_FILE_MAX_BYTES", str(10 * 1024 * 1024))),  # a scan
+        # Exemptions (exemptions/): a temporary exemption lasts under this many months; the member and the leaders
+        # are reminded this many days before it ends (docs/domain.md: Exemption).
+        "EXEMPTION_MAX_MONTHS": int(env.get("EXEMPTION_MAX_MONTHS", "12")),
+        "EXEMPTION_REMINDER_DAYS": int(env.get("EXEMPTION_REMINDER_DAYS", "14")),
         # the congress term (nhiệm kỳ) the report compares with the previous one's same period: its first day (ISO)
         # and its length; a start older than one term moves forward by whole terms
         "ADMISSION_TERM_START": env.get("ADMISSION_TERM_START", "2025-10-01"),

@@ -120,6 +120,13 @@ ACTION_LABELS = {
     "admission.review": _l("Ghi nhận rà soát danh sách quần chúng ưu tú"),
     "admission.targets": _l("Đặt chỉ tiêu kết nạp đảng viên"),
     "reports.review_recorded": _l("Ghi nhận cấp ủy xem xét một danh sách định kỳ"),
+    # exemptions
+    "exemption.request": _l("Làm đơn xin miễn, tạm miễn sinh hoạt đảng"),
+    "exemption.withdraw": _l("Rút đơn xin miễn, tạm miễn sinh hoạt đảng"),
+    "exemption.approve": _l("Chi bộ chấp thuận miễn, tạm miễn sinh hoạt đảng"),
+    "exemption.refuse": _l("Chi bộ không chấp thuận đơn xin miễn sinh hoạt đảng"),
+    "exemption.end": _l("Chi bộ kết thúc sớm thời gian miễn sinh hoạt đảng"),
+    "exemption.expired": _l("Hết thời gian tạm miễn, trở lại sinh hoạt"),
 }
 #: every action the log knows (a test checks each `record` call names one of them)
 ACTIONS = tuple(ACTION_LABELS)

@@ -1,7 +1,8 @@
 """`flask worker`: the background process. Each round runs the reminder rules when they are due (every
-`rules_every` seconds), the retention purges once a day (audit rows past AUDIT_RETENTION_DAYS, ended
-sessions, temporary placements past their end day, member-import uploads past their day), then delivers what
-the outbox has due; then it waits `interval` seconds.
+`rules_every` seconds; first the exemptions whose start or end day has come change the members' status), the
+retention purges once a day (audit rows past AUDIT_RETENTION_DAYS, ended sessions, temporary placements past
+their end day, member-import uploads past their day), then delivers what the outbox has due; then it waits
+`interval` seconds.
 
 Any number of workers may run at once: the rules' dedupe keys make a second run add nothing, claiming is safe
 across processes and the purges delete in small batches. A failing round is rolled back and reported, and the
@@ -44,6 +45,7 @@ class Worker:
 
     def round(self) -> None:
         """Rules if due, purges if due, then the outbox; an error is reported and the round given up."""
+        from handbook.exemptions.service import apply_due
         from handbook.members.activation import purge_batches
         from handbook.members.import_previews import purge_previews
         from handbook.members.transfers import end_expired
@@ -53,6 +55,7 @@ class Worker:
 
         try:
             if self.clock() >= self.next_rules:
+                apply_due()  # exemptions starting or ended today change the status before the rules read it
                 run_rules()
                 self.next_rules = self.clock() + self.rules_every
             if self.clock() >= self.next_purge:

@@ -356,3 +356,21 @@ def can_view_member_lists(access: Access, org: Organisation) -> bool:
     A position on the organisation alone (unit scope) sees its figures, not the members below."""
     return access.is_admin or any(g.covers(org.id, org.path) and (g.scope is Scope.SUBTREE or org.is_cell)
                                   for g in access.grants)
+
+
+# --- exemptions: miễn / tạm miễn sinh hoạt đảng ----------------------------------------------------------------
+
+def can_request_exemption(access: Access, member) -> bool:
+    """Asking for an exemption: the member themself, while in a cell; a leader records it for them as a manager."""
+    return (not access.has_left and access.member_id == member.id) or can_manage_member(access, member)
+
+
+def can_view_exemptions(access: Access, member) -> bool:
+    """A member's requests and exemptions: the member themself and whoever sees their full record."""
+    return can_view_member(access, member)
+
+
+def can_decide_exemption(access: Access, cell: Organisation) -> bool:
+    """The cell's decision on a request, and ending an exemption early: the cell's leaders recording what the cell
+    resolved, and the committees above (and admins)."""
+    return can_manage_org(access, cell)

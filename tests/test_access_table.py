@@ -35,6 +35,7 @@ from handbook.admission.models import (
 )
 from handbook.auth.models import RateLimitCounter
 from handbook.core.timeutil import local_today, utcnow
+from handbook.exemptions.models import Exemption, ExemptionKind, ExemptionReason, ExemptionStatus
 from handbook.extensions import db
 from handbook.meetings import calendar, documents, scheduling
 from handbook.meetings.models import MeetingFormat, MeetingKind
@@ -72,6 +73,13 @@ def _new_meeting(ids: dict) -> dict:
 def _new_candidate(ids: dict) -> dict:
     return {"cell_id": ids["cell"], "full_name": "Lê Thị Mới", "birth_date": "2000-05-06", "gender": "nu",
             "general_education": "thpt"}
+
+
+def _new_exemption(ids: dict) -> dict:
+    """A temporary exemption starting in a month: one a member may ask for in any status while in the cell."""
+    start = local_today() + timedelta(days=30)
+    return {"kind": "tam_mien", "reason": "lam_an_xa", "starts_on": start.isoformat(),
+            "until": (start + timedelta(days=30)).isoformat()}
 
 
 def _both_audiences(rows):
@@ -375,6 +383,21 @@ ENDPOINTS = [
     ("POST", "/admission/candidates/{candidate}/reopen", (302, 404, 404, 400, 400, 404, 400, 404)),  # not stopped
     ("POST", "/admission/candidates/{candidate}/introducers/{introducer}/remove",  # last: it changes the file
      (302, 404, 404, 302, 302, 404, 302, 404)),
+    # exemptions: the member's own page and API (those placed in a cell); a cell's requests, decisions and early ends
+    # by those who manage the cell; a member's history by whoever sees their record; {exemption} is the pending
+    # request of another member of cell A
+    ("GET", "/me/exemptions", (302, 200, 200, 200, 404, 404, 404, 404)),
+    ("POST", "/me/exemptions", (302, 400, 400, 400, 404, 404, 404, 404)),  # an empty form
+    ("POST", "/me/exemptions/{exemption}/withdraw", (302, 404, 404, 404, 404, 404, 404, 404)),  # not theirs
+    ("GET", "/cells/{cell}/exemptions", (302, 403, 404, 200, 200, 404, 200, 404)),
+    ("GET", "/cells/{cell}/exemptions/new", (302, 403, 404, 200, 200, 404, 200, 404)),
+    ("POST", "/cells/{cell}/exemptions/new", (302, 403, 404, 400, 400, 404, 400, 404)),  # an empty form
+    ("GET", "/exemptions/{exemption}", (302, 404, 404, 200, 200, 404, 200, 404)),
+    ("POST", "/exemptions/{exemption}", (302, 404, 404, 400, 400, 404, 400, 404)),  # an empty form
+    ("POST", "/exemptions/{exemption}/end", (302, 404, 404, 400, 400, 404, 400, 404)),  # still pending
+    ("GET", "/members/{member}/exemptions", (302, 200, 404, 200, 200, 404, 200, 200)),  # their own, even after
+    ("GET", "/api/v1/me/exemptions", (401, 200, 200, 200, 404, 404, 404, 404)),
+    ("POST", "/api/v1/me/exemptions", (401, 201, 201, 201, 404, 404, 404, 404), _new_exemption),
     ("POST", "/logout", (302, 302, 302, 302, 302, 302, 302, 302)),
 ]
 
@@ -474,6 +497,11 @@ def _build_scene(app, factory: Factory, statuses=(), before_meetings=None):
     introducer = Introducer(candidate_id=candidate.id, member_id=cellmate.id, known_since=date(2015, 1, 1),
                             signed_on=local_today())
     db.session.add(introducer)
+    # exemptions: a pending request of a member of cell A without an account
+    asking = factory.member(cell_a, name="Người xin miễn")
+    exemption = Exemption(member_id=asking.id, kind=ExemptionKind.MIEN, reason=ExemptionReason.TUOI_CAO,
+                          starts_on=local_today() + timedelta(days=5), status=ExemptionStatus.PENDING)
+    db.session.add(exemption)
     assign_missing_codes()  # the tree's export refuses organisations without a code
     factory.commit()
     own = {"member": _personal(member), "other_member": {"own_feed": calendar.issue_token(other)},
@@ -494,7 +522,7 @@ def _build_scene(app, factory: Factory, statuses=(), before_meetings=None):
            "ward": ward_a.id, "other_member": other.id, "doc_a": doc_a.id, "draft_a": draft_a.id,
            "article_a": doc_a.articles[0].id, "attachment_a": attachment.id, **meetings, **own["member"],
            "doc_cell": doc_cell.id, "draft_cell": draft_cell.id, "cell_b": cell_b.id, "arrival": arrival.id,
-           "candidate": candidate.id, "introducer": introducer.id,
+           "candidate": candidate.id, "introducer": introducer.id, "exemption": exemption.id,
            **{code: code for code in ("application", "awareness", "self_review")}}  # steps of a file
     return users, ids, own
 

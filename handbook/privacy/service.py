@@ -16,6 +16,10 @@ from handbook.audit.models import AuditEvent
 from handbook.audit.service import ACTION_LABELS
 from handbook.auth.models import User
 from handbook.core.i18n import lazy_gettext as _l
+from handbook.exemptions.models import Exemption, ExemptionKind, ExemptionReason, ExemptionStatus
+from handbook.exemptions.rules import KIND_LABELS as EXEMPTION_KIND_LABELS
+from handbook.exemptions.rules import REASON_LABELS as EXEMPTION_REASON_LABELS
+from handbook.exemptions.rules import STATUS_LABELS as EXEMPTION_STATUS_LABELS
 from handbook.extensions import db
 from handbook.meetings.labels import ATTENDANCE_LABELS
 from handbook.meetings.models import Attendance, AttendanceStatus, DocumentRead, Meeting
@@ -57,12 +61,16 @@ LABELS = {
     "kind": _l("Loại"), "push_enabled": _l("Nhận thông báo đẩy"), "browser": _l("Trình duyệt"),
     "push_service": _l("Dịch vụ thông báo"), "last_success_at": _l("Gửi thành công gần nhất"),
     "article": _l("Điều khoản"),
+    "starts_on": _l("Từ ngày"), "until": _l("Đến hết ngày"), "detail": _l("Trình bày thêm"),
+    "requested_at": _l("Làm đơn lúc"), "decision_number": _l("Số nghị quyết"), "decision_date": _l("Ngày nghị quyết"),
+    "refusal_reason": _l("Lý do không chấp thuận"), "ended_on": _l("Trở lại sinh hoạt từ ngày"),
 }
 
 
 # Coded values in words. Enums by their type (two StrEnums may share a value), the rest by section and column.
 ENUM_LABELS = {MemberStatus: STATUS_LABELS, Gender: GENDER_LABELS, AttendanceStatus: ATTENDANCE_LABELS,
-               OccupationGroup: OCCUPATION_GROUP_LABELS}
+               OccupationGroup: OCCUPATION_GROUP_LABELS, ExemptionKind: EXEMPTION_KIND_LABELS,
+               ExemptionReason: EXEMPTION_REASON_LABELS, ExemptionStatus: EXEMPTION_STATUS_LABELS}
 SOURCE_LABELS = {"notice": _l("Tự báo vắng"), "code": _l("Tự điểm danh bằng mã"),
                  "online": _l("Tự điểm danh trực tuyến"), "leader": _l("Chi ủy điểm danh")}
 LANGUAGE_NAMES = {"vi": _l("Tiếng Việt"), "en": _l("Tiếng Anh")}
@@ -152,6 +160,10 @@ def collect(user: User) -> list[Section]:
                     select(Meeting.title, Meeting.starts_at, DocumentRead.first_read_at)
                     .join(Meeting, Meeting.id == DocumentRead.meeting_id)
                     .where(DocumentRead.member_id == member.id).order_by(Meeting.starts_at))]),
+            Section("exemptions", str(_l("Miễn, tạm miễn sinh hoạt đảng")), [
+                _row(e, ("kind", "reason", "detail", "starts_on", "until", "status", "requested_at", "decision_number",
+                         "decision_date", "refusal_reason", "ended_on")) for e in db.session.scalars(
+                    select(Exemption).where(Exemption.member_id == member.id).order_by(Exemption.id))]),
             Section("record_views", str(_l("Ai đã xem hoặc xử lý hồ sơ của tôi")), _views_of(member)),
         ]
     sections += [

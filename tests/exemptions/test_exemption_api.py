@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from handbook.audit.service import Actor
 from handbook.exemptions import service
-from handbook.exemptions.models import Exemption
+from handbook.exemptions.models import Exemption, ExemptionKind, ExemptionReason
 from handbook.extensions import db
 from tests.exemptions import scene
 from tests.support import api_token
@@ -57,3 +57,15 @@ def test_refused_requests_are_json_errors_and_write_nothing(app, factory, client
 def test_in_the_openapi_document(app, client):
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     assert set(paths["/api/v1/me/exemptions"]) == {"get", "post"}
+
+
+def test_my_data_holds_the_member_s_exemptions(app, factory):
+    from tests.support import signed_in
+
+    s = scene.build(factory)
+    service.request_exemption(s.member, ExemptionKind.TAM_MIEN, ExemptionReason.LAM_AN_XA, "Đi làm xa",
+                              date(2027, 1, 4), date(2027, 2, 4), Actor(s.member.user_id), today=date(2027, 1, 4))
+    data = signed_in(app, "dv@test.vn").get("/me/data.json").get_json()
+    [row] = data["exemptions"]
+    assert (row["kind"], row["kind_label"], row["status_label"], row["until"]) == (
+        "tam_mien", "Tạm miễn sinh hoạt đảng", "Chờ chi bộ xem xét", "2027-02-04")

@@ -17,6 +17,7 @@ from handbook.exemptions.models import Exemption, ExemptionKind, ExemptionStatus
 from handbook.exemptions.rules import reminder_days
 from handbook.extensions import db
 from handbook.meetings.reminders import is_leader
+from handbook.members.models import Member, MemberStatus
 from handbook.notify.kinds import register_kind
 from handbook.notify.models import Urgency
 from handbook.notify.outbox import NotificationSpec
@@ -92,11 +93,14 @@ def ending(now: datetime) -> Iterator[NotificationSpec]:
 
 @reminder_rule("exemption_back")
 def back(now: datetime) -> Iterator[NotificationSpec]:
-    """Once per exemption that ended (at its end day or early), within BACK_WINDOW days of the first day back."""
+    """Once per exemption that ended (at its end day or early), within BACK_WINDOW days of the first day back, for a
+    member back in the cell."""
     today = local_today(now)
-    rows = db.session.scalars(select(Exemption).options(joinedload(Exemption.member)).where(
+    rows = db.session.scalars(select(Exemption).options(joinedload(Exemption.member))
+                              .join(Member, Member.id == Exemption.member_id).where(
         Exemption.status == ExemptionStatus.ENDED, Exemption.ended_on <= today,
-        Exemption.ended_on > today - timedelta(days=BACK_WINDOW))).all()
+        Exemption.ended_on > today - timedelta(days=BACK_WINDOW),
+        Member.status.in_((MemberStatus.CHINH_THUC, MemberStatus.DU_BI)))).all()  # not one who left meanwhile
     leaders = cell_leaders({row.member.cell_id for row in rows})
     for row in rows:
         for user_id, kind, url in _people(row, leaders):

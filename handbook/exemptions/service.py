@@ -226,8 +226,8 @@ def _start(exemption: Exemption, actor: Actor, today: date) -> None:
         _keep_earlier_status(member, exemption.starts_on)
         note = f"Nghị quyết chi bộ số {exemption.decision_number}"
         record_status(member, exemption.exempt_status, exemption.starts_on, note, actor, today=today)
-    else:  # someone changed the status meanwhile (left the cell): nothing to change
-        exemption.status, exemption.ended_on = ExemptionStatus.ENDED, exemption.starts_on
+    else:  # someone changed the status meanwhile (left the cell): nothing to change, nobody to welcome back
+        exemption.status = ExemptionStatus.CANCELLED
         db.session.commit()
 
 

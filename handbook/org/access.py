@@ -360,11 +360,6 @@ def can_view_member_lists(access: Access, org: Organisation) -> bool:
 
 # --- exemptions: miễn / tạm miễn sinh hoạt đảng ----------------------------------------------------------------
 
-def can_request_exemption(access: Access, member) -> bool:
-    """Asking for an exemption: the member themself, while in a cell; a leader records it for them as a manager."""
-    return (not access.has_left and access.member_id == member.id) or can_manage_member(access, member)
-
-
 def can_view_exemptions(access: Access, member) -> bool:
     """A member's requests and exemptions: the member themself and whoever sees their full record."""
     return can_view_member(access, member)

@@ -2,7 +2,7 @@
 bad input refused with nothing written."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -15,6 +15,7 @@ from handbook.exemptions.rules import ExemptionError
 from handbook.extensions import db
 from handbook.members.counts import status_on
 from handbook.members.models import MemberStatus, MemberStatusHistory
+from handbook.notify.rules import run_rules
 from tests.exemptions import scene
 
 TODAY = date(2026, 12, 10)
@@ -199,3 +200,4 @@ def test_a_member_who_left_meanwhile_is_not_given_a_status_back(app, factory):
                   today=date(2026, 12, 20))
     service.apply_due(date(2027, 1, 6))
     assert s.member.status is MemberStatus.CHUYEN_DI and exemption.status is ExemptionStatus.ENDED
+    assert run_rules(datetime(2027, 1, 6, 3, 0, tzinfo=UTC), names=["exemption_back"]) == {"exemption_back": 0}

@@ -201,3 +201,12 @@ def test_a_member_who_left_meanwhile_is_not_given_a_status_back(app, factory):
     service.apply_due(date(2027, 1, 6))
     assert s.member.status is MemberStatus.CHUYEN_DI and exemption.status is ExemptionStatus.ENDED
     assert run_rules(datetime(2027, 1, 6, 3, 0, tzinfo=UTC), names=["exemption_back"]) == {"exemption_back": 0}
+
+
+def test_merging_two_records_carries_the_exemptions(app, factory):
+    from handbook.members import duplicates
+
+    s = scene.build(factory)
+    exemption = _ask(s.offline, TODAY, None, kind=MIEN, reason=OLD)
+    duplicates.merge(s.member, s.offline, Actor(s.leader.user_id))
+    assert db.session.get(Exemption, exemption.id).member_id == s.member.id

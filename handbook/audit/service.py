@@ -120,6 +120,12 @@ ACTION_LABELS = {
     "admission.review": _l("Ghi nhận rà soát danh sách quần chúng ưu tú"),
     "admission.targets": _l("Đặt chỉ tiêu kết nạp đảng viên"),
     "reports.review_recorded": _l("Ghi nhận cấp ủy xem xét một danh sách định kỳ"),
+    "evaluation.open": _l("Mở đợt đánh giá, xếp loại đảng viên"),
+    "evaluation.close": _l("Đóng đợt đánh giá, xếp loại đảng viên"),
+    "evaluation.submit": _l("Nộp bản tự kiểm điểm"),
+    "evaluation.reopen": _l("Mở lại bản tự kiểm điểm để sửa"),
+    "evaluation.form": _l("Đổi mẫu bản tự kiểm điểm"),
+    "evaluation.rate": _l("Ghi xếp loại chất lượng đảng viên"),
 }
 #: every action the log knows (a test checks each `record` call names one of them)
 ACTIONS = tuple(ACTION_LABELS)

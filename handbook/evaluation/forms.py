@@ -4,7 +4,7 @@ from __future__ import annotations
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from handbook.core.forms import Form
+from handbook.core.forms import Form, select_choices
 from handbook.core.i18n import lazy_gettext as _l
 from handbook.evaluation import rules
 from handbook.evaluation.labels import FORM_LABELS, LEVEL_LABELS, SECTION_LABELS
@@ -16,11 +16,11 @@ ALL_SECTIONS = tuple(dict.fromkeys(code for codes in rules.SECTIONS.values() for
 
 
 def level_choices(blank_label) -> list[tuple[str, str]]:
-    return [("", blank_label), *((level.value, label) for level, label in LEVEL_LABELS.items())]
+    return select_choices([("", blank_label), *((level.value, label) for level, label in LEVEL_LABELS.items())])
 
 
 class SelfAssessmentForm(Form):
-    proposed_level = SelectField(_l("Tự nhận mức xếp loại"), choices=[])
+    proposed_level = SelectField(_l("Tự nhận mức xếp loại"), choices=[], default="")
     action = HiddenField()
 
     def __init__(self, *args, **kwargs):
@@ -58,7 +58,7 @@ class RatingForm(Form):
     exceeding_share = StringField(_l("Tỷ lệ nhiệm vụ hoàn thành vượt mức yêu cầu (%)"),
                                   render_kw={"inputmode": "numeric", "maxlength": 3, "autocomplete": "off"},
                                   validators=[Optional(), Length(max=3, message=TOO_LONG)])
-    level = SelectField(_l("Mức xếp loại"), choices=[])
+    level = SelectField(_l("Mức xếp loại"), choices=[], default="")
     note = TextAreaField(_l("Nhận xét"), validators=[Optional(), Length(max=2000, message=TOO_LONG)],
                          render_kw={"maxlength": 2000, "rows": 3})
     decided_on = StringField(_l("Ngày quyết định"), render_kw=DATE_INPUT,
@@ -70,7 +70,8 @@ class RatingForm(Form):
 
 
 class FormKindForm(Form):
-    form = SelectField(_l("Mẫu bản tự kiểm điểm"), choices=[(k.value, label) for k, label in FORM_LABELS.items()],
+    form = SelectField(_l("Mẫu bản tự kiểm điểm"),
+                       choices=select_choices((k.value, label) for k, label in FORM_LABELS.items()),
                        validators=[InputRequired(message=_l("Hãy chọn mẫu."))])
 
     def kind(self) -> FormKind:

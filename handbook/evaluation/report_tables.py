@@ -45,6 +45,6 @@ def workbook(report: CommitteeSummary) -> bytes:
         title, heads, rows = table(report)
         heading = _("BÁO CÁO KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI ĐẢNG VIÊN NĂM %(year)d — %(name)s", year=report.year,
                     name=report.org.name)
-        note = _("Vượt tỷ lệ xuất sắc: số “Hoàn thành xuất sắc nhiệm vụ” quá %(cap)d %% số “Hoàn thành tốt nhiệm "
+        note = _("Vượt tỷ lệ xuất sắc: số “Hoàn thành xuất sắc nhiệm vụ” quá %(cap)d %% tổng số “Hoàn thành tốt nhiệm "
                  "vụ”.", cap=rules.EXCELLENT_CAP)
         return workbooks.workbook([Sheet(title, heads, rows, preface=[heading, title, note])])

@@ -92,7 +92,7 @@ def decide_level(score: Decimal, asked: Level | None, all_tasks_done: bool, exce
         return asked
     if asked is Level.XUAT_SAC and band(score) is Level.XUAT_SAC:
         raise EvaluationError(_("Mức “Hoàn thành xuất sắc nhiệm vụ” cần hoàn thành 100 %% nhiệm vụ được giao và ít "
-                                "nhất %(min)d %% số nhiệm vụ hoàn thành vượt mức yêu cầu.", min=EXCEEDING_MIN),
+                                "nhất %(min)d %% tổng số nhiệm vụ hoàn thành vượt mức yêu cầu.", min=EXCEEDING_MIN),
                               "level")
     if asked is Level.TOT and band(score) in (Level.XUAT_SAC, Level.TOT):
         raise EvaluationError(_("Mức “Hoàn thành tốt nhiệm vụ” cần hoàn thành 100 % nhiệm vụ được giao."), "level")

@@ -107,7 +107,7 @@ def test_self_assessment_then_the_leaders_rating_at_360_px(browser: Browser, bro
     page.get_by_role("link", name="Nguyễn Thị Thu Hương").click()
     page.get_by_label("Mức xếp loại").select_option("xuat_sac")
     page.get_by_role("button", name="Ghi xếp loại").click()  # asked for without its conditions: refused
-    expect(page.locator("main")).to_contain_text("ít nhất 30 % số nhiệm vụ hoàn thành vượt mức yêu cầu")
+    expect(page.locator("main")).to_contain_text("ít nhất 30 % tổng số nhiệm vụ hoàn thành vượt mức yêu cầu")
     assert _fits(page)
     page.get_by_label("Hoàn thành 100 % nhiệm vụ được giao, đúng hạn, bảo đảm chất lượng").check()
     page.get_by_label("Tỷ lệ nhiệm vụ hoàn thành vượt mức yêu cầu (%)").fill("30")

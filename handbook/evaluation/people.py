@@ -43,3 +43,26 @@ def holds_post(member: Member) -> bool:
 
 def is_reviewed_at(member: Member, org: Organisation) -> bool:
     return member.status not in LEFT_STATUSES and any(o.id == org.id for o in posts_of(member))
+
+
+CHUNK = 900  # ids per IN list
+
+
+def reviewed_at_many(orgs: list[Organisation]) -> dict[int, dict[int, tuple[int | None, object]]]:
+    """`reviewed_at` for many organisations at once (the daily reminders): organisation id → member id → (account,
+    status); two queries per CHUNK organisations."""
+    found: dict[int, dict[int, tuple[int | None, object]]] = {org.id: {} for org in orgs}
+    ids = [org.id for org in orgs]
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        cells = [org.id for org in orgs[start:start + CHUNK] if org.is_cell]
+        rows = list(db.session.execute(select(Member.cell_id, Member.id, Member.user_id, Member.status).where(
+            Member.cell_id.in_(cells), Member.status.not_in(LEFT_STATUSES)))) if cells else []
+        rows += list(db.session.execute(
+            select(Position.organisation_id, Member.id, Member.user_id, Member.status)
+            .join(Member, Member.user_id == Position.user_id)
+            .where(Position.organisation_id.in_(chunk), Position.role.in_(POST_ROLES),
+                   Member.status.not_in(LEFT_STATUSES))))
+        for org_id, member_id, user_id, status in rows:
+            found[org_id][member_id] = (user_id, status)
+    return found

@@ -60,3 +60,20 @@ def test_leaders_told_when_all_are_in(app, factory):
     with time_machine.travel(_hanoi(16), tick=False):  # after the deadline: nothing more
         run_rules(names=["evaluation_self_assessments"])
     assert len(_sent(LEADERS)) == 1
+
+
+def test_the_rule_reads_a_few_statements_however_many_cells(app, factory, statements):
+    from handbook.evaluation.reminders import evaluation_reminders
+    from handbook.org.models import OrgKind
+
+    scene = build(factory)
+    with time_machine.travel(_hanoi(10), tick=False), statements() as seen:
+        few = list(evaluation_reminders(_hanoi(10)))
+    for n in range(8):  # eight more cells with members in the window
+        cell = factory.org(f"Chi bộ thêm {n}", OrgKind.CHI_BO, scene.ward)
+        factory.member(cell, factory.user(f"them{n}@test.vn"))
+    factory.commit()
+    with time_machine.travel(_hanoi(10), tick=False), statements() as more:
+        many = list(evaluation_reminders(_hanoi(10)))
+    assert len(many) == len(few) + 8
+    assert len(more) == len(seen) <= 8

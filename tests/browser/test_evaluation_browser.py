@@ -1,6 +1,6 @@
 """The annual evaluation at phone size, in large text, in real Chromium: a member writes and submits their
-self-assessment from the home page, the cell's bí thư reads it beside the year's record and rates it "xuất sắc" —
-no page wider than the screen."""
+self-assessment (from the home page's link), the cell's bí thư reads it beside the year's record and rates it
+"xuất sắc" — no page wider than the screen."""
 from __future__ import annotations
 
 import threading
@@ -69,6 +69,7 @@ def test_self_assessment_then_the_leaders_rating_at_360_px(browser: Browser, bro
     login(page, base, "dangvien@test.vn", PASSWORD)
     _large_text(page, base)
     page.goto(base + "/")
+    page.get_by_role("link", name="Đánh giá, xếp loại của tôi").click()
     page.get_by_role("link", name="Viết bản tự kiểm điểm").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Bản tự kiểm điểm năm {year}")
     expect(page.locator("main")).to_contain_text("Mẫu 2C")

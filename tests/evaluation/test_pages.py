@@ -40,7 +40,8 @@ def _post(client, url, data):
 def test_member_writes_submits_and_the_leader_rates(app, scene):
     member = signed_in(app, "congchuc@test.vn")
     home = member.get("/").get_data(as_text=True)
-    assert "Kiểm điểm, đánh giá năm 2026" in home and "Viết bản tự kiểm điểm" in home
+    assert "Kiểm điểm, đánh giá năm 2026" in home and "Bản tự kiểm điểm của tôi" in home
+    assert "Viết bản tự kiểm điểm" in member.get("/evaluation").get_data(as_text=True)
     url = f"/evaluation/{YEAR}/orgs/{scene.cell.id}/self"
     page = member.get(url).get_data(as_text=True)
     assert "Mẫu 2B" in page and "Dự sinh hoạt" in page and "Đảng phí" in page
@@ -116,3 +117,14 @@ def test_scope(app, scene):
     assert "không phải tự kiểm điểm" in exempt.get("/evaluation").get_data(as_text=True)
     assert exempt.post(f"/evaluation/{YEAR}/orgs/{scene.cell.id}/self",
                        data={"csrf_token": get_csrf(exempt, "/evaluation"), "action": "draft"}).status_code == 400
+
+
+def test_the_home_card_only_in_the_season_and_not_for_the_exempt(app, scene):
+    with time_machine.travel(datetime(2026, 10, 31, 16, 59, tzinfo=UTC), tick=False):  # 23:59 on 31/10 in Hà Nội
+        home = signed_in(app, "congchuc@test.vn").get("/").get_data(as_text=True)
+        assert "Kiểm điểm, đánh giá năm" not in home and "Đánh giá, xếp loại của tôi" in home
+    with time_machine.travel(datetime(2026, 10, 31, 17, 0, tzinfo=UTC), tick=False):  # 00:00 on 1/11
+        assert "Kiểm điểm, đánh giá năm 2026" in signed_in(app, "congchuc@test.vn").get("/").get_data(as_text=True)
+        assert "Kiểm điểm, đánh giá năm" not in signed_in(app, "mien@test.vn").get("/").get_data(as_text=True)
+    with time_machine.travel(datetime(2026, 12, 31, 17, 0, tzinfo=UTC), tick=False):  # 00:00 on 1/1/2027
+        assert "Kiểm điểm, đánh giá năm" not in signed_in(app, "congchuc@test.vn").get("/").get_data(as_text=True)

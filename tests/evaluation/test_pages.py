@@ -128,3 +128,11 @@ def test_the_home_card_only_in_the_season_and_not_for_the_exempt(app, scene):
         assert "Kiểm điểm, đánh giá năm" not in signed_in(app, "mien@test.vn").get("/").get_data(as_text=True)
     with time_machine.travel(datetime(2026, 12, 31, 17, 0, tzinfo=UTC), tick=False):  # 00:00 on 1/1/2027
         assert "Kiểm điểm, đánh giá năm" not in signed_in(app, "congchuc@test.vn").get("/").get_data(as_text=True)
+
+
+def test_an_exempt_member_is_shown_without_a_rating_form(app, scene):
+    leader = signed_in(app, "bithu@test.vn")
+    page = leader.get(f"/evaluation/orgs/{scene.cell.id}/members/{scene.exempt.id}?year={YEAR}").get_data(as_text=True)
+    assert "không đánh giá, xếp loại" in page and "Ghi xếp loại" not in page
+    refused = _post(leader, f"/evaluation/orgs/{scene.cell.id}/members/{scene.exempt.id}?year={YEAR}", {"score": "80"})
+    assert refused.status_code == 400 and db.session.scalar(select(func.count(Rating.id))) == 0

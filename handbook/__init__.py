@@ -13,7 +13,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # Each package registers its own blueprints, commands and receivers (`init_app`), kernel first, api and pwa last.
 FEATURES = ("core", "auth", "org", "members", "meetings", "admission", "exemptions", "structure", "treeio",
-            "regulations", "reports", "notify", "privacy", "home", "ops", "demo", "pwa", "api")
+            "regulations", "reports", "evaluation", "notify", "privacy", "home", "ops", "demo", "pwa", "api")
 
 
 def create_app(config: dict | None = None) -> Flask:

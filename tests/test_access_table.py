@@ -398,6 +398,29 @@ ENDPOINTS = [
     ("GET", "/members/{member}/exemptions", (302, 200, 404, 200, 200, 404, 200, 200)),  # their own, even after
     ("GET", "/api/v1/me/exemptions", (401, 200, 200, 200, 404, 404, 404, 404)),
     ("POST", "/api/v1/me/exemptions", (401, 201, 201, 201, 404, 404, 404, 404), _new_exemption),
+    # evaluation: a member writes their own self-assessment (an empty one is refused: 400, the round open or not);
+    # those who manage the cell open and close its round and rate its members; the member and those managers see
+    # the member's history; the committee's report like the other reports
+    ("GET", "/evaluation", (302, 200, 200, 200, 404, 404, 404, 200)),  # no member record: nothing to show
+    ("GET", "/evaluation/{eval_year}/orgs/{cell}/self", (302, 200, 404, 200, 404, 404, 404, 404)),
+    ("POST", "/evaluation/{eval_year}/orgs/{cell}/self", (302, 400, 404, 400, 404, 404, 404, 404),
+     lambda ids: {"action": "submit"}),
+    ("GET", "/evaluation/orgs/{cell}", (302, 403, 404, 200, 200, 404, 200, 404)),
+    ("POST", "/evaluation/orgs/{cell}/open", (302, 403, 404, 400, 400, 404, 400, 404),
+     lambda ids: {"deadline": "01/01/2000"}),
+    ("POST", "/evaluation/orgs/{cell}/close", (302, 403, 404, 400, 400, 404, 400, 404),
+     lambda ids: {"year": "1999"}),
+    ("GET", "/evaluation/orgs/{cell}/members/{member}", (302, 403, 404, 200, 200, 404, 200, 404)),
+    ("POST", "/evaluation/orgs/{cell}/members/{member}", (302, 403, 404, 400, 400, 404, 400, 404)),  # no score
+    ("POST", "/evaluation/orgs/{cell}/members/{member}/reopen", (302, 403, 404, 404, 404, 404, 404, 404)),  # none
+    ("POST", "/evaluation/orgs/{cell}/members/{member}/form", (302, 403, 404, 400, 400, 404, 400, 404)),  # no form
+    ("GET", "/evaluation/orgs/{cell}/collective", (302, 403, 404, 200, 200, 404, 200, 404)),
+    ("GET", "/evaluation/members/{member}", (302, 200, 404, 200, 200, 404, 200, 200)),
+    ("GET", "/reports/evaluation", (302, 403, 403, 200, 200, 200, 200, 403)),  # each their own organisation
+    ("GET", "/reports/evaluation?organisation_id={ward}", (302, 403, 403, 404, 200, 404, 200, 403)),
+    ("GET", "/reports/evaluation.xlsx?organisation_id={cell}", (302, 403, 403, 200, 200, 404, 200, 403)),
+    ("GET", "/reports/evaluation/print?organisation_id={ward}", (302, 403, 403, 404, 200, 404, 200, 403)),
+    ("GET", "/api/v1/me/evaluations", (401, 200, 200, 200, 200, 200, 200, 200)),
     ("POST", "/logout", (302, 302, 302, 302, 302, 302, 302, 302)),
 ]
 
@@ -524,6 +547,8 @@ def _build_scene(app, factory: Factory, statuses=(), before_meetings=None):
            "doc_cell": doc_cell.id, "draft_cell": draft_cell.id, "cell_b": cell_b.id, "arrival": arrival.id,
            "candidate": candidate.id, "introducer": introducer.id, "exemption": exemption.id,
            **{code: code for code in ("application", "awareness", "self_review")}}  # steps of a file
+    # evaluation: the year of a self-assessment's page (this year: a page of any year up to today answers)
+    ids["eval_year"] = local_today().year
     return users, ids, own
 
 

@@ -127,6 +127,12 @@ ACTION_LABELS = {
     "exemption.refuse": _l("Chi bộ không chấp thuận đơn xin miễn sinh hoạt đảng"),
     "exemption.end": _l("Chi bộ kết thúc sớm thời gian miễn sinh hoạt đảng"),
     "exemption.expired": _l("Hết thời gian tạm miễn, trở lại sinh hoạt"),
+    "evaluation.open": _l("Mở đợt đánh giá, xếp loại đảng viên"),
+    "evaluation.close": _l("Đóng đợt đánh giá, xếp loại đảng viên"),
+    "evaluation.submit": _l("Nộp bản tự kiểm điểm"),
+    "evaluation.reopen": _l("Mở lại bản tự kiểm điểm để sửa"),
+    "evaluation.form": _l("Đổi mẫu bản tự kiểm điểm"),
+    "evaluation.rate": _l("Ghi xếp loại chất lượng đảng viên"),
 }
 #: every action the log knows (a test checks each `record` call names one of them)
 ACTIONS = tuple(ACTION_LABELS)

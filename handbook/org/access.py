@@ -369,3 +369,22 @@ def can_decide_exemption(access: Access, cell: Organisation) -> bool:
     """The cell's decision on a request, and ending an exemption early: the cell's leaders recording what the cell
     resolved, and the committees above (and admins)."""
     return can_manage_org(access, cell)
+
+
+# --- evaluation: the annual review of members ---------------------------------------------------------------
+
+def can_manage_evaluation(access: Access, org: Organisation) -> bool:
+    """Opening and closing an organisation's round, choosing a member's form, reopening a self-assessment and
+    recording ratings: those who manage the organisation (its leaders, the committees above, admins)."""
+    return can_manage_org(access, org)
+
+
+def can_view_evaluations(access: Access, member) -> bool:
+    """A member's evaluations (self-assessments, ratings, history): the member themself — also once they left, as
+    part of their own record — and those who manage their cell."""
+    return access.member_id == member.id or can_manage_org(access, member.cell)
+
+
+def can_write_self_assessment(access: Access, member) -> bool:
+    """Writing one's own self-assessment: the member themself while in a cell."""
+    return not access.has_left and access.member_id == member.id

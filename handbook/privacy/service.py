@@ -16,6 +16,9 @@ from handbook.audit.models import AuditEvent
 from handbook.audit.service import ACTION_LABELS
 from handbook.auth.models import User
 from handbook.core.i18n import lazy_gettext as _l
+from handbook.evaluation.labels import FORM_LABELS, LEVEL_LABELS
+from handbook.evaluation.labels import STATUS_LABELS as ASSESSMENT_LABELS
+from handbook.evaluation.models import AssessmentStatus, FormKind, Level, Rating, SelfAssessment
 from handbook.exemptions.models import Exemption, ExemptionKind, ExemptionReason, ExemptionStatus
 from handbook.exemptions.rules import KIND_LABELS as EXEMPTION_KIND_LABELS
 from handbook.exemptions.rules import REASON_LABELS as EXEMPTION_REASON_LABELS
@@ -64,13 +67,18 @@ LABELS = {
     "starts_on": _l("Từ ngày"), "until": _l("Đến hết ngày"), "detail": _l("Trình bày thêm"),
     "requested_at": _l("Làm đơn lúc"), "decision_number": _l("Số nghị quyết"), "decision_date": _l("Ngày nghị quyết"),
     "refusal_reason": _l("Lý do không chấp thuận"), "ended_on": _l("Trở lại sinh hoạt từ ngày"),
+    "year": _l("Năm"), "organisation": _l("Tổ chức đảng"), "form": _l("Mẫu bản tự kiểm điểm"),
+    "proposed_level": _l("Tự nhận mức xếp loại"), "answers": _l("Nội dung bản tự kiểm điểm"),
+    "submitted_at": _l("Nộp lúc"), "score": _l("Điểm"), "level": _l("Mức xếp loại"),
+    "decided_on": _l("Ngày quyết định"), "note": _l("Nhận xét"),
 }
 
 
 # Coded values in words. Enums by their type (two StrEnums may share a value), the rest by section and column.
 ENUM_LABELS = {MemberStatus: STATUS_LABELS, Gender: GENDER_LABELS, AttendanceStatus: ATTENDANCE_LABELS,
                OccupationGroup: OCCUPATION_GROUP_LABELS, ExemptionKind: EXEMPTION_KIND_LABELS,
-               ExemptionReason: EXEMPTION_REASON_LABELS, ExemptionStatus: EXEMPTION_STATUS_LABELS}
+               ExemptionReason: EXEMPTION_REASON_LABELS, ExemptionStatus: EXEMPTION_STATUS_LABELS,
+               Level: LEVEL_LABELS, FormKind: FORM_LABELS, AssessmentStatus: ASSESSMENT_LABELS}
 SOURCE_LABELS = {"notice": _l("Tự báo vắng"), "code": _l("Tự điểm danh bằng mã"),
                  "online": _l("Tự điểm danh trực tuyến"), "leader": _l("Chi ủy điểm danh")}
 LANGUAGE_NAMES = {"vi": _l("Tiếng Việt"), "en": _l("Tiếng Anh")}
@@ -165,6 +173,7 @@ def collect(user: User) -> list[Section]:
                          "decision_date", "refusal_reason", "ended_on")) for e in db.session.scalars(
                     select(Exemption).where(Exemption.member_id == member.id).order_by(Exemption.id))]),
             Section("record_views", str(_l("Ai đã xem hoặc xử lý hồ sơ của tôi")), _views_of(member)),
+            Section("evaluations", str(_l("Đánh giá, xếp loại")), _evaluations_of(member)),
         ]
     sections += [
         Section("notifications", str(_l("Thông báo")), [
@@ -181,6 +190,20 @@ def collect(user: User) -> list[Section]:
         Section("reading", str(_l("Điều khoản đã đọc")), _articles(ReadMark, ReadMark.read_at, user.id)),
     ]
     return sections
+
+
+def _evaluations_of(member: Member) -> list[dict]:
+    """Every self-assessment and rating of the member: year, organisation, form, text, level and score."""
+    rows: dict[tuple[int, int], dict] = {}
+    for a in db.session.scalars(select(SelfAssessment).where(SelfAssessment.member_id == member.id)):
+        rows[(a.year, a.organisation_id)] = {
+            "year": a.year, "organisation": a.organisation.name, "form": a.form, "status": a.status,
+            "proposed_level": a.proposed_level, "submitted_at": a.submitted_at,
+            "answers": "\n\n".join(text for text in (a.answers or {}).values() if text)}
+    for r in db.session.scalars(select(Rating).where(Rating.member_id == member.id)):
+        row = rows.setdefault((r.year, r.organisation_id), {"year": r.year, "organisation": r.organisation.name})
+        row.update(score=f"{r.score:.1f}", level=r.level, decided_on=r.decided_on, note=r.note)
+    return [rows[key] for key in sorted(rows)]
 
 
 def _articles(model, when, user_id: int) -> list[dict]:

@@ -122,5 +122,7 @@ def test_the_committee_reminder_setting_is_for_leaders_only(app, cell):
                    (cell.leader_user.id, "temporary_attendance"),  # also for cell leaders only
                    (cell.leader_user.id, "admission_task"),  # leaders (and sponsors of probationary members)
                    (cell.member_user.id, "exemption"), (cell.leader_user.id, "exemption"),  # everyone's own
-                   (cell.leader_user.id, "exemption_task")}  # the cell's requests: leaders only
+                   (cell.leader_user.id, "exemption_task"),  # the cell's requests: leaders only
+                   (cell.member_user.id, "evaluation_self"), (cell.leader_user.id, "evaluation_self"),  # members
+                   (cell.leader_user.id, "evaluation_round")}  # leaders
     assert 'name="kind_temporary_attendance"' not in page and 'name="kind_temporary_attendance"' in leader_page

@@ -14,7 +14,7 @@ Temporary (tạm thời): the same steps; once received the member attends the r
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import aliased, joinedload
@@ -72,8 +72,8 @@ class MoveError(ValueError):
 
 @dataclass(frozen=True)
 class Countdown:
-    """The deadline an open move runs against, and the working days left (0: today is the last day; negative:
-    that many working days late)."""
+    """The deadline an open move runs against, and the working days left counting today when it is one (1: today
+    is the last working day; negative: that many working days late)."""
 
     deadline: date
     days_left: int
@@ -94,8 +94,8 @@ def countdown(move: MemberTransfer, today: date) -> Countdown | None:
 
 def _left(today: date, deadline: date) -> int:
     if today <= deadline:
-        return working_days_between(today, deadline)
-    return -working_days_between(deadline, today)
+        return working_days_between(today - timedelta(days=1), deadline)
+    return -max(1, working_days_between(deadline, today))
 
 
 def state_on(move: MemberTransfer, today: date) -> MoveState:

@@ -72,8 +72,8 @@ class MoveError(ValueError):
 
 @dataclass(frozen=True)
 class Countdown:
-    """The deadline an open move runs against, and the working days left counting today when it is one (1: today
-    is the last working day; negative: that many working days late)."""
+    """The deadline an open move runs against, and the working days left, today counted when it is one (1: today
+    is the last working day; on the letter's own day, the whole 30; negative: that many working days late)."""
 
     deadline: date
     days_left: int
@@ -86,15 +86,16 @@ class Countdown:
 
 def countdown(move: MemberTransfer, today: date) -> Countdown | None:
     if move.state is MoveState.REQUESTED and move.request_by is not None:
-        return Countdown(move.request_by, _left(today, move.request_by), "letter")
+        return Countdown(move.request_by, _left(today, move.change_day, move.request_by), "letter")
     if move.state is MoveState.LETTER and move.present_by is not None:
-        return Countdown(move.present_by, _left(today, move.present_by), "present")
+        return Countdown(move.present_by, _left(today, move.letter_day, move.present_by), "present")
     return None
 
 
-def _left(today: date, deadline: date) -> int:
+def _left(today: date, start: date, deadline: date) -> int:
+    """Working days from today (or from the day after `start`, the period's first day) through `deadline`."""
     if today <= deadline:
-        return working_days_between(today - timedelta(days=1), deadline)
+        return working_days_between(max(today - timedelta(days=1), start), deadline)
     return -max(1, working_days_between(deadline, today))
 
 

@@ -41,6 +41,7 @@ def test_a_permanent_move_inside_goes_from_request_to_the_new_cell_with_the_memb
                        access=load_access(w["leader_a"]))
     assert move.state is MoveState.LETTER
     assert move.present_by == date(2026, 3, 23)  # 30 working days; without Tết it would be 16/03
+    assert moves.countdown(move, date(2026, 2, 2)).days_left == 30  # the letter's own day: the whole period
 
     with time_machine.travel("2026-02-25 10:00 +07:00", tick=False):
         assert moves.countdown(move, date(2026, 2, 25)).days_left == 19  # 25/02 itself to 23/03

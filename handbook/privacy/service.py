@@ -27,6 +27,9 @@ from handbook.members.labels import (
     change_value,
 )
 from handbook.members.models import Gender, Member, MemberChange, MemberStatus, MemberStatusHistory, OccupationGroup
+from handbook.members.move_models import MoveKind, MoveReason, MoveState
+from handbook.members.moves import KIND_LABELS, REASON_LABELS, STATE_LABELS, moves_of
+from handbook.members.placements import placements_of
 from handbook.notify.kinds import KINDS
 from handbook.notify.models import Notification, NotificationPreference, PushSubscription
 from handbook.regulations.models import Article, Bookmark, ReadMark
@@ -57,12 +60,18 @@ LABELS = {
     "kind": _l("Loại"), "push_enabled": _l("Nhận thông báo đẩy"), "browser": _l("Trình duyệt"),
     "push_service": _l("Dịch vụ thông báo"), "last_success_at": _l("Gửi thành công gần nhất"),
     "article": _l("Điều khoản"),
+    "to_date": _l("Đến ngày"), "decision_number": _l("Số quyết định, giấy giới thiệu"),
+    "destination_name": _l("Nơi chuyển đến"), "change_day": _l("Ngày có sự thay đổi"),
+    "until": _l("Sinh hoạt tạm thời đến ngày"), "letter_number": _l("Số giấy giới thiệu"),
+    "letter_day": _l("Ngày ký giấy giới thiệu"), "present_by": _l("Hạn xuất trình"),
+    "received_day": _l("Ngày tiếp nhận"), "requested_at": _l("Đề nghị lúc"), "from_cell": _l("Chi bộ chuyển đi"),
 }
 
 
 # Coded values in words. Enums by their type (two StrEnums may share a value), the rest by section and column.
 ENUM_LABELS = {MemberStatus: STATUS_LABELS, Gender: GENDER_LABELS, AttendanceStatus: ATTENDANCE_LABELS,
-               OccupationGroup: OCCUPATION_GROUP_LABELS}
+               OccupationGroup: OCCUPATION_GROUP_LABELS, MoveKind: KIND_LABELS, MoveReason: REASON_LABELS,
+               MoveState: STATE_LABELS}
 SOURCE_LABELS = {"notice": _l("Tự báo vắng"), "code": _l("Tự điểm danh bằng mã"),
                  "online": _l("Tự điểm danh trực tuyến"), "leader": _l("Chi ủy điểm danh")}
 LANGUAGE_NAMES = {"vi": _l("Tiếng Việt"), "en": _l("Tiếng Anh")}
@@ -153,6 +162,13 @@ def collect(user: User) -> list[Section]:
                     .join(Meeting, Meeting.id == DocumentRead.meeting_id)
                     .where(DocumentRead.member_id == member.id).order_by(Meeting.starts_at))]),
             Section("record_views", str(_l("Ai đã xem hoặc xử lý hồ sơ của tôi")), _views_of(member)),
+            Section("placements", str(_l("Các chi bộ đã sinh hoạt")), [
+                {"cell": p.cell.name, "from_date": p.valid_from, "to_date": p.valid_to, "reason": p.reason,
+                 "decision_number": p.decision_number} for p in reversed(placements_of(member.id))]),
+            Section("moves", str(_l("Chuyển sinh hoạt đảng")), [
+                _row(m, ("kind", "reason", "state", "destination_name", "change_day", "until", "letter_number",
+                         "letter_day", "present_by", "received_day", "requested_at")) | {"from_cell": m.from_cell.name}
+                for m in reversed(moves_of(member.id))]),
         ]
     sections += [
         Section("notifications", str(_l("Thông báo")), [

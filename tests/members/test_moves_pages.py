@@ -131,3 +131,15 @@ def test_reminders_before_the_presentation_deadline_go_once_to_the_member_and_bo
     with time_machine.travel("2026-03-23 09:00 +07:00", tick=False):  # the last day: once more
         run_rules(names=["member_moves"])
         assert len(list(db.session.scalars(reminders))) == 6
+
+
+@time_machine.travel(MONDAY, tick=False)
+def test_my_data_has_my_moves_and_my_cells(app, world):
+    w = world
+    _ask(w, entry="outside")
+    data = signed_in(app, "dv@test.vn").get("/me/data.json").get_json()
+    [move] = data["moves"]
+    assert (move["kind"], move["kind_label"], move["state"], move["destination_name"]) == (
+        "chinh_thuc", "Chuyển sinh hoạt chính thức", "requested", "Đảng ủy Công ty X (tỉnh khác)")
+    assert move["from_cell"] == "Chi bộ khu phố 1" and move["change_day"] == "2026-01-26"
+    assert [p["cell"] for p in data["placements"]] == ["Chi bộ khu phố 1"]

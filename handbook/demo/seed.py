@@ -141,6 +141,9 @@ def seed_demo(members: int | None = None, if_empty: bool = False,
 
             report.members += seed_demo_admission(SECRETARY["email"], MEMBER["email"], now)
             _groups_of_new_members()
+            from handbook.members.move_demo import seed_demo_moves
+
+            seed_demo_moves(SECRETARY["email"], MEMBER["email"], now)  # a transfer in progress, one done last year
             from handbook.demo.security import seed_demo_security
 
             seed_demo_security((ADMIN["email"], STAFF["email"], SECRETARY["email"], MEMBER["email"]), now)

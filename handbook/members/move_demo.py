@@ -17,7 +17,7 @@ from handbook.extensions import db
 from handbook.members import directory, moves
 from handbook.members.models import Member, MemberStatus
 from handbook.members.move_models import MoveKind, MoveReason
-from handbook.org.models import CELL_KINDS, Organisation, Position
+from handbook.org.models import CELL_KINDS, Organisation, OrgKind, Position
 
 LEFT_TO_PRESENT = 6  # working days left today to present the letter of the move in progress
 
@@ -101,5 +101,8 @@ def seed_demo_moves(secretary_email: str, member_email: str, now: datetime) -> i
                                   actor=theirs, access=their_access, now=_at(asked))
         moves.issue_letter(move, f"87-GGT/ĐU/{year}", letter, actor=theirs, access=their_access, now=_at(letter))
         moves.receive(move, cell, received, actor=ours, access=access, now=_at(received))
+        arrived.group_id = db.session.scalar(select(Organisation.id).where(  # the cell puts them in a tổ đảng
+            Organisation.parent_id == cell.id, Organisation.kind == OrgKind.TO_DANG).order_by(Organisation.id).limit(1))
+        db.session.commit()
         count += 1
     return count

@@ -143,3 +143,19 @@ def test_my_data_has_my_moves_and_my_cells(app, world):
         "chinh_thuc", "Chuyển sinh hoạt chính thức", "requested", "Đảng ủy Công ty X (tỉnh khác)")
     assert move["from_cell"] == "Chi bộ khu phố 1" and move["change_day"] == "2026-01-26"
     assert [p["cell"] for p in data["placements"]] == ["Chi bộ khu phố 1"]
+
+
+@time_machine.travel(MONDAY, tick=False)
+def test_the_record_shows_every_move_with_its_letter_to_those_who_manage_it(app, world):
+    w = world
+    from handbook.audit.service import Actor
+    from handbook.caller import load_access
+    from handbook.members import moves
+
+    move = _ask(w)
+    moves.issue_letter(move, "31-GGT/ĐU", date(2026, 2, 2), actor=Actor(w["leader_a"].id),
+                       access=load_access(w["leader_a"]))
+    page = signed_in(app, "la@test.vn").get(f"/members/{w['member'].id}").get_data(as_text=True)
+    assert 'id="moves"' in page and "Giấy giới thiệu số 31-GGT/ĐU ngày 02/02/2026" in page
+    own = signed_in(app, "dv@test.vn").get(f"/members/{w['member'].id}").get_data(as_text=True)
+    assert 'id="moves"' not in own  # the member reads theirs on their own page (/me/moves)

@@ -159,3 +159,29 @@ def test_the_record_shows_every_move_with_its_letter_to_those_who_manage_it(app,
     assert 'id="moves"' in page and "Giấy giới thiệu số 31-GGT/ĐU ngày 02/02/2026" in page
     own = signed_in(app, "dv@test.vn").get(f"/members/{w['member'].id}").get_data(as_text=True)
     assert 'id="moves"' not in own  # the member reads theirs on their own page (/me/moves)
+
+
+def test_reminders_while_the_letter_is_awaited_go_to_the_member_and_the_sending_cell_only(app, world):
+    w = world
+    with time_machine.travel(MONDAY, tick=False):
+        move = _ask(w)  # the letter due by 28/04/2026
+    reminders = select(Notification.user_id).where(Notification.dedupe_key.like(f"move:{move.id}:letter:%"))
+    with time_machine.travel("2026-04-21 09:00 +07:00", tick=False):  # 21–24, 28: 5 left (27/04 is a holiday)
+        run_rules(names=["member_moves"])
+        assert sorted(db.session.scalars(reminders)) == sorted([w["member_user"].id, w["leader_a"].id])
+    with time_machine.travel("2026-04-29 09:00 +07:00", tick=False):  # overdue: the page says so, no more reminders
+        run_rules(names=["member_moves"])
+        assert len(list(db.session.scalars(reminders))) == 2
+
+
+@time_machine.travel(MONDAY, tick=False)
+def test_merging_two_records_of_one_person_carries_their_moves(app, world, factory):
+    from handbook.audit.service import Actor
+    from handbook.members.duplicates import merge
+
+    w = world
+    move = _ask(w)
+    twin = factory.member(w["cell_a"], name="Phạm Văn Chuyển")
+    factory.commit()
+    merge(twin, w["member"], Actor(w["leader_a"].id))
+    assert db.session.get(MemberTransfer, move.id).member_id == twin.id

@@ -34,7 +34,7 @@ def ping():
 @login_required
 def index():
     access = current_access()
-    member = members.member_for_user(current_user.id)
+    member, open_moves = moves.member_and_open_moves(current_user.id)  # one statement, as member_for_user is
     titles = members.titles_for_user(current_user.id, bool(access.grants))
     meeting = next_meeting(access.member, access=access)  # none for a member who left
     mine = attendance_of(member, [meeting.id]).get(meeting.id) if meeting else None
@@ -50,7 +50,7 @@ def index():
         sponsors=access.member is not None and sponsors_anyone(access.member_id),
         # a cell's own leaders reach its candidates in one tap (no query: the grants are in the Access)
         leads_own_cell=member is not None and not access.has_left and can_manage_candidates(access, member.cell),
-        moves=moves.open_moves_of(member.id) if member is not None and not access.has_left else [],
+        moves=[] if access.has_left else open_moves,
         countdown=moves.countdown, move_states=moves.STATE_LABELS, move_kinds=moves.KIND_LABELS, today=local_today(),
     )
 

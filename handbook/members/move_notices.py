@@ -10,12 +10,22 @@ from sqlalchemy import select
 from handbook.core.i18n import lazy_gettext as _l
 from handbook.extensions import db
 from handbook.members.models import Member
+from handbook.members.move_models import MemberTransfer
 from handbook.members.service import still_in_cell_clause
 from handbook.notify.kinds import register_kind
 from handbook.notify.outbox import NotificationSpec, enqueue
 from handbook.org.models import Position
 
-KIND = register_kind("member_transfer", _l("Chuyển sinh hoạt đảng"))
+
+def _concerned(user_id: int) -> bool:
+    """Who is told about moves: those holding a position (a move may leave or reach their organisation), and members
+    with a move of their own."""
+    return db.session.scalar(select(Position.id).where(Position.user_id == user_id).limit(1)) is not None or (
+        db.session.scalar(select(MemberTransfer.id).join(Member, Member.id == MemberTransfer.member_id)
+                          .where(Member.user_id == user_id).limit(1)) is not None)
+
+
+KIND = register_kind("member_transfer", _l("Chuyển sinh hoạt đảng"), audience=_concerned)
 DAY = 86400
 
 

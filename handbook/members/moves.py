@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import aliased, joinedload
 
 from handbook.audit import service as audit
@@ -413,6 +413,21 @@ def moves_of(member_id: int) -> list[MemberTransfer]:
 
 def open_moves_of(member_id: int) -> list[MemberTransfer]:
     return [move for move in moves_of(member_id) if move.is_open]
+
+
+# the home page: the signed-in member (as members.service.member_for_user loads them) and their open moves, in the
+# one statement that page already spent on the member
+_MEMBER_AND_OPEN_MOVES = (
+    select(Member, MemberTransfer).options(joinedload(Member.cell), joinedload(Member.group))
+    .outerjoin(MemberTransfer, and_(MemberTransfer.member_id == Member.id, MemberTransfer.state.in_(OPEN_STATES)))
+    .where(Member.user_id == bindparam("user_id")).order_by(MemberTransfer.id))
+
+
+def member_and_open_moves(user_id: int) -> tuple[Member | None, list[MemberTransfer]]:
+    rows = db.session.execute(_MEMBER_AND_OPEN_MOVES, {"user_id": user_id}).all()
+    if not rows:
+        return None, []
+    return rows[0][0], [move for _member, move in rows if move is not None]
 
 
 def visible_move(move_id: int, access: Access) -> MemberTransfer:

@@ -120,5 +120,6 @@ def test_the_committee_reminder_setting_is_for_leaders_only(app, cell):
         NotificationPreference.push_enabled.is_(False))))
     assert off == {(cell.member_user.id, "meeting_reminder"), (cell.leader_user.id, "leader_task"),
                    (cell.leader_user.id, "temporary_attendance"),  # also for cell leaders only
-                   (cell.leader_user.id, "admission_task")}  # leaders (and sponsors of probationary members)
+                   (cell.leader_user.id, "admission_task"),  # leaders (and sponsors of probationary members)
+                   (cell.leader_user.id, "member_transfer")}  # leaders (and members with a move of their own)
     assert 'name="kind_temporary_attendance"' not in page and 'name="kind_temporary_attendance"' in leader_page

@@ -185,3 +185,18 @@ def test_merging_two_records_of_one_person_carries_their_moves(app, world, facto
     factory.commit()
     merge(twin, w["member"], Actor(w["leader_a"].id))
     assert db.session.get(MemberTransfer, move.id).member_id == twin.id
+
+
+@time_machine.travel(MONDAY, tick=False)
+def test_the_home_page_counts_down_and_the_notice_setting_is_offered_once_there_is_a_move(app, world):
+    from handbook.notify.kinds import kinds_for
+
+    w = world
+    client = signed_in(app, "dv@test.vn")
+    assert "Còn 56 ngày làm việc" not in client.get("/").get_data(as_text=True)
+    assert "member_transfer" not in kinds_for(w["member_user"].id) and "member_transfer" in kinds_for(
+        w["leader_b"].id)
+    _ask(w)
+    home = client.get("/").get_data(as_text=True)
+    assert "Còn 56 ngày làm việc để có giấy giới thiệu (đến hết ngày 28/04/2026)" in home
+    assert "member_transfer" in kinds_for(w["member_user"].id)

@@ -41,6 +41,7 @@ from handbook.members.models import (  # noqa: F401
     MemberPlacement,
     MemberStatusHistory,
 )
+from handbook.members.move_models import MemberTransfer, ReceivingOrganisation  # noqa: F401
 from handbook.notify.models import (  # noqa: F401
     Delivery,
     Notification,

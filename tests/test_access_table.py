@@ -47,6 +47,7 @@ from handbook.members.models import (
     TemporaryArrival,
     TemporaryReason,
 )
+from handbook.members.move_models import MemberTransfer, MoveKind, MoveReason, ReceivingOrganisation
 from handbook.notify.models import Notification, PushSubscription
 from handbook.org.codes import assign_missing_codes
 from handbook.org.models import OrgKind, Role
@@ -421,6 +422,28 @@ ENDPOINTS = [
     ("GET", "/reports/evaluation.xlsx?organisation_id={cell}", (302, 403, 403, 200, 200, 404, 200, 403)),
     ("GET", "/reports/evaluation/print?organisation_id={ward}", (302, 403, 403, 404, 200, 404, 200, 403)),
     ("GET", "/api/v1/me/evaluations", (401, 200, 200, 200, 200, 200, 200, 200)),
+    # transfers: {move} is the member of cell A's permanent move to cell B (requested); {entry} a directory entry
+    # of ward A. The sending side (cell A and above) issues the letter, the receiving side (cell B and above) receives;
+    # the member sees their own (also once they left: 403 on the steps that are not theirs); nobody else. The rows
+    # that cancel or delete come last.
+    ("GET", "/me/moves", (302, 200, 200, 200, 404, 404, 404, 200)),  # one's own moves (staff have no record)
+    ("GET", "/me/moves/new", (302, 200, 200, 200, 404, 404, 404, 403)),
+    ("POST", "/me/moves/new", (302, 400, 400, 400, 404, 404, 404, 403)),  # an empty form
+    ("GET", "/org/{cell}/moves", (302, 403, 404, 200, 200, 404, 200, 404)),
+    ("GET", "/org/{cell_b}/moves", (302, 404, 403, 404, 404, 200, 200, 404)),
+    ("GET", "/org/{cell}/moves/new/{member}", (302, 403, 404, 200, 200, 404, 200, 404)),
+    ("POST", "/org/{cell}/moves/new/{member}", (302, 403, 404, 400, 400, 404, 400, 404)),  # an empty form
+    ("POST", "/moves/{move}/letter", (302, 403, 404, 400, 400, 403, 400, 403)),  # no number
+    ("POST", "/moves/{move}/receive", (302, 403, 404, 403, 403, 400, 400, 403)),  # no letter yet
+    ("POST", "/moves/{move}/outside", (302, 403, 404, 400, 400, 403, 400, 403)),  # inside the deployment
+    ("GET", "/api/v1/me/transfer", (401, 200, 200, 200, 404, 404, 404, 200)),
+    ("GET", "/org/{ward}/move-directory", (302, 404, 404, 404, 200, 404, 200, 404)),
+    ("POST", "/org/{ward}/move-directory", (302, 404, 404, 404, 400, 404, 400, 404)),  # no name
+    ("GET", "/move-directory/{entry}/edit", (302, 404, 404, 404, 200, 404, 200, 404)),
+    ("POST", "/move-directory/{entry}/edit", (302, 404, 404, 404, 400, 404, 400, 404)),  # no name
+    ("POST", "/move-directory/{entry}/delete", (302, 404, 404, 404, 302, 404, 302, 404)),
+    ("POST", "/me/moves/{move}/cancel", (302, 302, 404, 404, 404, 404, 404, 404)),  # the member's own
+    ("POST", "/moves/{move}/cancel", (302, 403, 404, 302, 302, 403, 302, 403)),
     ("POST", "/logout", (302, 302, 302, 302, 302, 302, 302, 302)),
 ]
 
@@ -477,6 +500,16 @@ def _sponsored_file(sponsor: Member) -> int:
     return candidate.id
 
 
+def _move_to(member: Member, cell) -> int:
+    """A permanent move of `member` to `cell`, requested, waiting for its letter."""
+    move = MemberTransfer(member_id=member.id, kind=MoveKind.PERMANENT, reason=MoveReason.CU_TRU,
+                          from_cell_id=member.cell_id, to_org_id=cell.id, destination_name=cell.name,
+                          change_day=local_today(), request_by=local_today() + timedelta(days=80))
+    db.session.add(move)
+    db.session.flush()
+    return move.id
+
+
 def _scanned(candidate: Candidate, code: str) -> None:
     key, media_type = admission_files.store(admission_files.Scan("ban-chup.pdf", b"%PDF-1.4 test"))
     db.session.add(DossierStep(candidate_id=candidate.id, step=code, status=StepStatus.XONG, done_on=local_today(),
@@ -525,11 +558,16 @@ def _build_scene(app, factory: Factory, statuses=(), before_meetings=None):
     exemption = Exemption(member_id=asking.id, kind=ExemptionKind.MIEN, reason=ExemptionReason.TUOI_CAO,
                           starts_on=local_today() + timedelta(days=5), status=ExemptionStatus.PENDING)
     db.session.add(exemption)
+    entry = ReceivingOrganisation(owner_id=ward_a.id, name="Đảng ủy phường C", address="1 Hàng Bài")  # ward A's
+    db.session.add(entry)
     assign_missing_codes()  # the tree's export refuses organisations without a code
     factory.commit()
     own = {"member": _personal(member), "other_member": {"own_feed": calendar.issue_token(other)},
            "leader": {"own_feed": calendar.issue_token(cellmate)}}
     own.update({status: _personal(person) for status, person in people.items()})
+    for key, person in (("member", member), *people.items()):  # transfers: each one's move to cell B, no letter yet
+        own[key]["move"] = _move_to(person, cell_b)
+    factory.commit()
     if before_meetings:
         before_meetings(people)
     meetings = {}
@@ -545,7 +583,7 @@ def _build_scene(app, factory: Factory, statuses=(), before_meetings=None):
            "ward": ward_a.id, "other_member": other.id, "doc_a": doc_a.id, "draft_a": draft_a.id,
            "article_a": doc_a.articles[0].id, "attachment_a": attachment.id, **meetings, **own["member"],
            "doc_cell": doc_cell.id, "draft_cell": draft_cell.id, "cell_b": cell_b.id, "arrival": arrival.id,
-           "candidate": candidate.id, "introducer": introducer.id, "exemption": exemption.id,
+           "candidate": candidate.id, "introducer": introducer.id, "exemption": exemption.id, "entry": entry.id,
            **{code: code for code in ("application", "awareness", "self_review")}}  # steps of a file
     # evaluation: the year of a self-assessment's page (this year: a page of any year up to today answers)
     ids["eval_year"] = local_today().year

@@ -57,6 +57,7 @@ def init_app(app) -> None:
         meeting_reports_api,
         meetings_api,
         members_api,
+        moves_api,
         notify_api,
         org_api,
         privacy_api,
@@ -73,6 +74,6 @@ def init_app(app) -> None:
     app.before_request(check_request)
     for blueprint in (auth_api.blp, org_api.blp, meetings_api.blp, members_api.blp, regulations_api.blp,
                       notify_api.blp, privacy_api.blp, candidates_api.blp, reports_api.blp,
-                      meeting_reports_api.blp, exemptions_api.blp, evaluation_api.blp):
+                      meeting_reports_api.blp, exemptions_api.blp, evaluation_api.blp, moves_api.blp):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)

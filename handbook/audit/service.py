@@ -133,6 +133,15 @@ ACTION_LABELS = {
     "evaluation.reopen": _l("Mở lại bản tự kiểm điểm để sửa"),
     "evaluation.form": _l("Đổi mẫu bản tự kiểm điểm"),
     "evaluation.rate": _l("Ghi xếp loại chất lượng đảng viên"),
+    # transfers (chuyển sinh hoạt đảng)
+    "member.move_request": _l("Đề nghị chuyển sinh hoạt đảng"),
+    "member.move_letter": _l("Cấp giấy giới thiệu chuyển sinh hoạt đảng"),
+    "member.move_received": _l("Xác nhận tiếp nhận đảng viên chuyển đến"),
+    "member.move_cancel": _l("Hủy yêu cầu chuyển sinh hoạt đảng"),
+    "member.move_lapsed": _l("Quá hạn xuất trình giấy giới thiệu sinh hoạt đảng"),
+    "member.directory_add": _l("Thêm nơi tiếp nhận vào danh bạ"),
+    "member.directory_edit": _l("Sửa nơi tiếp nhận trong danh bạ"),
+    "member.directory_remove": _l("Xóa nơi tiếp nhận khỏi danh bạ"),
 }
 #: every action the log knows (a test checks each `record` call names one of them)
 ACTIONS = tuple(ACTION_LABELS)

@@ -144,6 +144,9 @@ def seed_demo(members: int | None = None, if_empty: bool = False,
             from handbook.exemptions.demo import seed_demo_exemptions
 
             seed_demo_exemptions(SECRETARY["email"], (SECRETARY["email"], MEMBER["email"]), now)
+            from handbook.members.move_demo import seed_demo_moves
+
+            seed_demo_moves(SECRETARY["email"], MEMBER["email"], now)  # a transfer in progress, one done last year
             from handbook.demo.security import seed_demo_security
 
             seed_demo_security((ADMIN["email"], STAFF["email"], SECRETARY["email"], MEMBER["email"]), now)

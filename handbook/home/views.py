@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from handbook.admission.probation import sponsors_anyone
 from handbook.caller import current_access
 from handbook.core.forms import EmptyForm
+from handbook.core.timeutil import local_today
 from handbook.home.checklist import checklist_for
 from handbook.meetings import calendar
 from handbook.meetings.attendance import checkin_open, is_invited, join_open
@@ -14,8 +15,8 @@ from handbook.meetings.forms import CheckinForm
 from handbook.meetings.labels import TEMPLATE_LABELS as MEETING_LABELS
 from handbook.meetings.models import AttendanceStatus
 from handbook.meetings.queries import attendance_of, next_meeting
+from handbook.members import moves, transfers
 from handbook.members import service as members
-from handbook.members import transfers
 from handbook.members.labels import GENDER_LABELS, OCCUPATION_GROUP_LABELS, STATUS_LABELS
 from handbook.org.access import can_manage_candidates
 from handbook.org.service import ancestors
@@ -33,7 +34,7 @@ def ping():
 @login_required
 def index():
     access = current_access()
-    member = members.member_for_user(current_user.id)
+    member, open_moves = moves.member_and_open_moves(current_user.id)  # one statement, as member_for_user is
     titles = members.titles_for_user(current_user.id, bool(access.grants))
     meeting = next_meeting(access.member, access=access)  # none for a member who left
     mine = attendance_of(member, [meeting.id]).get(meeting.id) if meeting else None
@@ -49,6 +50,8 @@ def index():
         sponsors=access.member is not None and sponsors_anyone(access.member_id),
         # a cell's own leaders reach its candidates in one tap (no query: the grants are in the Access)
         leads_own_cell=member is not None and not access.has_left and can_manage_candidates(access, member.cell),
+        moves=[] if access.has_left else open_moves,
+        countdown=moves.countdown, move_states=moves.STATE_LABELS, move_kinds=moves.KIND_LABELS, today=local_today(),
     )
 
 

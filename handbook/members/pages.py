@@ -22,6 +22,7 @@ from handbook.members.labels import (
     STATUS_LABELS,
     change_value,
 )
+from handbook.members.moves import KIND_LABELS, STATE_LABELS, moves_of
 from handbook.members.placements import placements_of
 from handbook.members.validation import RECORD_FIELDS, shown
 from handbook.org.access import can_edit_member_contact, can_manage_account, can_manage_member, can_view_member
@@ -71,6 +72,7 @@ def render_record(member, code=None, error=None, status=200, status_form=None):
         status_form=status_form or StatusForm(),
         statuses=records.status_history(member.id) if can_manage else [],
         placements=placements_of(member.id) if can_manage else [],
+        moves=moves_of(member.id) if can_manage else [], move_kinds=KIND_LABELS, move_states=STATE_LABELS,
         changes=records.change_history(member.id) if can_manage else [],
         field_labels=CHANGE_FIELD_LABELS,
         change_value=change_value,

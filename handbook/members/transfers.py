@@ -34,6 +34,7 @@ from handbook.members.models import (
     TemporaryReason,
     attends_temporarily,
 )
+from handbook.members.move_models import OPEN_STATES, MemberTransfer
 from handbook.members.service import still_in_cell_clause
 from handbook.notify.kinds import register_kind
 from handbook.notify.outbox import NotificationSpec, enqueue
@@ -270,6 +271,9 @@ def confirm_arrival(org: Organisation, arrival_id: int, shown_current: int | Non
                               "nhận."))
     if member.status not in ACTIVE_STATUSES:
         raise TransferError(_("Đảng viên này không còn sinh hoạt đảng."))
+    if _open_move(member.id):
+        raise TransferError(_("Đảng viên này đang có một yêu cầu chuyển sinh hoạt chưa xong (xem mục Chuyển sinh "
+                              "hoạt đảng của chi bộ); hãy hoàn tất hoặc hủy yêu cầu đó trước."))
     if arrival.until <= _local_day(now):
         raise TransferError(_("Thời hạn đề nghị đã qua; chi bộ nơi tiếp nhận cần gửi đề nghị mới."))
     previous = member.temporary_cell if member.temporary_cell_id not in (None, arrival.cell_id) else None
@@ -297,6 +301,12 @@ def confirm_arrival(org: Organisation, arrival_id: int, shown_current: int | Non
               f"/org/{previous.id}/temporary", f"temporary:{arrival.id}:replaced", now)
     db.session.commit()
     return arrival
+
+
+def _open_move(member_id: int) -> bool:
+    """The member has a move under way (members.moves): a temporary placement confirmed now would overlap it."""
+    return db.session.scalar(select(MemberTransfer.id).where(
+        MemberTransfer.member_id == member_id, MemberTransfer.state.in_(OPEN_STATES)).limit(1)) is not None
 
 
 def refuse_arrival(org: Organisation, arrival_id: int, access: Access, actor: Actor,

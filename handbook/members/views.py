@@ -18,7 +18,7 @@ from handbook.members.labels import STATUS_LABELS
 from handbook.members.models import ACTIVE_STATUSES
 from handbook.members.pages import edit_record, record_values, render_record, visible_member
 from handbook.members.service import cell_directory, count_members_by_org
-from handbook.org.access import can_edit_member_contact, can_manage_org, can_see_org
+from handbook.org.access import can_edit_member_contact, can_keep_directory, can_manage_org, can_see_org
 from handbook.org.models import Organisation, OrgKind
 from handbook.org.service import KIND_LABELS, ancestors, children
 
@@ -59,6 +59,7 @@ def organisation(org_id: int):
         path=[a for a in ancestors(org) if can_see_org(access, a)],
         children=subs,
         counts=counts,
+        keeps_directory=not org.is_cell and can_keep_directory(access, org),
         members=[e for e in entries if e.member.status in ACTIVE_STATUSES],
         former=[e for e in entries if e.member.status not in ACTIVE_STATUSES] if manages else [],
         manages=manages,

@@ -48,6 +48,7 @@ class Worker:
         from handbook.exemptions.service import apply_due
         from handbook.members.activation import purge_batches
         from handbook.members.import_previews import purge_previews
+        from handbook.members.moves import lapse_overdue
         from handbook.members.transfers import end_expired
         from handbook.notify.push.dispatch import dispatch
         from handbook.notify.rules import run_rules
@@ -63,6 +64,7 @@ class Worker:
                 purge_audit()
                 purge_sessions()
                 end_expired()
+                lapse_overdue()
                 purge_previews()
                 purge_batches()
             dispatch(once=True, stop=self.stop, processes=self.processes)

@@ -388,3 +388,46 @@ def can_view_evaluations(access: Access, member) -> bool:
 def can_write_self_assessment(access: Access, member) -> bool:
     """Writing one's own self-assessment: the member themself while in a cell."""
     return not access.has_left and access.member_id == member.id
+# --- transfers: a member's moves (chuyển sinh hoạt đảng) and the directory of receiving organisations ---------
+
+def can_request_own_move(access: Access, member_id: int) -> bool:
+    """A member asks to move themself — while still in a cell."""
+    return access.member_id == member_id and not access.has_left
+
+
+def can_send_move(access: Access, from_cell: Organisation) -> bool:
+    """The sending side: the letter, a request recorded for a member, a cancellation, an outside destination's
+    receipt — the leaders of the cell the member leaves and the committees above it."""
+    return can_manage_org(access, from_cell)
+
+
+def can_receive_move(access: Access, to_org: Organisation | None) -> bool:
+    """The receiving side, inside this deployment: the leaders of the organisation the member goes to and the
+    committees above it."""
+    return to_org is not None and can_manage_org(access, to_org)
+
+
+def can_view_move(access: Access, member_id: int, from_cell: Organisation, to_org: Organisation | None) -> bool:
+    """A move: the member (also once they left: it is their own history), both sides — nobody else."""
+    return (access.member_id == member_id or can_send_move(access, from_cell)
+            or can_receive_move(access, to_org))
+
+
+def moves_clause(access: Access, from_path_column, to_path_column) -> ColumnElement[bool]:
+    """The moves a leader or committee sees as one of the two sides (paths of the sending cell and of the receiving
+    organisation, outer-joined)."""
+    if access.is_admin:
+        return true()
+    clauses = [_grant_clause_on(grant, column) for grant in access.grants
+               for column in (from_path_column, to_path_column)]
+    return or_(*clauses) if clauses else false()
+
+
+def can_keep_directory(access: Access, owner: Organisation) -> bool:
+    """The directory entries a committee keeps: admins, and committee positions (not a cell's leaders) covering it."""
+    return can_set_target(access, owner)
+
+
+def can_read_directory(access: Access) -> bool:
+    """Names, addresses and phones of receiving organisations: whoever is signed in and still in a cell, and staff."""
+    return access.is_authenticated and (access.is_leader or access.member is not None)

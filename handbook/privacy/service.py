@@ -34,6 +34,9 @@ from handbook.members.labels import (
     change_value,
 )
 from handbook.members.models import Gender, Member, MemberChange, MemberStatus, MemberStatusHistory, OccupationGroup
+from handbook.members.move_models import MoveKind, MoveReason, MoveState
+from handbook.members.moves import KIND_LABELS, REASON_LABELS, STATE_LABELS, moves_of
+from handbook.members.placements import placements_of
 from handbook.notify.kinds import KINDS
 from handbook.notify.models import Notification, NotificationPreference, PushSubscription
 from handbook.regulations.models import Article, Bookmark, ReadMark
@@ -65,12 +68,18 @@ LABELS = {
     "push_service": _l("Dịch vụ thông báo"), "last_success_at": _l("Gửi thành công gần nhất"),
     "article": _l("Điều khoản"),
     "starts_on": _l("Từ ngày"), "until": _l("Đến hết ngày"), "detail": _l("Trình bày thêm"),
-    "requested_at": _l("Làm đơn lúc"), "decision_number": _l("Số nghị quyết"), "decision_date": _l("Ngày nghị quyết"),
+    "requested_at": _l("Đề nghị lúc"), "decision_number": _l("Số quyết định, nghị quyết, giấy giới thiệu"),
+    "decision_date": _l("Ngày nghị quyết"),
     "refusal_reason": _l("Lý do không chấp thuận"), "ended_on": _l("Trở lại sinh hoạt từ ngày"),
     "year": _l("Năm"), "organisation": _l("Tổ chức đảng"), "form": _l("Mẫu bản tự kiểm điểm"),
     "proposed_level": _l("Tự nhận mức xếp loại"), "answers": _l("Nội dung bản tự kiểm điểm"),
     "submitted_at": _l("Nộp lúc"), "score": _l("Điểm"), "level": _l("Mức xếp loại"),
     "decided_on": _l("Ngày quyết định"), "note": _l("Nhận xét"),
+    "to_date": _l("Đến ngày"),
+    "destination_name": _l("Nơi chuyển đến"), "change_day": _l("Ngày có sự thay đổi"),
+    "letter_number": _l("Số giấy giới thiệu"),
+    "letter_day": _l("Ngày ký giấy giới thiệu"), "present_by": _l("Hạn xuất trình"),
+    "received_day": _l("Ngày tiếp nhận"), "from_cell": _l("Chi bộ chuyển đi"),
 }
 
 
@@ -78,7 +87,8 @@ LABELS = {
 ENUM_LABELS = {MemberStatus: STATUS_LABELS, Gender: GENDER_LABELS, AttendanceStatus: ATTENDANCE_LABELS,
                OccupationGroup: OCCUPATION_GROUP_LABELS, ExemptionKind: EXEMPTION_KIND_LABELS,
                ExemptionReason: EXEMPTION_REASON_LABELS, ExemptionStatus: EXEMPTION_STATUS_LABELS,
-               Level: LEVEL_LABELS, FormKind: FORM_LABELS, AssessmentStatus: ASSESSMENT_LABELS}
+               Level: LEVEL_LABELS, FormKind: FORM_LABELS, AssessmentStatus: ASSESSMENT_LABELS,
+               MoveKind: KIND_LABELS, MoveReason: REASON_LABELS, MoveState: STATE_LABELS}
 SOURCE_LABELS = {"notice": _l("Tự báo vắng"), "code": _l("Tự điểm danh bằng mã"),
                  "online": _l("Tự điểm danh trực tuyến"), "leader": _l("Chi ủy điểm danh")}
 LANGUAGE_NAMES = {"vi": _l("Tiếng Việt"), "en": _l("Tiếng Anh")}
@@ -174,6 +184,13 @@ def collect(user: User) -> list[Section]:
                     select(Exemption).where(Exemption.member_id == member.id).order_by(Exemption.id))]),
             Section("record_views", str(_l("Ai đã xem hoặc xử lý hồ sơ của tôi")), _views_of(member)),
             Section("evaluations", str(_l("Đánh giá, xếp loại")), _evaluations_of(member)),
+            Section("placements", str(_l("Các chi bộ đã sinh hoạt")), [
+                {"cell": p.cell.name, "from_date": p.valid_from, "to_date": p.valid_to, "reason": p.reason,
+                 "decision_number": p.decision_number} for p in reversed(placements_of(member.id))]),
+            Section("moves", str(_l("Chuyển sinh hoạt đảng")), [
+                _row(m, ("kind", "reason", "state", "destination_name", "change_day", "until", "letter_number",
+                         "letter_day", "present_by", "received_day", "requested_at")) | {"from_cell": m.from_cell.name}
+                for m in reversed(moves_of(member.id))]),
         ]
     sections += [
         Section("notifications", str(_l("Thông báo")), [

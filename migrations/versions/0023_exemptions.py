@@ -6,7 +6,7 @@ the reason for refusing), whether the exempt status was written (the member's st
 statuses themselves), the status given back at the end and the first day back.
 
 Revision ID: 0023_exemptions
-Revises: 0021_evaluation
+Revises: 0022_transfers
 Create Date: 2026-12-06 16:40:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0023_exemptions"
-down_revision = "0021_evaluation"
+down_revision = "0022_transfers"
 branch_labels = None
 depends_on = None
 

@@ -124,5 +124,6 @@ def test_the_committee_reminder_setting_is_for_leaders_only(app, cell):
                    (cell.member_user.id, "exemption"), (cell.leader_user.id, "exemption"),  # everyone's own
                    (cell.leader_user.id, "exemption_task"),  # the cell's requests: leaders only
                    (cell.member_user.id, "evaluation_self"), (cell.leader_user.id, "evaluation_self"),  # members
-                   (cell.leader_user.id, "evaluation_round")}  # leaders
+                   (cell.leader_user.id, "evaluation_round"),  # leaders
+                   (cell.leader_user.id, "member_transfer")}  # leaders (and members with a move of their own)
     assert 'name="kind_temporary_attendance"' not in page and 'name="kind_temporary_attendance"' in leader_page

@@ -15,7 +15,7 @@ from handbook.members.blueprints import manage_bp
 from handbook.members.move_forms import LetterForm, OutsideReceiptForm, ReceiveForm
 from handbook.members.move_models import MemberTransfer
 from handbook.members.move_pages import labels, read_day, request_round_trip
-from handbook.org.access import can_send_move
+from handbook.org.access import can_receive_move, can_send_move
 from handbook.org.models import Organisation
 
 
@@ -76,6 +76,7 @@ def _act(move: MemberTransfer, org: Organisation, action, done: str):
 @login_required
 def issue_letter(move_id: int):
     move = _move(move_id)
+    require(can_send_move(current_access(), move.from_cell), 403)  # before any page of the other side is drawn
     form = LetterForm()
     if not form.validate_on_submit():
         return _page(move.from_cell, 400, _("Hãy kiểm tra lại số và ngày ký giấy giới thiệu."))
@@ -91,6 +92,7 @@ def issue_letter(move_id: int):
 def receive_move(move_id: int):
     move = _move(move_id)
     require(move.to_org is not None)
+    require(can_receive_move(current_access(), move.to_org), 403)
     form = ReceiveForm()
     if not form.validate_on_submit():
         return _page(move.to_org, 400, _("Hãy chọn chi bộ và ngày tiếp nhận."))
@@ -107,6 +109,7 @@ def receive_move(move_id: int):
 @login_required
 def outside_receipt(move_id: int):
     move = _move(move_id)
+    require(can_send_move(current_access(), move.from_cell), 403)
     form = OutsideReceiptForm()
     if not form.validate_on_submit():
         return _page(move.from_cell, 400, _("Hãy nhập ngày nơi đến tiếp nhận."))

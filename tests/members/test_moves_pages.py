@@ -200,3 +200,26 @@ def test_the_home_page_counts_down_and_the_notice_setting_is_offered_once_there_
     home = client.get("/").get_data(as_text=True)
     assert "Còn 56 ngày làm việc để có giấy giới thiệu (đến hết ngày 28/04/2026)" in home
     assert "member_transfer" in kinds_for(w["member_user"].id)
+
+
+@time_machine.travel(MONDAY, tick=False)
+def test_a_step_posted_by_the_wrong_side_shows_no_list_of_the_other_side(app, world, factory):
+    """A bad form posted for a step the caller may not take is refused before the page of the other side's
+    organisation is drawn: its members' names do not leak to the receiving side, nor to the member."""
+    w = world
+    factory.member(w["cell_a"], name="Đỗ Thị Ởnhà")
+    factory.member(w["cell_b"], name="Ngô Văn Nơiđến")
+    factory.commit()
+    move = _ask(w)
+    leader_b = signed_in(app, "lb@test.vn")
+    token_b = get_csrf(leader_b, f"/org/{w['cell_b'].id}/moves")
+    for path in (f"/moves/{move.id}/letter", f"/moves/{move.id}/outside"):
+        refused = leader_b.post(path, data={"csrf_token": token_b, "day": "x" * 11})
+        assert "Đỗ Thị Ởnhà" not in refused.get_data(as_text=True)
+        assert refused.status_code == 403, path
+    member = signed_in(app, "dv@test.vn")
+    token = get_csrf(member, "/me/moves/new")
+    refused = member.post(f"/moves/{move.id}/receive", data={"csrf_token": token, "day": "x" * 11})
+    assert "Ngô Văn Nơiđến" not in refused.get_data(as_text=True)
+    assert refused.status_code == 403
+    assert db.session.get(MemberTransfer, move.id).state is MoveState.REQUESTED

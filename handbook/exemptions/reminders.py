@@ -17,7 +17,7 @@ from handbook.exemptions.models import Exemption, ExemptionKind, ExemptionStatus
 from handbook.exemptions.rules import reminder_days
 from handbook.extensions import db
 from handbook.meetings.reminders import is_leader
-from handbook.members.models import Member, MemberStatus
+from handbook.members.models import LEFT_STATUSES, Member, MemberStatus
 from handbook.notify.kinds import register_kind
 from handbook.notify.models import Urgency
 from handbook.notify.outbox import NotificationSpec
@@ -71,9 +71,11 @@ def _people(row: Exemption, leaders: dict[int, list[int]]) -> list[tuple[int, st
 def ending(now: datetime) -> Iterator[NotificationSpec]:
     """Once per temporary exemption, from EXEMPTION_REMINDER_DAYS days before its last day."""
     today = local_today(now)
-    rows = db.session.scalars(select(Exemption).options(joinedload(Exemption.member)).where(
+    rows = db.session.scalars(select(Exemption).options(joinedload(Exemption.member))
+                              .join(Member, Member.id == Exemption.member_id).where(
         Exemption.status == ExemptionStatus.APPROVED, Exemption.started.is_(True), Exemption.until.is_not(None),
-        Exemption.until >= today, Exemption.until <= today + timedelta(days=reminder_days()))).all()
+        Exemption.until >= today, Exemption.until <= today + timedelta(days=reminder_days()),
+        Member.status.not_in(LEFT_STATUSES))).all()  # not one who left meanwhile: there is no return to announce
     leaders = cell_leaders({row.member.cell_id for row in rows})
     for row in rows:
         back = _day(row.until + timedelta(days=1))

@@ -147,6 +147,8 @@ def approve(exemption: Exemption, number: str | None, decided_on: date | None, a
     today = today or local_today()
     if exemption.status is not ExemptionStatus.PENDING:
         raise ExemptionError(_("Đơn này đã được xem xét."))
+    if exemption.member.status in LEFT_STATUSES:  # left while the request waited: nothing to exempt them from
+        raise ExemptionError(_("Đảng viên không còn sinh hoạt tại chi bộ."))
     number = clean_text(number, MAX_NUMBER, "number")
     if not number:
         raise ExemptionError(_("Hãy nhập số nghị quyết của chi bộ."), "number")

@@ -210,3 +210,24 @@ def test_merging_two_records_carries_the_exemptions(app, factory):
     exemption = _ask(s.offline, TODAY, None, kind=MIEN, reason=OLD)
     duplicates.merge(s.member, s.offline, Actor(s.leader.user_id))
     assert db.session.get(Exemption, exemption.id).member_id == s.member.id
+
+
+def test_a_request_of_a_member_who_left_before_its_start_is_not_approved(app, factory):
+    s = scene.build(factory)
+    exemption = _ask(s.member, date(2026, 12, 20), date(2027, 1, 5))
+    from handbook.members.records import record_status
+    record_status(s.member, MemberStatus.CHUYEN_DI, TODAY, None, Actor(s.leader.user_id), today=TODAY)
+    with pytest.raises(ExemptionError, match="không còn sinh hoạt tại chi bộ"):
+        service.approve(exemption, "1", TODAY, Actor(s.leader.user_id), today=TODAY)
+    db.session.rollback()
+    assert db.session.get(Exemption, exemption.id).status is ExemptionStatus.PENDING
+
+
+def test_no_reminder_of_the_end_to_a_member_who_left_meanwhile(app, factory):
+    s = scene.build(factory)
+    exemption = _ask(s.member, TODAY, date(2027, 1, 5))
+    service.approve(exemption, "1", TODAY, Actor(s.leader.user_id), today=TODAY)
+    from handbook.members.records import record_status
+    record_status(s.member, MemberStatus.CHUYEN_DI, date(2026, 12, 20), None, Actor(s.leader.user_id),
+                  today=date(2026, 12, 20))
+    assert run_rules(datetime(2026, 12, 28, 3, 0, tzinfo=UTC), names=["exemption_ending"]) == {"exemption_ending": 0}

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flask_babel import force_locale
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import aliased, joinedload
 
@@ -294,8 +295,9 @@ def receive(move: MemberTransfer, cell: Organisation | None, day: date | None, *
         raise MoveError(_("Đảng viên này không còn sinh hoạt đảng."))
     if move.kind is MoveKind.PERMANENT:
         try:
-            move_member(member, cell, on=day, decision_number=move.letter_number,
-                        reason=str(_l("Chuyển sinh hoạt đảng chính thức")), actor=actor)
+            with force_locale("vi"):  # the record's history, read by everyone after, whatever the leader reads
+                reason = str(_l("Chuyển sinh hoạt đảng chính thức"))
+            move_member(member, cell, on=day, decision_number=move.letter_number, reason=reason, actor=actor)
         except PlacementError as exc:
             db.session.rollback()
             raise MoveError(str(exc)) from None
@@ -346,8 +348,9 @@ def record_outside_receipt(move: MemberTransfer, day: date | None, *, actor: Act
     audit.record("member.move_received", actor, target_type="member", target_id=move.member_id, request_id=move.id,
                  outside=True)
     if move.kind is MoveKind.PERMANENT:
-        reason = _("Chuyển sinh hoạt đảng chính thức đến %(to)s, giấy giới thiệu số %(n)s ngày %(d)s",
-                   to=move.destination_name, n=move.letter_number, d=format_date(move.letter_day))
+        with force_locale("vi"):  # the status history, read by everyone after, whatever the leader reads
+            reason = _("Chuyển sinh hoạt đảng chính thức đến %(to)s, giấy giới thiệu số %(n)s ngày %(d)s",
+                       to=move.destination_name, n=move.letter_number, d=format_date(move.letter_day))
         try:
             record_status(move.member, MemberStatus.CHUYEN_DI, day, reason[:255], actor, today=today)  # commits
         except RecordError:

@@ -223,3 +223,37 @@ def test_a_step_posted_by_the_wrong_side_shows_no_list_of_the_other_side(app, wo
     assert "Ngô Văn Nơiđến" not in refused.get_data(as_text=True)
     assert refused.status_code == 403
     assert db.session.get(MemberTransfer, move.id).state is MoveState.REQUESTED
+
+
+@time_machine.travel(MONDAY, tick=False)
+def test_what_a_move_writes_in_the_record_is_vietnamese_whatever_the_leaders_language(app, world):
+    """The record's history is read by everyone after: a leader using the English interface writes it in Vietnamese."""
+    from handbook.members.models import MemberStatus, MemberStatusHistory
+    from handbook.members.placements import placements_of
+
+    w = world
+    leaders = []
+    for email in ("la@test.vn", "lb@test.vn"):
+        client = signed_in(app, email)
+        with client.session_transaction() as session:
+            session["lang"] = "en"
+        leaders.append(client)
+    leader_a, leader_b = leaders
+    inside = _ask(w)
+    token_a = get_csrf(leader_a, f"/org/{w['cell_a'].id}/moves")
+    assert leader_a.post(f"/moves/{inside.id}/letter",
+                         data={"csrf_token": token_a, "number": "12-GGT", "day": "02/02/2026"}).status_code == 302
+    token_b = get_csrf(leader_b, f"/org/{w['cell_b'].id}/moves")
+    assert leader_b.post(f"/moves/{inside.id}/receive", data={"csrf_token": token_b, "cell": str(w["cell_b"].id),
+                                                              "day": "02/02/2026"}).status_code == 302
+    assert placements_of(w["member"].id)[0].reason == "Chuyển sinh hoạt đảng chính thức"
+    # the same member, now in cell B, moves on to an organisation outside the deployment
+
+    outside = _ask(w, entry="outside", who="leader_b", change=date(2026, 2, 2))
+    assert leader_b.post(f"/moves/{outside.id}/letter",
+                         data={"csrf_token": token_b, "number": "13-GGT", "day": "02/02/2026"}).status_code == 302
+    assert leader_b.post(f"/moves/{outside.id}/outside",
+                         data={"csrf_token": token_b, "day": "02/02/2026"}).status_code == 302
+    row = db.session.scalar(select(MemberStatusHistory).where(MemberStatusHistory.member_id == w["member"].id,
+                                                              MemberStatusHistory.status == MemberStatus.CHUYEN_DI))
+    assert row.reason.startswith("Chuyển sinh hoạt đảng chính thức đến")

@@ -22,11 +22,12 @@ from handbook.org.models import Organisation
 def _page(org: Organisation, status: int = 200, error: str | None = None):
     access = current_access()
     outgoing, incoming = moves.org_moves(org, access)
+    known: dict = {}  # a committee's cells, read once for all the moves coming to it
     return render_template(
         "members/moves_org.html", org=org, outgoing=outgoing, incoming=incoming,
         closed=moves.recent_closed(org, access), error=error, action_form=EmptyForm(formdata=None),
         letter_form=LetterForm(formdata=None), receive_form=ReceiveForm(formdata=None),
-        outside_form=OutsideReceiptForm(formdata=None), cells_for=lambda m: moves.receiving_cells(m, access),
+        outside_form=OutsideReceiptForm(formdata=None), cells_for=lambda m: moves.receiving_cells(m, access, known),
         members=service.cell_directory(org, active_only=True) if org.is_cell else [], **labels()), status
 
 

@@ -258,18 +258,21 @@ def issue_letter(move: MemberTransfer, number: str | None, day: date | None, *, 
     return move
 
 
-def receiving_cells(move: MemberTransfer, access: Access) -> list[Organisation]:
+def receiving_cells(move: MemberTransfer, access: Access, known: dict | None = None) -> list[Organisation]:
     """The cells the receiving side may place the member in: the destination itself when it is a cell, else the
-    open cells under it that the caller manages."""
+    open cells under it that the caller manages. `known` keeps a committee's cells across the moves of one page
+    (one query per destination, not per move)."""
     org = move.to_org
     if org is None:
         return []
     if org.kind in CELL_KINDS:
         return [org] if org.dissolved_on is None else []
-    cells = db.session.scalars(select(Organisation).where(
-        Organisation.path.startswith(org.path), Organisation.kind.in_(CELL_KINDS),
-        Organisation.dissolved_on.is_(None)).order_by(Organisation.name)).all()
-    return [cell for cell in cells if can_receive_move(access, cell) and cell.id != move.from_cell_id]
+    known = {} if known is None else known
+    if org.id not in known:
+        known[org.id] = db.session.scalars(select(Organisation).where(
+            Organisation.path.startswith(org.path), Organisation.kind.in_(CELL_KINDS),
+            Organisation.dissolved_on.is_(None)).order_by(Organisation.name)).all()
+    return [cell for cell in known[org.id] if can_receive_move(access, cell) and cell.id != move.from_cell_id]
 
 
 def receive(move: MemberTransfer, cell: Organisation | None, day: date | None, *, actor: Actor, access: Access,

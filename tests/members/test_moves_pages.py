@@ -257,3 +257,32 @@ def test_what_a_move_writes_in_the_record_is_vietnamese_whatever_the_leaders_lan
     row = db.session.scalar(select(MemberStatusHistory).where(MemberStatusHistory.member_id == w["member"].id,
                                                               MemberStatusHistory.status == MemberStatus.CHUYEN_DI))
     assert row.reason.startswith("Chuyển sinh hoạt đảng chính thức đến")
+
+
+def _incoming_page_statements(app, world, factory, statements, n: int, total: int) -> int:
+    from handbook.audit.service import Actor
+    from handbook.caller import load_access
+    from handbook.members import moves
+    from handbook.members.move_models import MoveKind, MoveReason
+
+    w = world
+    sending = load_access(w["leader_a"])
+    for _n in range(n):
+        member = factory.member(w["cell_a"])
+        factory.commit()
+        move = moves.request_move(member, kind=MoveKind.PERMANENT, reason=MoveReason.CU_TRU,
+                                  change_day=date(2026, 1, 26), destination=moves.Destination(org=w["ward_b"]),
+                                  actor=Actor(w["leader_a"].id), access=sending)
+        moves.issue_letter(move, "1", date(2026, 2, 2), actor=Actor(w["leader_a"].id), access=sending)
+    staff = signed_in(app, "sb@test.vn")
+    with statements() as seen:
+        page = staff.get(f"/org/{w['ward_b'].id}/moves")
+    assert page.status_code == 200 and page.get_data(as_text=True).count("Xác nhận tiếp nhận") == total
+    return len(seen)
+
+
+@time_machine.travel(MONDAY, tick=False)
+def test_a_committees_incoming_moves_cost_the_same_statements_for_2_or_12(app, world, factory, statements):
+    few = _incoming_page_statements(app, world, factory, statements, 2, 2)
+    many = _incoming_page_statements(app, world, factory, statements, 10, 12)
+    assert many == few

@@ -73,7 +73,8 @@ def ending(now: datetime) -> Iterator[NotificationSpec]:
     today = local_today(now)
     rows = db.session.scalars(select(Exemption).options(joinedload(Exemption.member))
                               .join(Member, Member.id == Exemption.member_id).where(
-        Exemption.status == ExemptionStatus.APPROVED, Exemption.started.is_(True), Exemption.until.is_not(None),
+        Exemption.status == ExemptionStatus.APPROVED, Exemption.kind == ExemptionKind.TAM_MIEN,
+        Exemption.started.is_(True), Exemption.until.is_not(None),
         Exemption.until >= today, Exemption.until <= today + timedelta(days=reminder_days()),
         Member.status.not_in(LEFT_STATUSES))).all()  # not one who left meanwhile: there is no return to announce
     leaders = cell_leaders({row.member.cell_id for row in rows})

@@ -231,3 +231,11 @@ def test_no_reminder_of_the_end_to_a_member_who_left_meanwhile(app, factory):
     record_status(s.member, MemberStatus.CHUYEN_DI, date(2026, 12, 20), None, Actor(s.leader.user_id),
                   today=date(2026, 12, 20))
     assert run_rules(datetime(2026, 12, 28, 3, 0, tzinfo=UTC), names=["exemption_ending"]) == {"exemption_ending": 0}
+
+
+def test_the_temporary_exemptions_end_reminder_is_not_sent_for_a_mien_with_an_end_day(app, factory):
+    """Its words speak of tạm miễn: a miễn given an end day is announced once the member is back."""
+    s = scene.build(factory)
+    exemption = _ask(s.member, TODAY, date(2026, 12, 20), kind=MIEN, reason=OLD)
+    service.approve(exemption, "1", TODAY, Actor(s.leader.user_id), today=TODAY)
+    assert run_rules(datetime(2026, 12, 12, 3, 0, tzinfo=UTC), names=["exemption_ending"]) == {"exemption_ending": 0}

@@ -39,7 +39,7 @@ def _check_can_write(member: Member, org: Organisation, year: int, now: datetime
         raise EvaluationError(_("Đảng viên được miễn công tác và sinh hoạt đảng không phải tự kiểm điểm, đánh giá."))
     if not people.is_reviewed_at(member, org):
         raise EvaluationError(_("Đồng chí không kiểm điểm tại tổ chức này."))
-    if not rounds.state(org, year).is_open(local_today(now)):
+    if not rounds.state(org, year).takes_self_assessments(local_today(now)):
         raise EvaluationError(_("Đợt đánh giá năm %(year)d của %(org)s chưa mở hoặc đã đóng.", year=year,
                                 org=org.name))
 

@@ -80,6 +80,6 @@ def self_assessment(year: int, org_id: int):
     state = rounds.state(org, year)
     return render_template("evaluation/self.html", member=member, org=org, year=year, form=form, kind=kind, row=row,
                            sections=rules.SECTIONS[kind], record=year_record(member, year), round=state,
-                           is_open=state.is_open(local_today()), exempt=rules.not_rated(member.status),
+                           is_open=state.takes_self_assessments(local_today()), exempt=rules.not_rated(member.status),
                            read_only=row is not None and row.status is AssessmentStatus.SUBMITTED,
                            **LABELS), result.status

@@ -54,6 +54,11 @@ class RoundState:
     def has_opened(self, today: date) -> bool:
         return self.opens_on <= today
 
+    def takes_self_assessments(self, today: date) -> bool:
+        """Open today, and of this year or the year before: a round that opened by itself is never closed, and the
+        years before are the ones the leaders cannot open either (`open_round`)."""
+        return self.year >= today.year - 1 and self.is_open(today)
+
 
 def state(org: Organisation, year: int) -> RoundState:
     row = db.session.scalar(select(EvaluationRound).where(EvaluationRound.organisation_id == org.id,

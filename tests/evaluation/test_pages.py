@@ -136,3 +136,18 @@ def test_an_exempt_member_is_shown_without_a_rating_form(app, scene):
     assert "không đánh giá, xếp loại" in page and "Ghi xếp loại" not in page
     refused = _post(leader, f"/evaluation/orgs/{scene.cell.id}/members/{scene.exempt.id}?year={YEAR}", {"score": "80"})
     assert refused.status_code == 400 and db.session.scalar(select(func.count(Rating.id))) == 0
+
+
+def test_a_self_assessment_of_a_year_long_past_is_not_written(app, scene):
+    """A round that opened by itself is never closed: years before the last one take no self-assessment (the
+    leaders cannot open them either), and nothing is written — no self-assessment, no round."""
+    from handbook.evaluation.models import EvaluationRound
+
+    member = signed_in(app, "congchuc@test.vn")
+    url = f"/evaluation/2020/orgs/{scene.cell.id}/self"
+    page = member.get(url).get_data(as_text=True)
+    assert "chưa mở hoặc đã đóng" in page and 'value="submit"' not in page
+    refused = _post(member, url, {**ANSWERS, "proposed_level": Level.TOT.value, "action": "submit"})
+    assert refused.status_code == 400
+    assert db.session.scalar(select(func.count(SelfAssessment.id))) == 0
+    assert db.session.scalar(select(func.count(EvaluationRound.id))) == 0

@@ -256,17 +256,12 @@ def _finish(exemption: Exemption, back_on: date, actor: Actor, today: date) -> N
 
 
 def apply_due(today: date | None = None, batch: int = 200) -> tuple[int, int]:
-    """The worker's round: approved exemptions whose start day has come get their status, and those past their
-    last day return the member to their earlier status from the next day. One transaction per exemption;
+    """The worker's round: approved exemptions past their last day return the member to their earlier status from
+    the next day, then those whose start day has come get their status. One transaction per exemption;
     (started, ended)."""
     today = today or local_today()
     started = ended = 0
-    for exemption in db.session.scalars(
-            select(Exemption).options(joinedload(Exemption.member))
-            .where(Exemption.status == ExemptionStatus.APPROVED, Exemption.started.is_(False),
-                   Exemption.starts_on <= today).order_by(Exemption.starts_on, Exemption.id).limit(batch)).all():
-        _start(exemption, audit.CLI, today)
-        started += 1
+    # the ends first: an exemption that follows another the next day starts from the status given back
     for exemption in db.session.scalars(
             select(Exemption).options(joinedload(Exemption.member))
             .where(Exemption.status == ExemptionStatus.APPROVED, Exemption.started.is_(True),
@@ -275,4 +270,10 @@ def apply_due(today: date | None = None, batch: int = 200) -> tuple[int, int]:
                      request_id=exemption.id)
         _finish(exemption, exemption.until + timedelta(days=1), audit.CLI, today)
         ended += 1
+    for exemption in db.session.scalars(
+            select(Exemption).options(joinedload(Exemption.member))
+            .where(Exemption.status == ExemptionStatus.APPROVED, Exemption.started.is_(False),
+                   Exemption.starts_on <= today).order_by(Exemption.starts_on, Exemption.id).limit(batch)).all():
+        _start(exemption, audit.CLI, today)
+        started += 1
     return started, ended

@@ -239,3 +239,20 @@ def test_the_temporary_exemptions_end_reminder_is_not_sent_for_a_mien_with_an_en
     exemption = _ask(s.member, TODAY, date(2026, 12, 20), kind=MIEN, reason=OLD)
     service.approve(exemption, "1", TODAY, Actor(s.leader.user_id), today=TODAY)
     assert run_rules(datetime(2026, 12, 12, 3, 0, tzinfo=UTC), names=["exemption_ending"]) == {"exemption_ending": 0}
+
+
+def test_a_new_exemption_from_the_day_after_the_last_one_follows_it(app, factory):
+    """The reminder before the end asks for a new request "before that day": approved, it starts the day after the
+    first one's last day, in the same round of the worker that ends the first."""
+    s = scene.build(factory)
+    leader = Actor(s.leader.user_id)
+    first = _ask(s.member, TODAY, date(2026, 12, 31))
+    service.approve(first, "1", TODAY, leader, today=TODAY)
+    renewal = _ask(s.member, date(2027, 1, 1), date(2027, 3, 31), today=date(2026, 12, 20))
+    service.approve(renewal, "2", date(2026, 12, 20), leader, today=date(2026, 12, 20))
+    assert service.apply_due(date(2027, 1, 1)) == (1, 1)
+    assert (first.status, renewal.status) == (ExemptionStatus.ENDED, ExemptionStatus.APPROVED)
+    assert s.member.status is MemberStatus.TAM_MIEN and renewal.previous_status is MemberStatus.CHINH_THUC
+    assert service.exempt_on([s.member.id], date(2027, 1, 1)) == {s.member.id: TAM}
+    assert service.apply_due(date(2027, 4, 1)) == (0, 1)
+    assert s.member.status is MemberStatus.CHINH_THUC

@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 from handbook.core.i18n import gettext as _
 from handbook.core.timeutil import format_date, local_today
 from handbook.extensions import db
+from handbook.members.models import ACTIVE_STATUSES, Member
 from handbook.members.move_models import MemberTransfer, MoveState
 from handbook.members.move_notices import holders, spec
 from handbook.members.moves import countdown
@@ -52,8 +53,10 @@ def texts(move: MemberTransfer, what: str, days_left: int, deadline) -> tuple[st
 @reminder_rule("member_moves")
 def move_deadlines(now: datetime) -> Iterator[NotificationSpec]:
     today = local_today(now)
-    open_moves = db.session.scalars(select(MemberTransfer).options(joinedload(MemberTransfer.member)).where(
-        MemberTransfer.state.in_((MoveState.REQUESTED, MoveState.LETTER)))).all()
+    open_moves = db.session.scalars(select(MemberTransfer).options(joinedload(MemberTransfer.member))
+                                    .join(Member, Member.id == MemberTransfer.member_id).where(
+        MemberTransfer.state.in_((MoveState.REQUESTED, MoveState.LETTER)),
+        Member.status.in_(ACTIVE_STATUSES))).all()  # not one who left meanwhile: no deadline runs for them
     due = []
     for move in open_moves:
         count = countdown(move, today)

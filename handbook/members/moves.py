@@ -232,6 +232,8 @@ def issue_letter(move: MemberTransfer, number: str | None, day: date | None, *, 
     if not can_send_move(access, move.from_cell):
         raise LookupError(move.id)
     _open(move, MoveState.REQUESTED, today=today)
+    if move.member.status not in ACTIVE_STATUSES:  # left (or died) while the letter was awaited
+        raise MoveError(_("Đảng viên này không còn sinh hoạt đảng."))
     number = _clean(number, 60, _("Số giấy giới thiệu"))
     if not number:
         raise MoveError(_("Vui lòng nhập số giấy giới thiệu sinh hoạt đảng."))

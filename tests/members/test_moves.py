@@ -266,3 +266,22 @@ def test_nobody_else_sees_a_move(world, factory):
         moves.request_move(w["member"], kind=MoveKind.PERMANENT, reason=MoveReason.CU_TRU,
                            change_day=date(2026, 2, 2), destination=moves.Destination(entry=w["inside"]),
                            actor=Actor(stranger.id), access=load_access(stranger))
+
+
+def test_a_member_who_left_while_the_letter_was_awaited_gets_no_letter_and_no_reminders(world):
+    from handbook.members.records import record_status
+    from handbook.notify.rules import run_rules
+
+    w = world
+    with time_machine.travel(MONDAY, tick=False):
+        move = _ask(w)  # the letter due by 28/04/2026
+        record_status(w["member"], MemberStatus.DA_MAT, date(2026, 2, 2), None, Actor(w["leader_a"].id))
+        leader = (Actor(w["leader_a"].id), load_access(w["leader_a"]))
+        with pytest.raises(moves.MoveError, match="không còn sinh hoạt đảng"):
+            moves.issue_letter(move, "12-GGT/ĐU", date(2026, 2, 2), actor=leader[0], access=leader[1])
+        db.session.rollback()
+        assert db.session.get(MemberTransfer, move.id).state is MoveState.REQUESTED
+    reminders = select(func.count(Notification.id)).where(Notification.dedupe_key.like(f"move:{move.id}:letter:%"))
+    with time_machine.travel("2026-04-21 09:00 +07:00", tick=False):
+        run_rules(names=["member_moves"])
+    assert db.session.scalar(reminders) == 0

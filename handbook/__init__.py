@@ -12,7 +12,7 @@ from handbook.extensions import babel, compress, csrf, db, migrate
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # Each package registers its own blueprints, commands and receivers (`init_app`), kernel first, api and pwa last.
-FEATURES = ("core", "auth", "org", "members", "meetings", "admission", "structure", "treeio", "regulations",
+FEATURES = ("core", "auth", "org", "members", "meetings", "admission", "dues", "structure", "treeio", "regulations",
             "reports", "notify", "privacy", "home", "ops", "demo", "pwa", "api")
 
 

@@ -120,6 +120,11 @@ ACTION_LABELS = {
     "admission.review": _l("Ghi nhận rà soát danh sách quần chúng ưu tú"),
     "admission.targets": _l("Đặt chỉ tiêu kết nạp đảng viên"),
     "reports.review_recorded": _l("Ghi nhận cấp ủy xem xét một danh sách định kỳ"),
+    "dues.payments": _l("Ghi nhận đảng phí đã thu"),
+    "dues.correct": _l("Sửa hoặc xoá khoản đảng phí đã ghi nhận"),
+    "dues.profile": _l("Đặt mức đóng đảng phí của đảng viên"),
+    "dues.relief": _l("Ghi nhận quyết định miễn, giảm đảng phí"),
+    "dues.region": _l("Đặt vùng lương tối thiểu cho tổ chức đảng"),
 }
 #: every action the log knows (a test checks each `record` call names one of them)
 ACTIONS = tuple(ACTION_LABELS)

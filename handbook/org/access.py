@@ -356,3 +356,22 @@ def can_view_member_lists(access: Access, org: Organisation) -> bool:
     A position on the organisation alone (unit scope) sees its figures, not the members below."""
     return access.is_admin or any(g.covers(org.id, org.path) and (g.scope is Scope.SUBTREE or org.is_cell)
                                   for g in access.grants)
+
+
+# --- dues: recording payments, profiles and reliefs; regions; the committee's totals ---------------------------
+
+def can_record_dues(access: Access, cell: Organisation) -> bool:
+    """A cell's dues sheet, its members' profiles, reliefs and payments (người thu đảng phí): the cell's committee
+    (bí thư, phó bí thư, chi ủy viên) and committee staff above it — the same rule as managing its members."""
+    return can_manage_org(access, cell)
+
+
+def can_set_dues_region(access: Access, org: Organisation) -> bool:
+    """The region (vùng) of the regional minimum wage on `org`: admins and committee positions covering it (a
+    cell's leaders do not set it)."""
+    return can_set_target(access, org)
+
+
+def can_view_own_dues(access: Access, member_id: int) -> bool:
+    """A member's own months and amounts: the member themself, also after they left (their own history)."""
+    return access.member_id is not None and access.member_id == member_id

@@ -11,6 +11,7 @@ from sqlalchemy import or_, select
 from handbook.dues import rules, service
 from handbook.dues.models import DuesPayment
 from handbook.extensions import db
+from handbook.members.collation import name_sort_key
 from handbook.members.models import ACTIVE_STATUSES, Member
 from handbook.org.models import Organisation
 
@@ -58,7 +59,7 @@ def cell_members(cell: Organisation, month: date) -> list[Member]:
     placed = (Member.cell_id == cell.id) & Member.status.in_(ACTIVE_STATUSES) & or_(
         Member.admission_date.is_(None), Member.admission_date <= _month_end(month))
     members = list(db.session.scalars(select(Member).where(or_(placed, Member.id.in_(paid_here)))))
-    return sorted(members, key=lambda m: (m.given_name, m.full_name, m.id))
+    return sorted(members, key=lambda m: (name_sort_key(m.full_name), m.id))
 
 
 def cell_sheet(cell: Organisation, month: date, *, today: date) -> Sheet:
@@ -165,4 +166,4 @@ def unpaid_in_year(cell: Organisation, year: int, *, today: date, members: list[
                               reliefs=reliefs[member.id], paid=paid[member.id])
         if count >= UNPAID_REVIEW:
             found.append((member, count))
-    return sorted(found, key=lambda pair: (-pair[1], pair[0].given_name, pair[0].id))
+    return sorted(found, key=lambda pair: (-pair[1], name_sort_key(pair[0].full_name), pair[0].id))

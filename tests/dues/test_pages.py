@@ -2,8 +2,6 @@
 sheet), the sheet posted, bad input shown on the form with 400 and nothing written, the member's months."""
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 import time_machine
 from sqlalchemy import func, select

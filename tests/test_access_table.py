@@ -383,6 +383,11 @@ ENDPOINTS = [
     ("POST", "/dues/cells/{cell}/members/{member}/payments", (302, 403, 404, 400, 400, 404, 400, 404)),
     ("GET", "/dues/organisations/{ward}/region", (302, 404, 404, 404, 200, 404, 200, 404)),
     ("POST", "/dues/organisations/{ward}/region", (302, 404, 404, 404, 400, 404, 400, 404)),  # an empty form
+    ("GET", "/dues/cells/{cell}.xlsx", (302, 403, 404, 200, 200, 404, 200, 404)),
+    ("GET", "/reports/dues", (302, 403, 403, 200, 200, 200, 200, 403)),  # each their own organisation
+    ("GET", "/reports/dues?organisation_id={ward}", (302, 403, 403, 404, 200, 404, 200, 403)),
+    ("GET", "/reports/dues.xlsx?organisation_id={cell}", (302, 403, 403, 200, 200, 404, 200, 403)),
+    ("GET", "/reports/dues/print?organisation_id={ward}", (302, 403, 403, 404, 200, 404, 200, 403)),
     ("POST", "/admission/candidates/{candidate}/stop", (302, 404, 404, 400, 400, 404, 400, 404)),  # no reason
     ("POST", "/admission/candidates/{candidate}/reopen", (302, 404, 404, 400, 400, 404, 400, 404)),  # not stopped
     ("POST", "/admission/candidates/{candidate}/introducers/{introducer}/remove",  # last: it changes the file

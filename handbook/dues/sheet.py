@@ -167,3 +167,11 @@ def unpaid_in_year(cell: Organisation, year: int, *, today: date, members: list[
         if count >= UNPAID_REVIEW:
             found.append((member, count))
     return sorted(found, key=lambda pair: (-pair[1], name_sort_key(pair[0].full_name), pair[0].id))
+
+
+def received(cell: Organisation, month: date) -> list[DuesPayment]:
+    """Payments the cell received during `month` (any month paid for), by day: the remittance sheet's lines."""
+    return list(db.session.scalars(
+        select(DuesPayment).where(DuesPayment.cell_id == cell.id, DuesPayment.paid_on >= month,
+                                  DuesPayment.paid_on <= _month_end(month))
+        .order_by(DuesPayment.paid_on, DuesPayment.id)))

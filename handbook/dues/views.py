@@ -11,7 +11,7 @@ from handbook.caller import current_access, current_actor, organisation_in_scope
 from handbook.core.i18n import gettext as _
 from handbook.core.timeutil import local_today
 from handbook.core.web import require
-from handbook.dues import labels, payments, rules, service, sheet
+from handbook.dues import labels, payments, rules, service, sheet, tables
 from handbook.dues.blueprints import dues_bp
 from handbook.dues.errors import DuesError
 from handbook.dues.forms import PaymentForm, ProfileForm, RegionForm, ReliefForm, SheetForm
@@ -67,10 +67,11 @@ def cell_sheet(cell_id: int):
             return redirect(url_for("dues.cell_sheet", cell_id=cell.id, month=month.strftime("%Y-%m")))
     elif form.is_submitted():
         status = 400
+    collected = sum(p.amount for p in sheet.received(cell, month))
     return render_template("dues/sheet.html", cell=cell, sheet=current, form=form, month=month, today=today,
                            labels=labels, rules=rules, posted=request.form if request.method == "POST" else None,
-                           row_errors=row_errors, prev=rules.month_start(month - timedelta(days=1)),
-                           next=rules.next_month(month)), status
+                           row_errors=row_errors, remittance=tables.remittance_rows(collected),
+                           prev=rules.month_start(month - timedelta(days=1)), next=rules.next_month(month)), status
 
 
 @dues_bp.get("/dues/cells/<int:cell_id>/members/<int:member_id>")

@@ -99,8 +99,8 @@ def test_months_in_advance_and_late_in_one_payment(scene):
                                today=TODAY)
 
 
-def test_a_month_beyond_the_advance_allowed_is_refused(app, scene):
-    app.config["DUES_MAX_ADVANCE_MONTHS"] = 3
+def test_a_month_beyond_the_advance_allowed_is_refused(app, scene, monkeypatch):
+    monkeypatch.setitem(app.config, "DUES_MAX_ADVANCE_MONTHS", 3)
     with pytest.raises(DuesError) as refused:
         payments.record_months(scene.member, date(2026, 12, 1), date(2027, 3, 1), "90000", "cash", None, TODAY,
                                scene.actor, today=TODAY)

@@ -5,7 +5,7 @@ unpaid-months review and the committee's totals."""
 
 def init_app(app) -> None:
     """The dues pages (collectors and committees; each member's own) and the package's reminder rule."""
-    from handbook.dues import my_views, report_views, views  # noqa: F401 - routes
+    from handbook.dues import my_views, reminders, report_views, views  # noqa: F401 - routes; the reminder rule
     from handbook.dues.blueprints import dues_bp, my_dues_bp
 
     app.config.setdefault("DUES_MAX_ADVANCE_MONTHS", 12)

@@ -5,9 +5,10 @@ unpaid-months review and the committee's totals."""
 
 def init_app(app) -> None:
     """The dues pages (collectors and committees; each member's own) and the package's reminder rule."""
-    from handbook.dues import my_views, reminders, report_views, views  # noqa: F401 - routes; the reminder rule
+    from handbook.dues import merging, my_views, reminders, report_views, views  # noqa: F401 - routes; reminders
     from handbook.dues.blueprints import dues_bp, my_dues_bp
 
+    merging.connect()  # merging two records of one person carries their dues
     app.config.setdefault("DUES_MAX_ADVANCE_MONTHS", 12)
     app.config.setdefault("DUES_REMINDER_DAY", 10)
     app.config.setdefault("DUES_CELL_KEEPS_PERCENT", 30)

@@ -16,6 +16,8 @@ from handbook.audit.models import AuditEvent
 from handbook.audit.service import ACTION_LABELS
 from handbook.auth.models import User
 from handbook.core.i18n import lazy_gettext as _l
+from handbook.dues.labels import CATEGORY_LABELS, METHOD_LABELS, RELIEF_LABELS
+from handbook.dues.models import Category, DuesPayment, DuesProfile, DuesRelief, Method, ReliefKind
 from handbook.extensions import db
 from handbook.meetings.labels import ATTENDANCE_LABELS
 from handbook.meetings.models import Attendance, AttendanceStatus, DocumentRead, Meeting
@@ -51,6 +53,11 @@ LABELS = {
     "status": _l("Trạng thái"), "updated_at": _l("Cập nhật lúc"), "cell": _l("Chi bộ"), "group": _l("Tổ đảng"),
     "photo": _l("Có ảnh"), "from_date": _l("Từ ngày"), "reason": _l("Lý do"), "recorded_at": _l("Ghi lúc"),
     "field": _l("Mục"), "old_value": _l("Giá trị cũ"), "new_value": _l("Giá trị mới"), "changed_at": _l("Sửa lúc"),
+    "month": _l("Tháng"), "amount": _l("Số tiền (đồng)"), "expected": _l("Phải đóng (đồng)"),
+    "method": _l("Hình thức nộp"), "reference": _l("Mã giao dịch"), "paid_on": _l("Ngày nộp"),
+    "from_month": _l("Từ tháng"), "to_month": _l("Đến tháng"), "category": _l("Đối tượng"),
+    "base_amount": _l("Số tiền làm căn cứ (đồng)"), "percent": _l("Mức giảm (%)"),
+    "decision_number": _l("Số quyết định"), "decision_date": _l("Ngày quyết định"), "set_at": _l("Đặt lúc"),
     "meeting": _l("Buổi sinh hoạt"), "starts_at": _l("Bắt đầu"), "source": _l("Nguồn"),
     "checked_in_at": _l("Điểm danh lúc"), "action": _l("Thao tác"), "by": _l("Người thực hiện"), "at": _l("Lúc"),
     "title": _l("Tiêu đề"), "body": _l("Nội dung"), "url": _l("Liên kết"), "read_at": _l("Đọc lúc"),
@@ -62,7 +69,8 @@ LABELS = {
 
 # Coded values in words. Enums by their type (two StrEnums may share a value), the rest by section and column.
 ENUM_LABELS = {MemberStatus: STATUS_LABELS, Gender: GENDER_LABELS, AttendanceStatus: ATTENDANCE_LABELS,
-               OccupationGroup: OCCUPATION_GROUP_LABELS}
+               OccupationGroup: OCCUPATION_GROUP_LABELS, Category: CATEGORY_LABELS, Method: METHOD_LABELS,
+               ReliefKind: RELIEF_LABELS}
 SOURCE_LABELS = {"notice": _l("Tự báo vắng"), "code": _l("Tự điểm danh bằng mã"),
                  "online": _l("Tự điểm danh trực tuyến"), "leader": _l("Chi ủy điểm danh")}
 LANGUAGE_NAMES = {"vi": _l("Tiếng Việt"), "en": _l("Tiếng Anh")}
@@ -153,6 +161,7 @@ def collect(user: User) -> list[Section]:
                     .join(Meeting, Meeting.id == DocumentRead.meeting_id)
                     .where(DocumentRead.member_id == member.id).order_by(Meeting.starts_at))]),
             Section("record_views", str(_l("Ai đã xem hoặc xử lý hồ sơ của tôi")), _views_of(member)),
+            *_dues_of(member),
         ]
     sections += [
         Section("notifications", str(_l("Thông báo")), [
@@ -175,6 +184,24 @@ def _articles(model, when, user_id: int) -> list[dict]:
     return [{"article": f"{label} {heading}".strip(), "at": at} for label, heading, at in db.session.execute(
         select(Article.label, Article.heading, when).join(Article, Article.id == model.article_id)
         .where(model.user_id == user_id).order_by(when))]
+
+
+def _dues_of(member: Member) -> list[Section]:
+    """The member's dues: their profiles, exemptions and reductions, and the months paid."""
+    def rows(model, names, order):
+        return [_row(r, names) for r in db.session.scalars(select(model).where(model.member_id == member.id)
+                                                               .order_by(order))]
+
+    return [
+        Section("dues_profiles", str(_l("Mức đóng đảng phí")),
+                rows(DuesProfile, ("from_month", "category", "base_amount", "set_at"), DuesProfile.from_month)),
+        Section("dues_reliefs", str(_l("Miễn, giảm đảng phí")),
+                rows(DuesRelief, ("kind", "percent", "from_month", "to_month", "decision_number", "decision_date",
+                                  "recorded_at"), DuesRelief.from_month)),
+        Section("dues_payments", str(_l("Đảng phí đã nộp")),
+                rows(DuesPayment, ("month", "amount", "expected", "method", "reference", "paid_on", "recorded_at"),
+                     DuesPayment.month)),
+    ]
 
 
 def _views_of(member: Member) -> list[dict]:

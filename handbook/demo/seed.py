@@ -153,6 +153,9 @@ def seed_demo(members: int | None = None, if_empty: bool = False,
             demo_cell = db.session.scalar(select(Member.cell_id).join(User, User.id == Member.user_id)
                                           .where(User.email == SECRETARY["email"]))
             report.activity = seed_activity(now, skip_cell_id=demo_cell)
+            from handbook.dues.demo import seed_demo_dues
+
+            report.activity["dues_payments"] = seed_demo_dues(SECRETARY["email"], MEMBER["email"], now)
     report.seconds = perf_counter() - started
     return report
 

@@ -113,9 +113,12 @@ def _expected_now(member: Member, month: date, cell: Organisation) -> int | None
 
 
 def record_months(member: Member, first: date | None, last: date | None, amount: object, method: object,
-                  reference: str | None, paid_on: date | None, actor: Actor, *, today: date) -> list[DuesPayment]:
-    """One payment covering the months from `first` to `last` (paid in advance or late): `amount` is per month,
-    or empty for each month's expected amount. A month already recorded is refused (correct it on the sheet)."""
+                  reference: str | None, paid_on: date | None, actor: Actor, *, today: date,
+                  cell: Organisation | None = None) -> list[DuesPayment]:
+    """One payment covering the months from `first` to `last` (paid in advance or late), received by `cell` (the
+    member's own by default): `amount` is per month, or empty for each month's expected amount. A month already
+    recorded is refused (correct it on the sheet)."""
+    cell = cell or member.cell
     if first is None:
         raise DuesError(_("Tháng không hợp lệ; hãy nhập theo dạng tháng/năm, ví dụ 02/2026."), "first_month")
     last = last or first
@@ -139,7 +142,7 @@ def record_months(member: Member, first: date | None, last: date | None, amount:
     fixed = service.parse_money(amount, "amount", maximum=rules.MAX_MONTHLY) if typed else None
     profiles = service.profiles_of([member.id])[member.id]
     reliefs = service.reliefs_of([member.id])[member.id]
-    region = service.region_of(member.cell)
+    region = service.region_of(cell)
     made = []
     for month in months:
         owed = service.expected_for(member, month, region=region, profiles=profiles, reliefs=reliefs)
@@ -147,7 +150,7 @@ def record_months(member: Member, first: date | None, last: date | None, amount:
         if not value:
             raise DuesError(_("Chưa tính được mức đóng tháng %(m)s; hãy ghi số tiền mỗi tháng.",
                               m=rules.format_month(month)), "amount")
-        made.append(DuesPayment(member_id=member.id, cell_id=member.cell_id, month=month, amount=value,
+        made.append(DuesPayment(member_id=member.id, cell_id=cell.id, month=month, amount=value,
                                 expected=owed.amount, method=method, reference=reference, paid_on=paid_on,
                                 recorded_by_id=actor.user_id))
     db.session.add_all(made)

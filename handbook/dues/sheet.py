@@ -42,11 +42,6 @@ class Sheet:
     unknown: int = 0      #: no amount computed (no profile, no region)
     unpaid_review: list[tuple[Member, int]] = field(default_factory=list)
 
-    @property
-    def unpaid(self) -> int:
-        return max(0, self.expected - sum(line.payment.amount for line in self.lines
-                                          if line.payment is not None and line.expected.amount is not None))
-
 
 def _month_end(month: date) -> date:
     return date.fromordinal(rules.next_month(month).toordinal() - 1)

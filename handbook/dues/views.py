@@ -135,7 +135,8 @@ def record_payment(cell_id: int, member_id: int):
     form = PaymentForm()
     result = submit(form, lambda: payments.record_months(
         member, form_month(form, "first_month"), form_month(form, "last_month", required=False), form.amount.data,
-        form.method.data, form.reference.data, form_date(form, "paid_on"), current_actor(), today=local_today()))
+        form.method.data, form.reference.data, form_date(form, "paid_on"), current_actor(), today=local_today(),
+        cell=cell))
     if result.done:
         flash(_("Đã ghi nhận đảng phí %(n)d tháng.", n=len(result.value)), "success")
         return redirect(url_for("dues.member_page", cell_id=cell.id, member_id=member.id))

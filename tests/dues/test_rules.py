@@ -111,3 +111,18 @@ def test_amounts_are_whole_and_never_above_the_share(base, percent):
 def test_the_fifty_years_month_is_the_anniversary_month(day):
     month = rules.fifty_years_month(day)
     assert (month.year, month.month, month.day) == (day.year + 50, day.month, 1)
+
+
+def test_the_lower_share_from_the_month_the_retirement_age_is_reached_leap_february():
+    from handbook.dues.service import is_retired_in
+    from handbook.members.models import Gender, Member
+    from handbook.members.retirement import retirement_day
+
+    # a woman born 28/02/1970 reaches 58 (the age in 2028) on 28/02/2028: February 2028, a leap month, is at the
+    # lower share, January is not
+    assert retirement_day(date(1970, 2, 28), Gender.NU) == date(2028, 2, 28)
+    member = Member(full_name="Lê Thị Nhuận", birth_date=date(1970, 2, 28), gender=Gender.NU,
+                    admission_date=date(1990, 1, 1))
+    assert not is_retired_in(member, date(2028, 1, 1))
+    assert is_retired_in(member, date(2028, 2, 1))
+    assert owed(date(2028, 1, 1)).amount == 26_550 and owed(date(2028, 2, 1), retired=True).amount == 15_930

@@ -118,11 +118,11 @@ def test_the_lower_share_from_the_month_the_retirement_age_is_reached_leap_febru
     from handbook.members.models import Gender, Member
     from handbook.members.retirement import retirement_day
 
-    # a woman born 28/02/1970 reaches 58 (the age in 2028) on 28/02/2028: February 2028, a leap month, is at the
+    # a man born 28/02/1970 reaches 62 on 28/02/2032: February 2032, a leap month read to its 29th, is at the
     # lower share, January is not
-    assert retirement_day(date(1970, 2, 28), Gender.NU) == date(2028, 2, 28)
-    member = Member(full_name="Lê Thị Nhuận", birth_date=date(1970, 2, 28), gender=Gender.NU,
+    assert retirement_day(date(1970, 2, 28), Gender.NAM) == date(2032, 2, 28)
+    member = Member(full_name="Lê Văn Nhuận", birth_date=date(1970, 2, 28), gender=Gender.NAM,
                     admission_date=date(1990, 1, 1))
-    assert not is_retired_in(member, date(2028, 1, 1))
-    assert is_retired_in(member, date(2028, 2, 1))
-    assert owed(date(2028, 1, 1)).amount == 26_550 and owed(date(2028, 2, 1), retired=True).amount == 15_930
+    assert not is_retired_in(member, date(2032, 1, 1))
+    assert is_retired_in(member, date(2032, 2, 1))
+    assert owed(date(2032, 1, 1)).amount == 26_550 and owed(date(2032, 2, 1), retired=True).amount == 15_930

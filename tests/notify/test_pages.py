@@ -96,7 +96,8 @@ def test_settings_devices_test_button_and_preferences(app, client, push, cell_sc
     client.post("/notifications/settings/preferences", data={"csrf_token": token, "kind_meeting_change": "on"})
     off = set(db.session.scalars(select(NotificationPreference.kind).where(
         NotificationPreference.user_id == user.id, NotificationPreference.push_enabled.is_(False))))
-    assert off == {"meeting_reminder"}  # the committee's reminders are not offered to a member: left as they were
+    # the committee's reminders are not offered to a member: left as they were
+    assert off == {"meeting_reminder", "dues_unpaid"}
     device = subscriptions.devices(user.id)[0]
     client.post(f"/notifications/settings/devices/{device.id}/delete", data={"csrf_token": token})
     assert subscriptions.devices(user.id) == []

@@ -95,6 +95,8 @@ class DuesPayment(db.Model):
     __table_args__ = (
         UniqueConstraint("member_id", "month", name="uq_dues_payments_member_month"),
         Index("ix_dues_payments_cell_month", "cell_id", "month"),
+        Index("ix_dues_payments_month_cell", "month", "cell_id", "amount"),  # a month's totals over a subtree
+        Index("ix_dues_payments_paid_on_cell", "paid_on", "cell_id", "amount"),  # the month's remittance
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -15,13 +15,16 @@ from handbook.dues.blueprints import dues_bp
 from handbook.dues.pages import collector_cell
 from handbook.dues.totals import dues_totals
 from handbook.dues.views import month_from_args
+from handbook.reports.kept import kept
 from handbook.reports.pages import parent_crumb, report_org
 
 
 def _report():
     access = current_access()
     org = report_org(access)
-    return dues_totals(org, month_from_args(local_today())), access
+    month = month_from_args(local_today())
+    # a province's year to date takes seconds (benchmarks/dues.py): kept a few minutes like the other reports
+    return kept("dues", (org.id, month), lambda: dues_totals(org, month), org=org), access
 
 
 def _context(report, access) -> dict:

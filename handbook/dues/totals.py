@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import BigInteger, and_, case, cast, func, literal, or_, select
+from sqlalchemy import BigInteger, and_, case, cast, exists, func, literal, or_, select
 
 from handbook.dues import rules
 from handbook.dues.models import BASED, Category, DuesPayment, DuesProfile, DuesRegion, DuesRelief
@@ -93,38 +93,35 @@ def _retired(month: date):
 
 
 def _member_groups(org: Organisation, month: date):
-    """(cell id, cell path, category, retired, relief %, fifty, paid, count, summed based amount) rows."""
-    latest = (select(DuesProfile.member_id, func.max(DuesProfile.from_month).label("from_month"))
-              .where(DuesProfile.from_month <= month).group_by(DuesProfile.member_id).subquery())
-    profile = (select(DuesProfile.member_id, DuesProfile.category, DuesProfile.base_amount)
-               .join(latest, and_(latest.c.member_id == DuesProfile.member_id,
-                                  latest.c.from_month == DuesProfile.from_month)).subquery())
-    relief = (select(DuesRelief.member_id, func.max(DuesRelief.percent).label("percent"))
-              .where(DuesRelief.from_month <= month,
-                     or_(DuesRelief.to_month.is_(None), DuesRelief.to_month >= month))
-              .group_by(DuesRelief.member_id).subquery())
-    paid = (select(DuesPayment.member_id).where(DuesPayment.month == month).subquery())
-    percent = func.coalesce(relief.c.percent, 0)
-    rate = case((profile.c.category == Category.PENSION.value, rules.BASE_RATES[Category.PENSION]),
+    """(cell id, cell path, category, retired, relief %, fifty, paid, count, summed based amount) rows. The profile,
+    relief and payment of each member are read through correlated lookups on their (member, month) indexes: joined
+    as grouped subqueries, SQLite scanned them once per member (minutes on the 140,000-member demo)."""
+    def latest(column):
+        return (select(column).where(DuesProfile.member_id == Member.id, DuesProfile.from_month <= month)
+                .order_by(DuesProfile.from_month.desc()).limit(1).scalar_subquery())
+
+    category, base = latest(DuesProfile.category), latest(DuesProfile.base_amount)
+    percent = func.coalesce(
+        select(func.max(DuesRelief.percent)).where(
+            DuesRelief.member_id == Member.id, DuesRelief.from_month <= month,
+            or_(DuesRelief.to_month.is_(None), DuesRelief.to_month >= month)).scalar_subquery(), 0)
+    is_paid = case((exists().where(DuesPayment.member_id == Member.id, DuesPayment.month == month), 1), else_=0)
+    rate = case((category == Category.PENSION.value, rules.BASE_RATES[Category.PENSION]),
                 else_=rules.BASE_RATES[Category.WAGE])
-    full = (cast(profile.c.base_amount, BigInteger) * rate + 5000) // 10000  # integer division, as in rules
-    amount = case((profile.c.category.in_([c.value for c in BASED]), (full * (100 - percent) + 50) // 100),
-                  else_=literal(0))
+    full = (cast(base, BigInteger) * rate + 5000) // 10000  # integer division, as in rules
+    amount = case((category.in_([c.value for c in BASED]), (full * (100 - percent) + 50) // 100), else_=literal(0))
     fifty_before = rules.next_month(month) - relativedelta(years=rules.FIFTY_YEARS)
     fifty = case((Member.admission_date < fifty_before, 1), else_=0)
-    retired = _retired(month)
-    is_paid = case((paid.c.member_id.is_not(None), 1), else_=0)
-    columns = (Member.cell_id, Organisation.path, profile.c.category, retired, percent, fifty, is_paid)
-    query = (select(*columns, func.count(), func.sum(amount))
-             .select_from(Member)
-             .join(Organisation, Organisation.id == Member.cell_id)
-             .outerjoin(profile, profile.c.member_id == Member.id)
-             .outerjoin(relief, relief.c.member_id == Member.id)
-             .outerjoin(paid, paid.c.member_id == Member.id)
+    inner = (select(Member.cell_id.label("cell_id"), Organisation.path.label("path"), category.label("category"),
+                    _retired(month).label("retired"), percent.label("percent"), fifty.label("fifty"),
+                    is_paid.label("paid"), amount.label("amount"))
+             .select_from(Member).join(Organisation, Organisation.id == Member.cell_id)
              .where(in_subtree(Organisation.path, org.path), Member.status.in_(ACTIVE_STATUSES),
                     or_(Member.admission_date.is_(None), Member.admission_date <= _month_end(month)))
-             .group_by(*columns))
-    return db.session.execute(query)
+             .subquery())
+    keys = (inner.c.cell_id, inner.c.path, inner.c.category, inner.c.retired, inner.c.percent, inner.c.fifty,
+            inner.c.paid)
+    return db.session.execute(select(*keys, func.count(), func.sum(inner.c.amount)).group_by(*keys))
 
 
 def month_figures(org: Organisation, month: date, below: Below, regions: dict[int, int | None]

@@ -95,10 +95,14 @@ def upgrade():
     )
     with op.batch_alter_table("dues_payments", schema=None) as batch_op:
         batch_op.create_index("ix_dues_payments_cell_month", ["cell_id", "month"], unique=False)
+        batch_op.create_index("ix_dues_payments_month_cell", ["month", "cell_id", "amount"], unique=False)
+        batch_op.create_index("ix_dues_payments_paid_on_cell", ["paid_on", "cell_id", "amount"], unique=False)
 
 
 def downgrade():
     with op.batch_alter_table("dues_payments", schema=None) as batch_op:
+        batch_op.drop_index("ix_dues_payments_paid_on_cell")
+        batch_op.drop_index("ix_dues_payments_month_cell")
         batch_op.drop_index("ix_dues_payments_cell_month")
     op.drop_table("dues_payments")
     with op.batch_alter_table("dues_reliefs", schema=None) as batch_op:

@@ -13,7 +13,20 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import BigInteger, and_, case, cast, exists, func, literal, or_, select
+from sqlalchemy import (
+    BigInteger,
+    String,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    type_coerce,
+)
 
 from handbook.dues import rules
 from handbook.dues.models import BASED, Category, DuesPayment, DuesProfile, DuesRegion, DuesRelief
@@ -92,6 +105,11 @@ def _retired(month: date):
                 (and_(Member.gender == Gender.NU, Member.birth_date <= birth_cutoff(Gender.NU, end)), 1), else_=0)
 
 
+def _cells_below(org: Organisation):
+    """The organisations of `org`'s subtree, as a list for `Member.cell_id IN (…)`."""
+    return select(Organisation.id).where(in_subtree(Organisation.path, org.path))
+
+
 def _member_groups(org: Organisation, month: date):
     """(cell id, cell path, category, retired, relief %, fifty, paid, count, summed based amount) rows. The profile,
     relief and payment of each member are read through correlated lookups on their (member, month) indexes: joined
@@ -116,7 +134,11 @@ def _member_groups(org: Organisation, month: date):
                     _retired(month).label("retired"), percent.label("percent"), fifty.label("fifty"),
                     is_paid.label("paid"), amount.label("amount"))
              .select_from(Member).join(Organisation, Organisation.id == Member.cell_id)
-             .where(in_subtree(Organisation.path, org.path), Member.status.in_(ACTIVE_STATUSES),
+             .where(Member.cell_id.in_(_cells_below(org)),
+                    # `|| ''`: no index on the status, so SQLite reads the subtree's members by their cell's index
+                    # rather than every active member of the tree by status (a ward's month 100 → ~10 ms)
+                    type_coerce(Member.status, String).op("||")(literal_column("''")).in_(
+                        [status.value for status in ACTIVE_STATUSES]),
                     or_(Member.admission_date.is_(None), Member.admission_date <= _month_end(month)))
              .subquery())
     keys = (inner.c.cell_id, inner.c.path, inner.c.category, inner.c.retired, inner.c.percent, inner.c.fifty,
@@ -124,8 +146,8 @@ def _member_groups(org: Organisation, month: date):
     return db.session.execute(select(*keys, func.count(), func.sum(inner.c.amount)).group_by(*keys))
 
 
-def month_figures(org: Organisation, month: date, below: Below, regions: dict[int, int | None]
-                  ) -> dict[int | None, Figures]:
+def month_figures(org: Organisation, month: date, below: Below, regions: dict[int, int | None],
+                  paths: dict[int, str] | None = None) -> dict[int | None, Figures]:
     """The month's figures per organisation directly below `org` (None: `org`'s own cells)."""
     found: dict[int | None, Figures] = {}
     if month >= rules.RULE_START:
@@ -152,20 +174,20 @@ def month_figures(org: Organisation, month: date, below: Below, regions: dict[in
                 figures.expected += amount
             if not is_paid:
                 figures.unpaid_count += count
-    for path, summed in db.session.execute(
-            select(Organisation.path, func.sum(DuesPayment.amount))
-            .join(Organisation, Organisation.id == DuesPayment.cell_id)
-            .where(in_subtree(Organisation.path, org.path), DuesPayment.month == month)
-            .group_by(Organisation.path)):
-        figures = found.setdefault(below.child_id(path), Figures())
+    paths = paths or dict(db.session.execute(select(Organisation.id, Organisation.path)
+                                             .where(in_subtree(Organisation.path, org.path))).all())
+    for cell_id, summed in db.session.execute(
+            select(DuesPayment.cell_id, func.sum(DuesPayment.amount))
+            .where(DuesPayment.cell_id.in_(_cells_below(org)), DuesPayment.month == month)
+            .group_by(DuesPayment.cell_id)):
+        figures = found.setdefault(below.child_id(paths[cell_id]), Figures())
         figures.paid += int(summed or 0)
-    for path, summed in db.session.execute(
-            select(Organisation.path, func.sum(DuesPayment.amount))
-            .join(Organisation, Organisation.id == DuesPayment.cell_id)
-            .where(in_subtree(Organisation.path, org.path), DuesPayment.paid_on >= month,
+    for cell_id, summed in db.session.execute(
+            select(DuesPayment.cell_id, func.sum(DuesPayment.amount))
+            .where(DuesPayment.cell_id.in_(_cells_below(org)), DuesPayment.paid_on >= month,
                    DuesPayment.paid_on <= _month_end(month))
-            .group_by(Organisation.path)):
-        found.setdefault(below.child_id(path), Figures()).collected += int(summed or 0)
+            .group_by(DuesPayment.cell_id)):
+        found.setdefault(below.child_id(paths[cell_id]), Figures()).collected += int(summed or 0)
     return found
 
 
@@ -176,8 +198,10 @@ def dues_totals(org: Organisation, month: date) -> Totals:
     regions = regions_by_cell(org)
     lines = {child_id: Line(child_id, name) for child_id, name in below.children}
     own = Line(None, org.name)
+    paths = dict(db.session.execute(select(Organisation.id, Organisation.path)
+                                    .where(in_subtree(Organisation.path, org.path))).all())
     for m in rules.month_range(date(month.year, 1, 1), month):
-        for child_id, figures in month_figures(org, m, below, regions).items():
+        for child_id, figures in month_figures(org, m, below, regions, paths).items():
             line = lines.get(child_id, own) if child_id is not None else own
             line.year.add(figures)
             if m == month:

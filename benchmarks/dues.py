@@ -9,7 +9,8 @@ what the GROUP BY earns.
     python benchmarks/dues.py --members 14000 --runs 10
 
 The seed is the one of benchmarks/committee_reports.py (its cache in /tmp/handbook-reports/, keyed by a digest of
-handbook/demo/, which calls the dues demo). Target: each page ≤ 300 ms (p95).
+handbook/demo/, which calls the dues demo). Target: each page ≤ 300 ms, cold and p95 (a slow committee report is kept
+a few minutes per process, so its warm requests say little).
 """
 from __future__ import annotations
 
@@ -140,7 +141,9 @@ def main() -> None:
         if row["status"] != 200:
             print(f"{role:<8}{label:<40}{'HTTP ' + str(row['status']):>32}")
             continue
-        verdict = f"≤ {TARGET_MS} ms: " + ("met" if row["p95"] <= TARGET_MS else "NOT met") if target else ""
+        # judged on the cold request too: a kept report answers warm requests from memory (reports/kept.py)
+        worst = max(row["p95"], row["cold_ms"])
+        verdict = f"≤ {TARGET_MS} ms: " + ("met" if worst <= TARGET_MS else "NOT met") if target else ""
         ratio = f"{row['p50'] / base:>8.1f}" if base else f"{'':>8}"
         print(f"{role:<8}{label:<40}{row['cold_ms']:>9.1f}{row['cold_statements']:>7}{row['p50']:>9.1f}"
               f"{row['p95']:>9.1f}{row['statements']:>7}{ratio}  {verdict}")

@@ -120,5 +120,7 @@ def test_the_committee_reminder_setting_is_for_leaders_only(app, cell):
         NotificationPreference.push_enabled.is_(False))))
     assert off == {(cell.member_user.id, "meeting_reminder"), (cell.leader_user.id, "leader_task"),
                    (cell.leader_user.id, "temporary_attendance"),  # also for cell leaders only
-                   (cell.leader_user.id, "admission_task")}  # leaders (and sponsors of probationary members)
+                   (cell.leader_user.id, "admission_task"),  # leaders (and sponsors of probationary members)
+                   (cell.member_user.id, "dues_unpaid"), (cell.leader_user.id, "dues_unpaid"),  # everyone's dues
+                   (cell.leader_user.id, "dues_cell")}  # the cell's unpaid count: leaders only
     assert 'name="kind_temporary_attendance"' not in page and 'name="kind_temporary_attendance"' in leader_page

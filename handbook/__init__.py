@@ -12,8 +12,8 @@ from handbook.extensions import babel, compress, csrf, db, migrate
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # Each package registers its own blueprints, commands and receivers (`init_app`), kernel first, api and pwa last.
-FEATURES = ("core", "auth", "org", "members", "meetings", "admission", "exemptions", "structure", "treeio",
-            "regulations", "reports", "evaluation", "notify", "privacy", "home", "ops", "demo", "pwa", "api")
+FEATURES = ("core", "auth", "org", "members", "meetings", "admission", "dues", "exemptions", "structure",
+            "treeio", "regulations", "reports", "evaluation", "notify", "privacy", "home", "ops", "demo", "pwa", "api")
 
 
 def create_app(config: dict | None = None) -> Flask:

@@ -18,6 +18,7 @@ from handbook.auth.models import (  # noqa: F401
     User,
     UserSession,
 )
+from handbook.dues.models import DuesPayment, DuesProfile, DuesRegion, DuesRelief  # noqa: F401
 from handbook.evaluation.models import EvaluationRound, Rating, SelfAssessment  # noqa: F401
 from handbook.exemptions.models import Exemption  # noqa: F401
 from handbook.meetings.models import (  # noqa: F401

@@ -380,6 +380,23 @@ ENDPOINTS = [
      (302, 403, 403, 404, 302, 404, 302, 403)),
     ("GET", "/tree/{cell}/unit-type", (302, 403, 403, 403, 200, 404, 200, 403)),
     ("POST", "/tree/{cell}/unit-type", (302, 403, 403, 403, 400, 404, 400, 403)),  # an empty form
+    # dues: each member their own months (also after leaving); the cell's collectors (its committee) and committee
+    # staff above record; a committee sets the region
+    ("GET", "/dues/me", (302, 200, 200, 200, 404, 404, 404, 200)),
+    ("GET", "/api/v1/me/dues", (401, 200, 200, 200, 404, 404, 404, 200)),
+    ("GET", "/dues/cells/{cell}", (302, 403, 404, 200, 200, 404, 200, 404)),
+    ("POST", "/dues/cells/{cell}", (302, 403, 404, 400, 400, 404, 400, 404)),  # an empty form
+    ("GET", "/dues/cells/{cell}/members/{member}", (302, 403, 404, 200, 200, 404, 200, 404)),
+    ("POST", "/dues/cells/{cell}/members/{member}/profile", (302, 403, 404, 400, 400, 404, 400, 404)),
+    ("POST", "/dues/cells/{cell}/members/{member}/reliefs", (302, 403, 404, 400, 400, 404, 400, 404)),
+    ("POST", "/dues/cells/{cell}/members/{member}/payments", (302, 403, 404, 400, 400, 404, 400, 404)),
+    ("GET", "/dues/organisations/{ward}/region", (302, 404, 404, 404, 200, 404, 200, 404)),
+    ("POST", "/dues/organisations/{ward}/region", (302, 404, 404, 404, 400, 404, 400, 404)),  # an empty form
+    ("GET", "/dues/cells/{cell}.xlsx", (302, 403, 404, 200, 200, 404, 200, 404)),
+    ("GET", "/reports/dues", (302, 403, 403, 200, 200, 200, 200, 403)),  # each their own organisation
+    ("GET", "/reports/dues?organisation_id={ward}", (302, 403, 403, 404, 200, 404, 200, 403)),
+    ("GET", "/reports/dues.xlsx?organisation_id={cell}", (302, 403, 403, 200, 200, 404, 200, 403)),
+    ("GET", "/reports/dues/print?organisation_id={ward}", (302, 403, 403, 404, 200, 404, 200, 403)),
     ("POST", "/admission/candidates/{candidate}/stop", (302, 404, 404, 400, 400, 404, 400, 404)),  # no reason
     ("POST", "/admission/candidates/{candidate}/reopen", (302, 404, 404, 400, 400, 404, 400, 404)),  # not stopped
     ("POST", "/admission/candidates/{candidate}/introducers/{introducer}/remove",  # last: it changes the file

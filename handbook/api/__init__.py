@@ -52,6 +52,7 @@ def init_app(app) -> None:
     from handbook.api import (
         auth_api,
         candidates_api,
+        dues_api,
         evaluation_api,
         exemptions_api,
         meeting_reports_api,
@@ -74,6 +75,6 @@ def init_app(app) -> None:
     app.before_request(check_request)
     for blueprint in (auth_api.blp, org_api.blp, meetings_api.blp, members_api.blp, regulations_api.blp,
                       notify_api.blp, privacy_api.blp, candidates_api.blp, reports_api.blp,
-                      meeting_reports_api.blp, exemptions_api.blp, evaluation_api.blp, moves_api.blp):
+                      meeting_reports_api.blp, dues_api.blp, exemptions_api.blp, evaluation_api.blp, moves_api.blp):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)

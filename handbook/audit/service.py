@@ -142,6 +142,11 @@ ACTION_LABELS = {
     "member.directory_add": _l("Thêm nơi tiếp nhận vào danh bạ"),
     "member.directory_edit": _l("Sửa nơi tiếp nhận trong danh bạ"),
     "member.directory_remove": _l("Xóa nơi tiếp nhận khỏi danh bạ"),
+    "dues.payments": _l("Ghi nhận đảng phí đã thu"),
+    "dues.correct": _l("Sửa hoặc xoá khoản đảng phí đã ghi nhận"),
+    "dues.profile": _l("Đặt mức đóng đảng phí của đảng viên"),
+    "dues.relief": _l("Ghi nhận quyết định miễn, giảm đảng phí"),
+    "dues.region": _l("Đặt vùng lương tối thiểu cho tổ chức đảng"),
 }
 #: every action the log knows (a test checks each `record` call names one of them)
 ACTIONS = tuple(ACTION_LABELS)

@@ -162,6 +162,9 @@ def seed_demo(members: int | None = None, if_empty: bool = False,
             from handbook.evaluation.demo import seed_demo_evaluation  # last year's evaluation, after the meetings
 
             seed_demo_evaluation(SECRETARY["email"], now)
+            from handbook.dues.demo import seed_demo_dues
+
+            report.activity["dues_payments"] = seed_demo_dues(SECRETARY["email"], MEMBER["email"], now)
     report.seconds = perf_counter() - started
     return report
 

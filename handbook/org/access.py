@@ -431,3 +431,22 @@ def can_keep_directory(access: Access, owner: Organisation) -> bool:
 def can_read_directory(access: Access) -> bool:
     """Names, addresses and phones of receiving organisations: whoever is signed in and still in a cell, and staff."""
     return access.is_authenticated and (access.is_leader or access.member is not None)
+
+
+# --- dues: recording payments, profiles and reliefs; regions; the committee's totals ---------------------------
+
+def can_record_dues(access: Access, cell: Organisation) -> bool:
+    """A cell's dues sheet, its members' profiles, reliefs and payments (người thu đảng phí): the cell's committee
+    (bí thư, phó bí thư, chi ủy viên) and committee staff above it — the same rule as managing its members."""
+    return can_manage_org(access, cell)
+
+
+def can_set_dues_region(access: Access, org: Organisation) -> bool:
+    """The region (vùng) of the regional minimum wage on `org`: admins and committee positions covering it (a
+    cell's leaders do not set it)."""
+    return can_set_target(access, org)
+
+
+def can_view_own_dues(access: Access, member_id: int) -> bool:
+    """A member's own months and amounts: the member themself, also after they left (their own history)."""
+    return access.member_id is not None and access.member_id == member_id

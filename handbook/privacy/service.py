@@ -16,6 +16,8 @@ from handbook.audit.models import AuditEvent
 from handbook.audit.service import ACTION_LABELS
 from handbook.auth.models import User
 from handbook.core.i18n import lazy_gettext as _l
+from handbook.dues.labels import CATEGORY_LABELS, METHOD_LABELS, RELIEF_LABELS
+from handbook.dues.models import Category, DuesPayment, DuesProfile, DuesRelief, Method, ReliefKind
 from handbook.evaluation.labels import FORM_LABELS, LEVEL_LABELS
 from handbook.evaluation.labels import STATUS_LABELS as ASSESSMENT_LABELS
 from handbook.evaluation.models import AssessmentStatus, FormKind, Level, Rating, SelfAssessment
@@ -61,6 +63,11 @@ LABELS = {
     "status": _l("Trạng thái"), "updated_at": _l("Cập nhật lúc"), "cell": _l("Chi bộ"), "group": _l("Tổ đảng"),
     "photo": _l("Có ảnh"), "from_date": _l("Từ ngày"), "reason": _l("Lý do"), "recorded_at": _l("Ghi lúc"),
     "field": _l("Mục"), "old_value": _l("Giá trị cũ"), "new_value": _l("Giá trị mới"), "changed_at": _l("Sửa lúc"),
+    "month": _l("Tháng"), "amount": _l("Số tiền (đồng)"), "expected": _l("Phải đóng (đồng)"),
+    "method": _l("Hình thức nộp"), "reference": _l("Mã giao dịch"), "paid_on": _l("Ngày nộp"),
+    "from_month": _l("Từ tháng"), "to_month": _l("Đến tháng"), "category": _l("Đối tượng"),
+    "base_amount": _l("Số tiền làm căn cứ (đồng)"), "percent": _l("Mức giảm (%)"),
+    "set_at": _l("Đặt lúc"),
     "meeting": _l("Buổi sinh hoạt"), "starts_at": _l("Bắt đầu"), "source": _l("Nguồn"),
     "checked_in_at": _l("Điểm danh lúc"), "action": _l("Thao tác"), "by": _l("Người thực hiện"), "at": _l("Lúc"),
     "title": _l("Tiêu đề"), "body": _l("Nội dung"), "url": _l("Liên kết"), "read_at": _l("Đọc lúc"),
@@ -69,7 +76,7 @@ LABELS = {
     "article": _l("Điều khoản"),
     "starts_on": _l("Từ ngày"), "until": _l("Đến hết ngày"), "detail": _l("Trình bày thêm"),
     "requested_at": _l("Đề nghị lúc"), "decision_number": _l("Số quyết định, nghị quyết, giấy giới thiệu"),
-    "decision_date": _l("Ngày nghị quyết"),
+    "decision_date": _l("Ngày quyết định, nghị quyết"),
     "refusal_reason": _l("Lý do không chấp thuận"), "ended_on": _l("Trở lại sinh hoạt từ ngày"),
     "year": _l("Năm"), "organisation": _l("Tổ chức đảng"), "form": _l("Mẫu bản tự kiểm điểm"),
     "proposed_level": _l("Tự nhận mức xếp loại"), "answers": _l("Nội dung bản tự kiểm điểm"),
@@ -88,7 +95,8 @@ ENUM_LABELS = {MemberStatus: STATUS_LABELS, Gender: GENDER_LABELS, AttendanceSta
                OccupationGroup: OCCUPATION_GROUP_LABELS, ExemptionKind: EXEMPTION_KIND_LABELS,
                ExemptionReason: EXEMPTION_REASON_LABELS, ExemptionStatus: EXEMPTION_STATUS_LABELS,
                Level: LEVEL_LABELS, FormKind: FORM_LABELS, AssessmentStatus: ASSESSMENT_LABELS,
-               MoveKind: KIND_LABELS, MoveReason: REASON_LABELS, MoveState: STATE_LABELS}
+               MoveKind: KIND_LABELS, MoveReason: REASON_LABELS, MoveState: STATE_LABELS, Category: CATEGORY_LABELS,
+               Method: METHOD_LABELS, ReliefKind: RELIEF_LABELS}
 SOURCE_LABELS = {"notice": _l("Tự báo vắng"), "code": _l("Tự điểm danh bằng mã"),
                  "online": _l("Tự điểm danh trực tuyến"), "leader": _l("Chi ủy điểm danh")}
 LANGUAGE_NAMES = {"vi": _l("Tiếng Việt"), "en": _l("Tiếng Anh")}
@@ -191,6 +199,7 @@ def collect(user: User) -> list[Section]:
                 _row(m, ("kind", "reason", "state", "destination_name", "change_day", "until", "letter_number",
                          "letter_day", "present_by", "received_day", "requested_at")) | {"from_cell": m.from_cell.name}
                 for m in reversed(moves_of(member.id))]),
+            *_dues_of(member),
         ]
     sections += [
         Section("notifications", str(_l("Thông báo")), [
@@ -227,6 +236,24 @@ def _articles(model, when, user_id: int) -> list[dict]:
     return [{"article": f"{label} {heading}".strip(), "at": at} for label, heading, at in db.session.execute(
         select(Article.label, Article.heading, when).join(Article, Article.id == model.article_id)
         .where(model.user_id == user_id).order_by(when))]
+
+
+def _dues_of(member: Member) -> list[Section]:
+    """The member's dues: their profiles, exemptions and reductions, and the months paid."""
+    def rows(model, names, order):
+        return [_row(r, names) for r in db.session.scalars(select(model).where(model.member_id == member.id)
+                                                               .order_by(order))]
+
+    return [
+        Section("dues_profiles", str(_l("Mức đóng đảng phí")),
+                rows(DuesProfile, ("from_month", "category", "base_amount", "set_at"), DuesProfile.from_month)),
+        Section("dues_reliefs", str(_l("Miễn, giảm đảng phí")),
+                rows(DuesRelief, ("kind", "percent", "from_month", "to_month", "decision_number", "decision_date",
+                                  "recorded_at"), DuesRelief.from_month)),
+        Section("dues_payments", str(_l("Đảng phí đã nộp")),
+                rows(DuesPayment, ("month", "amount", "expected", "method", "reference", "paid_on", "recorded_at"),
+                     DuesPayment.month)),
+    ]
 
 
 def _views_of(member: Member) -> list[dict]:

@@ -17,6 +17,7 @@ class ReviewKind(enum.StrEnum):
 
     RETIRED_AT_WORKPLACE = "retired_workplace"  # retired members still attending their former workplace's cell
     NO_ATTENDANCE = "no_attendance"             # members who stopped attending (bỏ sinh hoạt)
+    UNPAID_DUES = "unpaid_dues"                 # 3 or more months of dues unpaid in the year
 
 
 class PeriodicReview(db.Model):

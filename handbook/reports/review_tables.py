@@ -18,10 +18,12 @@ from handbook.reports.reviews import Listed, ReviewList
 KIND_LABELS = {
     ReviewKind.RETIRED_AT_WORKPLACE: _l("Đảng viên đủ tuổi nghỉ hưu còn sinh hoạt ở chi bộ nơi làm việc"),
     ReviewKind.NO_ATTENDANCE: _l("Đảng viên không tham gia sinh hoạt"),
+    ReviewKind.UNPAID_DUES: _l("Đảng viên không đóng đảng phí từ 3 tháng trở lên trong năm"),
 }
 KIND_SHORT = {
     ReviewKind.RETIRED_AT_WORKPLACE: _l("Nghỉ hưu, còn ở nơi làm việc"),
     ReviewKind.NO_ATTENDANCE: _l("Bỏ sinh hoạt"),
+    ReviewKind.UNPAID_DUES: _l("Không đóng đảng phí"),
 }
 
 
@@ -29,6 +31,8 @@ def headings(kind: ReviewKind) -> list[str]:
     common = [_("STT"), _("Họ và tên"), _("Ngày sinh"), _("Tuổi"), _("Trạng thái"), _("Chi bộ"), _("Trực thuộc")]
     if kind == ReviewKind.RETIRED_AT_WORKPLACE:
         return [*common, _("Nơi cư trú"), _("Mới")]
+    if kind == ReviewKind.UNPAID_DUES:
+        return [*common, _("Số tháng chưa đóng"), _("Mới")]
     return [*common, _("Lần có mặt gần nhất"), _("Vắng có lý do"), _("Vắng không lý do"), _("Mới")]
 
 
@@ -44,6 +48,8 @@ def row_values(kind: ReviewKind, number: int, row: Listed) -> list[object]:
     new = _("mới") if row.is_new else ""
     if kind == ReviewKind.RETIRED_AT_WORKPLACE:
         return [*common, row.residence or "", new]
+    if kind == ReviewKind.UNPAID_DUES:
+        return [*common, row.unpaid, new]
     return [*common, last_presence(row), row.excused, row.unexcused, new]
 
 
@@ -63,6 +69,8 @@ def preface(result: ReviewList) -> list[str]:
     if result.kind == ReviewKind.NO_ATTENDANCE:
         lines.append(_("Không có mặt ở buổi sinh hoạt nào từ ngày %(day)s (%(n)d tháng qua), tuy chi bộ có điểm danh.",
                        day=format_date(result.window_start), n=result.months))
+    if result.kind == ReviewKind.UNPAID_DUES:
+        lines.append(_("Các tháng đã qua của năm %(year)d, phải đóng mà chưa ghi nhận.", year=result.window_start.year))
     return lines
 
 

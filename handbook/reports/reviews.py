@@ -6,7 +6,11 @@
   to where they live, so the list shows their residence;
 - NO_ATTENDANCE: members expected at meetings whose cell took attendance at one or more meetings in the last
   REPORTS_NO_ATTENDANCE_MONTHS months and who were present at none of them (bỏ sinh hoạt: the software only flags,
-  the committee considers).
+  the committee considers);
+- UNPAID_DUES: members with 3 or more months of dues unpaid in the year (`dues.review`: the months that are over,
+  due and unrecorded) — the committee considers them as the rules ask (xóa tên); it sits with the other lists the
+  committee reviews and records, rather than on the dues page alone, so that one review page holds every list of
+  members to consider.
 
 Each list is one statement (paged with LIMIT/OFFSET; the workbook reads it in batches), the counts per organisation
 directly below `org` one GROUP BY per cell path summed by path. Recording a review keeps who was on the list then,
@@ -27,6 +31,8 @@ from handbook.audit.service import Actor
 from handbook.auth.models import User
 from handbook.core.i18n import gettext as _
 from handbook.core.timeutil import as_utc, local_zone, utcnow
+from handbook.dues.review import unpaid_conditions, unpaid_months
+from handbook.dues.review import window as dues_window
 from handbook.extensions import db
 from handbook.meetings.attendance import EXPECTED
 from handbook.meetings.models import Attendance, AttendanceStatus, Meeting, MeetingKind, MeetingStatus
@@ -76,6 +82,7 @@ class Listed:
     age: int | None = None
     excused: int = 0    #: absences with a reason in the window (no-attendance list)
     unexcused: int = 0  #: absences without one
+    unpaid: int = 0  #: months of dues unpaid in the year (unpaid-dues list)
     last_present: date | None = None  #: the local day of their latest presence at any meeting; None: never
     months_since: int | None = None   #: whole months since then
     is_new: bool = False  #: not on the last recorded review's list
@@ -130,6 +137,8 @@ def _conditions(org: Organisation, kind: ReviewKind, today: date, now: datetime)
                 and_(Member.gender == Gender.NU, Member.birth_date <= women)),
         ]
         return conditions
+    if kind == ReviewKind.UNPAID_DUES:
+        return conditions + unpaid_conditions(today)
     _first, start, end = _window(today, now, no_attendance_months())
     # the cells that took attendance: someone was marked present at one of their meetings for the whole cell in the
     # window — one set read from the subtree's organisations and their meetings, checked before anything is looked up
@@ -208,6 +217,11 @@ def _fill(kind: ReviewKind, rows: list[Listed], today: date, now: datetime, prev
             PeriodicReviewMember.review_id == previous.id, PeriodicReviewMember.member_id.in_(ids))))
         for row in rows:
             row.is_new = row.member_id not in before
+    if kind == ReviewKind.UNPAID_DUES:
+        counts = dict(db.session.execute(select(Member.id, unpaid_months(today)).where(Member.id.in_(ids))).all())
+        for row in rows:
+            row.unpaid = int(counts.get(row.member_id) or 0)
+        return
     if kind != ReviewKind.NO_ATTENDANCE:
         return
     _first, start, end = _window(today, now, no_attendance_months())
@@ -269,6 +283,8 @@ def review_list(org: Organisation, kind: ReviewKind, *, today: date, now: dateti
                         per_page=per_page, last_review=previous, reviews=reviews, reviewers=reviewers)
     if kind == ReviewKind.RETIRED_AT_WORKPLACE:
         result.untyped_cells = untyped_cells(org)
+    elif kind == ReviewKind.UNPAID_DUES:
+        result.window_start = dues_window(today)[0]
     else:
         result.months = no_attendance_months()
         result.window_start = _window(today, now, result.months)[0]

@@ -13,6 +13,7 @@ TABS = (
     ("reports.attendance", _l("Dự sinh hoạt")),
     ("reports.reviews", _l("Rà soát định kỳ")),
     ("reports.reach", _l("Mức độ sử dụng")),
+    ("dues.report", _l("Đảng phí")),
     ("evaluation.report", _l("Đánh giá, xếp loại")),
 )
 

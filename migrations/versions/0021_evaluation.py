@@ -6,7 +6,7 @@ sections' text, the level they propose, draft or submitted); `evaluation_ratings
 and level the organisation decided, one per member, year and organisation.
 
 Revision ID: 0021_evaluation
-Revises: 0019_reports
+Revises: 0020_dues
 Create Date: 2026-12-06 16:30:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0021_evaluation"
-down_revision = "0019_reports"
+down_revision = "0020_dues"
 branch_labels = None
 depends_on = None
 

@@ -125,5 +125,7 @@ def test_the_committee_reminder_setting_is_for_leaders_only(app, cell):
                    (cell.leader_user.id, "exemption_task"),  # the cell's requests: leaders only
                    (cell.member_user.id, "evaluation_self"), (cell.leader_user.id, "evaluation_self"),  # members
                    (cell.leader_user.id, "evaluation_round"),  # leaders
-                   (cell.leader_user.id, "member_transfer")}  # leaders (and members with a move of their own)
+                   (cell.leader_user.id, "member_transfer"),  # leaders (and members with a move of their own)
+                   (cell.member_user.id, "dues_unpaid"), (cell.leader_user.id, "dues_unpaid"),  # everyone's dues
+                   (cell.leader_user.id, "dues_cell")}  # the cell's unpaid count: leaders only
     assert 'name="kind_temporary_attendance"' not in page and 'name="kind_temporary_attendance"' in leader_page

@@ -96,9 +96,9 @@ def test_settings_devices_test_button_and_preferences(app, client, push, cell_sc
     client.post("/notifications/settings/preferences", data={"csrf_token": token, "kind_meeting_change": "on"})
     off = set(db.session.scalars(select(NotificationPreference.kind).where(
         NotificationPreference.user_id == user.id, NotificationPreference.push_enabled.is_(False))))
-    # the committee's reminders are not offered to a member: left as they were (the exemption's and the
-    # evaluation's are a member's own)
-    assert off == {"meeting_reminder", "exemption", "evaluation_self"}
+    # the committee's reminders are not offered to a member: left as they were (the exemption's, the evaluation's
+    # and the dues' are a member's own)
+    assert off == {"meeting_reminder", "exemption", "evaluation_self", "dues_unpaid"}
     device = subscriptions.devices(user.id)[0]
     client.post(f"/notifications/settings/devices/{device.id}/delete", data={"csrf_token": token})
     assert subscriptions.devices(user.id) == []

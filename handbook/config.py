@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 import os
 import secrets
+from datetime import date
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -58,6 +59,16 @@ def _cookie_config(secure: bool) -> dict:
         config.update({"SESSION_COOKIE_SECURE": True, "SESSION_COOKIE_NAME": "__Host-session",
                        "REMEMBER_COOKIE_SECURE": True, "REMEMBER_COOKIE_NAME": "__Host-remember_token"})
     return config
+
+
+def _day_month(raw: str) -> tuple[int, int]:
+    """"15/12" → (12, 15): a day of every year, as (month, day); a day that is not in every year is refused."""
+    try:
+        day, month = (int(part) for part in raw.strip().split("/"))
+        date(2025, month, day)  # a year without 29 February
+    except ValueError:
+        raise ValueError(f"expected a day of the year as dd/mm, got {raw!r}") from None
+    return month, day
 
 
 def build_config(instance_path: str, overrides: dict | None = None) -> dict:
@@ -119,6 +130,16 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         # are reminded this many days before it ends (docs/domain.md: Exemption).
         "EXEMPTION_MAX_MONTHS": int(env.get("EXEMPTION_MAX_MONTHS", "12")),
         "EXEMPTION_REMINDER_DAYS": int(env.get("EXEMPTION_REMINDER_DAYS", "14")),
+        # Dues (dues/): months a payment may cover ahead of this one; the day of the month unpaid members are reminded;
+        # the share of what a cell collects that it keeps (the rest goes up) — docs/domain.md: Dues.
+        "DUES_MAX_ADVANCE_MONTHS": int(env.get("DUES_MAX_ADVANCE_MONTHS", "12")),
+        "DUES_REMINDER_DAY": int(env.get("DUES_REMINDER_DAY", "10")),
+        "DUES_CELL_KEEPS_PERCENT": int(env.get("DUES_CELL_KEEPS_PERCENT", "30")),
+        # Evaluation (evaluation/): the day (dd/mm) a year's round opens by itself, the day self-assessments are due,
+        # and how many days before that members who have not submitted are reminded.
+        "EVALUATION_OPENS": _day_month(env.get("EVALUATION_OPENS", "01/11")),
+        "EVALUATION_DUE": _day_month(env.get("EVALUATION_DUE", "15/12")),
+        "EVALUATION_REMIND_DAYS": int(env.get("EVALUATION_REMIND_DAYS", "7")),
         # the congress term (nhiệm kỳ) the report compares with the previous one's same period: its first day (ISO)
         # and its length; a start older than one term moves forward by whole terms
         "ADMISSION_TERM_START": env.get("ADMISSION_TERM_START", "2025-10-01"),

@@ -9,8 +9,5 @@ def init_app(app) -> None:
     from handbook.dues.blueprints import dues_bp, my_dues_bp
 
     merging.connect()  # merging two records of one person carries their dues
-    app.config.setdefault("DUES_MAX_ADVANCE_MONTHS", 12)
-    app.config.setdefault("DUES_REMINDER_DAY", 10)
-    app.config.setdefault("DUES_CELL_KEEPS_PERCENT", 30)
     app.register_blueprint(dues_bp)
     app.register_blueprint(my_dues_bp)

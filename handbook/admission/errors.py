@@ -1,10 +1,8 @@
 """The one domain error of the admission feature: a rule refused the input, with a message for the user."""
 from __future__ import annotations
 
+from handbook.core.refusals import Refusal
 
-class AdmissionError(ValueError):
-    """`str(exc)` is the Vietnamese message; `field` names the form field it belongs to (None: the whole form)."""
 
-    def __init__(self, message, field: str | None = None):
-        super().__init__(str(message))
-        self.field = field
+class AdmissionError(Refusal):
+    """A rule of the feature refused the input (core.refusals.Refusal: the message, the field)."""

@@ -9,7 +9,7 @@ from flask import abort
 from handbook.admission.errors import AdmissionError
 from handbook.admission.models import Candidate
 from handbook.caller import current_access
-from handbook.core.forms import Form, Submitted
+from handbook.core.forms import Form, Submitted, attach
 from handbook.core.i18n import gettext as _
 from handbook.core.storage import StorageError
 from handbook.core.web import require
@@ -54,15 +54,6 @@ def form_date(form: Form, name: str) -> date | None:
     except ValueError:
         raise AdmissionError(_("Ngày không hợp lệ; hãy nhập theo dạng ngày/tháng/năm, ví dụ 19/05/1990."),
                              name) from None
-
-
-def attach(form: Form, exc: AdmissionError) -> None:
-    """The refusal's message under its field, or at the top of the form."""
-    target = getattr(form, exc.field, None) if exc.field else None
-    if target is not None and hasattr(target, "errors") and exc.field != "csrf_token":
-        target.errors = [*target.errors, str(exc)]
-    else:
-        form.form_errors.append(str(exc))
 
 
 def submit(form: Form, action) -> Submitted:

@@ -109,15 +109,26 @@ class Submitted(NamedTuple):
 
 def submit(form: Form, action: Callable[[], Any], *domain_errors: type[Exception]) -> Submitted:
     """The round trip of a page's form: nothing posted yet → status 200; a field refused → 400; `action` refused with
-    one of `domain_errors` (their message is for the user) → that message on the form, 400; otherwise done, with
-    what `action` returned. The view then redirects when done, or shows the form again with the status."""
+    one of `domain_errors` (their message is for the user) → that message under its field or on the form, 400;
+    otherwise done, with what `action` returned. The view then redirects when done, or shows the form again with
+    the status."""
     if not form.validate_on_submit():
         return Submitted(False, None, 400 if form.is_submitted() else 200)
     try:
         return Submitted(True, action(), 200)
     except domain_errors as exc:
-        form.form_errors.append(str(exc))
+        attach(form, exc)
         return Submitted(False, None, 400)
+
+
+def attach(form: Form, exc: Exception) -> None:
+    """A refusal's message under the field it names (`exc.field`, see core.refusals), or at the top of the form."""
+    field = getattr(exc, "field", None)
+    target = getattr(form, field, None) if field else None
+    if target is not None and hasattr(target, "errors") and field != "csrf_token":
+        target.errors = [*target.errors, str(exc)]
+    else:
+        form.form_errors.append(str(exc))
 
 
 def select_choices(pairs) -> list[SelectChoice]:

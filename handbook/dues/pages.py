@@ -8,6 +8,7 @@ from datetime import date
 from flask import abort
 
 from handbook.caller import current_access
+from handbook.core import forms
 from handbook.core.forms import Form, Submitted
 from handbook.core.i18n import gettext as _
 from handbook.core.web import require
@@ -65,20 +66,6 @@ def form_date(form: Form, name: str) -> date | None:
                         name) from None
 
 
-def attach(form: Form, exc: DuesError) -> None:
-    target = getattr(form, exc.field, None) if exc.field else None
-    if target is not None and hasattr(target, "errors") and exc.field != "csrf_token":
-        target.errors = [*target.errors, str(exc)]
-    else:
-        form.form_errors.append(str(exc))
-
-
 def submit(form: Form, action) -> Submitted:
     """core.forms.submit with the dues refusals under their field (400)."""
-    if not form.validate_on_submit():
-        return Submitted(False, None, 400 if form.is_submitted() else 200)
-    try:
-        return Submitted(True, action(), 200)
-    except DuesError as exc:
-        attach(form, exc)
-        return Submitted(False, None, 400)
+    return forms.submit(form, action, DuesError)

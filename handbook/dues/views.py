@@ -8,6 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from handbook.caller import current_access, current_actor, organisation_in_scope
+from handbook.core.forms import attach
 from handbook.core.i18n import gettext as _
 from handbook.core.timeutil import local_today
 from handbook.core.web import require
@@ -15,7 +16,7 @@ from handbook.dues import labels, payments, rules, service, sheet, tables
 from handbook.dues.blueprints import dues_bp
 from handbook.dues.errors import DuesError
 from handbook.dues.forms import PaymentForm, ProfileForm, RegionForm, ReliefForm, SheetForm
-from handbook.dues.pages import attach, cell_member, collector_cell, form_date, form_month, submit
+from handbook.dues.pages import cell_member, collector_cell, form_date, form_month, submit
 from handbook.org.access import can_set_dues_region
 
 

@@ -7,6 +7,7 @@ from datetime import date
 from flask import abort, request
 
 from handbook.caller import current_access, organisation_in_scope
+from handbook.core import forms
 from handbook.core.forms import Form, Submitted
 from handbook.core.i18n import gettext as _
 from handbook.core.timeutil import local_today, parse_day
@@ -59,15 +60,7 @@ def form_day(form: Form, name: str) -> date | None:
 
 def submit(form: Form, action) -> Submitted:
     """core.forms.submit with the evaluation's refusals shown under their field (400)."""
-    if not form.validate_on_submit():
-        return Submitted(False, None, 400 if form.is_submitted() else 200)
-    try:
-        return Submitted(True, action(), 200)
-    except EvaluationError as exc:
-        target = getattr(form, exc.field, None) if exc.field else None
-        if target is not None and hasattr(target, "errors") and exc.field != "csrf_token":
-            target.errors = [*target.errors, str(exc)]
-        else:
-            form.form_errors.append(str(exc))
-        db.session.rollback()
-        return Submitted(False, None, 400)
+    submitted = forms.submit(form, action, EvaluationError)
+    if submitted.status == 400:
+        db.session.rollback()  # nothing of a refused write stays in the session the page then reads
+    return submitted

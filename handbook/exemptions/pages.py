@@ -8,6 +8,7 @@ from flask import abort
 from sqlalchemy.orm import joinedload
 
 from handbook.caller import current_access
+from handbook.core import forms
 from handbook.core.forms import Form, Submitted
 from handbook.core.i18n import gettext as _
 from handbook.core.timeutil import parse_day
@@ -72,14 +73,4 @@ def form_day(form: Form, name: str) -> date | None:
 
 def submit(form: Form, action) -> Submitted:
     """core.forms.submit with the refusal under its field (400)."""
-    if not form.validate_on_submit():
-        return Submitted(False, None, 400 if form.is_submitted() else 200)
-    try:
-        return Submitted(True, action(), 200)
-    except ExemptionError as exc:
-        target = getattr(form, exc.field, None) if exc.field else None
-        if target is not None and hasattr(target, "errors"):
-            target.errors = [*target.errors, str(exc)]
-        else:
-            form.form_errors.append(str(exc))
-        return Submitted(False, None, 400)
+    return forms.submit(form, action, ExemptionError)

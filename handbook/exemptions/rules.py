@@ -9,6 +9,7 @@ from flask import current_app
 
 from handbook.core.i18n import gettext as _
 from handbook.core.i18n import lazy_gettext as _l
+from handbook.core.refusals import Refusal
 from handbook.exemptions.models import ExemptionKind, ExemptionReason, ExemptionStatus
 
 MAX_DETAIL = 500
@@ -43,12 +44,8 @@ STATUS_LABELS = {
 }
 
 
-class ExemptionError(ValueError):
-    """A rule refused the input: `str(exc)` is the Vietnamese message, `field` the form field it belongs to."""
-
-    def __init__(self, message, field: str | None = None):
-        super().__init__(str(message))
-        self.field = field
+class ExemptionError(Refusal):
+    """A rule refused the input (core.refusals.Refusal: the Vietnamese message, the form field it belongs to)."""
 
 
 def max_months() -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from flask import render_template, send_file
+from flask import render_template, request, send_file
 from flask_login import login_required
 
 from handbook.caller import current_access
@@ -23,15 +23,18 @@ def _report():
     access = current_access()
     org = report_org(access)
     month = month_from_args(local_today())
-    # a province's year to date takes seconds (benchmarks/dues.py): kept a few minutes like the other reports
-    return kept("dues", (org.id, month), lambda: dues_totals(org, month), org=org), access
+    # `?ytd=1`: the year to date's expected amount and unpaid count too — the month's members' query for each month
+    # of the year, seconds for a city (benchmarks/dues.py); kept a few minutes like the other reports
+    full_year = request.args.get("ytd") == "1"
+    return kept("dues", (org.id, month, full_year), lambda: dues_totals(org, month, full_year=full_year),
+                org=org), access
 
 
 def _context(report, access) -> dict:
     return {"report": report, "headings": tables.totals_headings(), "rows": list(tables.totals_rows(report)),
             "up": parent_crumb(access, report.org), "rules": rules,
             "remittance": tables.remittance_rows(report.total.month.collected),
-            "month_arg": report.month.strftime("%Y-%m")}
+            "month_arg": report.month.strftime("%Y-%m"), "ytd_arg": "1" if report.full_year else None}
 
 
 @dues_bp.get("/reports/dues")

@@ -19,19 +19,24 @@ def percent(share: float | None) -> str:
 def totals_headings() -> list[str]:
     return [_("Tổ chức"), _("Đảng viên"), _("Đã nộp (người)"), _("Chưa nộp (người)"), _("Miễn"), _("Giảm"),
             _("Chưa tính được"), _("Phải thu"), _("Đã thu"), _("Tỷ lệ thu"), _("Phải thu từ đầu năm"),
-            _("Đã thu từ đầu năm"), _("Tỷ lệ từ đầu năm")]
+            _("Đã thu từ đầu năm"), _("Tỷ lệ từ đầu năm"), _("Lượt chưa nộp từ đầu năm"),
+            _("Tiền nhận từ đầu năm")]
 
 
-def _figures_row(name: str, month: Figures, year: Figures, money) -> list:
+def _figures_row(name: str, month: Figures, year: Figures, money, full_year: bool) -> list:
+    """A line's cells; the year to date's expected amount, share and unpaid count only when computed (else —)."""
+    def heavy(value):
+        return value if full_year else "—"
+
     return [name, month.members, month.paid_count, month.unpaid_count, month.exempt, month.reduced, month.unknown,
-            money(month.expected), money(month.paid), percent(month.share), money(year.expected), money(year.paid),
-            percent(year.share)]
+            money(month.expected), money(month.paid), percent(month.share), heavy(money(year.expected)),
+            money(year.paid), heavy(percent(year.share)), heavy(year.unpaid_count), money(year.collected)]
 
 
 def totals_rows(report: Totals, money=rules.format_dong) -> Iterator[list]:
     for line in report.lines:
-        yield _figures_row(line.name, line.month, line.year, money)
-    yield _figures_row(_("Tổng cộng"), report.total.month, report.total.year, money)
+        yield _figures_row(line.name, line.month, line.year, money, report.full_year)
+    yield _figures_row(_("Tổng cộng"), report.total.month, report.total.year, money, report.full_year)
 
 
 def totals_workbook(report: Totals) -> bytes:

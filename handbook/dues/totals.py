@@ -5,11 +5,15 @@ Everything is added up by the database: one GROUP BY over members (by cell, cate
 50-year flag; the amounts of members with a base amount are rounded and summed in SQL with the same arithmetic as
 `dues.rules`), one over payments; Python then multiplies the flat amounts (students, the regional-minimum share)
 by each group's count and adds cells up to the organisation below `org` they are in. No loop over members.
-The year to date runs the members' query once per month of the 2026 rule in the year.
+
+The year to date is by default only what the payments alone add up to — paid for the year's months, collected in
+the year: one GROUP BY over payments by cell each, on the covering indexes (month, cell, amount) and (paid on,
+cell, amount). Its expected amount and unpaid count run the members' query once per month of the 2026 rule in the
+year (seconds for a city, benchmarks/dues.py): computed only when asked (`full_year`).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
@@ -75,6 +79,7 @@ class Totals:
     lines: list[Line]
     total: Line
     no_region_cells: int = 0
+    full_year: bool = False  #: the year to date's expected amount and counts computed (else only paid, collected)
 
 
 def _month_end(month: date) -> date:
@@ -146,9 +151,30 @@ def _member_groups(org: Organisation, month: date):
     return db.session.execute(select(*keys, func.count(), func.sum(inner.c.amount)).group_by(*keys))
 
 
+def _payments_by_cell(org: Organisation, found: dict[int | None, Figures], below: Below, paths: dict[int, str],
+                      first: date, last: date) -> None:
+    """Adds to `found` what was paid for the months `first`..`last` and collected (paid on) from `first` to the end
+    of `last`: two GROUP BYs over payments by cell, each read from a covering index — (month, cell, amount) and
+    (paid on, cell, amount) — over the range."""
+    for cell_id, summed in db.session.execute(
+            select(DuesPayment.cell_id, func.sum(DuesPayment.amount))
+            .where(DuesPayment.cell_id.in_(_cells_below(org)), DuesPayment.month >= first,
+                   DuesPayment.month <= last)
+            .group_by(DuesPayment.cell_id)):
+        figures = found.setdefault(below.child_id(paths[cell_id]), Figures())
+        figures.paid += int(summed or 0)
+    for cell_id, summed in db.session.execute(
+            select(DuesPayment.cell_id, func.sum(DuesPayment.amount))
+            .where(DuesPayment.cell_id.in_(_cells_below(org)), DuesPayment.paid_on >= first,
+                   DuesPayment.paid_on <= _month_end(last))
+            .group_by(DuesPayment.cell_id)):
+        found.setdefault(below.child_id(paths[cell_id]), Figures()).collected += int(summed or 0)
+
+
 def month_figures(org: Organisation, month: date, below: Below, regions: dict[int, int | None],
-                  paths: dict[int, str] | None = None) -> dict[int | None, Figures]:
-    """The month's figures per organisation directly below `org` (None: `org`'s own cells)."""
+                  paths: dict[int, str] | None = None, *, payments: bool = True) -> dict[int | None, Figures]:
+    """The month's figures per organisation directly below `org` (None: `org`'s own cells); without `payments`,
+    only what the members' query gives (not the amounts paid and collected)."""
     found: dict[int | None, Figures] = {}
     if month >= rules.RULE_START:
         for cell_id, path, category, retired, percent, fifty, is_paid, count, summed in _member_groups(org, month):
@@ -174,25 +200,17 @@ def month_figures(org: Organisation, month: date, below: Below, regions: dict[in
                 figures.expected += amount
             if not is_paid:
                 figures.unpaid_count += count
-    paths = paths or dict(db.session.execute(select(Organisation.id, Organisation.path)
-                                             .where(in_subtree(Organisation.path, org.path))).all())
-    for cell_id, summed in db.session.execute(
-            select(DuesPayment.cell_id, func.sum(DuesPayment.amount))
-            .where(DuesPayment.cell_id.in_(_cells_below(org)), DuesPayment.month == month)
-            .group_by(DuesPayment.cell_id)):
-        figures = found.setdefault(below.child_id(paths[cell_id]), Figures())
-        figures.paid += int(summed or 0)
-    for cell_id, summed in db.session.execute(
-            select(DuesPayment.cell_id, func.sum(DuesPayment.amount))
-            .where(DuesPayment.cell_id.in_(_cells_below(org)), DuesPayment.paid_on >= month,
-                   DuesPayment.paid_on <= _month_end(month))
-            .group_by(DuesPayment.cell_id)):
-        found.setdefault(below.child_id(paths[cell_id]), Figures()).collected += int(summed or 0)
+    if payments:
+        paths = paths or dict(db.session.execute(select(Organisation.id, Organisation.path)
+                                                 .where(in_subtree(Organisation.path, org.path))).all())
+        _payments_by_cell(org, found, below, paths, month, month)
     return found
 
 
-def dues_totals(org: Organisation, month: date) -> Totals:
-    """The month's and the year-to-date figures of `org`'s subtree, per organisation directly below it."""
+def dues_totals(org: Organisation, month: date, *, full_year: bool = False) -> Totals:
+    """The month's figures of `org`'s subtree, per organisation directly below it, and the year to date's amounts
+    paid and collected; with `full_year`, the year to date's expected amount and counts too (the month's members'
+    query again for each earlier month of the year)."""
     month = rules.month_start(month)
     below = Below(org)
     regions = regions_by_cell(org)
@@ -200,12 +218,22 @@ def dues_totals(org: Organisation, month: date) -> Totals:
     own = Line(None, org.name)
     paths = dict(db.session.execute(select(Organisation.id, Organisation.path)
                                     .where(in_subtree(Organisation.path, org.path))).all())
-    for m in rules.month_range(date(month.year, 1, 1), month):
-        for child_id, figures in month_figures(org, m, below, regions, paths).items():
-            line = lines.get(child_id, own) if child_id is not None else own
-            line.year.add(figures)
-            if m == month:
-                line.month.add(figures)
+
+    def line_of(child_id: int | None) -> Line:
+        return lines.get(child_id, own) if child_id is not None else own
+
+    for child_id, figures in month_figures(org, month, below, regions, paths).items():
+        line_of(child_id).month.add(figures)
+        if full_year:  # the month's own members' figures, its payments being added over the year below
+            line_of(child_id).year.add(replace(figures, paid=0, collected=0))
+    if full_year:
+        for m in rules.month_range(date(month.year, 1, 1), month)[:-1]:
+            for child_id, figures in month_figures(org, m, below, regions, paths, payments=False).items():
+                line_of(child_id).year.add(figures)
+    year_paid: dict[int | None, Figures] = {}
+    _payments_by_cell(org, year_paid, below, paths, date(month.year, 1, 1), month)
+    for child_id, figures in year_paid.items():
+        line_of(child_id).year.add(figures)
     total = Line(org.id, org.name)
     for line in [*lines.values(), own]:
         total.month.add(line.month)
@@ -214,7 +242,7 @@ def dues_totals(org: Organisation, month: date) -> Totals:
     if own.month.members or own.year.paid:
         shown.insert(0, own)
     return Totals(org, month, shown, total,
-                  no_region_cells=sum(1 for region in regions.values() if region is None))
+                  no_region_cells=sum(1 for region in regions.values() if region is None), full_year=full_year)
 
 
 def keeps_percent() -> int:

@@ -1,9 +1,9 @@
 """Dues on the 140,000-member demo: the cell's dues sheet (the demo cell, as its bí thư; a cell of another ward,
 as the city's staff), the committee's dues totals (the ward's and the whole city's, this month and last month,
-with the year to date), the unpaid-dues review list and the member's own months — p50/p95 ms and SQL statements,
-cold and warm — beside the signed-in home page as the baseline each row is divided by, and the city's month
-totals computed the naive way (every member's expected amount in Python, `dues.service.expected_for`) to show
-what the GROUP BY earns.
+with the year's paid and collected; this month with the year's expected too, `?ytd=1`), the unpaid-dues review
+list and the member's own months — p50/p95 ms and SQL statements, cold and warm — beside the signed-in home page as
+the baseline each row is divided by, and the city's month totals computed the naive way (every member's expected
+amount in Python, `dues.service.expected_for`) to show what the GROUP BY earns.
 
     python benchmarks/dues.py                 # SQLite: the demo seeded once (cached by the demo's code)
     python benchmarks/dues.py --members 14000 --runs 10
@@ -100,12 +100,16 @@ def main() -> None:
                                     ("/reports/dues (this month)", f"/reports/dues?organisation_id={ward.id}", True),
                                     ("/reports/dues (last month)",
                                      f"/reports/dues?organisation_id={ward.id}&month={last_month}", True),
+                                    ("/reports/dues?ytd=1 (this month)",
+                                     f"/reports/dues?organisation_id={ward.id}&ytd=1", True),
                                     ("/reports/reviews?kind=unpaid_dues",
                                      f"/reports/reviews?organisation_id={ward.id}&kind=unpaid_dues", True)]),
             ("city", city_user.id, [("baseline: home /", "/", False),
                                     ("/reports/dues (this month)", f"/reports/dues?organisation_id={city.id}", True),
                                     ("/reports/dues (last month)",
                                      f"/reports/dues?organisation_id={city.id}&month={last_month}", True),
+                                    ("/reports/dues?ytd=1 (this month)",
+                                     f"/reports/dues?organisation_id={city.id}&ytd=1", True),
                                     ("/reports/dues.xlsx", f"/reports/dues.xlsx?organisation_id={city.id}", False),
                                     ("cell sheet (a cell of another ward)", f"/dues/cells/{far_cell}", True),
                                     ("/reports/reviews?kind=unpaid_dues",
@@ -134,6 +138,9 @@ def main() -> None:
         started = time.perf_counter()
         dues_totals(city, month_start)
         sql_ms = (time.perf_counter() - started) * 1000
+        started = time.perf_counter()
+        dues_totals(city, month_start, full_year=True)
+        full_ms = (time.perf_counter() - started) * 1000
     print(f"\ndatabase: {url.split('@')[-1]} · members: {members:,} · runs: {args.runs} · month {this_month}")
     print(f"{'as':<8}{'request':<40}{'cold ms':>9}{'stmts':>7}{'p50 ms':>9}{'p95 ms':>9}{'stmts':>7}"
           f"{'× home':>8}  target")
@@ -147,8 +154,9 @@ def main() -> None:
         ratio = f"{row['p50'] / base:>8.1f}" if base else f"{'':>8}"
         print(f"{role:<8}{label:<40}{row['cold_ms']:>9.1f}{row['cold_statements']:>7}{row['p50']:>9.1f}"
               f"{row['p95']:>9.1f}{row['statements']:>7}{ratio}  {verdict}")
-    print(f"city, computed afresh: the month's figures (SQL GROUP BY) {sql_month_ms:.0f} ms; the whole report "
-          f"(the month and the year to date, {today.month} months) {sql_ms:.0f} ms")
+    print(f"city, computed afresh: the month's figures (SQL GROUP BY) {sql_month_ms:.0f} ms; the report (the month, "
+          f"the year's paid and collected) {sql_ms:.0f} ms; with the year's expected (?ytd=1, {today.month} months) "
+          f"{full_ms:.0f} ms")
     if naive is not None:
         print(f"city, the month's expected total the naive way (Python per member): {naive[0]:.0f} ms — totals "
               f"{sql_month:,} (SQL) / {naive[1]:,} (naive)")

@@ -119,9 +119,9 @@ def _member_groups(org: Organisation, month: date):
     """(cell id, cell path, category, retired, relief %, fifty, paid, count, summed based amount) rows. The profile,
     relief and payment of each member are read through correlated lookups on their (member, month) indexes — once
     each per member: the latest profile's id, its category and base amount then joined by id (the city's month read
-    the profile three times over, as the category was written out in the amount too: 0.86 → 0.56 s of SQLite's
-    own time, benchmarks/dues.py's "city, computed afresh" line). Joined as grouped subqueries ("latest from_month
-    per member"), SQLite scanned them once per member (minutes on the 140,000-member demo)."""
+    the profile four times over, the category being written out in the amount too: the ?ytd=1 rows of
+    benchmarks/dues.py, the city's 20 → 12 s cold and the ward's 376 → 204 ms). Joined as grouped subqueries
+    ("latest from_month per member"), SQLite scanned them once per member (minutes on the 140,000-member demo)."""
     profile_id = (select(DuesProfile.id).where(DuesProfile.member_id == Member.id, DuesProfile.from_month <= month)
                   .order_by(DuesProfile.from_month.desc()).limit(1).scalar_subquery())
     percent = func.coalesce(
